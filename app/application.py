@@ -1,0 +1,97 @@
+"""Assembling and starting the app: ``create_main_window()`` and the ``api-explorer`` command.
+
+Testing contract (see README): given a QApplication and a running qasync loop,
+``create_main_window()`` returns the fully wired window; the caller shows it.
+Nothing tied to an event loop lives at module level.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+
+from app.demo import DemoServer
+from app.services.request_service import RequestService
+from app.storage.settings import SettingsStore, data_dir
+from app.ui.main_window import MainWindow
+
+__all__ = ["DEMO_FIRST_REQUEST", "create_main_window", "main"]
+
+# What a newcomer's first click on Send fetches from the demo API.
+DEMO_FIRST_REQUEST = "/payments?limit=5"
+
+
+def create_main_window(*, demo: bool = True) -> MainWindow:
+    """The wired main window; with ``demo`` the built-in demo API runs until it closes."""
+    store = SettingsStore(data_dir())
+    settings = store.load()
+    window = MainWindow(RequestService())
+    builder = window.builder
+    builder.timeout_spin.setValue(settings.timeout_seconds)
+    demo_base = ""
+    if demo:
+        server = DemoServer()
+        server.start()
+        window.call_on_close(server.stop)
+        demo_base = server.base_url + "/rest/v1"
+        builder.base_url_edit.setText(demo_base)
+        builder.set_request("GET", DEMO_FIRST_REQUEST)
+        window.setWindowTitle(f"API Explorer — demo API at {server.base_url}")
+    else:
+        builder.base_url_edit.setText(settings.base_url)
+    if store.problem:
+        window.statusBar().showMessage(store.problem)
+
+    def save_settings() -> None:
+        base = builder.base_url_edit.text()
+        updated = replace(
+            settings,
+            timeout_seconds=builder.timeout_spin.value(),
+            base_url=settings.base_url if base == demo_base else base,
+        )
+        try:
+            store.save(updated)
+        except OSError as exc:
+            # The window is closing; stderr is the only place left to say it.
+            print(f"api-explorer: settings were not saved: {exc}", file=sys.stderr)
+
+    window.call_on_close(save_settings)
+    return window
+
+
+def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="api-explorer",
+        description="A desktop client for JSON REST APIs that follow the Paysera conventions.",
+    )
+    parser.add_argument(
+        "--no-demo", action="store_true", help="start without the built-in demo API"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``api-explorer`` command."""
+    args = _parse_args(sys.argv[1:] if argv is None else argv)
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("API Explorer")
+    # Let Ctrl+C in the terminal end the app instead of being swallowed by Qt's loop.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    async def run() -> None:
+        closed = asyncio.Event()
+        app.aboutToQuit.connect(closed.set)
+        window = create_main_window(demo=not args.no_demo)
+        window.show()
+        await closed.wait()
+        await window.service.aclose()
+
+    qasync.run(run())
+    return 0

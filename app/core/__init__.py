@@ -1,0 +1,1 @@
+"""Pure domain: requests, responses, JSON documents, error decoding. No Qt, no httpx, no I/O."""

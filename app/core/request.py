@@ -1,0 +1,50 @@
+"""What the user asks to send: a method, a URL, parameters, headers and a body."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+__all__ = ["METHODS", "BodyMode", "KeyValue", "RequestSpec"]
+
+METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
+
+
+class BodyMode(enum.Enum):
+    """How the body editor's text is treated when sending."""
+
+    JSON = "json"  # validated before sending; sent with a JSON Content-Type
+    RAW = "raw"  # sent as typed, no validation
+
+
+@dataclass(frozen=True, slots=True)
+class KeyValue:
+    """One row of the query parameters or headers table; disabled rows are kept, not sent."""
+
+    name: str
+    value: str = ""
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSpec:
+    """A request as the user built it, before it is turned into bytes on the wire.
+
+    ``url`` is the final URL (base joined, query included); ``params`` and ``headers``
+    keep disabled rows so that nothing the user typed is lost.
+    """
+
+    method: str
+    url: str
+    headers: tuple[KeyValue, ...] = ()
+    body: str = ""
+    body_mode: BodyMode = BodyMode.JSON
+    timeout_seconds: float = 30.0
+    params: tuple[KeyValue, ...] = field(default=())
+
+    def enabled_headers(self) -> list[tuple[str, str]]:
+        return [(h.name, h.value) for h in self.headers if h.enabled and h.name.strip()]
+
+    def has_header(self, name: str) -> bool:
+        wanted = name.lower()
+        return any(n.lower() == wanted for n, _ in self.enabled_headers())

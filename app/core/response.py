@@ -1,0 +1,89 @@
+"""A response as received: status, headers, exact body bytes and timing."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from email.message import Message
+
+__all__ = ["ResponseData", "reason_phrase"]
+
+_REASONS: dict[int, str] = {
+    100: "Continue", 101: "Switching Protocols",
+    200: "OK", 201: "Created", 202: "Accepted", 203: "Non-Authoritative Information",
+    204: "No Content", 205: "Reset Content", 206: "Partial Content",
+    300: "Multiple Choices", 301: "Moved Permanently", 302: "Found", 303: "See Other",
+    304: "Not Modified", 307: "Temporary Redirect", 308: "Permanent Redirect",
+    400: "Bad Request", 401: "Unauthorized", 402: "Payment Required", 403: "Forbidden",
+    404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable",
+    407: "Proxy Authentication Required", 408: "Request Timeout", 409: "Conflict",
+    410: "Gone", 411: "Length Required", 412: "Precondition Failed",
+    413: "Content Too Large", 414: "URI Too Long", 415: "Unsupported Media Type",
+    422: "Unprocessable Content", 423: "Locked", 425: "Too Early", 428: "Precondition Required",
+    429: "Too Many Requests", 431: "Request Header Fields Too Large",
+    451: "Unavailable For Legal Reasons",
+    500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway",
+    503: "Service Unavailable", 504: "Gateway Timeout", 505: "HTTP Version Not Supported",
+}  # fmt: skip
+
+
+def reason_phrase(status: int) -> str:
+    """The standard reason phrase for a status code, or an empty string when unknown."""
+    return _REASONS.get(status, "")
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseData:
+    """Everything the server sent back, unchanged. ``elapsed_ms`` runs from send to last byte."""
+
+    status: int
+    reason: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    elapsed_ms: float
+    url: str = ""
+    http_version: str = "HTTP/1.1"
+
+    def header(self, name: str) -> str | None:
+        """The first value of a header, matched case-insensitively."""
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value
+        return None
+
+    @property
+    def content_type(self) -> str:
+        """The media type without parameters, lower-cased (``""`` when absent)."""
+        raw = self.header("content-type") or ""
+        return raw.split(";", 1)[0].strip().lower()
+
+    @property
+    def charset(self) -> str | None:
+        """The charset named by Content-Type, when Python knows it."""
+        raw = self.header("content-type")
+        if not raw:
+            return None
+        message = Message()
+        message["content-type"] = raw
+        charset = message.get_param("charset")
+        if not isinstance(charset, str):
+            return None
+        try:
+            info = codecs.lookup(charset)
+        except LookupError:
+            return None
+        # "base64", "rot13" and the like are codecs, but not text encodings.
+        return info.name if getattr(info, "_is_text_encoding", True) else None
+
+    def text(self) -> str:
+        """The body as text, honouring the declared charset (UTF-8 when none is declared).
+
+        Bytes that do not decode are replaced rather than raising: the Raw view must always
+        show something, and the exact bytes stay in ``body``.
+        """
+        return self.body.decode(self.charset or "utf-8", errors="replace")
+
+    @property
+    def is_success(self) -> bool:
+        return 200 <= self.status < 300

@@ -1,0 +1,1 @@
+"""The only layer that knows httpx: builds wire requests, sends them, maps failures to ours."""

@@ -1,0 +1,1 @@
+"""Settings and data on disk, under the folder named by ``API_EXPLORER_HOME``."""

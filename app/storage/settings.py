@@ -1,0 +1,91 @@
+"""The user's settings, as JSON in the data folder.
+
+The data folder is ``$API_EXPLORER_HOME`` when set (tests always set it), else
+``$XDG_CONFIG_HOME/api-explorer`` (``~/.config/api-explorer``). It is created when missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+__all__ = ["Settings", "SettingsStore", "atomic_write", "data_dir"]
+
+
+def data_dir() -> Path:
+    """The folder for all settings and data, created when missing."""
+    home = os.environ.get("API_EXPLORER_HOME")
+    if home:
+        path = Path(home)
+    else:
+        config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+        path = Path(config) / "api-explorer"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves either the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What the user chose that outlives a session. ``base_url`` empty means "the demo API"."""
+
+    timeout_seconds: float = 30.0
+    base_url: str = ""
+
+
+class SettingsStore:
+    """Loads and saves ``settings.json``; a damaged file is reported, kept, and not used."""
+
+    FILE_NAME = "settings.json"
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / self.FILE_NAME
+        self.problem: str | None = None
+
+    def load(self) -> Settings:
+        self.problem = None
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return Settings()
+        except (OSError, ValueError) as exc:
+            self.problem = f"Settings in {self.path} could not be read ({exc}); defaults are used."
+            return Settings()
+        if not isinstance(raw, dict):
+            self.problem = f"Settings in {self.path} are not a JSON object; defaults are used."
+            return Settings()
+        defaults = Settings()
+        values: dict[str, object] = {}
+        for field in fields(Settings):
+            value = raw.get(field.name, getattr(defaults, field.name))
+            expected = type(getattr(defaults, field.name))
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, expected):
+                self.problem = (
+                    f"Setting {field.name} in {self.path} is invalid; its default is used."
+                )
+                value = getattr(defaults, field.name)
+            values[field.name] = value
+        return Settings(**values)  # type: ignore[arg-type]
+
+    def save(self, settings: Settings) -> None:
+        text = json.dumps(asdict(settings), indent=2, sort_keys=True) + "\n"
+        atomic_write(self.path, text.encode("utf-8"))

@@ -1,0 +1,1 @@
+"""Widgets and thin Qt models that adapt core data; ``main_window`` only wires them."""

@@ -1,0 +1,392 @@
+"""Editable name/value tables for query parameters and headers.
+
+``KeyValueTableModel`` adapts a list of ``KeyValue`` rows to Qt and always ends with one
+empty "new row" placeholder, so adding a row is just typing into it.
+``KeyValueTableWidget`` puts a view, a delete action and a Remove button around it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeyEvent, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.request import KeyValue
+
+__all__ = ["KeyValueTableModel", "KeyValueTableWidget"]
+
+_Index = QModelIndex | QPersistentModelIndex
+# The invalid index Qt uses for "no parent"; a module constant keeps call-free defaults.
+_ROOT = QModelIndex()
+
+
+class KeyValueTableModel(QAbstractTableModel):
+    """A thin Qt adapter over ``KeyValue`` rows, plus a trailing empty placeholder row.
+
+    Column 0 is the "send this row" checkbox, column 1 the name, column 2 the value.
+    Typing a name or value into the placeholder turns it into a real row and a fresh
+    placeholder appears below it. Unchecking a row disables it without deleting it.
+
+    ``rows_edited`` is emitted after user edits (``setData``, ``removeRows``) and never
+    after ``set_rows``, so code that keeps the table in sync with something else (the URL's
+    query string) can react to the user without reacting to itself.
+    """
+
+    ENABLED_COLUMN = 0
+    NAME_COLUMN = 1
+    VALUE_COLUMN = 2
+    _HEADERS = ("", "Name", "Value")
+
+    rows_edited = Signal()
+
+    def __init__(self, rows: Iterable[KeyValue] = (), parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[KeyValue] = list(rows)
+
+    # Domain API -------------------------------------------------------------------------
+
+    def rows(self) -> tuple[KeyValue, ...]:
+        """The real rows, disabled ones included, without the placeholder."""
+        return tuple(self._rows)
+
+    def set_rows(self, rows: Iterable[KeyValue]) -> None:
+        """Replace all rows (e.g. when loading a request); does not emit ``rows_edited``."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def remove_row(self, row: int) -> bool:
+        """Delete one real row; returns False for the placeholder or an unknown row."""
+        return self.removeRows(row, 1)
+
+    def placeholder_row(self) -> int:
+        """The row number of the empty "new row" placeholder (always the last row)."""
+        return len(self._rows)
+
+    def is_placeholder(self, row: int) -> bool:
+        """Whether ``row`` is the empty "new row" placeholder."""
+        return row == len(self._rows)
+
+    # Qt model API -----------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows) + 1
+
+    def columnCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._HEADERS)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section == self.ENABLED_COLUMN:
+            return "Send this row (unchecked rows are kept but not sent)"
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not self._is_valid(index):
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == self.ENABLED_COLUMN:
+            # Nothing to enable or disable until the placeholder holds something.
+            if not self.is_placeholder(index.row()):
+                flags |= Qt.ItemFlag.ItemIsUserCheckable
+        else:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not self._is_valid(index):
+            return None
+        row, column = index.row(), index.column()
+        if self.is_placeholder(row):
+            if column != self.ENABLED_COLUMN and role in (
+                Qt.ItemDataRole.DisplayRole,
+                Qt.ItemDataRole.EditRole,
+            ):
+                return ""
+            return None
+        item = self._rows[row]
+        if column == self.ENABLED_COLUMN:
+            if role == Qt.ItemDataRole.CheckStateRole:
+                return Qt.CheckState.Checked if item.enabled else Qt.CheckState.Unchecked
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Sent" if item.enabled else "Not sent: this row is disabled"
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return item.name if column == self.NAME_COLUMN else item.value
+        return None
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not self._is_valid(index):
+            return False
+        row, column = index.row(), index.column()
+        if column == self.ENABLED_COLUMN:
+            if role != Qt.ItemDataRole.CheckStateRole or self.is_placeholder(row):
+                return False
+            enabled = _as_check_state(value) == Qt.CheckState.Checked
+            if self._rows[row].enabled != enabled:
+                self._rows[row] = dataclasses.replace(self._rows[row], enabled=enabled)
+                # The whole row changes look (disabled rows are greyed), not just the box.
+                self._emit_row_changed(row)
+                self.rows_edited.emit()
+            return True
+        if role != Qt.ItemDataRole.EditRole or not isinstance(value, str):
+            return False
+        is_name = column == self.NAME_COLUMN
+        if self.is_placeholder(row):
+            if not value:
+                return False
+            new = KeyValue(name=value) if is_name else KeyValue(name="", value=value)
+            self._append_from_placeholder(new)
+            self.rows_edited.emit()
+            return True
+        current = self._rows[row]
+        if (current.name if is_name else current.value) == value:
+            return True
+        self._rows[row] = (
+            dataclasses.replace(current, name=value)
+            if is_name
+            else dataclasses.replace(current, value=value)
+        )
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
+        self.rows_edited.emit()
+        return True
+
+    def removeRows(self, row: int, count: int, parent: _Index = _ROOT) -> bool:
+        if parent.isValid() or count < 1 or row < 0 or row + count > len(self._rows):
+            return False
+        self.beginRemoveRows(QModelIndex(), row, row + count - 1)
+        del self._rows[row : row + count]
+        self.endRemoveRows()
+        self.rows_edited.emit()
+        return True
+
+    # Helpers ----------------------------------------------------------------------------
+
+    def _is_valid(self, index: _Index) -> bool:
+        return (
+            index.isValid()
+            and not index.parent().isValid()
+            and 0 <= index.row() <= len(self._rows)
+            and 0 <= index.column() < len(self._HEADERS)
+        )
+
+    def _append_from_placeholder(self, item: KeyValue) -> None:
+        # The placeholder row itself becomes the real row and a new placeholder is inserted
+        # after it. Inserting the real row *before* the placeholder instead would shift
+        # the user's current cell (and open editor) down onto the new placeholder, so
+        # pressing Tab after typing a name would land in the wrong row.
+        row = len(self._rows)
+        self.beginInsertRows(QModelIndex(), row + 1, row + 1)
+        self._rows.append(item)
+        self.endInsertRows()
+        self._emit_row_changed(row)
+
+    def _emit_row_changed(self, row: int) -> None:
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._HEADERS) - 1))
+
+
+def _as_check_state(value: Any) -> Qt.CheckState | None:
+    # Views pass a plain int (Qt converts the enum when it builds the QVariant); Python
+    # callers usually pass the enum itself.
+    if isinstance(value, Qt.CheckState):
+        return value
+    if isinstance(value, int):
+        try:
+            return Qt.CheckState(value)
+        except ValueError:
+            return None
+    return None
+
+
+class _KeyValueDelegate(QStyledItemDelegate):
+    """Shows grey hints in the placeholder row and greys out the text of disabled rows."""
+
+    def __init__(self, hints: dict[int, str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._hints = hints
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: _Index) -> None:
+        super().initStyleOption(option, index)
+        state = _row_check_state(index)
+        if state is None:
+            hint = self._hints.get(index.column(), "")
+            if hint and not option.text:
+                option.text = hint
+                self._grey(option)
+        elif state == Qt.CheckState.Unchecked:
+            self._grey(option)
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        hint = self._hints.get(index.column())
+        if isinstance(editor, QLineEdit) and hint and _row_check_state(index) is None:
+            editor.setPlaceholderText(hint)
+        return editor
+
+    @staticmethod
+    def _grey(option: QStyleOptionViewItem) -> None:
+        palette = QPalette(option.palette)
+        palette.setColor(QPalette.ColorRole.Text, palette.color(QPalette.ColorRole.PlaceholderText))
+        option.palette = palette
+
+
+def _row_check_state(index: _Index) -> Qt.CheckState | None:
+    """The row's enabled state, or None for the placeholder row (it has no checkbox).
+
+    Asking the index rather than the model keeps the delegate working behind a proxy.
+    """
+    state = index.sibling(index.row(), KeyValueTableModel.ENABLED_COLUMN).data(
+        Qt.ItemDataRole.CheckStateRole
+    )
+    return None if state is None else _as_check_state(state)
+
+
+class KeyValueTableWidget(QWidget):
+    """A parameters or headers table: the view, a "Delete row" action and a Remove button.
+
+    ``table_name`` becomes the view's objectName (e.g. ``"paramsTable"``); the Remove
+    button is named ``table_name + "RemoveButton"``. ``name_hint`` is the grey text in the
+    empty row's Name cell (e.g. ``"Add parameter"``).
+    """
+
+    def __init__(
+        self,
+        table_name: str,
+        parent: QWidget | None = None,
+        *,
+        name_hint: str = "Add row",
+        value_hint: str = "Value",
+    ) -> None:
+        super().__init__(parent)
+        self.model = KeyValueTableModel(parent=self)
+
+        self.view = QTableView(self)
+        self.view.setObjectName(table_name)
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(
+            _KeyValueDelegate(
+                {
+                    KeyValueTableModel.NAME_COLUMN: name_hint,
+                    KeyValueTableModel.VALUE_COLUMN: value_hint,
+                },
+                self.view,
+            )
+        )
+        self.view.verticalHeader().setVisible(False)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(
+            KeyValueTableModel.ENABLED_COLUMN, QHeaderView.ResizeMode.ResizeToContents
+        )
+        header.setSectionResizeMode(
+            KeyValueTableModel.NAME_COLUMN, QHeaderView.ResizeMode.Interactive
+        )
+        header.setSectionResizeMode(KeyValueTableModel.VALUE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.view.setColumnWidth(KeyValueTableModel.NAME_COLUMN, 200)
+
+        self.delete_action = QAction("Delete row", self.view)
+        self.view.addAction(self.delete_action)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        # Delete is handled in eventFilter rather than as the action's shortcut: a shortcut
+        # would also fire while a cell editor is open and delete the row being edited.
+        self.view.installEventFilter(self)
+
+        self.remove_button = QPushButton("Remove", self)
+        self.remove_button.setObjectName(f"{table_name}RemoveButton")
+        self.remove_button.setToolTip("Delete the selected rows")
+
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addStretch(1)
+        buttons.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+
+        self.delete_action.triggered.connect(self.delete_selected_rows)
+        self.remove_button.clicked.connect(self.delete_selected_rows)
+        selection = self.view.selectionModel()
+        selection.selectionChanged.connect(self._update_actions)
+        selection.currentChanged.connect(self._update_actions)
+        self.model.rowsInserted.connect(self._update_actions)
+        self.model.rowsRemoved.connect(self._update_actions)
+        self.model.modelReset.connect(self._update_actions)
+        self._update_actions()
+
+    def selected_rows(self) -> list[int]:
+        """Real rows the user picked (the selection, else the current row), in order."""
+        selection = self.view.selectionModel()
+        rows = {index.row() for index in selection.selectedIndexes()}
+        if not rows and selection.currentIndex().isValid():
+            rows = {selection.currentIndex().row()}
+        return sorted(row for row in rows if not self.model.is_placeholder(row))
+
+    def delete_selected_rows(self) -> None:
+        """Delete the selected rows; the placeholder row is never deleted."""
+        # From the bottom up so earlier removals do not shift the rows still to remove.
+        for row in reversed(self.selected_rows()):
+            self.model.remove_row(row)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.view
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in _DELETE_KEYS
+            and self.view.state() != QAbstractItemView.State.EditingState
+            and self.selected_rows()
+        ):
+            self.delete_selected_rows()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _update_actions(self) -> None:
+        has_rows = bool(self.selected_rows())
+        self.delete_action.setEnabled(has_rows)
+        self.remove_button.setEnabled(has_rows)
+
+
+# Mac keyboards label Backspace "delete", and Finder deletes with it.
+_DELETE_KEYS = (
+    (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) if sys.platform == "darwin" else (Qt.Key.Key_Delete,)
+)

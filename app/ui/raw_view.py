@@ -1,0 +1,213 @@
+"""The raw text of a response body, loaded a piece at a time so huge bodies stay responsive."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontDatabase, QTextCursor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+__all__ = ["RawView", "format_size"]
+
+FIRST_CHARS = 256 * 1024
+"""How much text is shown at first: a few thousand lines, fast to lay out."""
+
+MORE_CHARS = 1024 * 1024
+"""How much "Show more", and each step of "Show all", adds."""
+
+
+def format_size(size: int) -> str:
+    """A size for people: ``512 bytes``, ``256 KB``, ``48.3 MB`` (1 KB = 1024 bytes)."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+class RawView(QWidget):
+    """A read-only monospace text view that shows a long text only as far as asked.
+
+    :meth:`show_text_chunks` takes a lazy iterator of text pieces (``iter_pretty(document)``,
+    or the decoded body as one or more strings) and shows the first ``FIRST_CHARS``
+    characters. While more remains, a bar under the text says how much is shown and offers
+    "Show more" (``MORE_CHARS`` more) and "Show all" (the rest, ``MORE_CHARS`` per event-loop
+    turn, so the window keeps painting). The iterator is only advanced as far as shown.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = QPlainTextEdit(self)
+        self._text.setObjectName("rawText")
+        self._text.setReadOnly(True)
+        self._text.setUndoRedoEnabled(False)
+        self._text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self._text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+
+        self._label = QLabel(self)
+        self._label.setObjectName("rawTruncationLabel")
+        self._label.setTextFormat(Qt.TextFormat.PlainText)
+        self._more_button = QPushButton("Show more", self)
+        self._more_button.setObjectName("rawShowMoreButton")
+        self._more_button.clicked.connect(self.on_more_button_clicked)
+        self._all_button = QPushButton("Show all", self)
+        self._all_button.setObjectName("rawShowAllButton")
+        self._all_button.clicked.connect(self.on_all_button_clicked)
+
+        self._bar = QWidget(self)
+        self._bar.setObjectName("rawTruncationBar")
+        bar_layout = QHBoxLayout(self._bar)
+        bar_layout.setContentsMargins(4, 2, 4, 2)
+        bar_layout.addWidget(self._label, 1)
+        bar_layout.addWidget(self._more_button)
+        bar_layout.addWidget(self._all_button)
+        self._bar.setVisible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._text, 1)
+        layout.addWidget(self._bar)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.on_timer_timeout)
+
+        # The text not shown yet: the rest of the current piece, then the iterator.
+        self._chunks: Iterator[str] | None = None
+        self._piece = ""
+        self._offset = 0
+        self._shown = 0
+        self._total_hint = ""
+
+    def text_widget(self) -> QPlainTextEdit:
+        """The text editor, for find, selection and tests."""
+        return self._text
+
+    def clear(self) -> None:
+        """Show nothing."""
+        self._reset()
+        self._text.clear()
+
+    def show_plain(self, text: str) -> None:
+        """Show a small text whole, in one go."""
+        self._reset()
+        self._text.setPlainText(text)
+        self._shown = len(text)
+
+    def show_text_chunks(self, chunks: Iterator[str], total_hint: str) -> None:
+        """Show the first ``FIRST_CHARS`` characters of the text ``chunks`` yields.
+
+        Pieces may have any size; one piece holding a whole 50 MB text is fine.
+        ``total_hint`` is the size of the whole for the bar, e.g. ``"48.3 MB"``.
+        """
+        self._reset()
+        self._chunks = chunks
+        self._total_hint = total_hint
+        text = self._take(FIRST_CHARS)
+        self._text.setPlainText(text)
+        self._shown = len(text)
+        self._update_bar()
+
+    def has_more(self) -> bool:
+        """Whether part of the text is not shown yet."""
+        if self._offset < len(self._piece):
+            return True
+        while self._chunks is not None:
+            piece = next(self._chunks, None)
+            if piece is None:
+                self._chunks = None
+            elif piece:
+                self._piece, self._offset = piece, 0
+                return True
+        return False
+
+    def show_more(self) -> None:
+        """Append the next ``MORE_CHARS`` characters."""
+        self._append(MORE_CHARS)
+        self._update_bar()
+
+    def show_all(self) -> None:
+        """Append everything that is left, a step per event-loop turn."""
+        if self.has_more():
+            self._more_button.setEnabled(False)
+            self._all_button.setEnabled(False)
+            self._timer.start()
+
+    def on_more_button_clicked(self) -> None:
+        self.show_more()
+
+    def on_all_button_clicked(self) -> None:
+        self.show_all()
+
+    def on_timer_timeout(self) -> None:
+        self._append(MORE_CHARS)
+        if not self.has_more():
+            self._timer.stop()
+        self._update_bar()
+
+    # -- internals --------------------------------------------------------------------
+
+    def _reset(self) -> None:
+        self._timer.stop()
+        self._chunks = None
+        self._piece = ""
+        self._offset = 0
+        self._shown = 0
+        self._total_hint = ""
+        self._more_button.setEnabled(True)
+        self._all_button.setEnabled(True)
+        self._bar.setVisible(False)
+
+    def _take(self, limit: int) -> str:
+        """Up to ``limit`` characters of the text not shown yet."""
+        parts: list[str] = []
+        needed = limit
+        while needed > 0 and self.has_more():
+            end = min(len(self._piece), self._offset + needed)
+            if self._offset == 0 and end == len(self._piece):
+                parts.append(self._piece)
+            else:
+                parts.append(self._piece[self._offset : end])
+            needed -= end - self._offset
+            self._offset = end
+        text = "".join(parts)
+        if text.endswith("\r") and self.has_more():
+            # Qt reads "\r" and "\n" in separate inserts as two line breaks: keep the pair
+            # together. If has_more() just moved on to the next piece, the "\r" goes in
+            # front of it; otherwise step back over it.
+            text = text[:-1]
+            if self._offset == 0:
+                self._piece = "\r" + self._piece
+            else:
+                self._offset -= 1
+        return text
+
+    def _append(self, limit: int) -> None:
+        text = self._take(limit)
+        if not text:
+            return
+        cursor = QTextCursor(self._text.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(text)
+        self._shown += len(text)
+
+    def _update_bar(self) -> None:
+        if not self.has_more():
+            self._bar.setVisible(False)
+            return
+        if self._timer.isActive():
+            self._label.setText(f"Loading… {format_size(self._shown)} of {self._total_hint} shown.")
+        else:
+            self._label.setText(
+                f"Showing the first {format_size(self._shown)} of {self._total_hint}."
+            )
+        self._bar.setVisible(True)

@@ -1,0 +1,8 @@
+"""Starts API Explorer; everything else lives in the `app` package."""
+
+import sys
+
+from app.application import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""End-to-end fixtures: the real window from ``create_main_window()``, its real demo API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QWidget
+
+from app.application import create_main_window
+from app.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: Any, qt_loop: asyncio.AbstractEventLoop) -> Iterator[MainWindow]:
+    main = create_main_window()
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    yield main
+    main.close()
+
+
+def child(window: QWidget, name: str) -> Any:
+    widget = window.findChild(QWidget, name)
+    assert widget is not None, f"no widget named {name}"
+    return widget

@@ -1,0 +1,245 @@
+"""The real window against the real demo API over loopback, driven through objectNames."""
+
+from __future__ import annotations
+
+import json
+import socket
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel, QPlainTextEdit
+
+from app.core.request import KeyValue
+from app.ui.main_window import MainWindow
+from tests.e2e.conftest import child
+
+TIMEOUT_MS = 15_000
+
+
+def set_request(window: MainWindow, method: str, url: str, body: str = "") -> None:
+    child(window, "methodCombo").setCurrentText(method)
+    url_edit = child(window, "urlEdit")
+    url_edit.clear()
+    url_edit.setText(url)
+    child(window, "bodyEditor").setPlainText(body)
+
+
+def send(qtbot: Any, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.service.response_received, timeout=TIMEOUT_MS):
+        qtbot.mouseClick(child(window, "sendButton"), Qt.MouseButton.LeftButton)
+
+
+def text(window: MainWindow, name: str) -> str:
+    widget: QLabel = child(window, name)
+    return widget.text()
+
+
+def tree_rows(window: MainWindow) -> dict[str, str]:
+    model = child(window, "responseTree").model()
+    return {
+        model.index(r, 0, QModelIndex()).data(): model.index(r, 1, QModelIndex()).data()
+        for r in range(model.rowCount(QModelIndex()))
+    }
+
+
+def test_first_send_shows_the_ready_demo_request(qtbot: Any, window: MainWindow) -> None:
+    assert text(window, "urlEdit").startswith("/payments")
+    send(qtbot, window)
+    assert text(window, "statusLabel") == "200 OK"
+    assert text(window, "elapsedLabel").endswith(("ms", "s"))
+    assert text(window, "sizeLabel").endswith(("B", "KB"))
+    assert not child(window, "errorPanel").isVisible()
+    assert set(tree_rows(window)) == {"items", "_metadata"}
+
+
+def test_numbers_are_shown_exactly_as_sent(qtbot: Any, window: MainWindow) -> None:
+    set_request(window, "GET", "/payments/10145")
+    send(qtbot, window)
+    raw_text = child(window, "rawView").findChild(QPlainTextEdit, "rawText").toPlainText()
+    assert "1.10" in raw_text
+    rows = tree_rows(window)
+    assert "1.10" in rows.values()
+
+
+ERROR_CASES = [
+    ("GET", "/payments/999999", "", {}, 404, "not_found"),
+    ("POST", "/payments", '{"price": {"amount": ""}}', {}, 400, "invalid_parameters"),
+    ("POST", "/payments", "[1, 2]", {}, 400, "invalid_request"),
+    ("GET", "/wallet/me", "", {}, 401, "unauthorized"),
+    ("GET", "/payments/2", "", {}, 403, "forbidden"),
+    ("GET", "/payments", "", {"Accept": "text/html"}, 406, "not_acceptable"),
+    ("GET", "/rate-limited", "", {}, 429, "rate_limit_exceeded"),
+    ("GET", "/crash", "", {}, 500, "internal_server_error"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "headers", "status", "code"), ERROR_CASES)
+def test_error_statuses_are_decoded(
+    qtbot: Any,
+    window: MainWindow,
+    method: str,
+    path: str,
+    body: str,
+    headers: dict[str, str],
+    status: int,
+    code: str,
+) -> None:
+    set_request(window, method, path, body)
+    model = window.builder.headers.model
+    model.set_rows(tuple(KeyValue(k, v) for k, v in headers.items()))
+    send(qtbot, window)
+    assert text(window, "statusLabel").startswith(str(status))
+    assert child(window, "errorPanel").isVisible()
+    assert text(window, "errorCodeLabel") == code
+    assert text(window, "errorDescriptionLabel")
+    assert text(window, "errorHintLabel")
+    assert "None" not in text(window, "errorDescriptionLabel")
+    assert child(window, "correlationIdLabel").isVisible()
+
+
+def test_invalid_state_409_after_payment_is_done(qtbot: Any, window: MainWindow) -> None:
+    set_request(window, "GET", "/payments?limit=100")
+    send(qtbot, window)
+    raw = window.response_pane.raw_view.text_widget().toPlainText()
+    done = next(p["id"] for p in json.loads(raw)["items"] if p["status"] == "done")
+    set_request(window, "POST", f"/payments/{done}/cancel")
+    send(qtbot, window)
+    assert text(window, "statusLabel") == "409 Conflict"
+    assert text(window, "errorCodeLabel") == "invalid_state"
+
+
+def test_field_problems_are_listed_per_field(qtbot: Any, window: MainWindow) -> None:
+    set_request(window, "POST", "/payments", '{"price": {"amount": "", "currency": "EURO"}}')
+    send(qtbot, window)
+    fields = text(window, "errorFieldsLabel")
+    assert "price.amount:" in fields
+    assert "price.currency:" in fields
+
+
+def test_unauthorized_links_error_uri(qtbot: Any, window: MainWindow) -> None:
+    set_request(window, "GET", "/wallet/me")
+    send(qtbot, window)
+    uri_label: QLabel = child(window, "errorUriLabel")
+    assert uri_label.isVisible()
+    assert 'href="https://developers.paysera.com/' in uri_label.text()
+    assert uri_label.textFormat() == Qt.TextFormat.RichText
+
+
+def test_method_not_allowed_warns_about_status_mismatch(qtbot: Any, window: MainWindow) -> None:
+    set_request(window, "PATCH", "/server")
+    send(qtbot, window)
+    assert text(window, "errorCodeLabel") == "not_found"
+    assert "404" in text(window, "errorMismatchLabel")
+    assert "405" in text(window, "errorMismatchLabel")
+
+
+def test_markup_in_error_description_is_shown_literally(qtbot: Any, window: MainWindow) -> None:
+    set_request(window, "GET", "/payments/%3Cb%3Ebold%3C%2Fb%3E")
+    send(qtbot, window)
+    label: QLabel = child(window, "errorDescriptionLabel")
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert "<b>bold</b>" in label.text()
+
+
+def test_html_error_page_says_no_error_object_came(qtbot: Any, window: MainWindow) -> None:
+    set_request(window, "GET", "/proxy-error")
+    send(qtbot, window)
+    assert text(window, "statusLabel") == "502 Bad Gateway"
+    assert "HTML" in text(window, "errorNoObjectLabel")
+    assert text(window, "errorHintLabel")
+    assert not child(window, "errorDescriptionLabel").isVisible()
+
+
+def test_cancel_stops_a_slow_request_at_once(qtbot: Any, window: MainWindow) -> None:
+    set_request(window, "GET", "/slow?seconds=20")
+    with qtbot.waitSignal(window.service.request_started, timeout=TIMEOUT_MS):
+        qtbot.mouseClick(child(window, "sendButton"), Qt.MouseButton.LeftButton)
+    assert child(window, "cancelButton").isEnabled()
+    qtbot.wait(200)
+    with qtbot.waitSignal(window.service.request_cancelled, timeout=1000):
+        qtbot.mouseClick(child(window, "cancelButton"), Qt.MouseButton.LeftButton)
+    assert text(window, "statusLabel") == "Cancelled"
+    assert not child(window, "cancelButton").isEnabled()
+
+
+def test_window_stays_responsive_while_a_request_is_in_flight(
+    qtbot: Any, window: MainWindow
+) -> None:
+    set_request(window, "GET", "/slow?seconds=20")
+    qtbot.mouseClick(child(window, "sendButton"), Qt.MouseButton.LeftButton)
+    qtbot.wait(100)
+    qtbot.keyClicks(child(window, "bodyEditor"), '{"typed": true}')
+    assert child(window, "bodyEditor").toPlainText() == '{"typed": true}'
+    with qtbot.waitSignal(window.service.request_cancelled, timeout=1000):
+        window.cancel()
+
+
+def test_invalid_body_is_refused_and_nothing_goes_on_the_wire(
+    qtbot: Any, window: MainWindow
+) -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    child(window, "baseUrlEdit").setText(f"http://127.0.0.1:{port}")
+    set_request(window, "POST", "/payments", '{\n  "amount": "1.00",\n  "currency" "EUR"\n}')
+    qtbot.mouseClick(child(window, "sendButton"), Qt.MouseButton.LeftButton)
+    assert text(window, "statusLabel") == "Not sent"
+    assert "Line 3" in text(window, "responseMessageLabel")
+    assert "Line 3" in text(window, "bodyErrorLabel")
+    with pytest.raises(TimeoutError):
+        listener.accept()
+    listener.close()
+
+
+def test_connection_refused_is_a_sentence(qtbot: Any, window: MainWindow) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    child(window, "baseUrlEdit").setText(f"http://127.0.0.1:{port}")
+    set_request(window, "GET", "/server")
+    with qtbot.waitSignal(window.service.request_failed, timeout=TIMEOUT_MS):
+        qtbot.mouseClick(child(window, "sendButton"), Qt.MouseButton.LeftButton)
+    assert text(window, "statusLabel") == "No response"
+    assert "refused" in text(window, "responseMessageLabel")
+
+
+def test_dropped_connection_is_a_sentence(qtbot: Any, window: MainWindow) -> None:
+    set_request(window, "GET", "/drop")
+    with qtbot.waitSignal(window.service.request_failed, timeout=TIMEOUT_MS):
+        qtbot.mouseClick(child(window, "sendButton"), Qt.MouseButton.LeftButton)
+    assert "dropped" in text(window, "responseMessageLabel")
+
+
+def test_ctrl_enter_sends_from_the_body_editor(qtbot: Any, window: MainWindow) -> None:
+    set_request(window, "GET", "/server")
+    editor = child(window, "bodyEditor")
+    window.builder.tabs.setCurrentWidget(window.builder.body)
+    editor.setFocus()
+    with qtbot.waitSignal(window.service.response_received, timeout=TIMEOUT_MS):
+        qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert text(window, "statusLabel") == "200 OK"
+    assert "time" in tree_rows(window)
+
+
+def test_url_and_params_table_stay_in_sync(qtbot: Any, window: MainWindow) -> None:
+    url_edit = child(window, "urlEdit")
+    url_edit.clear()
+    qtbot.keyClicks(url_edit, "/payments?limit=2&offset=4")
+    params = window.builder.params.model
+    assert [(r.name, r.value) for r in params.rows()] == [("limit", "2"), ("offset", "4")]
+    params.setData(params.index(0, 2), "3", Qt.ItemDataRole.EditRole)
+    assert url_edit.text() == "/payments?limit=3&offset=4"
+    params.setData(params.index(1, 0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+    assert url_edit.text() == "/payments?limit=3"
+    send(qtbot, window)
+    sent = window.response_pane.raw_view.text_widget().toPlainText()
+    assert sent.count('"id"') == 3
+
+
+def test_copy_correlation_id(qtbot: Any, window: MainWindow) -> None:
+    set_request(window, "GET", "/crash")
+    send(qtbot, window)
+    qtbot.mouseClick(child(window, "copyCorrelationButton"), Qt.MouseButton.LeftButton)
+    copied = QGuiApplication.clipboard().text()
+    assert copied and copied in text(window, "correlationIdLabel")

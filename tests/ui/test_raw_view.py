@@ -1,0 +1,179 @@
+"""The raw view shows the start of a huge body at once and the rest only on request."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QWidget
+
+from app.core.json_doc import iter_pretty, parse_json_exact
+from app.ui.raw_view import FIRST_CHARS, MORE_CHARS, RawView, format_size
+
+
+@pytest.fixture
+def raw_view(qtbot: Any) -> RawView:
+    view = RawView()
+    qtbot.addWidget(view)
+    return view
+
+
+def _bar(view: RawView) -> QWidget:
+    bar = view.findChild(QWidget, "rawTruncationBar")
+    assert bar is not None
+    return bar
+
+
+def _button(view: RawView, name: str) -> QPushButton:
+    button = view.findChild(QPushButton, name)
+    assert button is not None
+    return button
+
+
+def _label_text(view: RawView) -> str:
+    label = view.findChild(QLabel, "rawTruncationLabel")
+    assert label is not None
+    return label.text()
+
+
+def _bar_shown(view: RawView) -> bool:
+    return _bar(view).isVisibleTo(view)
+
+
+def _shown_text(view: RawView) -> str:
+    return view.text_widget().toPlainText()
+
+
+@pytest.fixture(scope="module")
+def big_body() -> str:
+    items = [
+        {"id": i, "price": {"amount": "10.12", "currency": "EUR"}, "rate": 1.10, "note": "x" * 40}
+        for i in range(45_000)
+    ]
+    body = json.dumps({"items": items, "_metadata": {"total": len(items)}}, indent=1)
+    body = body.replace('"rate": 1.1,', '"rate": 1.10,')  # as a server might write it
+    assert len(body) > 5 * 1024 * 1024
+    return body
+
+
+def test_the_text_widget_is_a_named_read_only_editor(raw_view: RawView) -> None:
+    editor = raw_view.text_widget()
+
+    assert isinstance(editor, QPlainTextEdit)
+    assert editor.objectName() == "rawText"
+    assert editor.isReadOnly()
+    assert not editor.isUndoRedoEnabled()
+    assert editor.lineWrapMode() == QPlainTextEdit.LineWrapMode.NoWrap
+
+
+def test_a_small_document_is_shown_whole_without_a_bar(raw_view: RawView) -> None:
+    document = parse_json_exact('{"amount": 1.10, "items": [1, 2]}')
+
+    raw_view.show_text_chunks(iter_pretty(document), "33 bytes")
+
+    assert _shown_text(raw_view) == '{\n  "amount": 1.10,\n  "items": [\n    1,\n    2\n  ]\n}'
+    assert not _bar_shown(raw_view)
+    assert not raw_view.has_more()
+
+
+def test_a_text_that_exactly_fills_the_first_part_has_no_bar(raw_view: RawView) -> None:
+    raw_view.show_text_chunks(iter(["a" * FIRST_CHARS]), "256 KB")
+
+    assert len(_shown_text(raw_view)) == FIRST_CHARS
+    assert not _bar_shown(raw_view)
+
+
+def test_a_5_mb_document_shows_only_its_start_and_says_so(raw_view: RawView, big_body: str) -> None:
+    raw_view.show_text_chunks(iter_pretty(parse_json_exact(big_body)), "5.6 MB")
+
+    shown = _shown_text(raw_view)
+    assert len(shown) == FIRST_CHARS
+    assert shown.startswith('{\n  "items": [\n    {\n      "id": 0,')
+    assert '"rate": 1.10' in shown
+    assert _bar_shown(raw_view)
+    assert _label_text(raw_view) == "Showing the first 256 KB of 5.6 MB."
+
+
+def test_show_more_appends_the_next_megabyte(raw_view: RawView, big_body: str) -> None:
+    pretty = "".join(iter_pretty(parse_json_exact(big_body)))
+    raw_view.show_text_chunks(iter_pretty(parse_json_exact(big_body)), "5.6 MB")
+
+    _button(raw_view, "rawShowMoreButton").click()
+
+    assert _shown_text(raw_view) == pretty[: FIRST_CHARS + MORE_CHARS]
+    assert _label_text(raw_view) == "Showing the first 1.2 MB of 5.6 MB."
+    assert _bar_shown(raw_view)
+
+
+def test_show_all_loads_the_rest_step_by_step(raw_view: RawView, big_body: str, qtbot: Any) -> None:
+    pretty = "".join(iter_pretty(parse_json_exact(big_body)))
+    raw_view.show_text_chunks(iter_pretty(parse_json_exact(big_body)), "5.6 MB")
+    steps: list[int] = []
+    raw_view.text_widget().document().contentsChanged.connect(
+        lambda: steps.append(len(_shown_text(raw_view)))
+    )
+
+    _button(raw_view, "rawShowAllButton").click()
+
+    assert not _button(raw_view, "rawShowMoreButton").isEnabled()
+    qtbot.waitUntil(lambda: not _bar_shown(raw_view), timeout=20_000)
+    assert _shown_text(raw_view) == pretty
+    assert len(steps) >= len(pretty) // MORE_CHARS
+    assert not raw_view.has_more()
+
+
+def test_one_huge_piece_is_split_too(raw_view: RawView) -> None:
+    text = "line\n" * 500_000
+
+    raw_view.show_text_chunks(iter([text]), format_size(len(text)))
+
+    assert _shown_text(raw_view) == text[:FIRST_CHARS]
+    assert _label_text(raw_view) == "Showing the first 256 KB of 2.4 MB."
+
+
+def test_a_crlf_pair_split_between_pieces_stays_one_line_break(raw_view: RawView) -> None:
+    pieces = ["a" * (FIRST_CHARS - 1) + "\r", "\nsecond\r", "\nthird"]
+
+    raw_view.show_text_chunks(iter(pieces), "256 KB")
+    raw_view.show_more()
+
+    assert _shown_text(raw_view) == "a" * (FIRST_CHARS - 1) + "\nsecond\nthird"
+    assert raw_view.text_widget().document().blockCount() == 3
+
+
+def test_the_iterator_is_read_only_as_far_as_shown(raw_view: RawView) -> None:
+    pulled = 0
+
+    def pieces() -> Iterator[str]:
+        nonlocal pulled
+        for _ in range(1000):
+            pulled += 1
+            yield "x" * 64 * 1024
+
+    raw_view.show_text_chunks(pieces(), "62.5 MB")
+
+    assert pulled == FIRST_CHARS // (64 * 1024) + 1
+
+
+def test_show_plain_and_clear_drop_the_bar(raw_view: RawView, big_body: str) -> None:
+    raw_view.show_text_chunks(iter([big_body]), "5.6 MB")
+
+    raw_view.show_plain("plain text")
+    assert _shown_text(raw_view) == "plain text"
+    assert not _bar_shown(raw_view)
+
+    raw_view.show_text_chunks(iter([big_body]), "5.6 MB")
+    raw_view.clear()
+    assert _shown_text(raw_view) == ""
+    assert not _bar_shown(raw_view)
+    assert not raw_view.has_more()
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [(0, "0 bytes"), (1023, "1023 bytes"), (256 * 1024, "256 KB"), (50_640_000, "48.3 MB")],
+)
+def test_format_size(size: int, text: str) -> None:
+    assert format_size(size) == text
