@@ -31,3 +31,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+screenshot: $(STAMP)
+	xvfb-run -a $(BIN)/python scripts/screenshot.py

@@ -30,6 +30,24 @@ def _plain_label(name: str, parent: QWidget) -> QLabel:
     return label
 
 
+def _field_lines(error: DecodedError) -> list[str]:
+    """One line per problem. Servers often send the same problem both in
+    ``error_properties`` and in ``errors``; it is listed once, with the ``errors`` code."""
+    lines: dict[tuple[str, str], str] = {}
+    for problem in error.properties:
+        lines[(problem.field, problem.message)] = (
+            f"{problem.field}: {problem.message}" if problem.field else problem.message
+        )
+    for item in error.errors:
+        field, message = item.field or "", item.message or ""
+        text = f"{field}: {message}" if field else message
+        if item.code:
+            text = f"{text} ({item.code})" if text else item.code
+        if text:
+            lines[(field, message)] = text
+    return list(lines.values())
+
+
 class ErrorPanel(QFrame):
     """Shows one ``DecodedError``; fields the server left out are hidden, never "None"."""
 
@@ -125,12 +143,7 @@ class ErrorPanel(QFrame):
             self._show_uri(error.uri, error.uri_openable)
         self._show(self.mismatch_label, error.status_mismatch)
         self._show(self.no_object_label, error.no_error_object)
-        lines = [f"{p.field}: {p.message}" if p.field else p.message for p in error.properties]
-        for item in error.errors:
-            where = f"{item.field}: " if item.field else ""
-            code = f" ({item.code})" if item.code else ""
-            lines.append(f"{where}{item.message or ''}{code}".strip())
-        self._show(self.fields_label, "\n".join(line for line in lines if line))
+        self._show(self.fields_label, "\n".join(_field_lines(error)))
         if error.data is not None:
             text = json.dumps(error.data, ensure_ascii=False, default=str)
             if len(text) > _ERROR_DATA_PREVIEW:

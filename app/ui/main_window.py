@@ -35,6 +35,8 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.response_pane)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([320, 480])
+        splitter.setContentsMargins(8, 8, 8, 0)
         self.setCentralWidget(splitter)
         self.resize(1100, 800)
 

@@ -85,6 +85,15 @@ def test_field_problems_and_errors_array_are_listed(qtbot: Any) -> None:
     ]
 
 
+def test_a_problem_sent_in_both_lists_is_shown_once_with_its_code(qtbot: Any) -> None:
+    body = (
+        b'{"error": "invalid_parameters", "error_properties": {"amount": ["Too small."]},'
+        b' "errors": [{"code": "min", "message": "Too small.", "field": "amount"}]}'
+    )
+    panel = _panel(qtbot, 400, body)
+    assert panel.fields_label.text() == "amount: Too small. (min)"
+
+
 def test_correlation_id_row_and_copy(qtbot: Any) -> None:
     panel = _panel(
         qtbot, 500, b'{"error": "internal_server_error"}', (("Paysera-Correlation-Id", "abc-123"),)

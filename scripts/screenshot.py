@@ -1,0 +1,54 @@
+"""Renders the README screenshot: the real window, a real request to the demo API.
+
+Run under a display (``xvfb-run -a .venv/bin/python scripts/screenshot.py``) or offscreen;
+``make screenshot`` does the former.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from app.application import create_main_window
+
+OUT = Path(__file__).resolve().parent.parent / "resources" / "screenshots" / "main-window.png"
+
+
+def main() -> int:
+    app = QApplication(sys.argv[:1])
+
+    async def shoot() -> None:
+        window = create_main_window()
+        window.resize(1200, 860)
+        window.show()
+        builder = window.builder
+        builder.set_request(
+            "POST",
+            "/payments",
+            body='{\n  "price": {"amount": "", "currency": "EURO"},\n'
+            '  "description": "Order <b>#42</b>"\n}',
+        )
+        builder.tabs.setCurrentWidget(builder.body)
+        done = asyncio.Event()
+        window.service.response_received.connect(lambda _r: done.set())
+        window.send()
+        await asyncio.wait_for(done.wait(), 10)
+        for _ in range(20):
+            app.processEvents()
+            await asyncio.sleep(0.05)
+        OUT.parent.mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(OUT))
+        print(f"saved {OUT}")
+        window.close()
+        await window.service.aclose()
+
+    qasync.run(shoot())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

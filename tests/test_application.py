@@ -1,0 +1,86 @@
+"""The assembled app: demo or not, settings kept between runs, the command starts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from app.application import DEMO_FIRST_REQUEST, _parse_args, create_main_window
+
+
+def test_demo_window_has_a_ready_request_to_a_running_demo(
+    qtbot: Any, qt_loop: asyncio.AbstractEventLoop
+) -> None:
+    window = create_main_window()
+    qtbot.addWidget(window)
+    base = window.builder.base_url_edit.text()
+    assert base.startswith("http://127.0.0.1:") and base.endswith("/rest/v1")
+    assert window.builder.url_edit.text() == DEMO_FIRST_REQUEST
+    window.close()
+
+
+def test_no_demo_window_uses_the_saved_base_url_and_timeout(
+    qtbot: Any, qt_loop: asyncio.AbstractEventLoop, explorer_home: Path
+) -> None:
+    explorer_home.mkdir(parents=True)
+    (explorer_home / "settings.json").write_text(
+        json.dumps({"timeout_seconds": 12, "base_url": "https://wallet.paysera.com/rest/v1/"})
+    )
+    window = create_main_window(demo=False)
+    qtbot.addWidget(window)
+    assert window.builder.base_url_edit.text() == "https://wallet.paysera.com/rest/v1/"
+    assert window.builder.timeout_spin.value() == 12
+    assert window.builder.url_edit.text() == ""
+    window.close()
+
+
+def test_closing_saves_the_timeout_but_not_the_demo_url(
+    qtbot: Any, qt_loop: asyncio.AbstractEventLoop, explorer_home: Path
+) -> None:
+    window = create_main_window()
+    qtbot.addWidget(window)
+    window.builder.timeout_spin.setValue(7)
+    window.close()
+    saved = json.loads((explorer_home / "settings.json").read_text())
+    assert saved == {"timeout_seconds": 7.0, "base_url": ""}
+
+
+def test_damaged_settings_are_reported_in_the_status_bar(
+    qtbot: Any, qt_loop: asyncio.AbstractEventLoop, explorer_home: Path
+) -> None:
+    explorer_home.mkdir(parents=True)
+    (explorer_home / "settings.json").write_text("{oops")
+    window = create_main_window(demo=False)
+    qtbot.addWidget(window)
+    assert "settings.json" in window.statusBar().currentMessage()
+    window.close()
+
+
+def test_no_demo_flag() -> None:
+    assert _parse_args(["--no-demo"]).no_demo
+    assert not _parse_args([]).no_demo
+
+
+def test_the_command_starts_and_keeps_running(explorer_home: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", API_EXPLORER_HOME=str(explorer_home))
+    process = subprocess.Popen(
+        [sys.executable, "main.py"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        time.sleep(3)
+        assert process.poll() is None, process.communicate()[1].decode()[-2000:]
+        assert explorer_home.is_dir()
+    finally:
+        process.kill()
+        process.communicate()
