@@ -28,6 +28,7 @@ test: lint
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/large_response.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/window_large_response.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -22,25 +22,13 @@ from app.core.outcome import TransportFailure
 from app.ui.error_panel import ErrorPanel
 from app.ui.headers_model import HeadersModel
 from app.ui.json_tree_model import JsonTreeModel
-from app.ui.raw_view import RawView
+from app.ui.raw_view import RawView, format_size
 from app.ui.response_tree_view import ResponseTreeView
 from app.ui.status_style import error_text_color, status_color
 
-__all__ = ["ResponsePane", "format_duration", "format_size"]
+__all__ = ["ResponsePane", "format_duration"]
 
 _TEXT_CHUNK = 1 << 20
-
-
-def format_size(size: int) -> str:
-    """``532 B``, ``1.2 KB``, ``48.3 MB``: what a person reads next to a response."""
-    if size < 1024:
-        return f"{size} B"
-    value = float(size)
-    for unit in ("KB", "MB", "GB"):
-        value /= 1024
-        if value < 1024 or unit == "GB":
-            return f"{value:.1f} {unit}"
-    raise AssertionError("unreachable")
 
 
 def format_duration(ms: float) -> str:

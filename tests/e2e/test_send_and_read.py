@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 from typing import Any
 
@@ -49,7 +50,7 @@ def test_first_send_shows_the_ready_demo_request(qtbot: Any, window: MainWindow)
     send(qtbot, window)
     assert text(window, "statusLabel") == "200 OK"
     assert text(window, "elapsedLabel").endswith(("ms", "s"))
-    assert text(window, "sizeLabel").endswith(("B", "KB"))
+    assert re.fullmatch(r"\d+(\.\d)? (bytes|KB)", text(window, "sizeLabel"))
     assert not child(window, "errorPanel").isVisible()
     assert set(tree_rows(window)) == {"items", "_metadata"}
 
@@ -243,3 +244,21 @@ def test_copy_correlation_id(qtbot: Any, window: MainWindow) -> None:
     qtbot.mouseClick(child(window, "copyCorrelationButton"), Qt.MouseButton.LeftButton)
     copied = QGuiApplication.clipboard().text()
     assert copied and copied in text(window, "correlationIdLabel")
+
+
+def test_large_body_shows_top_level_and_pages_the_raw_view(qtbot: Any, window: MainWindow) -> None:
+    set_request(window, "GET", "/large?size_mb=5")
+    send(qtbot, window)
+    assert text(window, "statusLabel") == "200 OK"
+    assert text(window, "sizeLabel").endswith("MB")
+    assert set(tree_rows(window)) == {"items", "_metadata"}
+    raw = window.response_pane.raw_view
+    assert raw.has_more()
+    assert len(raw.text_widget().toPlainText()) < 1 << 20
+
+
+def test_declared_charset_is_honoured_in_the_raw_view(qtbot: Any, window: MainWindow) -> None:
+    set_request(window, "GET", "/latin1")
+    send(qtbot, window)
+    assert window.response_pane.tabs.currentWidget() is child(window, "rawView")
+    assert "Café crème" in window.response_pane.raw_view.text_widget().toPlainText()
