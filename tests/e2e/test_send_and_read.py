@@ -262,3 +262,15 @@ def test_declared_charset_is_honoured_in_the_raw_view(qtbot: Any, window: MainWi
     send(qtbot, window)
     assert window.response_pane.tabs.currentWidget() is child(window, "rawView")
     assert "Café crème" in window.response_pane.raw_view.text_widget().toPlainText()
+
+
+@pytest.mark.parametrize("where", ["urlEdit", "paramsTable", "headersTable", "methodCombo"])
+def test_ctrl_enter_sends_from_other_widgets(qtbot: Any, window: MainWindow, where: str) -> None:
+    set_request(window, "GET", "/server")
+    widget = child(window, where)
+    if where == "headersTable":
+        window.builder.tabs.setCurrentWidget(window.builder.headers)
+    widget.setFocus()
+    with qtbot.waitSignal(window.service.response_received, timeout=TIMEOUT_MS):
+        qtbot.keyClick(widget, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
+    assert text(window, "statusLabel") == "200 OK"
