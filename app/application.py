@@ -80,8 +80,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationName("API Explorer")
+    # The app ends when run() below has closed the HTTP client, not the moment the window
+    # closes: stopping the loop first would strand in-flight requests' clean-up.
+    app.setQuitOnLastWindowClosed(False)
     # Let Ctrl+C in the terminal end the app instead of being swallowed by Qt's loop.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
@@ -89,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         closed = asyncio.Event()
         app.aboutToQuit.connect(closed.set)
         window = create_main_window(demo=not args.no_demo)
+        window.closed.connect(closed.set)
         window.show()
         await closed.wait()
         await window.service.aclose()

@@ -19,6 +19,8 @@ def explorer_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own settings folder: tests never touch the real home."""
     home = tmp_path / "explorer-home"
     monkeypatch.setenv("API_EXPLORER_HOME", str(home))
+    # Tests never touch the real keyring either: secrets go to a file under ``home``.
+    monkeypatch.setenv("API_EXPLORER_KEYRING", "off")
     return home
 
 

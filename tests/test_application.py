@@ -84,3 +84,38 @@ def test_the_command_starts_and_keeps_running(explorer_home: Path) -> None:
     finally:
         process.kill()
         process.communicate()
+
+
+_CLOSE_WHILE_IN_FLIGHT = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from app.application import main
+
+app = QApplication([])
+
+def act():
+    window = next(w for w in app.topLevelWidgets() if w.objectName() == "mainWindow")
+    window.service.request_started.connect(lambda _id: QTimer.singleShot(300, window.close))
+    window.builder.set_request("GET", "/slow?seconds=20")
+    window.send()
+
+QTimer.singleShot(1000, act)
+sys.exit(main([]))
+"""
+
+
+def test_closing_the_window_with_a_request_in_flight_exits_cleanly(explorer_home: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", API_EXPLORER_HOME=str(explorer_home))
+    done = subprocess.run(
+        [sys.executable, "-c", _CLOSE_WHILE_IN_FLIGHT],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr
+    assert (explorer_home / "settings.json").exists()

@@ -29,12 +29,12 @@ Server-supplied strings are returned unchanged: callers must show them as plain 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
+from app.core.json_doc import json_value_text, parse_json_exact
 from app.core.response import ResponseData, reason_phrase
 
 __all__ = [
@@ -244,21 +244,25 @@ class DecodedError:
     no_error_object: str | None = None
 
 
-def decode_error(response: ResponseData) -> DecodedError | None:
+def decode_error(
+    response: ResponseData, parsed: tuple[object, bool] | None = None
+) -> DecodedError | None:
     """Decode the error in ``response``, or return ``None`` when there is none.
 
     A non-2xx status always gives a ``DecodedError``, even with no error object in the
     body; a 2xx status gives one only when its (small enough) body is an error object.
+    ``parsed`` is ``(document, parsed_ok)`` when the caller already parsed the body with
+    ``parse_json_exact``, so a body is parsed once and the panel and tree agree.
     """
     success = 200 <= response.status < 300
-    if success and len(response.body) > _SUCCESS_SCAN_LIMIT:
+    if success and parsed is None and len(response.body) > _SUCCESS_SCAN_LIMIT:
         return None
     text = _body_text(response)
-    if success and not text.lstrip("\ufeff \t\r\n").startswith("{"):
+    if success and parsed is None and not text.lstrip("\ufeff \t\r\n").startswith("{"):
         # Cheap pre-check so that ordinary arrays and non-JSON successes are never parsed.
         return None
-    parsed, parses = _parse_json(text)
-    body = parsed if isinstance(parsed, dict) else None
+    document, parses = _parse_json(text) if parsed is None else parsed
+    body = document if isinstance(document, dict) else None
     code = _error_code(body)
     if success and code is None:
         return None
@@ -270,7 +274,7 @@ def decode_error(response: ResponseData) -> DecodedError | None:
     else:
         mismatch = _status_mismatch(response.status, code, info)
     no_error_object = (
-        None if code is not None else _describe_non_error(response, text, parsed, parses)
+        None if code is not None else _describe_non_error(response, text, document, parses)
     )
     uri = _plain_text(body.get("error_uri")) if body is not None else None
     return DecodedError(
@@ -303,7 +307,7 @@ def _body_text(response: ResponseData) -> str:
 def _parse_json(text: str) -> tuple[object, bool]:
     """The parsed value and whether parsing succeeded (``null`` parses to ``None``)."""
     try:
-        return json.loads(text.lstrip("\ufeff")), True
+        return parse_json_exact(text.lstrip("\ufeff")), True
     except (ValueError, RecursionError):
         # ValueError covers malformed JSON and integers too long to convert;
         # RecursionError covers pathological nesting.
@@ -426,7 +430,7 @@ def _plain_text(value: object) -> str | None:
     if isinstance(value, int | float):
         return str(value)
     try:
-        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+        return json_value_text(value)
     except (ValueError, RecursionError):
         return None
 

@@ -19,7 +19,13 @@ import re
 from dataclasses import dataclass
 from typing import NoReturn
 
-__all__ = ["InvalidJsonError", "JsonProblem", "check_json", "format_json"]
+__all__ = [
+    "InvalidJsonError",
+    "JsonProblem",
+    "check_json",
+    "explain_decode_error",
+    "format_json",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +90,11 @@ def check_json(text: str) -> JsonProblem | None:
         depth, pos = _deepest_bracket(text)
         return _problem_at(text, pos, f"nested too deeply to check ({depth} levels).")
     return None
+
+
+def explain_decode_error(text: str, error: json.JSONDecodeError) -> JsonProblem:
+    """The friendly ``JsonProblem`` for an error ``json.loads`` raised on ``text``."""
+    return _explain(text, error.msg, error.pos)
 
 
 def format_json(text: str, indent: int = 2) -> str:

@@ -17,6 +17,7 @@ class FailureKind(enum.Enum):
     TIMEOUT = "timeout"
     DROPPED = "dropped"
     INVALID_URL = "invalid_url"
+    INVALID_REQUEST = "invalid_request"
     OTHER = "other"
 
 

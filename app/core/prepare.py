@@ -6,7 +6,9 @@ without changing a byte, so what is shown, signed and sent is the same thing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from app.core.json_check import check_json
 from app.core.request import BodyMode, RequestSpec
@@ -52,6 +54,45 @@ class PreparedRequest:
         return next((v for k, v in self.headers if k.lower() == wanted), None)
 
 
+# RFC 9110 token characters: anything else in a header name is refused by every server.
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+def _check_host_and_port(url: str) -> None:
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise RequestNotSendable(
+            f'The URL "{url}" is not valid ({exc}). Check the host and the port.'
+        ) from None
+    host = parts.hostname
+    if not host:
+        raise RequestNotSendable(
+            f'The URL "{url}" has no host name. Add one, like https://host/path.'
+        )
+    if any(char.isspace() for char in host):
+        raise RequestNotSendable(f'The host name "{host}" contains spaces. Remove them.')
+    if port is not None and not 1 <= port <= 65535:
+        raise RequestNotSendable(f"The port {port} is not valid: use a port from 1 to 65535.")
+
+
+def _check_header(name: str, value: str) -> None:
+    if not _HEADER_NAME.fullmatch(name):
+        raise RequestNotSendable(
+            f'The header name "{name}" is not valid: use letters, digits and - only '
+            "(no spaces or colons)."
+        )
+    if any(char in value for char in "\r\n\0"):
+        raise RequestNotSendable(f'The value of header "{name}" contains a line break. Remove it.')
+    if not value.isascii():
+        odd = next(char for char in value if not char.isascii())
+        raise RequestNotSendable(
+            f'The value of header "{name}" contains "{odd}", which a header cannot carry. '
+            "Use ASCII only (percent-encode it, for example)."
+        )
+
+
 def prepare_request(spec: RequestSpec) -> PreparedRequest:
     """Validate ``spec`` and fix its bytes; raises ``RequestNotSendable`` with the reason."""
     url = spec.url.strip()
@@ -64,10 +105,13 @@ def prepare_request(spec: RequestSpec) -> PreparedRequest:
     scheme = url.split(":", 1)[0].lower()
     if scheme not in ("http", "https"):
         raise RequestNotSendable(f'Only http and https URLs can be sent, not "{scheme}:".')
+    _check_host_and_port(url)
     if spec.timeout_seconds <= 0:
         raise RequestNotSendable("The timeout must be more than 0 seconds.")
 
     headers = spec.enabled_headers()
+    for name, value in headers:
+        _check_header(name, value)
     body = spec.body
     if spec.body_mode is BodyMode.JSON and body.strip(_JSON_WHITESPACE):
         problem = check_json(body)

@@ -7,11 +7,11 @@ must send exactly what the user sees, and MAC signing later signs the raw query.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from collections.abc import Sequence
 
 from app.core.request import KeyValue
 
-__all__ = ["has_scheme", "join_url", "params_from_url", "url_with_params"]
+__all__ = ["has_scheme", "join_url", "merge_disabled", "params_from_url", "url_with_params"]
 
 
 def has_scheme(url: str) -> bool:
@@ -44,29 +44,61 @@ def _split_query(url: str) -> tuple[str, str, str]:
     return head, query, hash_sign + fragment
 
 
-def params_from_url(url: str) -> list[KeyValue]:
-    """The query string of ``url`` as rows, in order, escapes kept as typed."""
-    _, query, _ = _split_query(url)
+def _query_segments(query: str) -> list[tuple[KeyValue, str]]:
+    """Each ``name=value`` segment of a query as a row, with the raw text it came from."""
     rows = []
     for part in query.split("&"):
         if not part:
             continue
         name, _, value = part.partition("=")
-        rows.append(KeyValue(name, value))
+        rows.append((KeyValue(name, value), part))
     return rows
 
 
-def url_with_params(url: str, params: list[KeyValue] | tuple[KeyValue, ...]) -> str:
-    """``url`` with its query replaced by the enabled rows of ``params``."""
-    head, _, fragment = _split_query(url)
-    parts = [f"{p.name}={p.value}" if p.value else p.name for p in params if p.enabled and p.name]
+def params_from_url(url: str) -> list[KeyValue]:
+    """The query string of ``url`` as rows, in order, escapes kept as typed."""
+    _, query, _ = _split_query(url)
+    return [row for row, _ in _query_segments(query)]
+
+
+def _encode(text: str, also: str) -> str:
+    # Only what would change the query's structure is escaped, so typed escapes survive.
+    for char in "&#" + also:
+        text = text.replace(char, f"%{ord(char):02X}")
+    return text.replace(" ", "%20")
+
+
+def url_with_params(url: str, params: Sequence[KeyValue]) -> str:
+    """``url`` with its query replaced by the enabled rows of ``params``.
+
+    A row that is unchanged keeps the exact text it had in the URL (``flag=`` stays
+    ``flag=``); a new or edited row is written with ``&``, ``#`` and spaces escaped (and
+    ``=`` in names), so one row is always one parameter.
+    """
+    head, query, fragment = _split_query(url)
+    unused = _query_segments(query)
+    parts = []
+    for param in params:
+        if not (param.enabled and param.name):
+            continue
+        bare = KeyValue(param.name, param.value)
+        match = next((i for i, (row, _) in enumerate(unused) if row == bare), None)
+        if match is not None:
+            parts.append(unused.pop(match)[1])
+            continue
+        name = _encode(param.name, "=")
+        parts.append(f"{name}={_encode(param.value, '')}" if param.value else name)
     query = "&".join(parts)
     return head + ("?" + query if query else "") + fragment
 
 
-def host_of(url: str) -> str:
-    """The host part of an absolute URL, for messages (``""`` when there is none)."""
-    try:
-        return urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
+def merge_disabled(
+    enabled: Sequence[KeyValue], previous: Sequence[KeyValue]
+) -> tuple[KeyValue, ...]:
+    """The rows after the URL was edited: ``enabled`` (read from the URL) with each
+    disabled row of ``previous`` kept at the position it had."""
+    rows = list(enabled)
+    for index, row in enumerate(previous):
+        if not row.enabled:
+            rows.insert(min(index, len(rows)), row)
+    return tuple(rows)

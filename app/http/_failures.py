@@ -40,7 +40,7 @@ def _where(url: str) -> str:
     try:
         parts = urlsplit(url)
         host = parts.hostname or url
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        port = parts.port if parts.port is not None else (443 if parts.scheme == "https" else 80)
     except ValueError:
         return url
     return f"{host}:{port}"
@@ -62,6 +62,10 @@ def _tls_reason(exc: BaseException) -> str:
     return text
 
 
+def _seconds(value: float) -> str:
+    return "1 second" if value == 1 else f"{value:g} seconds"
+
+
 def describe_failure(exc: Exception, url: str, timeout_seconds: float) -> TransportFailure:
     """The ``TransportFailure`` for an exception raised while sending to ``url``."""
     where = _where(url)
@@ -70,12 +74,17 @@ def describe_failure(exc: Exception, url: str, timeout_seconds: float) -> Transp
         phase = "connect" if isinstance(exc, httpx.ConnectTimeout) else "respond"
         return TransportFailure(
             FailureKind.TIMEOUT,
-            f"The server at {where} did not {phase} within {timeout_seconds:g} seconds. "
+            f"The server at {where} did not {phase} within {_seconds(timeout_seconds)}. "
             "Try again, or raise the timeout.",
         )
-    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol | UnicodeError):
         return TransportFailure(
             FailureKind.INVALID_URL, f'The URL "{url}" cannot be sent: {exc}. Check the URL.'
+        )
+    if isinstance(exc, httpx.LocalProtocolError):
+        return TransportFailure(
+            FailureKind.INVALID_REQUEST,
+            f"The request cannot be sent as built: {exc}. Check the header names and values.",
         )
     for link in chain:
         if isinstance(link, ssl.SSLError):

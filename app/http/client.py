@@ -6,6 +6,7 @@ kept a complete response from arriving; ``asyncio.CancelledError`` passes throug
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import httpx
@@ -59,24 +60,34 @@ class HttpClient:
         return self._client
 
     async def send(self, prepared: PreparedRequest) -> ResponseData:
+        """Send ``prepared`` and read the whole response within its timeout (in total)."""
         client = self._get_client()
-        request = to_httpx_request(prepared)
+        timeout = prepared.timeout_seconds
+        try:
+            request = to_httpx_request(prepared)
+        except (httpx.HTTPError, httpx.InvalidURL, UnicodeError, ValueError) as exc:
+            # Built before any connection is opened: nothing went on the wire.
+            raise SendFailed(describe_failure(exc, prepared.url, timeout)) from exc
         # httpx adds its own defaults; drop any the user did not ask for.
         for name in ("user-agent", "accept"):
             if prepared.header(name) is None:
                 request.headers.pop(name, None)
-        request.extensions["timeout"] = httpx.Timeout(prepared.timeout_seconds).as_dict()
+        request.extensions["timeout"] = httpx.Timeout(timeout).as_dict()
         started = time.perf_counter()
         try:
-            response = await client.send(request, stream=True)
-            try:
-                body = await response.aread()
-            finally:
-                await response.aclose()
-        except httpx.HTTPError as exc:
-            raise SendFailed(describe_failure(exc, prepared.url, prepared.timeout_seconds)) from exc
-        except OSError as exc:
-            raise SendFailed(describe_failure(exc, prepared.url, prepared.timeout_seconds)) from exc
+            # httpx's timeouts are per phase; the user's setting bounds the whole exchange.
+            async with asyncio.timeout(timeout):
+                response = await client.send(request, stream=True)
+                try:
+                    body = await response.aread()
+                finally:
+                    await response.aclose()
+        except TimeoutError as exc:
+            raise SendFailed(
+                describe_failure(httpx.ReadTimeout("total timeout"), prepared.url, timeout)
+            ) from exc
+        except (httpx.HTTPError, OSError, UnicodeError) as exc:
+            raise SendFailed(describe_failure(exc, prepared.url, timeout)) from exc
         elapsed_ms = (time.perf_counter() - started) * 1000
         return ResponseData(
             status=response.status_code,

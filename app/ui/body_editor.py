@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFontDatabase, QKeyEvent, QPalette, QTextCursor
+from PySide6.QtGui import QFontDatabase, QKeyEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.core.json_check import InvalidJsonError, JsonProblem, check_json, format_json
 from app.core.request import BodyMode
 from app.ui.json_highlighter import JsonHighlighter
+from app.ui.status_style import error_text_color
 
 __all__ = ["VALIDATION_DELAY_MS", "BodyEditor"]
 
@@ -267,7 +268,6 @@ class BodyEditor(QWidget):
         self._editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _apply_error_colour(self) -> None:
-        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
         palette = self._error_label.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, QColor("#ff7b72" if dark else "#c62828"))
+        palette.setColor(QPalette.ColorRole.WindowText, error_text_color(self.palette()))
         self._error_label.setPalette(palette)

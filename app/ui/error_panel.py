@@ -7,13 +7,13 @@ only an http/https one opens (anything else is shown, not opened).
 from __future__ import annotations
 
 import html
-import json
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.errors import DecodedError
+from app.core.json_doc import json_value_text
 from app.ui.status_style import error_text_color, warning_text_color
 
 __all__ = ["ErrorPanel"]
@@ -50,8 +50,6 @@ def _field_lines(error: DecodedError) -> list[str]:
 
 class ErrorPanel(QFrame):
     """Shows one ``DecodedError``; fields the server left out are hidden, never "None"."""
-
-    link_opened = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,6 +106,11 @@ class ErrorPanel(QFrame):
         self.code_label.setStyleSheet(f"color: {error_text_color(palette).name()};")
         self.mismatch_label.setStyleSheet(f"color: {warning_text_color(palette).name()};")
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_colours()
+        super().changeEvent(event)
+
     def clear(self) -> None:
         for label in (
             self.code_label,
@@ -145,7 +148,7 @@ class ErrorPanel(QFrame):
         self._show(self.no_object_label, error.no_error_object)
         self._show(self.fields_label, "\n".join(_field_lines(error)))
         if error.data is not None:
-            text = json.dumps(error.data, ensure_ascii=False, default=str)
+            text = json_value_text(error.data)
             if len(text) > _ERROR_DATA_PREVIEW:
                 text = text[:_ERROR_DATA_PREVIEW] + " …"
             self._show(self.data_label, f"error_data: {text}")
@@ -176,7 +179,6 @@ class ErrorPanel(QFrame):
         # Checked again here: the label is the last line of defence before the browser.
         if url.scheme().lower() in ("http", "https") and url.host():
             QDesktopServices.openUrl(url)
-            self.link_opened.emit(link)
 
     def _on_copy_correlation_clicked(self) -> None:
         if self._correlation_id:

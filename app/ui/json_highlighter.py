@@ -17,6 +17,8 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from app.ui.status_style import is_dark
+
 __all__ = ["MAX_COLOURED_LINE_LENGTH", "JsonHighlighter", "JsonTheme"]
 
 MAX_COLOURED_LINE_LENGTH = 20_000
@@ -53,7 +55,7 @@ class JsonTheme:
     @classmethod
     def for_palette(cls, palette: QPalette) -> JsonTheme:
         """Pick the light or dark theme to contrast with the palette's window colour."""
-        if palette.color(QPalette.ColorRole.Window).lightness() < 128:
+        if is_dark(palette):
             return _DARK
         return _LIGHT
 

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
@@ -352,6 +353,15 @@ class KeyValueTableWidget(QWidget):
         self.model.rowsRemoved.connect(self._update_actions)
         self.model.modelReset.connect(self._update_actions)
         self._update_actions()
+
+    def commit_pending_edit(self) -> None:
+        """Write a cell that is still being edited into the model (Ctrl+Enter sends at once)."""
+        if self.view.state() != QAbstractItemView.State.EditingState:
+            return
+        editor = self.view.indexWidget(self.view.currentIndex())
+        if editor is not None:
+            self.view.commitData(editor)
+            self.view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def selected_rows(self) -> list[int]:
         """Real rows the user picked (the selection, else the current row), in order."""

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
@@ -19,6 +18,8 @@ __all__ = ["MainWindow"]
 
 class MainWindow(QMainWindow):
     """One request builder above one response pane; only wiring lives here."""
+
+    closed = Signal()
 
     def __init__(self, service: RequestService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,14 +97,11 @@ class MainWindow(QMainWindow):
             self.response_pane.show_cancelled()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Requests in flight stop now; closing the HTTP client is the owner's job (it
+        # needs the loop, which may be about to stop): see ``application.main``.
         self.service.cancel()
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        if loop is not None:
-            loop.create_task(self.service.aclose())
         for callback in self._on_close:
             callback()
         self._on_close.clear()
         super().closeEvent(event)
+        self.closed.emit()

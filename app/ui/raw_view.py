@@ -97,12 +97,6 @@ class RawView(QWidget):
         self._reset()
         self._text.clear()
 
-    def show_plain(self, text: str) -> None:
-        """Show a small text whole, in one go."""
-        self._reset()
-        self._text.setPlainText(text)
-        self._shown = len(text)
-
     def show_text_chunks(self, chunks: Iterator[str], total_hint: str) -> None:
         """Show the first ``FIRST_CHARS`` characters of the text ``chunks`` yields.
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.request import METHODS, BodyMode, KeyValue, RequestSpec
-from app.core.urls import join_url, params_from_url, url_with_params
+from app.core.urls import join_url, merge_disabled, params_from_url, url_with_params
 from app.ui.body_editor import BodyEditor
 from app.ui.key_value_table import KeyValueTableWidget
 
@@ -108,10 +108,11 @@ class RequestBuilder(QWidget):
     def _on_url_edit_text_edited(self, text: str) -> None:
         if self._syncing:
             return
-        disabled = [row for row in self.params.model.rows() if not row.enabled]
         self._syncing = True
         try:
-            self.params.model.set_rows(tuple(params_from_url(text) + disabled))
+            self.params.model.set_rows(
+                merge_disabled(params_from_url(text), self.params.model.rows())
+            )
         finally:
             self._syncing = False
 
@@ -132,7 +133,9 @@ class RequestBuilder(QWidget):
 
     # --- the spec --------------------------------------------------------------------------
     def spec(self) -> RequestSpec:
-        """The request as built now, with the base URL joined."""
+        """The request as built now, with the base URL joined (open cell edits included)."""
+        self.params.commit_pending_edit()
+        self.headers.commit_pending_edit()
         return RequestSpec(
             method=self.method_combo.currentText(),
             url=join_url(self.base_url_edit.text(), self.url_edit.text()),

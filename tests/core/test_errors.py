@@ -333,7 +333,7 @@ def test_errors_array_tolerates_junk() -> None:
     assert decoded.errors == (
         ErrorItem("too_small", "Must be positive", "amount"),
         ErrorItem(message="Only a message"),
-        ErrorItem(code="42", field='["a", "b"]'),
+        ErrorItem(code="42", field='["a","b"]'),
     )
 
 

@@ -63,3 +63,39 @@ def test_empty_body_sends_nothing_and_no_content_type() -> None:
 def test_unsendable_urls_say_why(url: str, fragment: str) -> None:
     with pytest.raises(RequestNotSendable, match=fragment):
         prepare_request(RequestSpec("GET", url))
+
+
+@pytest.mark.parametrize(
+    ("url", "fragment"),
+    [
+        ("http://", "has no host name"),
+        ("https://:8080/x", "has no host name"),
+        ("http://h:99999/", "not valid"),
+        ("http://[::1", "not valid"),
+        ("http://127.0.0.1:0/", "port 0 is not valid"),
+        ("http://a b/", "contains spaces"),
+    ],
+)
+def test_bad_hosts_and_ports_are_refused_before_sending(url: str, fragment: str) -> None:
+    with pytest.raises(RequestNotSendable, match=fragment):
+        prepare_request(RequestSpec("GET", url))
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "fragment"),
+    [
+        ("Bad Name", "x", 'header name "Bad Name" is not valid'),
+        ("X-Ok:", "x", 'header name "X-Ok:" is not valid'),
+        ("X-Line", "a\nb", "contains a line break"),
+        ("X-Name", "café", 'contains "é"'),
+    ],
+)
+def test_bad_headers_are_refused_naming_the_header(name: str, value: str, fragment: str) -> None:
+    spec = RequestSpec("GET", "https://h/x", headers=(KeyValue(name, value),))
+    with pytest.raises(RequestNotSendable, match=fragment):
+        prepare_request(spec)
+
+
+def test_disabled_bad_headers_do_not_block_sending() -> None:
+    spec = RequestSpec("GET", "https://h/x", headers=(KeyValue("Bad Name", "é", enabled=False),))
+    assert prepare_request(spec).header("Bad Name") is None

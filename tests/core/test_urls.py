@@ -1,5 +1,5 @@
 from app.core.request import KeyValue
-from app.core.urls import has_scheme, join_url, params_from_url, url_with_params
+from app.core.urls import has_scheme, join_url, merge_disabled, params_from_url, url_with_params
 
 
 def test_absolute_url_ignores_base() -> None:
@@ -54,3 +54,31 @@ def test_no_enabled_params_removes_question_mark() -> None:
 def test_round_trip_url_params_url() -> None:
     url = "https://h/p?limit=10&sort=-created_at,id&fields=*,_metadata.total"
     assert url_with_params(url, params_from_url(url)) == url
+
+
+def test_a_typed_value_with_query_characters_stays_one_parameter() -> None:
+    url = url_with_params("/payments", [KeyValue("limit", "1&offset=3#x")])
+    assert url == "/payments?limit=1%26offset=3%23x"
+    assert params_from_url(url) == [KeyValue("limit", "1%26offset=3%23x")]
+
+
+def test_spaces_and_equals_in_names_are_escaped() -> None:
+    assert url_with_params("/p", [KeyValue("a=b c", "d e")]) == "/p?a%3Db%20c=d%20e"
+
+
+def test_unchanged_rows_keep_their_exact_text() -> None:
+    url = "/p?flag=&limit=2&q=a%20b"
+    rows = params_from_url(url)
+    rows[1] = KeyValue("limit", "3")
+    assert url_with_params(url, rows) == "/p?flag=&limit=3&q=a%20b"
+
+
+def test_repeated_names_keep_their_order() -> None:
+    url = "/p?id=1&id=2&id=3"
+    assert url_with_params(url, params_from_url(url)) == url
+
+
+def test_disabled_rows_keep_their_place_when_the_url_is_edited() -> None:
+    previous = (KeyValue("a", "1"), KeyValue("off", "x", enabled=False), KeyValue("b", "2"))
+    merged = merge_disabled(params_from_url("/p?a=1&b=3"), previous)
+    assert merged == (KeyValue("a", "1"), KeyValue("off", "x", enabled=False), KeyValue("b", "3"))

@@ -21,6 +21,8 @@ def window(qtbot: Any, qt_loop: asyncio.AbstractEventLoop) -> Iterator[MainWindo
     qtbot.waitExposed(main)
     yield main
     main.close()
+    closing = qt_loop.create_task(main.service.aclose())
+    qtbot.waitUntil(closing.done, timeout=5000)
 
 
 def child(window: QWidget, name: str) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -164,3 +165,34 @@ def test_body_bytes_go_out_unchanged() -> None:
         HttpClient(transport=httpx.MockTransport(echo)),
     )
     assert seen == [body]
+
+
+def test_timeout_bounds_the_whole_exchange_not_each_read(raw_server: StartServer) -> None:
+    stop = threading.Event()
+
+    def drip(conn: socket.socket) -> None:
+        _read_request(conn)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+        while not stop.wait(0.05):
+            try:
+                conn.sendall(b"x")
+            except OSError:
+                return
+
+    port = raw_server(drip)
+    started = time.perf_counter()
+    try:
+        with pytest.raises(SendFailed) as caught:
+            _send(_request(f"http://127.0.0.1:{port}/", timeout=1))
+    finally:
+        stop.set()
+    assert caught.value.failure.kind is FailureKind.TIMEOUT
+    assert "within 1 second." in caught.value.failure.message
+    assert time.perf_counter() - started < 5
+
+
+def test_a_host_name_httpx_cannot_encode_is_an_invalid_url_not_a_crash() -> None:
+    with pytest.raises(SendFailed) as caught:
+        _send(_request("http://xn--/"))
+    assert caught.value.failure.kind is FailureKind.INVALID_URL
+    assert "Check the URL" in caught.value.failure.message

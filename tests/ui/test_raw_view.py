@@ -157,10 +157,10 @@ def test_the_iterator_is_read_only_as_far_as_shown(raw_view: RawView) -> None:
     assert pulled == FIRST_CHARS // (64 * 1024) + 1
 
 
-def test_show_plain_and_clear_drop_the_bar(raw_view: RawView, big_body: str) -> None:
+def test_small_text_and_clear_drop_the_bar(raw_view: RawView, big_body: str) -> None:
     raw_view.show_text_chunks(iter([big_body]), "5.6 MB")
 
-    raw_view.show_plain("plain text")
+    raw_view.show_text_chunks(iter(["plain text"]), "10 bytes")
     assert _shown_text(raw_view) == "plain text"
     assert not _bar_shown(raw_view)
 

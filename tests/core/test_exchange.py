@@ -1,0 +1,61 @@
+from app.core.exchange import read_exchange
+from app.core.json_doc import JsonNumber
+from app.core.prepare import PreparedRequest
+from app.core.response import ResponseData
+
+REQUEST = PreparedRequest("GET", "https://h/x", (), b"", 5.0)
+
+
+def _read(status: int, content_type: str, body: bytes):  # type: ignore[no-untyped-def]
+    headers = (("Content-Type", content_type),) if content_type else ()
+    return read_exchange(REQUEST, ResponseData(status, "", headers, body, 1.0))
+
+
+def test_json_is_parsed_once_with_exact_numbers_shared_by_tree_and_error() -> None:
+    body = b'{"error": "invalid_parameters", "error_properties": {"amount": 1.10},'
+    body += b' "error_data": {"max": 10.10}}'
+    exchange = _read(400, "application/json", body)
+    assert exchange.is_json
+    assert exchange.document["error_properties"]["amount"] == JsonNumber("1.10")  # type: ignore[index]
+    assert exchange.error is not None
+    assert [(p.field, p.message) for p in exchange.error.properties] == [("amount", "1.10")]
+
+
+def test_a_leading_byte_order_mark_is_not_an_error() -> None:
+    exchange = _read(400, "application/json", b'\xef\xbb\xbf{"error": "invalid_request"}')
+    assert exchange.is_json
+    assert exchange.json_problem is None
+    assert exchange.error is not None and exchange.error.code == "invalid_request"
+
+
+def test_huge_integers_parse_for_both_views() -> None:
+    digits = "9" * 5000
+    exchange = _read(404, "application/json", f'{{"error": "not_found", "id": {digits}}}'.encode())
+    assert exchange.is_json
+    assert exchange.error is not None and exchange.error.code == "not_found"
+
+
+def test_declared_json_that_does_not_parse_says_where() -> None:
+    exchange = _read(200, "application/json", b'{"a": 1,\n "b" 2}')
+    assert not exchange.is_json
+    assert exchange.json_problem is not None
+    assert "declared as JSON" in exchange.json_problem and "Line 2" in exchange.json_problem
+
+
+def test_plain_text_that_starts_like_json_is_just_text() -> None:
+    exchange = _read(200, "text/plain", b"{not json, just braces}")
+    assert not exchange.is_json
+    assert exchange.json_problem is None
+
+
+def test_undeclared_json_is_still_parsed() -> None:
+    exchange = _read(200, "", b"[1, 2.50]")
+    assert exchange.is_json
+    assert exchange.document == [1, JsonNumber("2.50")]
+
+
+def test_nan_is_not_json_in_either_view() -> None:
+    exchange = _read(400, "application/json", b'{"error": "invalid_request", "x": NaN}')
+    assert not exchange.is_json
+    assert exchange.error is not None and exchange.error.code is None
+    assert exchange.error.no_error_object
