@@ -11,7 +11,14 @@ from collections.abc import Sequence
 
 from app.core.request import KeyValue
 
-__all__ = ["has_scheme", "join_url", "merge_disabled", "params_from_url", "url_with_params"]
+__all__ = [
+    "has_scheme",
+    "join_url",
+    "merge_disabled",
+    "params_from_url",
+    "url_with_params",
+    "url_without_query",
+]
 
 
 def has_scheme(url: str) -> bool:
@@ -102,3 +109,9 @@ def merge_disabled(
         if not row.enabled:
             rows.insert(min(index, len(rows)), row)
     return tuple(rows)
+
+
+def url_without_query(url: str) -> str:
+    """``url`` without its query string (the fragment, if any, is kept)."""
+    head, _, fragment = _split_query(url)
+    return head + fragment

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,8 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.collection import SavedRequest, Variable
 from app.core.request import METHODS, BodyMode, KeyValue, RequestSpec
-from app.core.urls import join_url, merge_disabled, params_from_url, url_with_params
+from app.core.urls import (
+    join_url,
+    merge_disabled,
+    params_from_url,
+    url_with_params,
+    url_without_query,
+)
 from app.ui.body_editor import BodyEditor
 from app.ui.key_value_table import KeyValueTableWidget
 
@@ -32,10 +41,12 @@ class RequestBuilder(QWidget):
 
     send_requested = Signal()
     cancel_requested = Signal()
+    edited = Signal()  # the user changed the request (not emitted by load_request)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._syncing = False
+        self._loaded = SavedRequest("")
 
         self.method_combo = QComboBox(self)
         self.method_combo.setObjectName("methodCombo")
@@ -73,11 +84,18 @@ class RequestBuilder(QWidget):
         self.params = KeyValueTableWidget("paramsTable", self, name_hint="Add parameter")
         self.headers = KeyValueTableWidget("headersTable", self, name_hint="Add header")
         self.body = BodyEditor(self)
+        self.variables = KeyValueTableWidget(
+            "requestVariablesTable", self, name_hint="Add variable"
+        )
+        self.variables.setToolTip(
+            "Variables of this request: they win over the folder, collection and environment"
+        )
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("requestTabs")
         self.tabs.addTab(self.params, "Params")
         self.tabs.addTab(self.headers, "Headers")
         self.tabs.addTab(self.body, "Body")
+        self.tabs.addTab(self.variables, "Variables")
 
         line = QHBoxLayout()
         line.addWidget(self.method_combo)
@@ -103,6 +121,15 @@ class RequestBuilder(QWidget):
         self.params.model.rows_edited.connect(self._on_params_rows_edited)
         self.send_button.clicked.connect(self.send_requested)
         self.cancel_button.clicked.connect(self.cancel_requested)
+        for signal in (
+            self.method_combo.activated,
+            self.url_edit.textEdited,
+            self.params.model.rows_edited,
+            self.headers.model.rows_edited,
+            self.variables.model.rows_edited,
+            self.body.changed,
+        ):
+            signal.connect(self.edited)
 
     # --- URL <-> params ------------------------------------------------------------------
     def _on_url_edit_text_edited(self, text: str) -> None:
@@ -156,16 +183,52 @@ class RequestBuilder(QWidget):
         body_mode: BodyMode = BodyMode.JSON,
     ) -> None:
         """Load a request into the editors (the URL as typed: a path stays a path)."""
-        self.method_combo.setCurrentText(method.upper())
+        self.load_request(
+            SavedRequest(
+                "",
+                method=method.upper(),
+                url=url_without_query(url),
+                params=tuple(params_from_url(url)),
+                headers=headers,
+                body=body,
+                body_mode=body_mode,
+            )
+        )
+
+    def load_request(self, request: SavedRequest) -> None:
+        """Show ``request`` in the editors; keeps what the editors cannot change (auth...)."""
+        self._loaded = request
+        self.method_combo.setCurrentText(request.method.upper())
         self._syncing = True
         try:
-            self.url_edit.setText(url)
-            self.params.model.set_rows(tuple(params_from_url(url)))
+            self.url_edit.setText(url_with_params(request.url, request.params))
+            self.params.model.set_rows(request.params)
         finally:
             self._syncing = False
-        self.headers.model.set_rows(headers)
-        self.body.set_text(body)
-        self.body.set_mode(body_mode)
+        self.headers.model.set_rows(request.headers)
+        self.variables.model.set_rows(
+            KeyValue(v.name, v.value, v.enabled) for v in request.variables
+        )
+        self.body.set_text(request.body)
+        self.body.set_mode(request.body_mode)
+
+    def request(self) -> SavedRequest:
+        """What the editors hold now, on top of the last loaded request."""
+        for table in (self.params, self.headers, self.variables):
+            table.commit_pending_edit()
+        return replace(
+            self._loaded,
+            method=self.method_combo.currentText(),
+            url=url_without_query(self.url_edit.text().strip()),
+            params=self.params.model.rows(),
+            headers=self.headers.model.rows(),
+            body=self.body.text(),
+            body_mode=self.body.mode(),
+            variables=tuple(
+                Variable(row.name, row.value, enabled=row.enabled)
+                for row in self.variables.model.rows()
+            ),
+        )
 
     def set_in_flight(self, in_flight: bool) -> None:
         self.cancel_button.setEnabled(in_flight)

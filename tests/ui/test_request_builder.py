@@ -1,0 +1,69 @@
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from app.core.collection import AuthKind, AuthSpec, SavedRequest, Variable
+from app.core.request import BodyMode, KeyValue
+from app.ui.request_builder import RequestBuilder
+
+FULL = SavedRequest(
+    name="Create payment",
+    method="POST",
+    url="/payments",
+    params=(KeyValue("a", "1"), KeyValue("off", "x", enabled=False), KeyValue("b", "2")),
+    headers=(KeyValue("X-Trace", "{{trace}}"), KeyValue("X-Off", "1", enabled=False)),
+    body='{\n  "amount": "{{amount}}"\n}',
+    body_mode=BodyMode.RAW,
+    auth=AuthSpec(AuthKind.BEARER, (("token", "{{token}}"),)),
+    variables=(Variable("amount", "10.10"), Variable("unused", "1", enabled=False)),
+    description="Makes a payment",
+)
+
+
+def _builder(qtbot: Any) -> RequestBuilder:
+    builder = RequestBuilder()
+    qtbot.addWidget(builder)
+    return builder
+
+
+def test_load_then_read_back_is_unchanged(qtbot: Any) -> None:
+    builder = _builder(qtbot)
+    builder.load_request(FULL)
+    assert builder.url_edit.text() == "/payments?a=1&b=2"
+    assert builder.request() == FULL
+
+
+def test_loading_does_not_count_as_an_edit_but_typing_does(qtbot: Any) -> None:
+    builder = _builder(qtbot)
+    edits: list[bool] = []
+    builder.edited.connect(lambda: edits.append(True))
+    builder.load_request(FULL)
+    assert edits == []
+    builder.url_edit.clear()
+    qtbot.keyClicks(builder.url_edit, "/x?z=1")
+    assert edits
+    assert builder.request().url == "/x"
+    assert set(builder.request().params) == {
+        KeyValue("z", "1"),
+        KeyValue("off", "x", enabled=False),
+    }
+
+
+def test_disabled_param_keeps_its_place_after_url_edit(qtbot: Any) -> None:
+    builder = _builder(qtbot)
+    builder.load_request(FULL)
+    builder.url_edit.setText("/payments?a=1&b=3")
+    builder.url_edit.textEdited.emit("/payments?a=1&b=3")
+    assert builder.request().params == (
+        KeyValue("a", "1"),
+        KeyValue("off", "x", enabled=False),
+        KeyValue("b", "3"),
+    )
+
+
+def test_request_variables_are_edited_in_their_table(qtbot: Any) -> None:
+    builder = _builder(qtbot)
+    builder.load_request(FULL)
+    model = builder.variables.model
+    model.setData(model.index(0, 2), "20.00", Qt.ItemDataRole.EditRole)
+    assert builder.request().variables[0] == Variable("amount", "20.00")
