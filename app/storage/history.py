@@ -1,0 +1,580 @@
+"""Every request sent, as sent, with its response: SQLite in the data folder.
+
+``HistoryStore`` keeps ``history.sqlite3`` (one connection, WAL mode, schema version in
+``PRAGMA user_version``) and, for bodies over ``BODY_IN_DB_LIMIT`` bytes, files beside it in
+``history-bodies/`` (``<id>.bin`` for the response, ``<id>.request.bin`` for the request).
+
+Secrets are redacted before anything is written (``app.core.variables.redact``), so no byte
+of a secret value reaches the database or a body file. Retention runs after every record:
+the oldest entries go first until both the count and the size limit hold; the entry just
+recorded always stays.
+
+A damaged database is moved aside (``history.sqlite3.corrupt-<time>``) and a new one is
+started; a database from a newer version of the app is left alone and history is kept in
+memory for the session. Either way ``problem`` says so in a sentence. Failures while
+recording or reading raise ``HistoryError``, whose ``str()`` is a sentence for the user.
+
+Not thread-safe: use a store from the Qt main thread only. The sqlite3 connection refuses
+calls from any other thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import sqlite3
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from app.core.prepare import PreparedRequest
+from app.core.response import ResponseData
+from app.core.variables import redact, redact_bytes, redact_headers
+from app.storage.settings import atomic_write
+
+__all__ = [
+    "BODY_IN_DB_LIMIT",
+    "SCHEMA_VERSION",
+    "HistoryEntry",
+    "HistoryError",
+    "HistoryStore",
+    "HistorySummary",
+]
+
+SCHEMA_VERSION = 1
+BODY_IN_DB_LIMIT = 64 * 1024
+"""Bodies longer than this many bytes are kept as files, not in the database."""
+
+_SCHEMA_V1 = (
+    """
+    CREATE TABLE entry (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        sent_at REAL NOT NULL,
+        method TEXT NOT NULL,
+        url TEXT NOT NULL,
+        request_headers TEXT NOT NULL,
+        request_body BLOB,
+        status INTEGER,
+        reason TEXT NOT NULL,
+        response_headers TEXT NOT NULL,
+        response_body BLOB,
+        elapsed_ms REAL,
+        error_code TEXT,
+        failure TEXT,
+        response_size INTEGER NOT NULL,
+        size INTEGER NOT NULL
+    )
+    """,
+    "CREATE INDEX entry_sent_at ON entry (sent_at, id)",
+)
+# Each step takes the schema from version ``index`` to ``index + 1``.
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1,)
+
+_SUMMARY_COLUMNS = (
+    "id, sent_at, method, url, status, reason, elapsed_ms, error_code, failure, response_size"
+)
+_ENTRY_COLUMNS = (
+    "id, sent_at, method, url, request_headers, request_body, status, reason, "
+    "response_headers, response_body, elapsed_ms, error_code, failure, size"
+)
+_NEWEST_FIRST = " ORDER BY sent_at DESC, id DESC"
+_STATUS_CLASS = re.compile(r"^([1-5])xx$", re.IGNORECASE)
+_BODY_FILE = re.compile(r"^(\d+)(\.request)?\.bin$")
+_CORRUPT = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
+
+Headers = tuple[tuple[str, str], ...]
+
+
+class HistoryError(Exception):
+    """History could not be written or read; ``str(exc)`` says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class HistorySummary:
+    """One row of the history list: no headers, no bodies."""
+
+    id: int
+    sent_at: float
+    method: str
+    url: str
+    status: int | None
+    reason: str
+    elapsed_ms: float | None
+    error_code: str | None
+    failure: str | None
+    response_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """A recorded request and what came back, secrets already redacted.
+
+    ``status`` is ``None`` when no response came; ``failure`` then says why. ``size`` is
+    what the entry occupies on disk (URL, headers and bodies), the measure retention uses.
+    """
+
+    id: int
+    sent_at: float
+    method: str
+    url: str
+    request_headers: Headers
+    request_body: bytes
+    status: int | None
+    reason: str
+    response_headers: Headers
+    response_body: bytes
+    elapsed_ms: float | None
+    error_code: str | None
+    failure: str | None
+    size: int
+
+
+def _casefold(value: object) -> str:
+    return str(value).casefold() if value is not None else ""
+
+
+def _headers_json(headers: Headers) -> str:
+    return json.dumps([list(pair) for pair in headers], ensure_ascii=False)
+
+
+def _headers_from_json(text: str) -> Headers:
+    return tuple((str(name), str(value)) for name, value in json.loads(text))
+
+
+def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
+    return getattr(exc, "sqlite_errorname", "") in _CORRUPT or "malformed" in str(exc)
+
+
+class HistoryStore:
+    """The history of sent requests in ``folder``, bounded by count and by bytes.
+
+    Use from the Qt main thread only (see the module docstring).
+    """
+
+    FILE_NAME = "history.sqlite3"
+    BODIES_DIR = "history-bodies"
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        max_entries: int = 1000,
+        max_bytes: int = 200 * 1024 * 1024,
+    ) -> None:
+        self.path = folder / self.FILE_NAME
+        self.bodies = folder / self.BODIES_DIR
+        self.problem: str | None = None
+        self._check_limits(max_entries, max_bytes)
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        # In memory when the file on disk cannot be used; bodies then stay in the database
+        # too, so nothing in ``bodies`` (perhaps a newer app's) is touched.
+        self._in_memory = False
+        folder.mkdir(parents=True, exist_ok=True)
+        self._conn = self._open()
+        if not self._in_memory:
+            self._remove_orphan_bodies()
+
+    # --- opening -------------------------------------------------------------------------
+    @staticmethod
+    def _connect(target: str) -> sqlite3.Connection:
+        conn = sqlite3.connect(target, isolation_level=None, timeout=5.0)
+        conn.create_function("casefold", 1, _casefold, deterministic=True)
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = self._connect(str(self.path))
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+            if [tuple(r) for r in rows] != [("ok",)]:
+                raise sqlite3.DatabaseError("database disk image is malformed")
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                conn.close()
+                self.problem = (
+                    f"The history in {self.path} was written by a newer version of "
+                    "API Explorer; it was left as it is, and requests sent now are kept "
+                    "only until the app closes."
+                )
+                return self._open_in_memory()
+            conn.execute("PRAGMA journal_mode=WAL")
+            self._migrate(conn, version)
+            return conn
+        except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
+            if not _is_corruption(exc):
+                self.problem = (
+                    f"The history in {self.path} could not be opened ({exc}); requests sent "
+                    "now are kept only until the app closes. Close other API Explorer "
+                    "windows or check the folder's permissions, then restart."
+                )
+                return self._open_in_memory()
+            try:
+                moved = self._move_aside()
+            except OSError as move_exc:
+                self.problem = (
+                    f"The history database {self.path} is damaged ({exc}) and could not be "
+                    f"moved aside ({move_exc}); requests sent now are kept only until the app "
+                    "closes. Move or delete that file, then restart."
+                )
+                return self._open_in_memory()
+            reason = str(exc).splitlines()[0] if str(exc) else "unreadable"
+            self.problem = (
+                f"The history database {self.path} was damaged ({reason}); it was moved to "
+                f"{moved} and a new, empty history was started."
+            )
+            conn = self._connect(str(self.path))
+            conn.execute("PRAGMA journal_mode=WAL")
+            self._migrate(conn, 0)
+            return conn
+
+    def _open_in_memory(self) -> sqlite3.Connection:
+        self._in_memory = True
+        conn = self._connect(":memory:")
+        self._migrate(conn, 0)
+        return conn
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection, version: int) -> None:
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _MIGRATIONS[target - 1]:
+                    conn.execute(statement)
+                # PRAGMA takes no bound parameters; ``target`` is an int from range().
+                conn.execute(f"PRAGMA user_version = {int(target)}")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def _move_aside(self) -> Path:
+        """Move the damaged database (and its WAL and body files) to free ``.corrupt-`` names."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        serial = 1
+        while True:
+            suffix = f".corrupt-{stamp}" if serial == 1 else f".corrupt-{stamp}-{serial}"
+            moves = [
+                (self.path.with_name(self.path.name + extra), self.path.name + suffix + extra)
+                for extra in ("", "-wal", "-shm")
+            ]
+            moves.append((self.bodies, self.bodies.name + suffix))
+            if not any(self.path.with_name(target).exists() for _, target in moves):
+                break
+            serial += 1
+        for source, target in moves:
+            if source.exists():
+                source.replace(source.with_name(target))
+        return self.path.with_name(moves[0][1])
+
+    def _remove_orphan_bodies(self) -> None:
+        """Body files whose entry is gone: left by a crash between writing and committing."""
+        if not self.bodies.is_dir():
+            return
+        ids = {row[0] for row in self._conn.execute("SELECT id FROM entry")}
+        for path in self.bodies.iterdir():
+            match = _BODY_FILE.match(path.name)
+            stray_temp = path.name.startswith(".") and path.name.endswith(".tmp")
+            if stray_temp or (match is not None and int(match.group(1)) not in ids):
+                path.unlink(missing_ok=True)
+
+    # --- lifecycle -----------------------------------------------------------------------
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    # --- body files ----------------------------------------------------------------------
+    def _body_path(self, entry_id: int, *, request: bool) -> Path:
+        return self.bodies / (f"{entry_id}.request.bin" if request else f"{entry_id}.bin")
+
+    def _in_file(self, body: bytes) -> bool:
+        return not self._in_memory and len(body) > BODY_IN_DB_LIMIT
+
+    def _read_body(self, entry_id: int, stored: bytes | None, *, request: bool) -> bytes:
+        if stored is not None:
+            return bytes(stored)
+        try:
+            return self._body_path(entry_id, request=request).read_bytes()
+        except OSError as exc:
+            raise HistoryError(
+                f"The recorded body of history entry {entry_id} could not be read ({exc})."
+            ) from exc
+
+    def _unlink_bodies(self, ids: Sequence[int]) -> None:
+        try:
+            for entry_id in ids:
+                for request in (True, False):
+                    self._body_path(entry_id, request=request).unlink(missing_ok=True)
+        except OSError as exc:
+            raise HistoryError(
+                f"Body files of removed history entries could not be deleted from "
+                f"{self.bodies} ({exc}); check the folder's permissions."
+            ) from exc
+
+    # --- recording -----------------------------------------------------------------------
+    def record(
+        self,
+        request: PreparedRequest,
+        response: ResponseData | None,
+        *,
+        error_code: str | None = None,
+        failure: str | None = None,
+        secrets: Mapping[str, str],
+        sent_at: float | None = None,
+    ) -> int:
+        """Store a sent request and its response (or ``failure``); returns the entry's id.
+
+        ``secrets`` maps secret variable names to the values that went into the request;
+        every one is redacted from URL, headers, bodies and texts before storing.
+        """
+        url = redact(request.url, secrets)
+        request_headers = redact_headers(request.headers, secrets)
+        request_body = redact_bytes(request.body, secrets)
+        if response is not None:
+            status: int | None = response.status
+            reason = redact(response.reason, secrets)
+            response_headers = redact_headers(response.headers, secrets)
+            response_body = redact_bytes(response.body, secrets)
+            elapsed_ms: float | None = response.elapsed_ms
+        else:
+            status, reason, response_headers, response_body, elapsed_ms = None, "", (), b"", None
+        request_headers_json = _headers_json(request_headers)
+        response_headers_json = _headers_json(response_headers)
+        size = (
+            len(url.encode("utf-8"))
+            + len(request_headers_json.encode("utf-8"))
+            + len(response_headers_json.encode("utf-8"))
+            + len(request_body)
+            + len(response_body)
+        )
+        request_in_file = self._in_file(request_body)
+        response_in_file = self._in_file(response_body)
+        written: list[Path] = []
+        try:
+            with self._transaction() as conn:
+                cursor = conn.execute(
+                    "INSERT INTO entry (sent_at, method, url, request_headers, request_body,"
+                    " status, reason, response_headers, response_body, elapsed_ms,"
+                    " error_code, failure, response_size, size)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        time.time() if sent_at is None else sent_at,
+                        request.method,
+                        url,
+                        request_headers_json,
+                        None if request_in_file else request_body,
+                        status,
+                        reason,
+                        response_headers_json,
+                        None if response_in_file else response_body,
+                        elapsed_ms,
+                        None if error_code is None else redact(error_code, secrets),
+                        None if failure is None else redact(failure, secrets),
+                        len(response_body),
+                        size,
+                    ),
+                )
+                entry_id = cursor.lastrowid
+                assert entry_id is not None  # an INSERT always sets it
+                for in_file, body, is_request in (
+                    (request_in_file, request_body, True),
+                    (response_in_file, response_body, False),
+                ):
+                    if in_file:
+                        path = self._body_path(entry_id, request=is_request)
+                        written.append(path)
+                        atomic_write(path, body)
+        except (sqlite3.Error, OSError) as exc:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise HistoryError(
+                f"The request could not be recorded in the history ({exc}); check the free "
+                f"space and permissions of {self.path.parent}."
+            ) from exc
+        self._apply_retention()
+        return entry_id
+
+    # --- retention -----------------------------------------------------------------------
+    @staticmethod
+    def _check_limits(max_entries: int, max_bytes: int) -> None:
+        if max_entries < 1 or max_bytes < 0:
+            raise ValueError("History keeps at least one entry and a size of 0 bytes or more.")
+
+    def set_limits(self, *, max_entries: int, max_bytes: int) -> None:
+        """Change the retention limits and apply them now."""
+        self._check_limits(max_entries, max_bytes)
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._apply_retention()
+
+    def _apply_retention(self) -> None:
+        rows = self._conn.execute("SELECT id, size FROM entry" + _NEWEST_FIRST).fetchall()
+        total = 0
+        cut = len(rows)
+        for index, (_, size) in enumerate(rows):
+            total += int(size)
+            # The newest entry always stays, however big: it is the request just sent.
+            if index > 0 and (index >= self.max_entries or total > self.max_bytes):
+                cut = index
+                break
+        doomed = [int(entry_id) for entry_id, _ in rows[cut:]]
+        if doomed:
+            self._delete_ids(doomed)
+
+    def _delete_ids(self, ids: Sequence[int]) -> None:
+        try:
+            with self._transaction() as conn:
+                conn.executemany("DELETE FROM entry WHERE id = ?", [(i,) for i in ids])
+        except sqlite3.Error as exc:
+            raise HistoryError(f"History entries could not be deleted ({exc}).") from exc
+        self._unlink_bodies(ids)
+
+    # --- reading -------------------------------------------------------------------------
+    def search(
+        self,
+        text: str = "",
+        *,
+        method: str | None = None,
+        status: int | str | None = None,
+        error_code: str | None = None,
+        limit: int = 200,
+    ) -> list[HistorySummary]:
+        """Entries newest first, without bodies.
+
+        ``text`` matches part of the URL, ignoring case; ``status`` is a code (``404`` or
+        ``"404"``) or a class (``"4xx"``); ``method`` and ``error_code`` match exactly
+        (the method ignoring case).
+        """
+        clauses: list[str] = []
+        params: list[object] = []
+        if text:
+            clauses.append("instr(casefold(url), ?) > 0")
+            params.append(text.casefold())
+        if method:
+            clauses.append("method = ?")
+            params.append(method.upper())
+        if status is not None:
+            low, high = self._status_range(status)
+            clauses.append("status BETWEEN ? AND ?")
+            params.extend((low, high))
+        if error_code:
+            clauses.append("error_code = ?")
+            params.append(error_code)
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        params.append(max(0, limit))
+        sql = f"SELECT {_SUMMARY_COLUMNS} FROM entry{where}{_NEWEST_FIRST} LIMIT ?"
+        try:
+            rows = self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise HistoryError(f"The history could not be searched ({exc}).") from exc
+        return [HistorySummary(*row) for row in rows]
+
+    @staticmethod
+    def _status_range(status: int | str) -> tuple[int, int]:
+        if isinstance(status, int):
+            return status, status
+        cleaned = status.strip()
+        if cleaned.isdigit():
+            return int(cleaned), int(cleaned)
+        match = _STATUS_CLASS.match(cleaned)
+        if match is None:
+            raise ValueError(
+                f'"{status}" is not a status: use a code such as 404 or a class such as 4xx.'
+            )
+        first = int(match.group(1)) * 100
+        return first, first + 99
+
+    def get(self, entry_id: int) -> HistoryEntry | None:
+        """The whole entry, bodies included; ``None`` when there is no such entry."""
+        try:
+            row = self._conn.execute(
+                f"SELECT {_ENTRY_COLUMNS} FROM entry WHERE id = ?", (entry_id,)
+            ).fetchone()
+        except sqlite3.Error as exc:
+            raise HistoryError(f"History entry {entry_id} could not be read ({exc}).") from exc
+        if row is None:
+            return None
+        (
+            id_,
+            sent_at,
+            method,
+            url,
+            request_headers,
+            request_body,
+            status,
+            reason,
+            response_headers,
+            response_body,
+            elapsed_ms,
+            error_code,
+            failure,
+            size,
+        ) = row
+        return HistoryEntry(
+            id=id_,
+            sent_at=sent_at,
+            method=method,
+            url=url,
+            request_headers=_headers_from_json(request_headers),
+            request_body=self._read_body(id_, request_body, request=True),
+            status=status,
+            reason=reason,
+            response_headers=_headers_from_json(response_headers),
+            response_body=self._read_body(id_, response_body, request=False),
+            elapsed_ms=elapsed_ms,
+            error_code=error_code,
+            failure=failure,
+            size=size,
+        )
+
+    def __len__(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM entry").fetchone()[0])
+
+    # --- removing ------------------------------------------------------------------------
+    def delete(self, entry_id: int) -> None:
+        """Remove one entry and its body files; an unknown id is ignored."""
+        self._delete_ids([entry_id])
+
+    def clear(self) -> None:
+        """Remove every entry and every body file."""
+        try:
+            with self._transaction() as conn:
+                conn.execute("DELETE FROM entry")
+        except sqlite3.Error as exc:
+            raise HistoryError(f"The history could not be cleared ({exc}).") from exc
+        if self._in_memory or not self.bodies.is_dir():
+            return
+        try:
+            for path in self.bodies.iterdir():
+                if _BODY_FILE.match(path.name):
+                    path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise HistoryError(
+                f"The history was cleared, but its body files in {self.bodies} could not all "
+                f"be removed ({exc}); delete that folder by hand."
+            ) from exc

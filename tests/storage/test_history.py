@@ -1,0 +1,325 @@
+"""The history of sent requests: recording, searching, retention, redaction, damage."""
+
+from __future__ import annotations
+
+import base64
+import sqlite3
+from collections.abc import Iterator
+
+import pytest
+
+from app.core.prepare import PreparedRequest
+from app.core.response import ResponseData
+from app.storage.history import BODY_IN_DB_LIMIT, HistoryStore
+from app.storage.settings import data_dir
+
+
+def sent(
+    url: str = "https://api.test/rest/v1/payments", method: str = "GET", body: bytes = b""
+) -> PreparedRequest:
+    return PreparedRequest(method, url, (("Accept", "application/json"),), body, 30.0)
+
+
+def received(status: int = 200, body: bytes = b'{"ok": true}') -> ResponseData:
+    return ResponseData(status, "OK", (("Content-Type", "application/json"),), body, 12.5)
+
+
+@pytest.fixture
+def store() -> Iterator[HistoryStore]:
+    history = HistoryStore(data_dir())
+    yield history
+    history.close()
+
+
+def test_record_and_get_round_trip(store: HistoryStore) -> None:
+    entry_id = store.record(
+        sent(method="POST", body=b'{"a": 1}'),
+        received(201, b'{"id": "p1"}'),
+        error_code=None,
+        failure=None,
+        secrets={},
+        sent_at=1000.0,
+    )
+    entry = store.get(entry_id)
+    assert entry is not None
+    assert (entry.method, entry.url, entry.sent_at) == (
+        "POST",
+        "https://api.test/rest/v1/payments",
+        1000.0,
+    )
+    assert entry.request_headers == (("Accept", "application/json"),)
+    assert entry.request_body == b'{"a": 1}'
+    assert (entry.status, entry.reason, entry.elapsed_ms) == (201, "OK", 12.5)
+    assert entry.response_headers == (("Content-Type", "application/json"),)
+    assert entry.response_body == b'{"id": "p1"}'
+    assert entry.size > 0
+    assert store.get(entry_id + 100) is None
+
+
+def test_a_failure_without_response_is_recorded(store: HistoryStore) -> None:
+    failure = "Nothing answered at api.test:443; check the address and try again."
+    entry_id = store.record(sent(), None, error_code="timeout", failure=failure, secrets={})
+    entry = store.get(entry_id)
+    assert entry is not None
+    assert (entry.status, entry.failure, entry.error_code) == (None, failure, "timeout")
+    assert entry.response_body == b"" and entry.response_headers == ()
+    [summary] = store.search(error_code="timeout")
+    assert summary.failure == failure and summary.status is None
+
+
+def test_search_is_newest_first_and_filters(store: HistoryStore) -> None:
+    ids = {}
+    for at, (method, url, status, code) in enumerate(
+        [
+            ("GET", "https://a.test/Payments/1", 200, None),
+            ("POST", "https://a.test/payments", 400, "invalid_parameters"),
+            ("GET", "https://b.test/users", 404, "not_found"),
+            ("DELETE", "https://a.test/payments/1", 500, "internal_server_error"),
+        ]
+    ):
+        ids[url, method] = store.record(
+            sent(url, method),
+            received(status),
+            error_code=code,
+            failure=None,
+            secrets={},
+            sent_at=float(at),
+        )
+    assert [s.url for s in store.search()] == [
+        "https://a.test/payments/1",
+        "https://b.test/users",
+        "https://a.test/payments",
+        "https://a.test/Payments/1",
+    ]
+    assert [s.method for s in store.search("PAYMENTS")] == ["DELETE", "POST", "GET"]
+    assert [s.url for s in store.search(method="get")] == [
+        "https://b.test/users",
+        "https://a.test/Payments/1",
+    ]
+    assert [s.status for s in store.search(status="4xx")] == [404, 400]
+    assert [s.status for s in store.search(status=500)] == [500]
+    assert [s.status for s in store.search(status="200")] == [200]
+    assert [s.error_code for s in store.search(error_code="not_found")] == ["not_found"]
+    assert [s.status for s in store.search("payments", status="4xx")] == [400]
+    assert len(store.search(limit=2)) == 2
+    assert store.search("%") == [] and store.search("_") == []
+    with pytest.raises(ValueError, match="4xx"):
+        store.search(status="teapot")
+
+
+def test_search_does_not_read_bodies(store: HistoryStore) -> None:
+    big = b"x" * (BODY_IN_DB_LIMIT + 1)
+    entry_id = store.record(sent(), received(body=big), error_code=None, failure=None, secrets={})
+    (store.bodies / f"{entry_id}.bin").unlink()  # search must not need it
+    [summary] = store.search()
+    assert summary.response_size == len(big)
+
+
+def test_big_bodies_live_in_files_not_in_the_database(store: HistoryStore) -> None:
+    big_request = b"q" * (BODY_IN_DB_LIMIT + 1)
+    big_response = b"r" * (BODY_IN_DB_LIMIT * 4)
+    small = b"s" * BODY_IN_DB_LIMIT
+    big_id = store.record(
+        sent(body=big_request),
+        received(body=big_response),
+        error_code=None,
+        failure=None,
+        secrets={},
+    )
+    small_id = store.record(
+        sent(body=small), received(body=small), error_code=None, failure=None, secrets={}
+    )
+    assert (store.bodies / f"{big_id}.bin").read_bytes() == big_response
+    assert (store.bodies / f"{big_id}.request.bin").read_bytes() == big_request
+    assert not list(store.bodies.glob(f"{small_id}.*"))
+    store.close()
+    assert b"rrrrrrrrrrrrrrrrrrrr" not in store.path.read_bytes()
+    reopened = HistoryStore(store.path.parent)
+    entry = reopened.get(big_id)
+    assert entry is not None
+    assert (entry.request_body, entry.response_body) == (big_request, big_response)
+    small_entry = reopened.get(small_id)
+    assert small_entry is not None and small_entry.response_body == small
+
+
+def test_delete_and_clear_remove_body_files(store: HistoryStore) -> None:
+    big = b"x" * (BODY_IN_DB_LIMIT + 1)
+    first = store.record(sent(), received(body=big), error_code=None, failure=None, secrets={})
+    second = store.record(sent(), received(body=big), error_code=None, failure=None, secrets={})
+    store.delete(first)
+    assert store.get(first) is None
+    assert not (store.bodies / f"{first}.bin").exists()
+    assert (store.bodies / f"{second}.bin").exists()
+    store.clear()
+    assert store.search() == []
+    assert list(store.bodies.iterdir()) == []
+
+
+def test_retention_by_count_drops_the_oldest() -> None:
+    store = HistoryStore(data_dir(), max_entries=3)
+    ids = [
+        store.record(
+            sent(f"https://h/{i}"),
+            received(),
+            error_code=None,
+            failure=None,
+            secrets={},
+            sent_at=float(i),
+        )
+        for i in range(5)
+    ]
+    assert [s.id for s in store.search()] == ids[:1:-1]
+    assert len(store) == 3
+    store.set_limits(max_entries=1, max_bytes=store.max_bytes)
+    assert [s.id for s in store.search()] == [ids[-1]]
+
+
+def test_retention_by_size_counts_body_files_and_deletes_them() -> None:
+    body = b"b" * (BODY_IN_DB_LIMIT * 2)
+    store = HistoryStore(data_dir(), max_bytes=int(len(body) * 2.5))
+    ids = [
+        store.record(
+            sent(), received(body=body), error_code=None, failure=None, secrets={}, sent_at=float(i)
+        )
+        for i in range(4)
+    ]
+    assert [s.id for s in store.search()] == [ids[3], ids[2]]
+    assert sorted(p.name for p in store.bodies.iterdir()) == sorted(
+        [f"{ids[2]}.bin", f"{ids[3]}.bin"]
+    )
+
+
+def test_the_newest_entry_stays_even_when_alone_over_the_size_limit() -> None:
+    store = HistoryStore(data_dir(), max_bytes=10)
+    store.record(sent(), received(), error_code=None, failure=None, secrets={}, sent_at=1.0)
+    newest = store.record(
+        sent(), received(body=b"z" * 1000), error_code=None, failure=None, secrets={}, sent_at=2.0
+    )
+    assert [s.id for s in store.search()] == [newest]
+
+
+def test_no_byte_of_a_secret_reaches_any_file(store: HistoryStore) -> None:
+    token = "tok-Zq8-very-secret"
+    password = "pa55-w0rd"
+    secrets = {"token": token, "password": password}
+    basic = base64.b64encode(f"alice:{password}".encode()).decode()
+    request = PreparedRequest(
+        "POST",
+        f"https://api.test/rest/v1/pay?key={token}&pw=pa55-w0rd",
+        (("Authorization", f"Bearer {token}"), ("Proxy-Authorization", f"Basic {basic}")),
+        f'{{"token": "{token}"}}'.encode(),
+        30.0,
+    )
+    echo = f'{{"seen": "{token}", "pw": "{password}"}}'.encode()
+    big_echo = echo * (BODY_IN_DB_LIMIT // len(echo) + 2)
+    for response_body in (echo, big_echo):
+        response = ResponseData(401, f"Bad token {token}", (("X-Echo", token),), response_body, 5.0)
+        entry_id = store.record(
+            request,
+            response,
+            error_code="unauthorized",
+            failure=f"failed with {password}",
+            secrets=secrets,
+        )
+        entry = store.get(entry_id)
+        assert entry is not None
+        assert entry.url == "https://api.test/rest/v1/pay?key=«secret:token»&pw=«secret:password»"
+        assert ("Authorization", "Bearer «secret:token»") in entry.request_headers
+        assert ("Proxy-Authorization", "Basic alice:«secret:password»") in entry.request_headers
+        assert b"\xc2\xabsecret:token\xc2\xbb" in entry.response_body
+    assert any(p.suffix == ".bin" for p in data_dir().rglob("*"))
+    assert_no_secret_in_any_file((token, password, basic))  # the WAL included
+    store.close()
+    assert_no_secret_in_any_file((token, password, basic))
+
+
+def assert_no_secret_in_any_file(values: tuple[str, ...]) -> None:
+    files = [p for p in data_dir().rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        data = path.read_bytes()
+        for value in values:
+            assert value.encode() not in data, path
+
+
+def test_a_corrupt_database_is_moved_aside_and_a_new_one_started() -> None:
+    folder = data_dir()
+    damaged = b"this is not a database, whatever it once was " * 100
+    (folder / "history.sqlite3").write_bytes(damaged)
+    store = HistoryStore(folder)
+    assert store.problem is not None and "moved to" in store.problem
+    [aside] = folder.glob("history.sqlite3.corrupt-*")
+    assert aside.read_bytes() == damaged
+    assert str(aside) in store.problem
+    entry_id = store.record(sent(), received(), error_code=None, failure=None, secrets={})
+    assert store.get(entry_id) is not None
+    store.close()
+    assert HistoryStore(folder).problem is None
+
+
+def test_a_database_from_a_newer_version_is_left_alone() -> None:
+    folder = data_dir()
+    path = folder / "history.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    before = path.read_bytes()
+    store = HistoryStore(folder)
+    assert store.problem is not None and "newer version" in store.problem
+    store.record(
+        sent(),
+        received(body=b"y" * (BODY_IN_DB_LIMIT + 1)),
+        error_code=None,
+        failure=None,
+        secrets={},
+    )
+    assert len(store.search()) == 1
+    store.close()
+    assert path.read_bytes() == before
+    assert not (folder / "history-bodies").exists()
+
+
+def test_schema_version_and_wal_mode(store: HistoryStore) -> None:
+    store.close()
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+def test_orphan_body_files_are_removed_on_open(store: HistoryStore) -> None:
+    store.bodies.mkdir(parents=True, exist_ok=True)
+    orphan = store.bodies / "999.bin"
+    orphan.write_bytes(b"left by a crash")
+    unrelated = store.bodies / "notes.txt"
+    unrelated.write_text("mine")
+    store.close()
+    HistoryStore(store.path.parent).close()
+    assert not orphan.exists()
+    assert unrelated.exists()
+
+
+def test_damaged_pages_are_found_and_each_damaged_file_kept() -> None:
+    folder = data_dir()
+    path = folder / "history.sqlite3"
+    for round_ in range(2):
+        store = HistoryStore(folder)
+        for i in range(100):
+            store.record(
+                sent(f"https://h/{i}" * 20, body=b"x" * 3000),
+                received(),
+                error_code=None,
+                failure=None,
+                secrets={},
+            )
+        store.close()
+        data = bytearray(path.read_bytes())
+        for offset in range(4096 * 3, len(data), 4096):
+            data[offset : offset + 50] = b"\xff" * 50
+        path.write_bytes(bytes(data))
+        damaged = HistoryStore(folder)
+        assert damaged.problem is not None
+        assert "malformed" in damaged.problem and "\n" not in damaged.problem
+        assert damaged.search() == []
+        damaged.close()
+        assert len(list(folder.glob("history.sqlite3.corrupt-*[0-9]"))) == round_ + 1
