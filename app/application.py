@@ -14,8 +14,15 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
+from app.core.collection import SavedRequest
+from app.core.tabs import new_tab
+from app.core.urls import params_from_url, url_without_query
 from app.demo import DemoServer
 from app.services.request_service import RequestService
+from app.services.workspace import Workspace
+from app.storage.drafts import DraftStore
+from app.storage.history import HistoryStore
+from app.storage.secrets import SecretStore, open_secret_store
 from app.storage.settings import SettingsStore, data_dir
 from app.ui.main_window import MainWindow
 
@@ -26,25 +33,59 @@ DEMO_FIRST_REQUEST = "/payments?limit=5"
 
 
 def create_main_window(*, demo: bool = True) -> MainWindow:
-    """The wired main window; with ``demo`` the built-in demo API runs until it closes."""
-    store = SettingsStore(data_dir())
+    """The wired main window; with ``demo`` the built-in demo API runs until it closes.
+
+    The tabs of the last session come back with their unsaved edits; a first start opens
+    one tab (with ``demo``, a ready request to the demo API).
+    """
+    folder = data_dir()
+    store = SettingsStore(folder)
     settings = store.load()
-    window = MainWindow(RequestService())
-    builder = window.builder
-    builder.timeout_spin.setValue(settings.timeout_seconds)
-    demo_base = ""
+    notices = [store.problem] if store.problem else []
+    app_variables: dict[str, str] = {}
+    server: DemoServer | None = None
     if demo:
         server = DemoServer()
         server.start()
+        app_variables["demo_url"] = server.base_url
+
+    def open_secrets() -> SecretStore:
+        secrets, notice = open_secret_store(folder)
+        if notice:
+            window.statusBar().showMessage(notice)
+        return secrets
+
+    workspace = Workspace(app_variables=app_variables, secret_store=open_secrets)
+    drafts = DraftStore(folder)
+    history = HistoryStore(folder)
+    window = MainWindow(RequestService(), workspace, drafts, history)
+    window.call_on_close(history.close)
+    builder = window.builder
+    builder.timeout_spin.setValue(settings.timeout_seconds)
+    demo_base = ""
+    if server is not None:
         window.call_on_close(server.stop)
         demo_base = server.base_url + "/rest/v1"
         builder.base_url_edit.setText(demo_base)
-        builder.set_request("GET", DEMO_FIRST_REQUEST)
         window.setWindowTitle(f"API Explorer — demo API at {server.base_url}")
     else:
         builder.base_url_edit.setText(settings.base_url)
-    if store.problem:
-        window.statusBar().showMessage(store.problem)
+
+    session = drafts.load()
+    notices += [p for p in (drafts.problem, history.problem) if p]
+    if session is not None and session.tabs:
+        window.restore_session(session)
+    elif server is not None:
+        request = SavedRequest(
+            "List payments",
+            url=url_without_query(DEMO_FIRST_REQUEST),
+            params=tuple(params_from_url(DEMO_FIRST_REQUEST)),
+        )
+        window.open_tab(new_tab(request))
+    else:
+        window.new_tab()
+    if notices:
+        window.statusBar().showMessage(" ".join(notices))
 
     def save_settings() -> None:
         base = builder.base_url_edit.text()

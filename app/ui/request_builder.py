@@ -114,7 +114,8 @@ class RequestBuilder(QWidget):
         layout.addWidget(self.final_url_label)
         layout.addWidget(self.tabs, 1)
 
-        self.url_edit.textEdited.connect(self._on_url_edit_text_edited)
+        # textChanged, not textEdited: a URL set from code must update the table too.
+        self.url_edit.textChanged.connect(self._on_url_edit_text_changed)
         self.url_edit.returnPressed.connect(self.send_requested)
         self.base_url_edit.textChanged.connect(self._update_final_url)
         self.url_edit.textChanged.connect(self._update_final_url)
@@ -132,7 +133,7 @@ class RequestBuilder(QWidget):
             signal.connect(self.edited)
 
     # --- URL <-> params ------------------------------------------------------------------
-    def _on_url_edit_text_edited(self, text: str) -> None:
+    def _on_url_edit_text_changed(self, text: str) -> None:
         if self._syncing:
             return
         self._syncing = True
@@ -220,7 +221,8 @@ class RequestBuilder(QWidget):
             self._loaded,
             method=self.method_combo.currentText(),
             url=url_without_query(self.url_edit.text().strip()),
-            params=self.params.model.rows(),
+            # The URL is the truth for enabled params; the table adds the disabled ones.
+            params=merge_disabled(params_from_url(self.url_edit.text()), self.params.model.rows()),
             headers=self.headers.model.rows(),
             body=self.body.text(),
             body_mode=self.body.mode(),

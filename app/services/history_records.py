@@ -1,0 +1,59 @@
+"""Turning a history entry back into what the response pane and the tabs understand."""
+
+from __future__ import annotations
+
+from app.core.collection import SavedRequest
+from app.core.prepare import PreparedRequest
+from app.core.request import BodyMode, KeyValue
+from app.core.response import ResponseData
+from app.core.urls import params_from_url, url_without_query
+from app.core.variables import restore_placeholders
+from app.storage.history import HistoryEntry
+
+__all__ = ["recorded_exchange", "request_from_history"]
+
+# Added by prepare_request; re-opening should not turn them into typed headers.
+_AUTOMATIC = {"accept", "user-agent", "content-type"}
+
+
+def recorded_exchange(entry: HistoryEntry) -> tuple[PreparedRequest, ResponseData | None]:
+    """The request as it was sent and the response (``None`` when none came)."""
+    request = PreparedRequest(
+        entry.method, entry.url, tuple(entry.request_headers), entry.request_body, 0.0
+    )
+    if entry.status is None:
+        return request, None
+    response = ResponseData(
+        status=entry.status,
+        reason=entry.reason,
+        headers=tuple(entry.response_headers),
+        body=entry.response_body,
+        elapsed_ms=entry.elapsed_ms or 0.0,
+        url=entry.url,
+    )
+    return request, response
+
+
+def request_from_history(entry: HistoryEntry) -> SavedRequest:
+    """A new unsaved request that sends what the entry sent; secret values, which history
+    never holds, come back as their ``{{name}}`` placeholders."""
+    url = restore_placeholders(entry.url)
+    body = restore_placeholders(entry.request_body.decode("utf-8", errors="replace"))
+    headers = tuple(
+        KeyValue(name, restore_placeholders(value))
+        for name, value in entry.request_headers
+        if name.lower() not in _AUTOMATIC
+    )
+    content_type = next((v for k, v in entry.request_headers if k.lower() == "content-type"), "")
+    mode = BodyMode.JSON if not body or "json" in content_type.lower() else BodyMode.RAW
+    if content_type and "json" not in content_type.lower():
+        headers = (*headers, KeyValue("Content-Type", content_type))
+    return SavedRequest(
+        name=f"{entry.method} {url_without_query(url)}"[:80],
+        method=entry.method,
+        url=url_without_query(url),
+        params=tuple(params_from_url(url)),
+        headers=headers,
+        body=body,
+        body_mode=mode,
+    )

@@ -1,0 +1,541 @@
+"""Collections on disk, the wire format: YAML text <-> the pure model of ``app.core.collection``.
+
+This module only turns text into model objects and back; ``app.storage.collection_store``
+decides which file holds what. Three kinds of file share one style:
+
+``*.request.yaml`` (one ``SavedRequest``), keys in this order::
+
+    name: List payments          # always written
+    method: POST                 # always written
+    url: /payments               # always written
+    params:                      # rows: name, value, and enabled: false when disabled
+      - name: limit
+        value: '10'
+    headers:
+      - name: X-Trace
+        value: '{{trace}}'
+        enabled: false
+    body_mode: raw               # only when not json
+    body: |                      # multi-line text as a literal block, exact to the byte
+      {"amount": {{amount}}}
+    auth:                        # kind first, then the auth's values in their order
+      kind: basic
+      username: '{{user}}'
+      password: '{{password}}'
+    variables:                   # name, value (never for a secret), secret, enabled
+      - name: password
+        secret: true
+    description: Lists payments
+
+``collection.yaml`` and ``folder.yaml`` (``DefaultsFile``): ``name``, ``id`` (collection.yaml
+only), ``base_url``, ``headers``, ``auth``, ``variables``. ``environments/NAME.yaml``
+(``Environment``): ``name``, ``protected``, ``variables``.
+
+Writing leaves out everything that is at its default (empty lists and text, ``enabled: true``,
+``body_mode: json``, ``auth: {kind: inherit}``), so a minimal request is three lines and diffs
+stay small. A secret variable is written as its name and ``secret: true``: its value is dropped
+even when the model carries one. Dumping is deterministic, and every dump is read back before
+it is returned; text that would not survive as a literal block falls back to a quoted scalar,
+so ``dump(parse(dump(x))) == dump(x)``.
+
+Reading uses PyYAML's ``SafeLoader`` to compose the document (the same parse ``yaml.load``
+does, stopping before any object is built) so that every problem has a line number. Only plain
+text, lists and mappings are accepted: a tag such as ``!!python/object/apply`` is reported, never
+constructed. Unknown keys are refused rather than ignored, so a typo such as ``hedaers`` does not
+silently lose data and a file written by a newer version is reported, not overwritten with less.
+Scalars written without quotes are taken as typed: ``value: 010`` is the text ``010``.
+
+Exceptions::
+
+    Exception
+     └── CollectionFileError   a file could not be read: source, line (1-based or None), reason
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+import yaml
+
+from app.core.collection import AuthKind, AuthSpec, Defaults, Environment, SavedRequest, Variable
+from app.core.request import METHODS, BodyMode, KeyValue
+
+__all__ = [
+    "CollectionFileError",
+    "DefaultsFile",
+    "dump_defaults",
+    "dump_environment",
+    "dump_request",
+    "parse_defaults",
+    "parse_environment",
+    "parse_request",
+]
+
+_REQUEST_KEYS = (
+    "name",
+    "method",
+    "url",
+    "params",
+    "headers",
+    "body_mode",
+    "body",
+    "auth",
+    "variables",
+    "description",
+)
+_COLLECTION_KEYS = ("name", "id", "base_url", "headers", "auth", "variables")
+_FOLDER_KEYS = ("name", "base_url", "headers", "auth", "variables")
+_ENVIRONMENT_KEYS = ("name", "protected", "variables")
+_ROW_KEYS = ("name", "value", "enabled")
+_VARIABLE_KEYS = ("name", "value", "secret", "enabled")
+
+_TAG = "tag:yaml.org,2002:"
+_TEXT_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+_PLAIN_TAGS = _TEXT_TAGS | {_TAG + "seq", _TAG + "map"}
+_NULL = _TAG + "null"
+_BOOL = _TAG + "bool"
+
+# Line breaks YAML 1.1 would normalise or reinterpret inside a literal block.
+_UNSAFE_IN_BLOCK = frozenset("\r\x85\u2028\u2029\ufeff")
+
+
+class CollectionFileError(Exception):
+    """A collection file that could not be read: which file, which line (or None), and why."""
+
+    def __init__(self, source: str, line: int | None, reason: str) -> None:
+        super().__init__(source, line, reason)
+        self.source = source
+        self.line = line
+        self.reason = reason
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}, line {self.line}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultsFile:
+    """What ``collection.yaml`` or ``folder.yaml`` holds.
+
+    ``name`` is ``None`` when the file does not set one (the folder's name is used);
+    ``collection_id`` is only read from and written to ``collection.yaml``.
+    """
+
+    defaults: Defaults = field(default_factory=Defaults)
+    name: str | None = None
+    collection_id: str | None = None
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _block_safe(text: str) -> bool:
+    """Whether ``text`` reads back unchanged as a literal block: printable, ``\\n`` breaks only."""
+    for ch in text:
+        if ch in _UNSAFE_IN_BLOCK:
+            return False
+        if ch in "\n\t" or " " <= ch <= "~":
+            continue
+        if not ("\xa0" <= ch <= "\ud7ff" or "\ue000" <= ch <= "\ufffd" or ch >= "\U00010000"):
+            return False
+    return True
+
+
+class _QuotedDumper(yaml.SafeDumper):
+    """SafeDumper with list items indented under their key, and every text that holds a line
+    break or a character PyYAML mishandles when unquoted double-quoted (escapes read back
+    exactly; PyYAML's single quotes garble ``\\x85`` and ``\\u2028``)."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+class _BlockDumper(_QuotedDumper):
+    """Writes multi-line text as literal blocks, trailing spaces and tabs included (PyYAML
+    would double-quote those, which turns a pasted JSON body into one long escaped line)."""
+
+    def analyze_scalar(self, scalar: str) -> yaml.emitter.ScalarAnalysis:
+        analysis = super().analyze_scalar(scalar)
+        if "\n" in scalar and _block_safe(scalar):
+            analysis.allow_block = True
+        return analysis
+
+
+def _represent_quoted(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = '"' if "\n" in text or not _block_safe(text) else None
+    return dumper.represent_scalar(_TAG + "str", text, style=style)
+
+
+def _represent_block(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    if not _block_safe(text):
+        style: str | None = '"'
+    elif "\n" in text:
+        style = "|"
+    else:
+        style = None
+    return dumper.represent_scalar(_TAG + "str", text, style=style)
+
+
+_QuotedDumper.add_representer(str, _represent_quoted)
+_BlockDumper.add_representer(str, _represent_block)
+
+_DUMP_OPTIONS: dict[str, Any] = {
+    "sort_keys": False,
+    "allow_unicode": True,
+    "default_flow_style": False,
+    "width": 2**31,  # never fold long lines: a long URL stays one line, one diff line
+    "indent": 2,
+}
+
+
+def _dump(data: dict[str, Any]) -> str:
+    text: str = yaml.dump(data, Dumper=_BlockDumper, **_DUMP_OPTIONS)
+    if yaml.load(text, Loader=yaml.SafeLoader) != data:
+        # Round trip first: a literal block that would not read back exactly is quoted.
+        text = yaml.dump(data, Dumper=_QuotedDumper, **_DUMP_OPTIONS)
+    return text
+
+
+def _rows_data(rows: tuple[KeyValue, ...]) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = []
+    for row in rows:
+        item: dict[str, Any] = {"name": row.name, "value": row.value}
+        if not row.enabled:
+            item["enabled"] = False
+        result.append(item)
+    return result
+
+
+def _variables_data(variables: tuple[Variable, ...]) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = []
+    for variable in variables:
+        item: dict[str, Any] = {"name": variable.name}
+        if variable.secret:
+            item["secret"] = True
+        else:
+            item["value"] = variable.value
+        if not variable.enabled:
+            item["enabled"] = False
+        result.append(item)
+    return result
+
+
+def _auth_data(auth: AuthSpec) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": auth.kind.value}
+    data.update(auth.values)
+    return data
+
+
+def _defaults_data(defaults: Defaults, data: dict[str, Any]) -> dict[str, Any]:
+    if defaults.base_url is not None:
+        data["base_url"] = defaults.base_url
+    if defaults.headers:
+        data["headers"] = _rows_data(defaults.headers)
+    if defaults.auth != AuthSpec():
+        data["auth"] = _auth_data(defaults.auth)
+    if defaults.variables:
+        data["variables"] = _variables_data(defaults.variables)
+    return data
+
+
+def dump_request(req: SavedRequest) -> str:
+    """The text of a ``*.request.yaml`` file for ``req``."""
+    data: dict[str, Any] = {"name": req.name, "method": req.method, "url": req.url}
+    if req.params:
+        data["params"] = _rows_data(req.params)
+    if req.headers:
+        data["headers"] = _rows_data(req.headers)
+    if req.body_mode is not BodyMode.JSON:
+        data["body_mode"] = req.body_mode.value
+    if req.body:
+        data["body"] = req.body
+    if req.auth != AuthSpec():
+        data["auth"] = _auth_data(req.auth)
+    if req.variables:
+        data["variables"] = _variables_data(req.variables)
+    if req.description:
+        data["description"] = req.description
+    return _dump(data)
+
+
+def dump_defaults(file: DefaultsFile) -> str:
+    """The text of ``collection.yaml`` (with ``collection_id``) or ``folder.yaml``."""
+    data: dict[str, Any] = {}
+    if file.name:
+        data["name"] = file.name
+    if file.collection_id:
+        data["id"] = file.collection_id
+    return _dump(_defaults_data(file.defaults, data))
+
+
+def dump_environment(env: Environment) -> str:
+    """The text of ``environments/NAME.yaml``; secret variables keep only their name."""
+    data: dict[str, Any] = {"name": env.name}
+    if env.protected:
+        data["protected"] = True
+    if env.variables:
+        data["variables"] = _variables_data(env.variables)
+    return _dump(data)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+
+
+class _Reader:
+    """Validates a composed YAML document node by node, failing with the node's line."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, node: yaml.Node | None, reason: str) -> NoReturn:
+        line = node.start_mark.line + 1 if node is not None and node.start_mark else None
+        raise CollectionFileError(self.source, line, reason)
+
+    def compose(self, text: str) -> yaml.Node | None:
+        loader: yaml.SafeLoader | None = None
+        try:
+            loader = yaml.SafeLoader(text)
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark is not None else None
+            problem = ", ".join(part for part in (exc.context, exc.problem) if part)
+            raise CollectionFileError(self.source, line, f"not valid YAML: {problem}") from None
+        except yaml.reader.ReaderError as exc:
+            line = text.count("\n", 0, exc.position) + 1
+            reason = f"contains a character YAML does not allow (#x{exc.character:04x})"
+            raise CollectionFileError(self.source, line, reason) from None
+        except yaml.YAMLError as exc:
+            raise CollectionFileError(self.source, None, f"not valid YAML: {exc}") from None
+        except RecursionError:
+            raise CollectionFileError(self.source, None, "nested too deeply") from None
+        finally:
+            if loader is not None:
+                loader.dispose()
+        if node is not None:
+            self._check_tags(node)
+        return node
+
+    def _check_tags(self, root: yaml.Node) -> None:
+        """Refuse any tag beyond plain text, lists and mappings, in document order."""
+        seen: set[int] = set()
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if node.tag not in _PLAIN_TAGS:
+                self.fail(
+                    node,
+                    f"the YAML tag {_short_tag(node.tag)} is not allowed "
+                    "(only plain text, lists and mappings are read)",
+                )
+            if isinstance(node, yaml.SequenceNode):
+                stack.extend(reversed(node.value))
+            elif isinstance(node, yaml.MappingNode):
+                stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
+
+    def pairs(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node, yaml.Node]]:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"expected {what}")
+        result: list[tuple[str, yaml.Node, yaml.Node]] = []
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.fail(key_node, f"expected a key name in {what}")
+            key = str(key_node.value)
+            if key in seen:
+                self.fail(key_node, f"the key '{key}' is given twice")
+            seen.add(key)
+            result.append((key, key_node, value_node))
+        return result
+
+    def mapping(self, node: yaml.Node, keys: tuple[str, ...], what: str) -> dict[str, yaml.Node]:
+        result: dict[str, yaml.Node] = {}
+        for key, key_node, value_node in self.pairs(node, what):
+            if key not in keys:
+                close = difflib.get_close_matches(key, keys, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(keys)
+                self.fail(key_node, f"unknown key '{key}' ({hint})")
+            result[key] = value_node
+        return result
+
+    def text(self, node: yaml.Node, what: str) -> str:
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in _TEXT_TAGS:
+            self.fail(node, f"expected text for {what}")
+        return str(node.value)
+
+    def optional_text(self, fields: dict[str, yaml.Node], key: str, what: str = "") -> str:
+        node = fields.get(key)
+        return "" if node is None else self.text(node, what or key)
+
+    def name(self, fields: dict[str, yaml.Node], owner: yaml.Node, *, may_be_blank: bool) -> str:
+        node = fields.get("name")
+        if node is None:
+            self.fail(owner, "missing name")
+        name = self.text(node, "name")
+        if not name.strip() and not may_be_blank:
+            self.fail(node, "the name is empty")
+        return name
+
+    def flag(self, fields: dict[str, yaml.Node], key: str, default: bool) -> bool:
+        node = fields.get(key)
+        if node is None:
+            return default
+        if not isinstance(node, yaml.ScalarNode) or node.tag != _BOOL:
+            self.fail(node, f"expected true or false for {key}")
+        return yaml.SafeLoader.bool_values[str(node.value).lower()]
+
+    def items(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL and not node.value:
+            return []  # "headers:" with nothing after it
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, f"expected a list of {what}")
+        return list(node.value)
+
+    def rows(self, fields: dict[str, yaml.Node], key: str, singular: str) -> tuple[KeyValue, ...]:
+        node = fields.get(key)
+        if node is None:
+            return ()
+        rows: list[KeyValue] = []
+        for item in self.items(node, key):
+            row = self.mapping(item, _ROW_KEYS, f"a {singular} with a name and a value")
+            rows.append(
+                KeyValue(
+                    name=self.optional_text(row, "name", f"{singular} name"),
+                    value=self.optional_text(row, "value", f"{singular} value"),
+                    enabled=self.flag(row, "enabled", True),
+                )
+            )
+        return tuple(rows)
+
+    def variables(self, fields: dict[str, yaml.Node]) -> tuple[Variable, ...]:
+        node = fields.get("variables")
+        if node is None:
+            return ()
+        variables: list[Variable] = []
+        for item in self.items(node, "variables"):
+            row = self.mapping(item, _VARIABLE_KEYS, "a variable with a name and a value")
+            name = self.optional_text(row, "name", "variable name")
+            value = self.optional_text(row, "value", "variable value")
+            secret = self.flag(row, "secret", False)
+            if secret and value:
+                self.fail(
+                    row["value"],
+                    f"variable {name} is secret, so its value must not be in this shared file; "
+                    "remove the value (secret values are kept outside the collection folder)",
+                )
+            variables.append(Variable(name, value, secret, self.flag(row, "enabled", True)))
+        return tuple(variables)
+
+    def auth(self, fields: dict[str, yaml.Node]) -> AuthSpec:
+        node = fields.get("auth")
+        if node is None:
+            return AuthSpec()
+        kind: AuthKind | None = None
+        values: list[tuple[str, str]] = []
+        for key, _key_node, value_node in self.pairs(node, "an auth mapping with a kind"):
+            if key == "kind":
+                text = self.text(value_node, "the auth kind")
+                try:
+                    kind = AuthKind(text)
+                except ValueError:
+                    known = ", ".join(k.value for k in AuthKind)
+                    self.fail(value_node, f"unknown auth kind '{text}' (known kinds: {known})")
+            else:
+                values.append((key, self.text(value_node, f"auth {key}")))
+        if kind is None:
+            self.fail(node, "the auth has no kind")
+        return AuthSpec(kind, tuple(values))
+
+    def defaults(self, fields: dict[str, yaml.Node]) -> Defaults:
+        base_node = fields.get("base_url")
+        base_url = None
+        if base_node is not None and not (
+            isinstance(base_node, yaml.ScalarNode) and base_node.tag == _NULL
+        ):
+            base_url = self.text(base_node, "base_url")
+        return Defaults(
+            base_url=base_url,
+            headers=self.rows(fields, "headers", "header"),
+            auth=self.auth(fields),
+            variables=self.variables(fields),
+        )
+
+    def document(
+        self, text: str, keys: tuple[str, ...], what: str
+    ) -> tuple[yaml.Node, dict[str, yaml.Node]]:
+        node = self.compose(text)
+        if node is None:
+            self.fail(None, f"the file is empty; expected {what}")
+        return node, self.mapping(node, keys, what)
+
+
+def parse_request(text: str, source: str) -> SavedRequest:
+    """The request in a ``*.request.yaml`` file's text; ``source`` names the file in errors."""
+    reader = _Reader(source)
+    top, fields = reader.document(text, _REQUEST_KEYS, "a request (name, method, url, ...)")
+    method = "GET"
+    if "method" in fields:
+        method = reader.text(fields["method"], "method").upper()
+        if method not in METHODS:
+            reader.fail(
+                fields["method"], f"unknown method '{method}' (known: {', '.join(METHODS)})"
+            )
+    body_mode = BodyMode.JSON
+    if "body_mode" in fields:
+        mode = reader.text(fields["body_mode"], "body_mode")
+        try:
+            body_mode = BodyMode(mode)
+        except ValueError:
+            known = " or ".join(m.value for m in BodyMode)
+            reader.fail(fields["body_mode"], f"unknown body_mode '{mode}' (expected {known})")
+    return SavedRequest(
+        name=reader.name(fields, top, may_be_blank=True),  # an untitled draft has no name yet
+        method=method,
+        url=reader.optional_text(fields, "url"),
+        params=reader.rows(fields, "params", "parameter"),
+        headers=reader.rows(fields, "headers", "header"),
+        body=reader.optional_text(fields, "body"),
+        body_mode=body_mode,
+        auth=reader.auth(fields),
+        variables=reader.variables(fields),
+        description=reader.optional_text(fields, "description"),
+    )
+
+
+def parse_defaults(text: str, source: str, *, collection: bool) -> DefaultsFile:
+    """The content of ``collection.yaml`` (``collection=True``) or ``folder.yaml``.
+
+    An empty file sets nothing. ``id`` is a key of ``collection.yaml`` only.
+    """
+    reader = _Reader(source)
+    keys = _COLLECTION_KEYS if collection else _FOLDER_KEYS
+    what = "a mapping of " + ", ".join(keys)
+    node = reader.compose(text)
+    if node is None:
+        return DefaultsFile()
+    fields = reader.mapping(node, keys, what)
+    return DefaultsFile(
+        defaults=reader.defaults(fields),
+        name=reader.optional_text(fields, "name") or None,
+        collection_id=reader.optional_text(fields, "id") or None,
+    )
+
+
+def parse_environment(text: str, source: str) -> Environment:
+    """The environment in an ``environments/NAME.yaml`` file's text."""
+    reader = _Reader(source)
+    top, fields = reader.document(text, _ENVIRONMENT_KEYS, "an environment (name, variables)")
+    return Environment(
+        name=reader.name(fields, top, may_be_blank=False),
+        variables=reader.variables(fields),
+        protected=reader.flag(fields, "protected", False),
+    )

@@ -1,0 +1,172 @@
+"""The history list: every request sent, newest first, searchable."""
+
+from __future__ import annotations
+
+import datetime
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.history_query import parse_history_query
+from app.storage.history import HistoryStore, HistorySummary
+from app.ui.status_style import status_color
+
+__all__ = ["HistoryModel", "HistoryPanel"]
+
+_Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+class HistoryModel(QAbstractTableModel):
+    """Adapts a list of ``HistorySummary`` rows (the store's search result)."""
+
+    COLUMNS = ("When", "Method", "Status", "URL", "Error", "Time")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[HistorySummary] = []
+
+    def set_rows(self, rows: list[HistorySummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def summary(self, row: int) -> HistorySummary | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        entry = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(entry, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return entry.failure if column in (2, 4) and entry.failure else entry.url
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2 and entry.status is not None:
+            return status_color(entry.status, QGuiApplication.palette())
+        return None
+
+    @staticmethod
+    def _text(entry: HistorySummary, column: int) -> str:
+        if column == 0:
+            return datetime.datetime.fromtimestamp(entry.sent_at).strftime("%Y-%m-%d %H:%M:%S")
+        if column == 1:
+            return entry.method
+        if column == 2:
+            return str(entry.status) if entry.status is not None else "no response"
+        if column == 3:
+            return entry.url
+        if column == 4:
+            return entry.error_code or ""
+        return f"{entry.elapsed_ms:.0f} ms" if entry.elapsed_ms is not None else ""
+
+
+class HistoryPanel(QWidget):
+    """Search box, list, and actions on the selected entry."""
+
+    entry_opened = Signal(int)  # show the recorded response
+    entry_reopened = Signal(int)  # open the request in a new tab
+
+    def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setObjectName("historySearchEdit")
+        self.search_edit.setPlaceholderText("Search: text method:POST status:4xx error:code")
+        self.search_edit.setClearButtonEnabled(True)
+        self.model = HistoryModel(self)
+        self.view = QTableView(self)
+        self.view.setObjectName("historyView")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.reopen_button = QPushButton("Open in new tab", self)
+        self.reopen_button.setObjectName("historyReopenButton")
+        self.clear_button = QPushButton("Clear history", self)
+        self.clear_button.setObjectName("historyClearButton")
+        self.count_label = QLabel(self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.count_label, 1)
+        buttons.addWidget(self.reopen_button)
+        buttons.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search_edit)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(200)
+        self._search_timer.timeout.connect(self.refresh)
+        self.search_edit.textChanged.connect(self._search_timer.start)
+        self.view.activated.connect(self._on_view_activated)
+        self.view.clicked.connect(self._on_view_activated)
+        self.reopen_button.clicked.connect(self._on_reopen_button_clicked)
+        self.clear_button.clicked.connect(self._on_clear_button_clicked)
+        self.refresh()
+
+    def refresh(self) -> None:
+        query = parse_history_query(self.search_edit.text())
+        rows = self.store.search(
+            query.text, method=query.method, status=query.status, error_code=query.error_code
+        )
+        self.model.set_rows(rows)
+        self.count_label.setText(f"{len(rows)} shown" if rows else "Nothing sent yet")
+
+    def selected_id(self) -> int | None:
+        rows = self.view.selectionModel().selectedRows()
+        summary = self.model.summary(rows[0].row()) if rows else None
+        return summary.id if summary else None
+
+    def _on_view_activated(self, index: QModelIndex) -> None:
+        summary = self.model.summary(index.row())
+        if summary is not None:
+            self.entry_opened.emit(summary.id)
+
+    def _on_reopen_button_clicked(self) -> None:
+        entry_id = self.selected_id()
+        if entry_id is not None:
+            self.entry_reopened.emit(entry_id)
+
+    def _on_clear_button_clicked(self) -> None:
+        self.store.clear()
+        self.refresh()

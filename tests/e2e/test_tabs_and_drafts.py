@@ -1,0 +1,138 @@
+"""Several requests in tabs, drafts kept as you type, history of what was sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from app.storage.drafts import DraftStore
+from app.ui.main_window import MainWindow, UnsavedChoice
+from tests.e2e.conftest import child
+from tests.e2e.test_send_and_read import TIMEOUT_MS, send, set_request, text
+
+
+def test_each_tab_keeps_its_request_and_its_response(qtbot: Any, window: MainWindow) -> None:
+    send(qtbot, window)  # the ready demo request in the first tab
+    first = window.active_tab()
+    assert first is not None
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.tab_strip.tabs()) == 2
+    assert text(window, "urlEdit") == ""
+    set_request(window, "GET", "/payments/999999")
+    window.builder.url_edit.textEdited.emit("/payments/999999")
+    send(qtbot, window)
+    assert text(window, "statusLabel") == "404 Not Found"
+
+    window.tab_strip.activate(first.id)
+    assert text(window, "urlEdit") == "/payments?limit=5"
+    assert text(window, "statusLabel") == "200 OK"
+    assert not child(window, "errorPanel").isVisible()
+
+    window.tab_strip.activate(window.tab_strip.tabs()[1].id)
+    assert text(window, "urlEdit") == "/payments/999999"
+    assert text(window, "errorCodeLabel") == "not_found"
+
+
+def test_a_tab_with_edits_shows_it_and_closing_asks(qtbot: Any, window: MainWindow) -> None:
+    window.new_tab()
+    qtbot.keyClicks(child(window, "urlEdit"), "/server")
+    tab = window.active_tab()
+    assert tab is not None and tab.dirty
+    bar = window.tab_strip.bar
+    assert bar.tabText(bar.currentIndex()).startswith("●")
+
+    asked: list[str] = []
+
+    def keep(tab_asked: Any) -> str:
+        asked.append(tab_asked.title)
+        return UnsavedChoice.CANCEL
+
+    window.ask_unsaved = keep  # type: ignore[method-assign]
+    assert not window.close_tab(tab.id)
+    assert asked == ["New request"]
+    assert window.tab_strip.get(tab.id) is not None
+
+    window.ask_unsaved = lambda _tab: UnsavedChoice.DISCARD  # type: ignore[method-assign]
+    assert window.close_tab(tab.id)
+    assert window.tab_strip.get(tab.id) is None
+
+
+def test_closing_the_last_tab_leaves_a_blank_one(qtbot: Any, window: MainWindow) -> None:
+    window.ask_unsaved = lambda _tab: UnsavedChoice.DISCARD  # type: ignore[method-assign]
+    only = window.active_tab()
+    assert only is not None
+    assert window.close_tab(only.id)
+    assert len(window.tab_strip.tabs()) == 1
+    assert window.tab_strip.tabs()[0].id != only.id
+
+
+def test_edits_are_kept_as_drafts_while_typing(
+    qtbot: Any, window: MainWindow, explorer_home: Any
+) -> None:
+    window.new_tab()
+    qtbot.keyClicks(child(window, "urlEdit"), "/payments/10145")
+    store = DraftStore(explorer_home)
+
+    def saved() -> bool:
+        session = store.load()
+        return session is not None and any(t.current.url == "/payments/10145" for t in session.tabs)
+
+    qtbot.waitUntil(saved, timeout=3000)
+
+
+def test_sent_requests_are_in_history_newest_first(qtbot: Any, window: MainWindow) -> None:
+    send(qtbot, window)
+    set_request(window, "GET", "/payments/999999")
+    send(qtbot, window)
+    entries = window.history.search()
+    assert [e.status for e in entries[:2]] == [404, 200]
+    assert entries[0].error_code == "not_found"
+    assert window.history.search(error_code="not_found")[0].url.endswith("/payments/999999")
+
+
+def test_refused_connection_is_in_history_with_its_sentence(qtbot: Any, window: MainWindow) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    set_request(window, "GET", f"http://127.0.0.1:{port}/x")
+    with qtbot.waitSignal(window.service.request_failed, timeout=TIMEOUT_MS):
+        window.send()
+    entry = window.history.search()[0]
+    assert entry.status is None
+    assert entry.failure is not None and "refused" in entry.failure
+
+
+def test_history_panel_searches_shows_and_reopens(qtbot: Any, window: MainWindow) -> None:
+    send(qtbot, window)
+    set_request(window, "POST", "/payments", '{"price": {"amount": ""}}')
+    send(qtbot, window)
+    panel = window.history_panel
+    assert panel.model.rowCount() == 2
+
+    search = child(window, "historySearchEdit")
+    search.setText("method:POST status:4xx error:invalid_parameters")
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=2000)
+    search.setText("status:2xx")
+    qtbot.waitUntil(
+        lambda: panel.model.rowCount() == 1 and panel.model.summary(0).status == 200,  # type: ignore[union-attr]
+        timeout=2000,
+    )
+    search.setText("")
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=2000)
+
+    newest = panel.model.index(0, 0)
+    panel.view.selectRow(0)
+    panel.entry_opened.emit(panel.model.summary(0).id)  # type: ignore[union-attr]
+    assert text(window, "statusLabel") == "400 Bad Request"
+    assert text(window, "errorCodeLabel") == "invalid_parameters"
+    assert "Recorded in history" in text(window, "responseMessageLabel")
+    assert newest.isValid()
+
+    tabs_before = len(window.tab_strip.tabs())
+    qtbot.mouseClick(child(window, "historyReopenButton"), Qt.MouseButton.LeftButton)
+    assert len(window.tab_strip.tabs()) == tabs_before + 1
+    assert window.builder.method_combo.currentText() == "POST"
+    assert window.builder.body.text() == '{"price": {"amount": ""}}'
+    assert window.builder.url_edit.text().endswith("/rest/v1/payments")

@@ -1,0 +1,366 @@
+"""The YAML wire format of collections: exact round trips, small files, clear errors."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from app.core.collection import (
+    AuthKind,
+    AuthSpec,
+    Defaults,
+    Environment,
+    SavedRequest,
+    Variable,
+)
+from app.core.request import BodyMode, KeyValue
+from app.storage.collection_files import (
+    CollectionFileError,
+    DefaultsFile,
+    dump_defaults,
+    dump_environment,
+    dump_request,
+    parse_defaults,
+    parse_environment,
+    parse_request,
+)
+
+JSON_BODY = '{\n  "amount": {{amount}},\n  "currency": "{{currency}}",\n  "note": "€ ąčę"\n}\n'
+
+FULL = SavedRequest(
+    name="Create payment – ąčę €",
+    method="POST",
+    url="{{base}}/payments?expand=*",
+    params=(KeyValue("limit", "10"), KeyValue("offset", "0", enabled=False), KeyValue("q", "")),
+    headers=(
+        KeyValue("Accept", "application/json"),
+        KeyValue("X-Debug", "yes", enabled=False),
+        KeyValue("X-Empty", ""),
+    ),
+    body=JSON_BODY,
+    body_mode=BodyMode.JSON,
+    auth=AuthSpec(AuthKind.BASIC, (("username", "{{user}}"), ("password", "{{password}}"))),
+    variables=(
+        Variable("amount", "100"),
+        Variable("currency", "EUR", enabled=False),
+        Variable("password", "", secret=True),
+    ),
+    description="Creates a payment.\n\nSee the wallet API docs.",
+)
+
+
+def round_trip(req: SavedRequest) -> SavedRequest:
+    text = dump_request(req)
+    back = parse_request(text, "x.request.yaml")
+    assert dump_request(back) == text, "saving an unchanged request must give identical bytes"
+    return back
+
+
+def test_every_feature_round_trips_and_resaves_identically() -> None:
+    assert round_trip(FULL) == FULL
+
+
+def test_file_reads_like_the_documented_format() -> None:
+    assert dump_request(FULL) == (
+        "name: Create payment – ąčę €\n"
+        "method: POST\n"
+        "url: '{{base}}/payments?expand=*'\n"
+        "params:\n"
+        "  - name: limit\n"
+        "    value: '10'\n"
+        "  - name: offset\n"
+        "    value: '0'\n"
+        "    enabled: false\n"
+        "  - name: q\n"
+        "    value: ''\n"
+        "headers:\n"
+        "  - name: Accept\n"
+        "    value: application/json\n"
+        "  - name: X-Debug\n"
+        "    value: 'yes'\n"
+        "    enabled: false\n"
+        "  - name: X-Empty\n"
+        "    value: ''\n"
+        "body: |\n"
+        "  {\n"
+        '    "amount": {{amount}},\n'
+        '    "currency": "{{currency}}",\n'
+        '    "note": "€ ąčę"\n'
+        "  }\n"
+        "auth:\n"
+        "  kind: basic\n"
+        "  username: '{{user}}'\n"
+        "  password: '{{password}}'\n"
+        "variables:\n"
+        "  - name: amount\n"
+        "    value: '100'\n"
+        "  - name: currency\n"
+        "    value: EUR\n"
+        "    enabled: false\n"
+        "  - name: password\n"
+        "    secret: true\n"
+        "description: |-\n"
+        "  Creates a payment.\n"
+        "\n"
+        "  See the wallet API docs.\n"
+    )
+
+
+def test_minimal_request_is_just_name_method_url() -> None:
+    text = dump_request(SavedRequest(name="Get server time", url="/server-time"))
+    assert text == "name: Get server time\nmethod: GET\nurl: /server-time\n"
+    assert parse_request(text, "t") == SavedRequest(name="Get server time", url="/server-time")
+
+
+def test_defaults_are_not_written() -> None:
+    text = dump_request(
+        SavedRequest(
+            name="N",
+            params=(KeyValue("a", "1"),),
+            body_mode=BodyMode.JSON,
+            auth=AuthSpec(AuthKind.INHERIT),
+        )
+    )
+    for absent in ("enabled", "true", "[]", "body_mode", "json", "auth", "inherit", "body:"):
+        assert absent not in text
+
+
+@pytest.mark.parametrize("kind", list(AuthKind))
+def test_every_auth_kind_round_trips(kind: AuthKind) -> None:
+    values = (("token", "{{token}}"), ("header", "Authorization")) if kind != AuthKind.NONE else ()
+    req = SavedRequest(name="A", auth=AuthSpec(kind, values))
+    assert round_trip(req) == req
+    if req.auth != AuthSpec():
+        assert f"kind: {kind.value}" in dump_request(req)
+
+
+def test_raw_body_mode_round_trips() -> None:
+    req = SavedRequest(name="R", method="PUT", body="plain text", body_mode=BodyMode.RAW)
+    assert round_trip(req) == req
+    assert "body_mode: raw" in dump_request(req)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "line one  \nline two\t\n  indented   ",  # trailing spaces, a tab, no final newline
+        "ends with two newlines\n\n",
+        "\n  starts with a break and a space",
+        '{\n\t"tabbed": true\n}',
+        "ends with spaces only line\n   ",
+        "windows\r\nline breaks\r\n",  # cannot be a literal block: quoted, still exact
+        "odd breaks \u2028 and \x85 and \ufeff",
+        "a\n...\n---\n# not a comment\n",
+    ],
+)
+def test_multi_line_bodies_keep_exact_text(body: str) -> None:
+    req = SavedRequest(name="B", method="POST", body=body)
+    assert round_trip(req).body == body
+
+
+def test_multi_line_text_is_a_literal_block_even_with_trailing_spaces() -> None:
+    text = dump_request(SavedRequest(name="B", body='{\n  "a": 1,   \n  "b": 2\n}'))
+    assert text.endswith('body: |-\n  {\n    "a": 1,   \n    "b": 2\n  }\n')
+
+
+def test_unicode_is_written_as_is() -> None:
+    text = dump_request(SavedRequest(name="Mokėjimai 💶", url="/ąčę"))
+    assert "Mokėjimai 💶" in text and "/ąčę" in text and "\\u" not in text
+
+
+def test_long_values_stay_on_one_line() -> None:
+    url = "/payments?" + "&".join(f"field{i}=value {i}" for i in range(40))
+    text = dump_request(SavedRequest(name="L", url=url))
+    assert len(text.splitlines()) == 3
+    assert round_trip(SavedRequest(name="L", url=url)).url == url
+
+
+def test_text_that_looks_like_other_yaml_types_stays_text() -> None:
+    tricky = ("yes", "no", "on", "null", "~", "010", "0x1F", "1e3", "2024-01-01", "1:20", "")
+    req = SavedRequest(name="T", headers=tuple(KeyValue(v, v) for v in tricky))
+    assert round_trip(req) == req
+
+
+def test_hand_written_unquoted_scalars_are_taken_as_typed() -> None:
+    text = "name: 2024\nparams:\n  - name: page\n    value: 010\n  - name: at\n    value: 1:20\n"
+    req = parse_request(text, "t")
+    assert req.name == "2024"
+    assert req.params == (KeyValue("page", "010"), KeyValue("at", "1:20"))
+
+
+def test_method_is_read_case_insensitively() -> None:
+    assert parse_request("name: x\nmethod: patch\n", "t").method == "PATCH"
+
+
+def test_random_text_round_trips() -> None:
+    pieces = [*"ab {}[]\"'\\:#-|>!&*%@`?,\n\n\t  é€😀\r\x85\u2028\x00\x07", "---", "..."]
+    rng = random.Random(20240601)
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        req = SavedRequest(name="n" + text, body=text, description=text[::-1])
+        assert round_trip(req) == req, repr(text)
+
+
+def test_secret_variable_values_are_never_written() -> None:
+    req = SavedRequest(name="S", variables=(Variable("token", "s3cr3t-request", secret=True),))
+    text = dump_request(req)
+    assert "s3cr3t" not in text
+    assert parse_request(text, "t").variables == (Variable("token", "", secret=True),)
+
+    defaults = Defaults(variables=(Variable("key", "s3cr3t-defaults", secret=True),))
+    assert "s3cr3t" not in dump_defaults(DefaultsFile(defaults))
+
+
+def test_environment_round_trips_without_secret_values() -> None:
+    env = Environment(
+        name="production",
+        protected=True,
+        variables=(
+            Variable("base", "https://wallet.paysera.com"),
+            Variable("token", "s3cr3t-value-42", secret=True),
+            Variable("old", "x", enabled=False),
+        ),
+    )
+    text = dump_environment(env)
+    assert "s3cr3t-value-42" not in text
+    assert text == (
+        "name: production\n"
+        "protected: true\n"
+        "variables:\n"
+        "  - name: base\n"
+        "    value: https://wallet.paysera.com\n"
+        "  - name: token\n"
+        "    secret: true\n"
+        "  - name: old\n"
+        "    value: x\n"
+        "    enabled: false\n"
+    )
+    back = parse_environment(text, "environments/production.yaml")
+    assert back == Environment(
+        "production",
+        (env.variables[0], Variable("token", "", secret=True), env.variables[2]),
+        protected=True,
+    )
+    assert dump_environment(back) == text
+    assert dump_environment(Environment("sandbox")) == "name: sandbox\n"
+
+
+def test_collection_and_folder_defaults_round_trip() -> None:
+    file = DefaultsFile(
+        defaults=Defaults(
+            base_url="https://wallet.paysera.com/rest/v1",
+            headers=(KeyValue("Accept", "application/json"),),
+            auth=AuthSpec(AuthKind.BEARER, (("token", "{{token}}"),)),
+            variables=(Variable("v", "1"),),
+        ),
+        name="Wallet API",
+        collection_id="2f1e4f0e-5a7c-4c8e-9d55-1f2b3c4d5e6f",
+    )
+    text = dump_defaults(file)
+    assert text.startswith("name: Wallet API\nid: 2f1e4f0e-5a7c-4c8e-9d55-1f2b3c4d5e6f\n")
+    assert parse_defaults(text, "collection.yaml", collection=True) == file
+
+    folder = DefaultsFile(Defaults(base_url=""), name="Payments")
+    text = dump_defaults(folder)
+    assert text == "name: Payments\nbase_url: ''\n"
+    assert parse_defaults(text, "payments/folder.yaml", collection=False) == folder
+    assert parse_defaults("", "payments/folder.yaml", collection=False) == DefaultsFile()
+    assert parse_defaults("base_url:\n", "f", collection=False) == DefaultsFile()
+
+
+def test_folder_file_has_no_id() -> None:
+    with pytest.raises(CollectionFileError, match="unknown key 'id'"):
+        parse_defaults("id: abc\n", "payments/folder.yaml", collection=False)
+
+
+def test_error_names_file_line_and_reason() -> None:
+    error = CollectionFileError("payments/list.request.yaml", 3, "expected a list of headers")
+    assert str(error) == "payments/list.request.yaml, line 3: expected a list of headers"
+    assert str(CollectionFileError("a.yaml", None, "the file is empty")) == (
+        "a.yaml: the file is empty"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        ("name: x\nurl: /a\nheaders: Accept\n", 3, "expected a list of headers"),
+        ("name: x\nhedaers: []\n", 2, "unknown key 'hedaers' (did you mean 'headers'?)"),
+        ("name: x\nzzz: 1\n", 2, "unknown key 'zzz' (known keys: name, method, url"),
+        ("url: /a\n", 1, "missing name"),
+        ("name: x\nmethod: FETCH\n", 2, "unknown method 'FETCH'"),
+        ("name: x\nurl: [1, 2]\n", 2, "expected text for url"),
+        ("name: x\nname: y\n", 2, "the key 'name' is given twice"),
+        ("name: x\nbody_mode: xml\n", 2, "unknown body_mode 'xml' (expected json or raw)"),
+        ("name: x\nheaders:\n  - name: A\n    enabled: maybe\n", 4, "expected true or false"),
+        ("name: x\nheaders:\n  - [A, b]\n", 3, "expected a header with a name and a value"),
+        ("name: x\nauth:\n  kind: magic\n", 3, "unknown auth kind 'magic'"),
+        ("name: x\nauth:\n  token: t\n", 3, "the auth has no kind"),
+        ("name: x\nvariables:\n  - name: t\n    secret: true\n    value: s\n", 5, "is secret"),
+        ("- just\n- a list\n", 1, "expected a request"),
+        ("name: x\nurl: 'unclosed\n", 3, "not valid YAML"),
+        ("name: x\n  url: /bad-indent\n", 2, "not valid YAML"),
+        (
+            "name: x\n---\nname: y\n",
+            2,
+            "not valid YAML: expected a single document in the stream, but found another",
+        ),
+        ("name: a\x00b\n", 1, "contains a character YAML does not allow"),
+        ("name: !!binary aGk=\n", 1, "the YAML tag !!binary is not allowed"),
+        ("name: x\nbase: &b {a: 1}\n", 2, "unknown key 'base'"),
+    ],
+)
+def test_bad_request_files_are_reported_with_line(text: str, line: int, reason: str) -> None:
+    with pytest.raises(CollectionFileError) as caught:
+        parse_request(text, "payments/list.request.yaml")
+    assert caught.value.source == "payments/list.request.yaml"
+    assert caught.value.line == line
+    assert reason in caught.value.reason
+    assert str(caught.value).startswith(f"payments/list.request.yaml, line {line}: ")
+
+
+def test_empty_file_is_reported_without_line() -> None:
+    with pytest.raises(CollectionFileError) as caught:
+        parse_request("", "a.request.yaml")
+    assert caught.value.line is None
+    assert "empty" in caught.value.reason
+
+
+def test_python_object_tag_is_reported_and_never_run(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    text = f'name: x\nurl: !!python/object/apply:os.system ["touch {marker}"]\n'
+    with pytest.raises(CollectionFileError) as caught:
+        parse_request(text, "evil.request.yaml")
+    assert caught.value.line == 2
+    assert "!!python/object/apply:os.system is not allowed" in caught.value.reason
+    with pytest.raises(CollectionFileError):
+        parse_request(f'!!python/object/apply:os.system ["touch {marker}"]\n', "e")
+    with pytest.raises(CollectionFileError):
+        parse_environment('name: !!python/name:os.system ""\n', "e")
+    assert not marker.exists()
+
+
+def test_deep_nesting_is_an_error_not_a_crash() -> None:
+    with pytest.raises(CollectionFileError):
+        parse_request("name: " + "[" * 5000 + "]" * 5000 + "\n", "deep.request.yaml")
+
+
+def test_self_referencing_aliases_are_rejected_quickly() -> None:
+    text = "name: x\nheaders: &h\n  - name: a\n    value: *h\n"
+    with pytest.raises(CollectionFileError, match="expected text for header value"):
+        parse_request(text, "a.request.yaml")
+
+
+def test_environment_needs_a_name() -> None:
+    with pytest.raises(CollectionFileError, match="missing name"):
+        parse_environment("protected: true\n", "environments/x.yaml")
+    with pytest.raises(CollectionFileError, match="the name is empty"):
+        parse_environment("name: ''\n", "environments/x.yaml")
+
+
+def test_files_checked_out_with_crlf_or_a_bom_read_the_same() -> None:
+    text = dump_request(FULL)
+    assert parse_request(text.replace("\n", "\r\n"), "windows.request.yaml") == FULL
+    assert parse_request("\ufeff" + text, "bom.request.yaml") == FULL
