@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from app.core.collection import SavedRequest
-from app.core.tabs import new_tab
-from app.core.urls import params_from_url, url_without_query
+from app.core.tabs import OpenTab, new_tab
+from app.core.urls import params_from_url
 from app.demo import DemoServer
 from app.services.request_service import RequestService
 from app.services.workspace import Workspace
@@ -26,17 +28,30 @@ from app.storage.secrets import SecretStore, open_secret_store
 from app.storage.settings import SettingsStore, data_dir
 from app.ui.main_window import MainWindow
 
-__all__ = ["DEMO_FIRST_REQUEST", "create_main_window", "main"]
+__all__ = ["DEMO_FIRST_REQUEST", "create_main_window", "main", "sample_collection_copy"]
 
 # What a newcomer's first click on Send fetches from the demo API.
 DEMO_FIRST_REQUEST = "/payments?limit=5"
+DEMO_FIRST_REQUEST_FILE = Path("payments/list-payments.request.yaml")
+DEMO_ENVIRONMENT = "demo"
+SAMPLE_COLLECTION = Path(__file__).resolve().parent.parent / "resources" / "sample-collection"
 
 
-def create_main_window(*, demo: bool = True) -> MainWindow:
+def sample_collection_copy(folder: Path) -> Path | None:
+    """The user's own copy of the sample collection (made on first use), so that edits to
+    it never touch the files shipped in ``resources/``."""
+    target = folder / "collections" / "demo-api"
+    if not target.exists() and SAMPLE_COLLECTION.is_dir():
+        shutil.copytree(SAMPLE_COLLECTION, target)
+    return target if target.is_dir() else None
+
+
+def create_main_window(*, demo: bool = True, collection: Path | None = None) -> MainWindow:
     """The wired main window; with ``demo`` the built-in demo API runs until it closes.
 
-    The tabs of the last session come back with their unsaved edits; a first start opens
-    one tab (with ``demo``, a ready request to the demo API).
+    The collection opened is ``collection``, else the last session's, else the most
+    recent one, else (with ``demo``) a copy of the sample collection. The tabs of the
+    last session come back with their unsaved edits.
     """
     folder = data_dir()
     store = SettingsStore(folder)
@@ -71,17 +86,37 @@ def create_main_window(*, demo: bool = True) -> MainWindow:
     else:
         builder.base_url_edit.setText(settings.base_url)
 
+    recent = [Path(p) for p in settings.recent_collections]
+    window.sidebar.set_recent(recent)
+    recent_settings = [settings]
+    window.collection_opened.connect(
+        lambda root: recent_settings.append(recent_settings[-1].with_recent(str(root)))
+    )
+
     session = drafts.load()
     notices += [p for p in (drafts.problem, history.problem) if p]
+    first_start = session is None
+    candidates = [
+        collection,
+        Path(session.collection_root) if session and session.collection_root else None,
+        *recent[:1],
+    ]
+    chosen = next((c for c in candidates if c is not None and c.is_dir()), None)
+    if collection is not None and chosen != collection:
+        notices.append(f"{collection} is not a folder, so it was not opened.")
+    if chosen is None and server is not None:
+        chosen = sample_collection_copy(folder)
+    if chosen is not None:
+        window.open_collection(chosen)
+    if session is not None and session.environment:
+        window.environment_bar.select(session.environment)
+    elif first_start and server is not None:
+        window.environment_bar.select(DEMO_ENVIRONMENT)
+
     if session is not None and session.tabs:
         window.restore_session(session)
     elif server is not None:
-        request = SavedRequest(
-            "List payments",
-            url=url_without_query(DEMO_FIRST_REQUEST),
-            params=tuple(params_from_url(DEMO_FIRST_REQUEST)),
-        )
-        window.open_tab(new_tab(request))
+        window.open_tab(_first_demo_tab(window))
     else:
         window.new_tab()
     if notices:
@@ -90,7 +125,7 @@ def create_main_window(*, demo: bool = True) -> MainWindow:
     def save_settings() -> None:
         base = builder.base_url_edit.text()
         updated = replace(
-            settings,
+            recent_settings[-1],
             timeout_seconds=builder.timeout_spin.value(),
             base_url=settings.base_url if base == demo_base else base,
         )
@@ -104,10 +139,27 @@ def create_main_window(*, demo: bool = True) -> MainWindow:
     return window
 
 
+def _first_demo_tab(window: MainWindow) -> OpenTab:
+    """The sample collection's "list payments" request, or the same request unsaved."""
+    loaded = window.sidebar.loaded()
+    node = loaded.find(DEMO_FIRST_REQUEST_FILE) if loaded else None
+    if node is not None and node.request is not None:
+        return new_tab(node.request, DEMO_FIRST_REQUEST_FILE.as_posix())
+    path, _, query = DEMO_FIRST_REQUEST.partition("?")
+    request = SavedRequest("List payments", url=path, params=tuple(params_from_url("?" + query)))
+    return new_tab(request)
+
+
 def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="api-explorer",
         description="A desktop client for JSON REST APIs that follow the Paysera conventions.",
+    )
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        help="a collection folder to open (default: the last one opened)",
     )
     parser.add_argument(
         "--no-demo", action="store_true", help="start without the built-in demo API"
@@ -133,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     async def run() -> None:
         closed = asyncio.Event()
         app.aboutToQuit.connect(closed.set)
-        window = create_main_window(demo=not args.no_demo)
+        window = create_main_window(demo=not args.no_demo, collection=args.path)
         window.closed.connect(closed.set)
         window.show()
         await closed.wait()

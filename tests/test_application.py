@@ -48,7 +48,9 @@ def test_closing_saves_the_timeout_but_not_the_demo_url(
     window.builder.timeout_spin.setValue(7)
     window.close()
     saved = json.loads((explorer_home / "settings.json").read_text())
-    assert saved == {"timeout_seconds": 7.0, "base_url": ""}
+    assert saved["timeout_seconds"] == 7.0
+    assert saved["base_url"] == ""
+    assert saved["recent_collections"] == [str(explorer_home / "collections" / "demo-api")]
 
 
 def test_damaged_settings_are_reported_in_the_status_bar(

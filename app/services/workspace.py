@@ -1,18 +1,27 @@
 """What a request is sent within: its collection, folders, environment and secrets.
 
 ``Workspace`` answers "what exactly does this tab send?" without any Qt: it walks the
-inheritance chain, builds the variable context (request > folders > collection >
-environment > app) and fetches secret values only when a secret is actually used.
+inheritance chain of the open collection, builds the variable context (request > folders >
+collection > environment > app) and fetches secret values only when a secret is used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from app.core.collection import Defaults, Environment, SavedRequest, Variable
-from app.core.variables import ResolvedRequest, Scope, VariableContext, resolve_request
-from app.storage.secrets import SecretStore
+from app.core.variables import (
+    MASK,
+    VARIABLE_PATTERN,
+    ResolvedRequest,
+    Scope,
+    VariableContext,
+    redact,
+    resolve_request,
+)
+from app.storage.collection_store import LoadedCollection, NodeKind
+from app.storage.secrets import SecretStore, SecretStoreError
 
 __all__ = ["Workspace"]
 
@@ -29,12 +38,30 @@ class Workspace:
         self.app_variables = dict(app_variables or {})
         self._secret_store_factory = secret_store
         self._secret_store: SecretStore | None = None
-        self.collection_id = ""
-        self.collection_defaults = Defaults()
-        self.folder_defaults: dict[str, Defaults] = {}
-        self.environments: tuple[Environment, ...] = ()
+        self.collection: LoadedCollection | None = None
         self.environment: Environment | None = None
-        self.root: Path | None = None
+        self.problem: str | None = None  # the last secret-store failure, for the UI
+        # Secret values by environment name: the keyring is asked once, not per keystroke.
+        self._secret_cache: dict[str, dict[str, str]] = {}
+
+    # --- collection and environment ----------------------------------------------------------
+    @property
+    def root(self) -> Path | None:
+        return self.collection.root if self.collection else None
+
+    @property
+    def environments(self) -> tuple[Environment, ...]:
+        return self.collection.environments if self.collection else ()
+
+    def set_collection(self, collection: LoadedCollection | None) -> None:
+        """Use ``collection`` (after a reload too); the environment is kept by name."""
+        self.collection = collection
+        self._secret_cache.clear()
+        self.select_environment(self.environment.name if self.environment else None)
+
+    def select_environment(self, name: str | None) -> Environment | None:
+        self.environment = next((e for e in self.environments if e.name == name), None)
+        return self.environment
 
     # --- secrets ---------------------------------------------------------------------------
     def secret_store(self) -> SecretStore | None:
@@ -43,57 +70,67 @@ class Workspace:
             self._secret_store = self._secret_store_factory()
         return self._secret_store
 
-    def _secret_values(self, scopes: Sequence[Scope]) -> dict[str, str]:
-        names = {v.name for scope in scopes for v in scope.variables if v.secret and v.enabled}
-        if not names or self.environment is None:
+    def secret_values(self, environment: Environment | None = None) -> dict[str, str]:
+        """Stored values of the secret variables of ``environment`` (default: the active one)."""
+        environment = environment or self.environment
+        collection = self.collection
+        if environment is None or collection is None:
             return {}
-        store = self.secret_store()
-        if store is None:
-            return {}
-        values = {}
+        cached = self._secret_cache.get(environment.name)
+        if cached is not None:
+            return dict(cached)
+        names = [v.name for v in environment.variables if v.secret]
+        store = self.secret_store() if names else None
+        values: dict[str, str] = {}
         for name in names:
-            value = store.get(self.collection_id, self.environment.name, name)
+            try:
+                value = (
+                    store.get(collection.collection_id, environment.name, name) if store else None
+                )
+            except SecretStoreError as exc:
+                self.problem = str(exc)
+                value = None
             if value:
                 values[name] = value
-        return values
+        self._secret_cache[environment.name] = values
+        return dict(values)
+
+    def store_secrets(self, environment: str, values: Mapping[str, str | None]) -> None:
+        """Save (or, for ``None``, forget) secret values of ``environment``."""
+        store = self.secret_store()
+        if store is None or self.collection is None:
+            return
+        self._secret_cache.pop(environment, None)
+        for name, value in values.items():
+            if value is None:
+                store.delete(self.collection.collection_id, environment, name)
+            else:
+                store.set(self.collection.collection_id, environment, name, value)
 
     # --- resolution --------------------------------------------------------------------------
-    def chain(self, source: str | None) -> list[Defaults]:
-        """Inherited defaults for the request file ``source``: nearest folder first, then the
-        collection. ``folder_defaults`` is keyed by folder path relative to the root."""
-        chain: list[Defaults] = []
-        if source:
-            parts = Path(source).parent.parts
-            for depth in range(len(parts), 0, -1):
-                key = Path(*parts[:depth]).as_posix()
-                if key in self.folder_defaults:
-                    chain.append(self.folder_defaults[key])
-        chain.append(self.collection_defaults)
-        return chain
+    def _folders(self, source: str | None) -> list[tuple[str, Defaults]]:
+        """(name, defaults) of the folders enclosing ``source``, nearest first."""
+        if self.collection is None or not source:
+            return []
+        found = []
+        parent = Path(source).parent
+        while parent != Path("."):
+            node = self.collection.find(parent)
+            if node is not None and node.kind is NodeKind.FOLDER and node.defaults is not None:
+                found.append((node.name, node.defaults))
+            parent = parent.parent
+        return found
 
     def context(self, request: SavedRequest, source: str | None) -> VariableContext:
         scopes = [Scope("request", request.variables)]
-        for defaults, name in zip(
-            self.chain(source)[:-1], self._folder_names(source), strict=False
-        ):
-            scopes.append(Scope(f'folder "{name}"', defaults.variables))
-        scopes.append(Scope("collection", self.collection_defaults.variables))
+        scopes += [Scope(f'folder "{name}"', d.variables) for name, d in self._folders(source)]
+        if self.collection is not None and self.collection.tree.defaults is not None:
+            scopes.append(Scope("collection", self.collection.tree.defaults.variables))
         if self.environment is not None:
-            scopes.append(
-                Scope(f'environment "{self.environment.name}"', self.environment.variables)
-            )
+            env = self.environment
+            scopes.append(Scope(f'environment "{env.name}"', env.variables))
         scopes.append(Scope("app", tuple(Variable(k, v) for k, v in self.app_variables.items())))
-        return VariableContext(scopes, self._secret_values(scopes))
-
-    def _folder_names(self, source: str | None) -> list[str]:
-        if not source:
-            return []
-        parts = Path(source).parent.parts
-        return [
-            parts[depth - 1]
-            for depth in range(len(parts), 0, -1)
-            if Path(*parts[:depth]).as_posix() in self.folder_defaults
-        ]
+        return VariableContext(scopes, self.secret_values())
 
     def resolve(
         self,
@@ -105,7 +142,37 @@ class Workspace:
     ) -> ResolvedRequest:
         """``request`` as it will be sent. ``base_url`` (the window's field) is the last
         fallback, below every folder's and the collection's base URL."""
-        chain = [*self.chain(source), Defaults(base_url=base_url or None)]
+        chain = [d for _, d in self._folders(source)]
+        if self.collection is not None and self.collection.tree.defaults is not None:
+            chain.append(self.collection.tree.defaults)
+        chain.append(Defaults(base_url=base_url or None))
         return resolve_request(
             request, chain, self.context(request, source), timeout_seconds=timeout_seconds
         )
+
+    # --- what the screen shows ---------------------------------------------------------------
+    def has_base_url(self, source: str | None) -> bool:
+        """True when a folder of ``source`` or the collection sets a base URL."""
+        chain = [d for _, d in self._folders(source)]
+        if self.collection is not None and self.collection.tree.defaults is not None:
+            chain.append(self.collection.tree.defaults)
+        return any(d.base_url and d.base_url.strip() for d in chain)
+
+    def preview_url(self, request: SavedRequest, source: str | None, *, base_url: str) -> str:
+        """The URL ``request`` goes to, secrets shown by name, unresolved placeholders as typed."""
+        resolved = self.resolve(request, source, base_url=base_url)
+        return redact(resolved.spec.url, resolved.secrets_used)
+
+    def describe_variables(self, text: str, request: SavedRequest, source: str | None) -> str:
+        """One line per ``{{variable}}`` in ``text``: its value (secrets masked) and where
+        it comes from, or that it is not defined. Empty when ``text`` has none."""
+        context = self.context(request, source)
+        lines = []
+        for name in dict.fromkeys(m.group(1) for m in VARIABLE_PATTERN.finditer(text)):
+            found = context.lookup(name)
+            if found is None:
+                lines.append(f"{{{{{name}}}}} is not defined")
+            else:
+                value = MASK if found.secret else found.value
+                lines.append(f"{{{{{name}}}}} = {value}   ({found.scope})")
+        return "\n".join(lines)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 __all__ = ["Settings", "SettingsStore", "atomic_write", "data_dir"]
@@ -48,6 +48,12 @@ class Settings:
 
     timeout_seconds: float = 30.0
     base_url: str = ""
+    recent_collections: tuple[str, ...] = ()
+
+    def with_recent(self, folder: str, *, keep: int = 8) -> Settings:
+        """``folder`` first among the recent collections (no duplicates, at most ``keep``)."""
+        rest = tuple(f for f in self.recent_collections if f != folder)
+        return replace(self, recent_collections=(folder, *rest)[:keep])
 
 
 class SettingsStore:
@@ -78,6 +84,12 @@ class SettingsStore:
             expected = type(getattr(defaults, field.name))
             if expected is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
+            if (
+                expected is tuple
+                and isinstance(value, list)
+                and all(isinstance(v, str) for v in value)
+            ):
+                value = tuple(value)
             if not isinstance(value, expected):
                 self.problem = (
                     f"Setting {field.name} in {self.path} is invalid; its default is used."

@@ -5,18 +5,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
+    QInputDialog,
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
+from app.core.collection import Environment, SavedRequest
 from app.core.exchange import read_exchange
 from app.core.outcome import FailureKind, TransportFailure
 from app.core.prepare import RequestNotSendable, prepare_request
@@ -25,8 +31,13 @@ from app.core.variables import unresolved_message
 from app.services.history_records import recorded_exchange, request_from_history
 from app.services.request_service import FailedRequest, ReceivedResponse, RequestService
 from app.services.workspace import Workspace
+from app.storage.collection_store import CollectionStore, CollectionWriteError, LoadedCollection
 from app.storage.drafts import DraftStore
 from app.storage.history import HistoryError, HistoryStore
+from app.storage.secrets import SecretStoreError
+from app.ui.collection_sidebar import CollectionSidebar
+from app.ui.environment_bar import EnvironmentBar, ProtectedBanner
+from app.ui.environment_dialog import EnvironmentDialog
 from app.ui.history_panel import HistoryPanel
 from app.ui.request_builder import RequestBuilder
 from app.ui.response_pane import ResponsePane
@@ -35,6 +46,8 @@ from app.ui.tab_strip import TabStrip
 __all__ = ["DRAFT_SAVE_DELAY_MS", "MainWindow", "UnsavedChoice"]
 
 DRAFT_SAVE_DELAY_MS = 250
+# Methods that do not change data: a protected environment sends them without asking.
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _Replay = Callable[[ResponsePane], None]
 
@@ -51,6 +64,7 @@ class MainWindow(QMainWindow):
     """Tabs of requests over one builder and one response pane."""
 
     closed = Signal()
+    collection_opened = Signal(object)  # Path of the collection folder
 
     def __init__(
         self,
@@ -75,11 +89,19 @@ class MainWindow(QMainWindow):
         self._loading = False
 
         self.tab_strip = TabStrip(self)
+        self.protected_banner = ProtectedBanner(self)
+        self.environment_bar = EnvironmentBar(self)
+        toolbar = QToolBar("Environment", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(self.environment_bar)
+        self.addToolBar(toolbar)
         self.builder = RequestBuilder(self)
         self.response_pane = ResponsePane(self)
         request_side = QWidget(self)
         request_layout = QVBoxLayout(request_side)
         request_layout.setContentsMargins(0, 0, 0, 0)
+        request_layout.addWidget(self.protected_banner)
         request_layout.addWidget(self.tab_strip)
         request_layout.addWidget(self.builder, 1)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -91,11 +113,19 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.resize(1280, 820)
 
+        self.sidebar = CollectionSidebar(self)
+        self.collection_dock = QDockWidget("Collection", self)
+        self.collection_dock.setObjectName("collectionDock")
+        self.collection_dock.setWidget(self.sidebar)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.collection_dock)
+
         self.history_panel = HistoryPanel(history, self)
         self.history_dock = QDockWidget("History", self)
         self.history_dock.setObjectName("historyDock")
         self.history_dock.setWidget(self.history_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.history_dock)
+        self.tabifyDockWidget(self.collection_dock, self.history_dock)
+        self.collection_dock.raise_()
 
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
@@ -106,6 +136,8 @@ class MainWindow(QMainWindow):
         self._shortcut(("Escape",), self.cancel)
         self._shortcut(("Ctrl+T",), self.new_tab)
         self._shortcut(("Ctrl+W",), self.close_active_tab)
+        self._shortcut(("Ctrl+S",), self.save_active_tab)
+        self._shortcut(("Ctrl+Shift+S",), self.save_active_tab_as)
 
         self.builder.send_requested.connect(self.send)
         self.builder.cancel_requested.connect(self.cancel)
@@ -113,6 +145,16 @@ class MainWindow(QMainWindow):
         self.tab_strip.activated.connect(self._on_tab_strip_activated)
         self.tab_strip.close_requested.connect(self.close_tab)
         self.tab_strip.new_requested.connect(self.new_tab)
+        self.builder.target_changed.connect(self._update_target)
+        self.builder.set_variable_describer(self._describe_variables)
+        self.environment_bar.environment_selected.connect(self.select_environment)
+        self.environment_bar.edit_requested.connect(self.edit_environment)
+        self.environment_bar.new_requested.connect(self.new_environment)
+        self.sidebar.collection_changed.connect(self._on_sidebar_collection_changed)
+        self.sidebar.request_opened.connect(self._on_sidebar_request_opened)
+        self.sidebar.request_renamed.connect(self._on_sidebar_request_renamed)
+        self.sidebar.request_deleted.connect(self._on_sidebar_request_deleted)
+        self.sidebar.open_collection_requested.connect(self.open_collection)
         self.history_panel.entry_opened.connect(self.show_history_entry)
         self.history_panel.entry_reopened.connect(self.reopen_history_entry)
         service.response_received.connect(self._on_service_response_received)
@@ -190,9 +232,183 @@ class MainWindow(QMainWindow):
             return UnsavedChoice.DISCARD
         return UnsavedChoice.CANCEL
 
-    def save_tab(self, tab_id: str) -> bool:
-        """Save a tab into its collection; overridden once collections are wired."""
-        return False
+    def save_active_tab(self) -> None:
+        tab = self.active_tab()
+        if tab is not None:
+            self.save_tab(tab.id)
+
+    def save_active_tab_as(self) -> None:
+        tab = self.active_tab()
+        if tab is not None:
+            self.save_tab(tab.id, ask_name=True)
+
+    def save_tab(self, tab_id: str, *, ask_name: bool = False) -> bool:
+        """Save a tab into the open collection: in place, or as a new request file in the
+        selected folder. False (with the reason shown) when nothing was saved."""
+        self._pull_builder()
+        tab = self.tab_strip.get(tab_id)
+        store = self.sidebar.store()
+        if tab is None:
+            return False
+        if store is None:
+            self.statusBar().showMessage(
+                "Open a collection folder first (Open… in the Collection panel), then save."
+            )
+            return False
+        request = tab.current
+        try:
+            if tab.source is not None and not ask_name:
+                path = store.save_request(Path(tab.source), request)
+            else:
+                name = self.ask_text("Save request", "Name of the request:", request.name)
+                if not name:
+                    return False
+                request = replace(request, name=name)
+                path = store.new_request(self.sidebar.selected_folder(), request)
+        except CollectionWriteError as exc:
+            self.show_error(str(exc))
+            return False
+        self.tab_strip.replace_tab(tab.saved_as(request, path.as_posix()))
+        self.sidebar.reload()
+        self._schedule_draft_save()
+        self.statusBar().showMessage(f"Saved {path.as_posix()}", 4000)
+        return True
+
+    def ask_text(self, title: str, label: str, default: str) -> str | None:
+        """Ask for one line of text (tests replace this method)."""
+        text, ok = QInputDialog.getText(self, title, label, text=default)
+        return text.strip() if ok and text.strip() else None
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask yes or no (tests replace this method)."""
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def show_error(self, text: str) -> None:
+        self.statusBar().showMessage(text)
+        QMessageBox.warning(self, "API Explorer", text)
+
+    def _update_target(self) -> None:
+        tab = self.active_tab()
+        if tab is None or self._loading:
+            return
+        request = self.builder.request()
+        base = self.builder.base_url_edit.text()
+        self.builder.show_target(self.workspace.preview_url(request, tab.source, base_url=base))
+        described = self._describe_variables(self.builder.url_edit.text())
+        self.builder.url_edit.setToolTip(
+            described or "A full URL, or a path joined to the base URL"
+        )
+        # The base URL field is only a fallback: say so when the collection sets its own.
+        from_collection = self.workspace.has_base_url(tab.source)
+        self.builder.base_url_edit.setEnabled(not from_collection)
+        self.builder.base_url_edit.setToolTip(
+            "The collection (or a folder) sets the base URL of this request"
+            if from_collection
+            else "A URL that starts with / is joined to this base URL"
+        )
+
+    def _describe_variables(self, text: str) -> str:
+        tab = self.active_tab()
+        if tab is None:
+            return ""
+        return self.workspace.describe_variables(text, self.builder.request(), tab.source)
+
+    # --- collection and environments ---------------------------------------------------------
+    def open_collection(self, root: Path) -> None:
+        """Open the collection folder ``root`` in the sidebar."""
+        try:
+            self.sidebar.set_store(CollectionStore(root))
+        except (OSError, CollectionWriteError) as exc:
+            self.show_error(f"The collection in {root} could not be opened: {exc}")
+            return
+        self.collection_opened.emit(root)
+
+    def _on_sidebar_collection_changed(self, loaded: LoadedCollection | None) -> None:
+        self.workspace.set_collection(loaded)
+        self._refresh_environments()
+
+    def _refresh_environments(self) -> None:
+        self._update_target()
+        env = self.workspace.environment
+        self.environment_bar.set_environments(
+            self.workspace.environments,
+            env.name if env else None,
+            enabled=self.workspace.collection is not None,
+        )
+        self.protected_banner.show_environment(env)
+
+    def select_environment(self, name: str | None) -> None:
+        self.workspace.select_environment(name)
+        self._refresh_environments()
+        self._schedule_draft_save()
+
+    def edit_environment(self) -> None:
+        env = self.workspace.environment
+        if env is not None:
+            self._edit_environment(env)
+
+    def new_environment(self) -> None:
+        name = self.ask_text("New environment", "Name of the environment:", "sandbox")
+        if name:
+            self._edit_environment(Environment(name))
+
+    def _edit_environment(self, environment: Environment) -> None:
+        dialog = EnvironmentDialog(environment, self.workspace.secret_values(environment), self)
+        if not self.run_dialog(dialog):
+            return
+        self.apply_environment(dialog.result_environment(), dialog.result_secrets())
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """Show a modal dialog (tests replace this method)."""
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def apply_environment(
+        self, environment: Environment, secrets: Mapping[str, str | None]
+    ) -> None:
+        """Write ``environment`` into the collection and its secret values into the store."""
+        store = self.sidebar.store()
+        if store is None:
+            return
+        try:
+            self.workspace.store_secrets(environment.name, secrets)
+            store.save_environment(environment)
+        except (CollectionWriteError, SecretStoreError) as exc:
+            self.show_error(str(exc))
+            return
+        self.sidebar.reload()
+        self.select_environment(environment.name)
+
+    def _on_sidebar_request_opened(self, path: Path, request: SavedRequest) -> None:
+        source = path.as_posix()
+        existing = next((t for t in self.tab_strip.tabs() if t.source == source), None)
+        if existing is not None:
+            self.tab_strip.activate(existing.id)
+        else:
+            self.open_tab(new_tab(request, source))
+
+    def _on_sidebar_request_renamed(self, old: Path, new: Path) -> None:
+        for tab in self.tab_strip.tabs():
+            if tab.source == old.as_posix():
+                loaded = self.sidebar.loaded()
+                node = loaded.find(new) if loaded else None
+                renamed = replace(tab, source=new.as_posix())
+                if node is not None and node.request is not None and tab.saved is not None:
+                    name = node.request.name
+                    renamed = replace(
+                        renamed,
+                        saved=replace(tab.saved, name=name),
+                        current=replace(tab.current, name=name),
+                    )
+                self.tab_strip.replace_tab(renamed)
+        self._schedule_draft_save()
+
+    def _on_sidebar_request_deleted(self, path: Path) -> None:
+        # The tab stays, with its edits, as a request that is no longer saved anywhere.
+        for tab in self.tab_strip.tabs():
+            if tab.source == path.as_posix():
+                self.tab_strip.replace_tab(replace(tab, source=None, saved=None))
+        self._schedule_draft_save()
 
     def _pull_builder(self) -> OpenTab | None:
         """Copy what the editors hold into the active tab."""
@@ -230,6 +446,7 @@ class MainWindow(QMainWindow):
             self.response_pane.show_message("Press Send (Ctrl+Enter) to see the response here.")
         else:
             replay(self.response_pane)
+        self._update_target()
         self._schedule_draft_save()
 
     # --- drafts ------------------------------------------------------------------------------
@@ -282,6 +499,19 @@ class MainWindow(QMainWindow):
             self.builder.body.validate_now()
             refusal = str(exc)
             self._show(tab.id, lambda pane: pane.show_refused(refusal))
+            return
+        env = self.workspace.environment
+        if (
+            env is not None
+            and env.protected
+            and prepared.method not in _SAFE_METHODS
+            and not self.confirm(
+                f"Send to {env.name}?",
+                f'"{env.name}" is a protected environment. Send {prepared.method} '
+                f"{prepared.url}? It may change data there.",
+            )
+        ):
+            self._show(tab.id, lambda pane: pane.show_refused("Not sent: you chose not to."))
             return
         previous = self._in_flight.pop(tab.id, None)
         if previous is not None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTabWidget,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +29,7 @@ from app.core.urls import (
     url_with_params,
     url_without_query,
 )
+from app.core.variables import VARIABLE_PATTERN
 from app.ui.body_editor import BodyEditor
 from app.ui.key_value_table import KeyValueTableWidget
 
@@ -42,6 +46,7 @@ class RequestBuilder(QWidget):
     send_requested = Signal()
     cancel_requested = Signal()
     edited = Signal()  # the user changed the request (not emitted by load_request)
+    target_changed = Signal()  # the URL or base URL changed: the final URL may differ
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,8 +122,16 @@ class RequestBuilder(QWidget):
         # textChanged, not textEdited: a URL set from code must update the table too.
         self.url_edit.textChanged.connect(self._on_url_edit_text_changed)
         self.url_edit.returnPressed.connect(self.send_requested)
-        self.base_url_edit.textChanged.connect(self._update_final_url)
-        self.url_edit.textChanged.connect(self._update_final_url)
+        self.base_url_edit.textChanged.connect(self.target_changed)
+        self.url_edit.textChanged.connect(self.target_changed)
+        self._describe: Callable[[str], str] = lambda _text: ""
+        for watched in (
+            self.url_edit,
+            self.body.editor.viewport(),
+            self.params.view.viewport(),
+            self.headers.view.viewport(),
+        ):
+            watched.installEventFilter(self)
         self.params.model.rows_edited.connect(self._on_params_rows_edited)
         self.send_button.clicked.connect(self.send_requested)
         self.cancel_button.clicked.connect(self.cancel_requested)
@@ -153,11 +166,44 @@ class RequestBuilder(QWidget):
         finally:
             self._syncing = False
 
-    def _update_final_url(self) -> None:
-        url = self.url_edit.text().strip()
-        final = join_url(self.base_url_edit.text(), url)
-        self.final_url_label.setText(f"Sends to: {final}" if final and final != url else "")
+    def show_target(self, url: str) -> None:
+        """Show where the request will go (``url`` as resolved, secrets not shown)."""
+        typed = self.url_edit.text().strip()
+        self.final_url_label.setText(f"Sends to: {url}" if url and url != typed else "")
         self.final_url_label.setVisible(bool(self.final_url_label.text()))
+
+    # --- variables under the mouse -------------------------------------------------------------
+    def set_variable_describer(self, describe: Callable[[str], str]) -> None:
+        """``describe(text)`` explains the ``{{variables}}`` in ``text`` (secrets masked);
+        it feeds the tooltips of the URL, the body and the tables."""
+        self._describe = describe
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self._text_under_mouse(watched, event)
+            described = self._describe(text) if text and "{{" in text else ""
+            if described:
+                QToolTip.showText(event.globalPos(), described, self)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _text_under_mouse(self, watched: QObject, event: QHelpEvent) -> str:
+        if watched is self.url_edit:
+            return self.url_edit.text()
+        if watched is self.body.editor.viewport():
+            cursor = self.body.editor.cursorForPosition(event.pos())
+            line = cursor.block().text()
+            column = cursor.positionInBlock()
+            for match in VARIABLE_PATTERN.finditer(line):
+                if match.start() <= column <= match.end():
+                    return match.group(0)
+            return ""
+        for table in (self.params, self.headers):
+            if watched is table.view.viewport():
+                index = table.view.indexAt(event.pos())
+                value = index.data(Qt.ItemDataRole.EditRole) if index.isValid() else None
+                return value if isinstance(value, str) else ""
+        return ""
 
     # --- the spec --------------------------------------------------------------------------
     def spec(self) -> RequestSpec:

@@ -242,10 +242,13 @@ def test_url_and_params_table_stay_in_sync(qtbot: Any, window: MainWindow) -> No
     url_edit.clear()
     qtbot.keyClicks(url_edit, "/payments?limit=2&offset=4")
     params = window.builder.params.model
-    assert [(r.name, r.value) for r in params.rows()] == [("limit", "2"), ("offset", "4")]
-    params.setData(params.index(0, 2), "3", Qt.ItemDataRole.EditRole)
+    rows = params.rows()
+    assert [(r.name, r.value) for r in rows if r.enabled] == [("limit", "2"), ("offset", "4")]
+    limit = next(i for i, r in enumerate(rows) if r.name == "limit")
+    offset = next(i for i, r in enumerate(rows) if r.name == "offset")
+    params.setData(params.index(limit, 2), "3", Qt.ItemDataRole.EditRole)
     assert url_edit.text() == "/payments?limit=3&offset=4"
-    params.setData(params.index(1, 0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+    params.setData(params.index(offset, 0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
     assert url_edit.text() == "/payments?limit=3"
     send(qtbot, window)
     sent = window.response_pane.raw_view.text_widget().toPlainText()

@@ -41,3 +41,18 @@ def test_wrong_types_fall_back_per_field(tmp_path: Path) -> None:
 def test_save_leaves_no_temporary_files(tmp_path: Path) -> None:
     SettingsStore(tmp_path).save(Settings())
     assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]
+
+
+def test_recent_collections_round_trip_most_recent_first(tmp_path: Path) -> None:
+    store = SettingsStore(tmp_path)
+    settings = Settings().with_recent("/a").with_recent("/b").with_recent("/a")
+    assert settings.recent_collections == ("/a", "/b")
+    store.save(settings)
+    assert store.load().recent_collections == ("/a", "/b")
+
+
+def test_recent_collections_of_the_wrong_type_fall_back(tmp_path: Path) -> None:
+    (tmp_path / "settings.json").write_text('{"recent_collections": [1, 2]}')
+    store = SettingsStore(tmp_path)
+    assert store.load().recent_collections == ()
+    assert store.problem is not None

@@ -1,0 +1,199 @@
+"""Collections, environments and secrets in the real window against the demo API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.application import create_main_window
+from app.core.collection import Defaults, Environment, SavedRequest, Variable
+from app.core.request import KeyValue
+from app.storage.collection_store import CollectionStore, create_collection
+from app.ui.main_window import MainWindow
+from tests.e2e.conftest import child
+from tests.e2e.test_send_and_read import TIMEOUT_MS, send, text
+
+SECRET = "s3cr3t-T0KEN-value-9f8e7d"
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> CollectionStore:
+    store = create_collection(tmp_path / "team-api", "Team API")
+    store.save_defaults(
+        Path("."),
+        Defaults(base_url="{{demo_url}}/rest/v1", variables=(Variable("who", "collection"),)),
+    )
+    wallet = store.new_folder(Path("."), "Wallet")
+    store.new_request(
+        wallet,
+        SavedRequest(
+            "Me",
+            url="/wallet/me",
+            params=(KeyValue("key", "{{token}}"),),
+            headers=(KeyValue("Authorization", "Bearer {{token}}"),),
+        ),
+    )
+    store.new_request(
+        wallet,
+        SavedRequest(
+            "Create",
+            method="POST",
+            url="/payments",
+            body='{"price": {"amount": "1.00", "currency": "{{currency}}"}, "note": "{{token}}"}',
+        ),
+    )
+    store.save_environment(
+        Environment("sandbox", (Variable("currency", "EUR"), Variable("token", secret=True)))
+    )
+    store.save_environment(
+        Environment(
+            "production",
+            (Variable("currency", "EUR"), Variable("token", secret=True)),
+            protected=True,
+        )
+    )
+    return store
+
+
+@pytest.fixture
+def team_window(
+    qtbot: Any, qt_loop: asyncio.AbstractEventLoop, collection: CollectionStore
+) -> Iterator[MainWindow]:
+    window = create_main_window(collection=collection.root)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.close()
+    closing = qt_loop.create_task(window.service.aclose())
+    qtbot.waitUntil(closing.done, timeout=5000)
+
+
+def _open(window: MainWindow, path: str) -> None:
+    loaded = window.sidebar.loaded()
+    assert loaded is not None
+    node = loaded.find(Path(path))
+    assert node is not None and node.request is not None
+    window.sidebar.request_opened.emit(Path(path), node.request)
+
+
+def test_unresolved_variable_blocks_sending_and_names_it(
+    qtbot: Any, team_window: MainWindow
+) -> None:
+    _open(team_window, "wallet/me.request.yaml")
+    started: list[int] = []
+    team_window.service.request_started.connect(started.append)
+    team_window.send()
+    assert started == []
+    assert text(team_window, "statusLabel") == "Not sent"
+    assert "{{token}}" in text(team_window, "responseMessageLabel")
+
+
+def test_secrets_never_reach_a_file(
+    qtbot: Any, team_window: MainWindow, collection: CollectionStore, explorer_home: Path
+) -> None:
+    team_window.environment_bar.select("sandbox")
+    team_window.workspace.store_secrets("sandbox", {"token": SECRET})
+    _open(team_window, "wallet/me.request.yaml")
+    send(qtbot, team_window)
+    assert text(team_window, "statusLabel") == "200 OK"
+    _open(team_window, "wallet/create.request.yaml")
+    send(qtbot, team_window)
+    team_window.save_drafts()
+    team_window.history.close()
+
+    leaks = []
+    history_and_drafts = [p for p in explorer_home.rglob("*") if p.name != "secrets.json"]
+    for path in [*collection.root.rglob("*"), *history_and_drafts]:
+        if path.is_file() and SECRET.encode() in path.read_bytes():
+            leaks.append(path)
+    assert leaks == []
+    assert any("history" in p.name for p in explorer_home.iterdir())
+    assert (explorer_home / "drafts" / "session.json").exists()
+
+
+def test_protected_environment_shows_a_bar_and_asks_before_changing_data(
+    qtbot: Any, team_window: MainWindow
+) -> None:
+    team_window.environment_bar.select("production")
+    banner = child(team_window, "protectedBanner")
+    assert banner.isVisible() and "PRODUCTION" in banner.text()
+    team_window.workspace.store_secrets("production", {"token": SECRET})
+    asked: list[str] = []
+
+    def refuse(title: str, question: str) -> bool:
+        asked.append(question)
+        return False
+
+    team_window.confirm = refuse  # type: ignore[method-assign]
+    _open(team_window, "wallet/create.request.yaml")
+    team_window.send()
+    assert asked and "POST" in asked[0]
+    assert text(team_window, "statusLabel") == "Not sent"
+
+    asked.clear()
+    _open(team_window, "wallet/me.request.yaml")
+    send(qtbot, team_window)  # GET does not ask
+    assert asked == []
+    team_window.environment_bar.select("sandbox")
+    assert not banner.isVisible()
+
+
+def test_save_writes_the_request_file_and_clears_the_marker(
+    qtbot: Any, team_window: MainWindow, collection: CollectionStore
+) -> None:
+    _open(team_window, "wallet/me.request.yaml")
+    qtbot.keyClicks(child(team_window, "urlEdit"), "x")
+    tab = team_window.active_tab()
+    assert tab is not None and tab.dirty
+    team_window.save_active_tab()
+    tab = team_window.active_tab()
+    assert tab is not None and not tab.dirty
+    saved = (collection.root / "wallet" / "me.request.yaml").read_text()
+    assert "value: '{{token}}x'" in saved
+
+
+def test_save_as_puts_a_new_request_in_the_collection(
+    qtbot: Any, team_window: MainWindow, collection: CollectionStore
+) -> None:
+    team_window.new_tab()
+    qtbot.keyClicks(child(team_window, "urlEdit"), "/server")
+    team_window.ask_text = lambda *_args: "Server time"  # type: ignore[method-assign]
+    team_window.save_active_tab()
+    assert (collection.root / "server-time.request.yaml").exists()
+    tab = team_window.active_tab()
+    assert tab is not None and tab.source == "server-time.request.yaml" and not tab.dirty
+
+
+def test_the_last_collection_opens_again(
+    qtbot: Any, qt_loop: asyncio.AbstractEventLoop, collection: CollectionStore
+) -> None:
+    first = create_main_window(collection=collection.root, demo=False)
+    qtbot.addWidget(first)
+    first.close()
+    second = create_main_window(demo=False)
+    qtbot.addWidget(second)
+    loaded = second.sidebar.loaded()
+    assert loaded is not None and loaded.root == collection.root
+    second.close()
+
+
+def test_first_start_opens_the_sample_collection_with_the_demo_environment(
+    qtbot: Any, qt_loop: asyncio.AbstractEventLoop, explorer_home: Path
+) -> None:
+    window = create_main_window()
+    qtbot.addWidget(window)
+    loaded = window.sidebar.loaded()
+    assert loaded is not None and loaded.problems == ()
+    assert loaded.root == explorer_home / "collections" / "demo-api"
+    assert window.environment_bar.current() == "demo"
+    tab = window.active_tab()
+    assert tab is not None and tab.source == "payments/list-payments.request.yaml"
+    assert not tab.dirty
+    with qtbot.waitSignal(window.service.response_received, timeout=TIMEOUT_MS):
+        window.send()
+    assert text(window, "statusLabel") == "200 OK"
+    window.close()
