@@ -26,12 +26,10 @@ def main() -> int:
         window.resize(1200, 860)
         window.show()
         builder = window.builder
-        builder.set_request(
-            "POST",
-            "/payments",
-            body='{\n  "price": {"amount": "", "currency": "EURO"},\n'
-            '  "description": "Order <b>#42</b>"\n}',
-        )
+        sample = Path("payments/create-payment-invalid-fields.request.yaml")
+        window.sidebar.open_request(sample)
+        window.sidebar.tree.expand(window.sidebar.model.index_for_path(sample.parent))
+        window.sidebar.tree.setCurrentIndex(window.sidebar.model.index_for_path(sample))
         builder.tabs.setCurrentWidget(builder.body)
         done = asyncio.Event()
         window.service.response_received.connect(lambda _r: done.set())

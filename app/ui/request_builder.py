@@ -229,10 +229,11 @@ class RequestBuilder(QWidget):
         body: str = "",
         body_mode: BodyMode = BodyMode.JSON,
     ) -> None:
-        """Load a request into the editors (the URL as typed: a path stays a path)."""
+        """Put a request into the editors, keeping the loaded request's name and the
+        settings the editors do not show (the URL as typed: a path stays a path)."""
         self.load_request(
-            SavedRequest(
-                "",
+            replace(
+                self._loaded,
                 method=method.upper(),
                 url=url_without_query(url),
                 params=tuple(params_from_url(url)),
