@@ -72,7 +72,11 @@ def create_main_window(*, demo: bool = True, collection: Path | None = None) -> 
 
     workspace = Workspace(app_variables=app_variables, secret_store=open_secrets)
     drafts = DraftStore(folder)
-    history = HistoryStore(folder)
+    history = HistoryStore(
+        folder,
+        max_entries=max(1, settings.history_max_entries),
+        max_bytes=max(1, settings.history_max_mb) * 1024 * 1024,
+    )
     window = MainWindow(RequestService(), workspace, drafts, history)
     window.call_on_close(history.close)
     builder = window.builder
@@ -124,10 +128,13 @@ def create_main_window(*, demo: bool = True, collection: Path | None = None) -> 
 
     def save_settings() -> None:
         base = builder.base_url_edit.text()
+        entries, megabytes = window.history_panel.limits()
         updated = replace(
             recent_settings[-1],
             timeout_seconds=builder.timeout_spin.value(),
             base_url=settings.base_url if base == demo_base else base,
+            history_max_entries=entries,
+            history_max_mb=megabytes,
         )
         try:
             store.save(updated)

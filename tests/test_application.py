@@ -121,3 +121,9 @@ def test_closing_the_window_with_a_request_in_flight_exits_cleanly(explorer_home
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stderr
     assert (explorer_home / "settings.json").exists()
+
+
+def test_a_collection_path_on_the_command_line() -> None:
+    assert _parse_args(["/some/collection"]).path == Path("/some/collection")
+    assert _parse_args(["--no-demo", "x"]).path == Path("x")
+    assert _parse_args([]).path is None

@@ -49,6 +49,8 @@ class Settings:
     timeout_seconds: float = 30.0
     base_url: str = ""
     recent_collections: tuple[str, ...] = ()
+    history_max_entries: int = 1000
+    history_max_mb: int = 200
 
     def with_recent(self, folder: str, *, keep: int = 8) -> Settings:
         """``folder`` first among the recent collections (no duplicates, at most ``keep``)."""

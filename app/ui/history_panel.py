@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -123,6 +124,22 @@ class HistoryPanel(QWidget):
         self.clear_button = QPushButton("Clear history", self)
         self.clear_button.setObjectName("historyClearButton")
         self.count_label = QLabel(self)
+        self.max_entries_spin = QSpinBox(self)
+        self.max_entries_spin.setObjectName("historyMaxEntriesSpin")
+        self.max_entries_spin.setRange(1, 1_000_000)
+        self.max_entries_spin.setValue(store.max_entries)
+        self.max_entries_spin.setSuffix(" requests")
+        self.max_mb_spin = QSpinBox(self)
+        self.max_mb_spin.setObjectName("historyMaxMbSpin")
+        self.max_mb_spin.setRange(1, 100_000)
+        self.max_mb_spin.setValue(max(1, store.max_bytes // (1024 * 1024)))
+        self.max_mb_spin.setSuffix(" MB")
+        keep = QHBoxLayout()
+        keep.addWidget(QLabel("Keep at most", self))
+        keep.addWidget(self.max_entries_spin)
+        keep.addWidget(QLabel("and", self))
+        keep.addWidget(self.max_mb_spin)
+        keep.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
         buttons.addWidget(self.reopen_button)
@@ -132,6 +149,7 @@ class HistoryPanel(QWidget):
         layout.addWidget(self.search_edit)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
+        layout.addLayout(keep)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -142,6 +160,18 @@ class HistoryPanel(QWidget):
         self.view.clicked.connect(self._on_view_activated)
         self.reopen_button.clicked.connect(self._on_reopen_button_clicked)
         self.clear_button.clicked.connect(self._on_clear_button_clicked)
+        self.max_entries_spin.editingFinished.connect(self._on_limits_edited)
+        self.max_mb_spin.editingFinished.connect(self._on_limits_edited)
+        self.refresh()
+
+    def limits(self) -> tuple[int, int]:
+        """(entries, megabytes) the user chose to keep."""
+        return self.max_entries_spin.value(), self.max_mb_spin.value()
+
+    def _on_limits_edited(self) -> None:
+        entries, megabytes = self.limits()
+        # The oldest go first, at once: the user sees the list shrink to the new limit.
+        self.store.set_limits(max_entries=entries, max_bytes=megabytes * 1024 * 1024)
         self.refresh()
 
     def refresh(self) -> None:

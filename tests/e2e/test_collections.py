@@ -197,3 +197,71 @@ def test_first_start_opens_the_sample_collection_with_the_demo_environment(
         window.send()
     assert text(window, "statusLabel") == "200 OK"
     window.close()
+
+
+def test_hovering_a_variable_shows_its_value_and_masks_secrets(
+    qtbot: Any, team_window: MainWindow
+) -> None:
+    team_window.environment_bar.select("sandbox")
+    team_window.workspace.store_secrets("sandbox", {"token": SECRET})
+    _open(team_window, "wallet/me.request.yaml")
+    described = team_window._describe_variables("Bearer {{token}} {{who}} {{nope}}")
+    assert "{{token}} = ••••••" in described and 'environment "sandbox"' in described
+    assert "{{who}} = collection   (collection)" in described
+    assert "{{nope}} is not defined" in described
+    assert SECRET not in described
+    tooltip = child(team_window, "urlEdit").toolTip()
+    assert "{{token}} = ••••••" in tooltip
+    sends_to = child(team_window, "finalUrlLabel").text()
+    assert "«secret:token»" in sends_to and SECRET not in sends_to
+
+
+def test_editing_an_environment_keeps_its_secret_out_of_the_file(
+    qtbot: Any, team_window: MainWindow, collection: CollectionStore
+) -> None:
+    team_window.environment_bar.select("sandbox")
+    updated = Environment(
+        "sandbox",
+        (Variable("currency", "USD"), Variable("token", secret=True), Variable("new", "1")),
+    )
+    team_window.apply_environment(updated, {"token": SECRET})
+    text_on_disk = (collection.root / "environments" / "sandbox.yaml").read_text()
+    assert "USD" in text_on_disk and "new" in text_on_disk
+    assert SECRET not in text_on_disk
+    assert team_window.workspace.secret_values()["token"] == SECRET
+    assert team_window.environment_bar.current() == "sandbox"
+
+
+def test_a_file_added_outside_the_app_appears_in_the_sidebar(
+    qtbot: Any, team_window: MainWindow, collection: CollectionStore
+) -> None:
+    (collection.root / "wallet" / "added-by-git.request.yaml").write_text(
+        "name: Added by git\nmethod: GET\nurl: /server\n"
+    )
+
+    def shows_it() -> bool:
+        loaded = team_window.sidebar.loaded()
+        return (
+            loaded is not None and loaded.find(Path("wallet/added-by-git.request.yaml")) is not None
+        )
+
+    qtbot.waitUntil(shows_it, timeout=5000)
+
+
+def test_a_broken_file_is_reported_and_the_rest_loads(
+    qtbot: Any, qt_loop: asyncio.AbstractEventLoop, collection: CollectionStore
+) -> None:
+    bad = collection.root / "wallet" / "bad.request.yaml"
+    bad.write_text("name: Bad\nmethod: GET\nurl: [unclosed\n")
+    evil = collection.root / "evil.request.yaml"
+    evil.write_text('name: !!python/object/apply:os.system ["touch /tmp/never"]\n')
+    before = (bad.read_bytes(), evil.read_bytes())
+    window = create_main_window(collection=collection.root, demo=False)
+    qtbot.addWidget(window)
+    problems = child(window, "collectionProblemsLabel").text()
+    assert "wallet/bad.request.yaml, line" in problems
+    assert "evil.request.yaml, line 1" in problems
+    loaded = window.sidebar.loaded()
+    assert loaded is not None and loaded.find(Path("wallet/me.request.yaml")) is not None
+    window.close()
+    assert (bad.read_bytes(), evil.read_bytes()) == before

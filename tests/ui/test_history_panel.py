@@ -27,3 +27,23 @@ def test_history_model_passes_qtmodeltester(qtmodeltester: Any, tmp_path: Path) 
     assert model.index(0, 2).data() == "no response"
     assert model.index(1, 2).data() == "200"
     store.close()
+
+
+def test_lowering_the_limit_drops_the_oldest_at_once(qtbot: Any, tmp_path: Path) -> None:
+    from app.ui.history_panel import HistoryPanel
+
+    store = HistoryStore(tmp_path)
+    for i in range(5):
+        store.record(
+            PreparedRequest("GET", f"https://h/{i}", (), b"", 5),
+            ResponseData(200, "OK", (), b"{}", 1.0),
+            secrets={},
+        )
+    panel = HistoryPanel(store)
+    qtbot.addWidget(panel)
+    panel.max_entries_spin.setValue(2)
+    panel.max_entries_spin.editingFinished.emit()
+    assert [s.url for s in store.search()] == ["https://h/4", "https://h/3"]
+    assert panel.model.rowCount() == 2
+    assert panel.limits() == (2, 200)
+    store.close()
