@@ -30,6 +30,7 @@ from app.core.urls import (
     url_without_query,
 )
 from app.core.variables import VARIABLE_PATTERN
+from app.ui.auth_editor import AuthEditor
 from app.ui.body_editor import BodyEditor
 from app.ui.key_value_table import KeyValueTableWidget
 
@@ -100,6 +101,8 @@ class RequestBuilder(QWidget):
         self.tabs.addTab(self.params, "Params")
         self.tabs.addTab(self.headers, "Headers")
         self.tabs.addTab(self.body, "Body")
+        self.auth = AuthEditor(self)
+        self.tabs.addTab(self.auth, "Auth")
         self.tabs.addTab(self.variables, "Variables")
 
         line = QHBoxLayout()
@@ -142,6 +145,7 @@ class RequestBuilder(QWidget):
             self.headers.model.rows_edited,
             self.variables.model.rows_edited,
             self.body.changed,
+            self.auth.edited,
         ):
             signal.connect(self.edited)
 
@@ -259,6 +263,7 @@ class RequestBuilder(QWidget):
         )
         self.body.set_text(request.body)
         self.body.set_mode(request.body_mode)
+        self.auth.set_auth(request.auth)
 
     def request(self) -> SavedRequest:
         """What the editors hold now, on top of the last loaded request."""
@@ -273,6 +278,7 @@ class RequestBuilder(QWidget):
             headers=self.headers.model.rows(),
             body=self.body.text(),
             body_mode=self.body.mode(),
+            auth=self.auth.auth(),
             variables=tuple(
                 Variable(row.name, row.value, enabled=row.enabled)
                 for row in self.variables.model.rows()
