@@ -561,6 +561,7 @@ class MainWindow(QMainWindow):
             self.response_pane.show_failure(failure)
         else:
             self.response_pane.show_exchange(read_exchange(request, response))
+        self.response_pane.show_sent_request(request, {})  # history holds no secrets
         self.response_pane.show_message(
             f"Recorded in history: {entry.method} {entry.url} at {when}"
         )
@@ -583,9 +584,15 @@ class MainWindow(QMainWindow):
                 secrets=secrets,
             ),
         )
+        secrets = self._request_secrets.get(received.request_id, {})
         tab_id = self._finish(received.request_id)
+
+        def replay(pane: ResponsePane) -> None:
+            pane.show_exchange(exchange)
+            pane.show_sent_request(exchange.request, secrets)
+
         if tab_id is not None:
-            self._show(tab_id, lambda pane: pane.show_exchange(exchange))
+            self._show(tab_id, replay)
 
     def _on_service_request_failed(self, failed: FailedRequest) -> None:
         self._record(
@@ -594,9 +601,15 @@ class MainWindow(QMainWindow):
                 failed.request, None, failure=failed.failure.message, secrets=secrets
             ),
         )
+        secrets = self._request_secrets.get(failed.request_id, {})
         tab_id = self._finish(failed.request_id)
+
+        def replay(pane: ResponsePane) -> None:
+            pane.show_failure(failed.failure)
+            pane.show_sent_request(failed.request, secrets)
+
         if tab_id is not None:
-            self._show(tab_id, lambda pane: pane.show_failure(failed.failure))
+            self._show(tab_id, replay)
 
     def _on_service_request_cancelled(self, request_id: int) -> None:
         tab_id = self._finish(request_id)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -19,6 +22,8 @@ from PySide6.QtWidgets import (
 from app.core.exchange import Exchange
 from app.core.json_doc import iter_pretty
 from app.core.outcome import TransportFailure
+from app.core.prepare import PreparedRequest
+from app.core.sent_request import describe_sent_request
 from app.ui.error_panel import ErrorPanel
 from app.ui.headers_model import HeadersModel
 from app.ui.json_tree_model import JsonTreeModel
@@ -43,7 +48,7 @@ def _text_chunks(text: str) -> Iterator[str]:
 class ResponsePane(QWidget):
     """Shows one exchange, or why there is none; owns no request logic."""
 
-    TREE_TAB, RAW_TAB, HEADERS_TAB = range(3)
+    TREE_TAB, RAW_TAB, HEADERS_TAB, REQUEST_TAB = range(4)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +99,22 @@ class ResponsePane(QWidget):
         self.tabs.addTab(self.tree_view, "Tree")
         self.tabs.addTab(self.raw_view, "Raw")
         self.tabs.addTab(self.headers_view, "Headers")
+        self.sent_view = QPlainTextEdit(self)
+        self.sent_view.setObjectName("sentRequestView")
+        self.sent_view.setReadOnly(True)
+        self.sent_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.sent_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.reveal_sent_check = QCheckBox("Show credentials and secrets", self)
+        self.reveal_sent_check.setObjectName("revealSentCheck")
+        sent_page = QWidget(self)
+        sent_layout = QVBoxLayout(sent_page)
+        sent_layout.setContentsMargins(0, 0, 0, 0)
+        sent_layout.addWidget(self.sent_view, 1)
+        sent_layout.addWidget(self.reveal_sent_check)
+        self.tabs.addTab(sent_page, "Request")
+        self.tabs.setTabToolTip(self.REQUEST_TAB, "The request exactly as it was sent")
+        self._sent: tuple[PreparedRequest, Mapping[str, str]] | None = None
+        self.reveal_sent_check.toggled.connect(self._render_sent)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -115,6 +136,25 @@ class ResponsePane(QWidget):
         self.tree_model.clear()
         self.raw_view.clear()
         self.headers_model.set_headers(())
+        self._sent = None
+        self.reveal_sent_check.setChecked(False)
+        self.sent_view.clear()
+
+    def show_sent_request(self, request: PreparedRequest, secrets: Mapping[str, str]) -> None:
+        """Fill the Request tab with ``request`` as sent (credentials masked until revealed)."""
+        self._sent = (request, secrets)
+        self._render_sent()
+
+    def _render_sent(self) -> None:
+        if self._sent is None:
+            self.sent_view.clear()
+            return
+        request, secrets = self._sent
+        self.sent_view.setPlainText(
+            describe_sent_request(
+                request, secrets=secrets, reveal=self.reveal_sent_check.isChecked()
+            )
+        )
 
     def show_message(self, text: str, *, is_error: bool = False) -> None:
         colour = error_text_color(self.palette()).name() if is_error else ""

@@ -265,3 +265,20 @@ def test_a_broken_file_is_reported_and_the_rest_loads(
     assert loaded is not None and loaded.find(Path("wallet/me.request.yaml")) is not None
     window.close()
     assert (bad.read_bytes(), evil.read_bytes()) == before
+
+
+def test_the_request_as_sent_is_shown_with_credentials_masked_until_revealed(
+    qtbot: Any, team_window: MainWindow
+) -> None:
+    team_window.environment_bar.select("sandbox")
+    team_window.workspace.store_secrets("sandbox", {"token": SECRET})
+    _open(team_window, "wallet/me.request.yaml")
+    send(qtbot, team_window)
+    view = child(team_window, "sentRequestView")
+    shown = view.toPlainText()
+    assert shown.startswith("GET http://127.0.0.1:")
+    assert "Authorization: Bearer ••••••" in shown
+    assert "key=«secret:token»" in shown
+    assert SECRET not in shown
+    child(team_window, "revealSentCheck").setChecked(True)
+    assert f"Authorization: Bearer {SECRET}" in view.toPlainText()
