@@ -67,7 +67,7 @@ def create_main_window(*, demo: bool = True, collection: Path | None = None) -> 
     def open_secrets() -> SecretStore:
         secrets, notice = open_secret_store(folder)
         if notice:
-            window.statusBar().showMessage(notice)
+            window.show_notice(notice)
         return secrets
 
     workspace = Workspace(app_variables=app_variables, secret_store=open_secrets)
@@ -123,8 +123,8 @@ def create_main_window(*, demo: bool = True, collection: Path | None = None) -> 
         window.open_tab(_first_demo_tab(window))
     else:
         window.new_tab()
-    if notices:
-        window.statusBar().showMessage(" ".join(notices))
+    for notice in notices:
+        window.show_notice(notice)
 
     def save_settings() -> None:
         base = builder.base_url_edit.text()

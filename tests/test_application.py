@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtWidgets import QLabel
+
 from app.application import DEMO_FIRST_REQUEST, _parse_args, create_main_window
 
 
@@ -60,7 +62,8 @@ def test_damaged_settings_are_reported_in_the_status_bar(
     (explorer_home / "settings.json").write_text("{oops")
     window = create_main_window(demo=False)
     qtbot.addWidget(window)
-    assert "settings.json" in window.statusBar().currentMessage()
+    notice = window.findChild(QLabel, "noticeLabel")
+    assert notice is not None and "settings.json" in notice.text()
     window.close()
 
 

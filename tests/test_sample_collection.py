@@ -11,10 +11,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.core.collection import Environment, Variable
+from app.core.collection import AuthKind, AuthSpec, Environment, Variable
 from app.core.prepare import prepare_request
 from app.core.variables import ResolvedRequest
 from app.demo import DemoServer
+from app.demo.server import DEMO_MAC_ID, DEMO_MAC_KEY
+from app.http.auth import apply_auth
 from app.http.client import to_httpx_request
 from app.services.workspace import Workspace
 from app.storage.collection_files import (
@@ -53,6 +55,9 @@ EXPECTED_STATUS: dict[str, int | None] = {
     "payments/delete-payment-10148.request.yaml": 200,
     "wallet/wallet-without-auth.request.yaml": 401,
     "wallet/wallet-with-token.request.yaml": 200,
+    "auth/mac-wallet.request.yaml": 200,
+    "auth/mac-transfer.request.yaml": 200,
+    "auth/mac-wrong-key.request.yaml": 401,
     "errors/rate-limited.request.yaml": 429,
     "errors/crash.request.yaml": 500,
     "errors/proxy-error.request.yaml": 502,
@@ -195,6 +200,35 @@ def test_environments_keep_the_token_secret(loaded: LoadedCollection) -> None:
         assert "secret: true" in path.read_text("utf-8")
 
 
+def test_environments_carry_the_public_demo_mac_credentials(loaded: LoadedCollection) -> None:
+    # Plain variables on purpose: they only open the demo API, and a newcomer's first
+    # MAC request works without entering a secret.
+    for env in loaded.environments:
+        assert Variable("mac_id", DEMO_MAC_ID) in env.variables
+        assert Variable("mac_key", DEMO_MAC_KEY) in env.variables
+
+
+def test_mac_requests_resolve_to_paysera_mac_auth(loaded: LoadedCollection) -> None:
+    demo = environment(loaded, "demo")
+    folder = loaded.find(Path("auth"))
+    assert folder is not None and folder.defaults is not None
+    assert folder.defaults.auth == AuthSpec(
+        AuthKind.PAYSERA_MAC, (("mac_id", "{{mac_id}}"), ("mac_key", "{{mac_key}}"))
+    )
+    expected_key = {
+        "auth/mac-wallet.request.yaml": DEMO_MAC_KEY,
+        "auth/mac-transfer.request.yaml": DEMO_MAC_KEY,
+        "auth/mac-wrong-key.request.yaml": "wrong-key",
+    }
+    for path, key in expected_key.items():
+        node = loaded.find(Path(path))
+        assert node is not None, path
+        resolved = resolve(loaded, node, demo)
+        assert resolved.auth == AuthSpec(
+            AuthKind.PAYSERA_MAC, (("mac_id", DEMO_MAC_ID), ("mac_key", key))
+        ), path
+
+
 def test_every_endpoint_of_the_readme_table_has_a_request(
     requests: dict[str, CollectionNode],
 ) -> None:
@@ -237,7 +271,9 @@ def test_each_request_gets_the_status_its_description_promises(
                 continue
             resolved = resolve(loaded, requests[path], demo, server.base_url)
             assert resolved.unresolved == (), path
-            response = client.send(to_httpx_request(prepare_request(resolved.spec)))
+            # Auth last, as the app adds it: a MAC signs the request exactly as sent.
+            prepared = apply_auth(prepare_request(resolved.spec), resolved.auth)
+            response = client.send(to_httpx_request(prepared))
             got[path] = response.status_code
     expected = {path: status for path, status in EXPECTED_STATUS.items() if status is not None}
     assert got == expected

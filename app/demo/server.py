@@ -5,8 +5,11 @@ error shape the Paysera conventions allow, and the misbehaviours a client must s
 (HTML from a proxy, empty bodies, dropped connections, slow and huge responses, a body
 in a non-UTF-8 charset). Standard library only, so it starts anywhere the app does.
 
-Public surface: :class:`DemoServer` (start/stop, ``base_url``) and :func:`main`
-(``python -m app.demo.server`` runs it in the foreground).
+Public surface: :class:`DemoServer` (start/stop, ``base_url``), :func:`main`
+(``python -m app.demo.server`` runs it in the foreground), and the sample MAC credentials
+``DEMO_MAC_ID`` / ``DEMO_MAC_KEY`` that the ``/mac/...`` endpoints accept. Those endpoints
+verify Paysera MAC access authentication with ``app.core.mac``, the code the client signs
+with (pure standard library, so the demo stays standalone).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
+import hmac
+import itertools
 import json
 import logging
 import math
@@ -34,7 +39,22 @@ from types import TracebackType
 from typing import Any, Self, TypeAlias, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
-__all__ = ["DemoServer", "main"]
+from app.core.mac import (
+    body_hash_ext,
+    mac_signature,
+    normalized_string,
+    parse_mac_header,
+    split_host,
+    split_url_for_mac,
+)
+
+__all__ = ["DEMO_MAC_ID", "DEMO_MAC_KEY", "DemoServer", "main"]
+
+DEMO_MAC_ID = "demo-client"
+"""The MAC id the demo API knows. A public sample value, like ``DEMO_MAC_KEY``."""
+
+DEMO_MAC_KEY = "ux1ibsDO7xYx7kqo2K0z3yFZ1sSXDtic"
+"""The MAC key of ``DEMO_MAC_ID``. Public on purpose: it only opens the demo API."""
 
 _log = logging.getLogger(__name__)
 
@@ -56,6 +76,11 @@ _WRITE_CHUNK = 1024 * 1024
 _POLL_SECONDS = 0.05
 # Payment 2 exists but belongs to another project: it demonstrates 403 `forbidden`.
 _FOREIGN_PAYMENT_IDS = frozenset({2})
+_AUTH_DOCS_URI = "https://developers.paysera.com/en/wallet/authentication"
+# How far a MAC timestamp may be from the server's clock, either way; a nonce is remembered
+# for as long as its timestamp is acceptable, so a replay is caught for its whole life.
+_MAC_WINDOW_SECONDS = 300
+_MAC_CREDENTIALS = {DEMO_MAC_ID: DEMO_MAC_KEY}
 
 
 @dataclass(frozen=True)
@@ -104,6 +129,8 @@ class _Request:
     stopping: threading.Event
     client_gone: Callable[[], bool]
     path_params: tuple[str, ...] = ()
+    # The path and query exactly as the request line carried them: what a MAC signs.
+    target: str = "/"
 
     def query_value(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -415,6 +442,9 @@ class _DemoApi:
         self.stopping = threading.Event()
         self._payments = _PaymentStore()
         self._large = _LargeBodyCache()
+        self._mac = _MacVerifier(_MAC_CREDENTIALS)
+        self._transfer_ids = itertools.count(5001)
+        self._transfer_lock = threading.Lock()
 
         def route(path: str, negotiates: bool = True, **handlers: _Handler) -> _Route:
             pattern = re.compile(re.escape(_API_PREFIX + path).replace(r"\{id\}", "([^/]+)"))
@@ -426,6 +456,8 @@ class _DemoApi:
             route("/payments/{id}", GET=self._get_payment, DELETE=self._delete_payment),
             route("/payments/{id}/cancel", POST=self._cancel_payment),
             route("/wallet/me", GET=self._wallet),
+            route("/mac/wallet", GET=self._mac_wallet),
+            route("/mac/transfers", POST=self._mac_transfer),
             route("/rate-limited", GET=self._rate_limited),
             route("/crash", GET=self._crash),
             route("/proxy-error", negotiates=False, GET=self._proxy_error),
@@ -576,22 +608,51 @@ class _DemoApi:
 
     def _wallet(self, request: _Request) -> _Response:
         if not request.headers.get("authorization", "").strip():
-            raise _ApiError(
-                401,
-                "unauthorized",
-                "Authentication parameters are not provided or are incorrect",
-                uri="https://developers.paysera.com/en/wallet/authentication",
+            raise _unauthorized("Authentication parameters are not provided or are incorrect")
+        return _json_response(200, _demo_wallet())
+
+    # ----------------------------------------------------------------- MAC-protected
+
+    def _mac_wallet(self, request: _Request) -> _Response:
+        self._mac.verify(request)
+        return _json_response(200, _demo_wallet())
+
+    def _mac_transfer(self, request: _Request) -> _Response:
+        self._mac.verify(request)
+        body = _json_object_body(request.body)
+        problems = _Problems()
+        amount = body.get("amount")
+        if not isinstance(amount, dict):
+            problems.add(
+                "amount", "required", 'Give an amount: {"amount": "1.00", "currency": "EUR"}.'
             )
-        wallet: _JsonObject = {
-            "id": 14,
-            "owner": 1024,
-            "account": {"number": "EVP0010001000101"},
-            "balance": [
-                {"amount": "125.50", "currency": "EUR"},
-                {"amount": "3.00", "currency": "USD"},
-            ],
+        else:
+            value, currency = amount.get("amount"), amount.get("currency")
+            if not isinstance(value, str) or _AMOUNT.fullmatch(value) is None:
+                problems.add(
+                    "amount.amount",
+                    "invalid_format",
+                    'Amount must be a decimal number with up to 2 decimals, e.g. "10.12".',
+                )
+            if not isinstance(currency, str) or _CURRENCY.fullmatch(currency) is None:
+                problems.add(
+                    "amount.currency", "invalid_format", "Currency must be a 3-letter ISO code."
+                )
+        purpose = body.get("purpose")
+        if purpose is not None and not isinstance(purpose, str):
+            problems.add("purpose", "invalid_type", "This value should be a string.")
+        problems.raise_if_any()
+        with self._transfer_lock:
+            transfer_id = next(self._transfer_ids)
+        transfer: _JsonObject = {
+            "id": transfer_id,
+            "status": "new",
+            "amount": cast(_JsonObject, dict(cast(dict[str, str], amount))),
+            "created_at": int(time.time()),
         }
-        return _json_response(200, wallet)
+        if purpose is not None:
+            transfer["purpose"] = purpose
+        return _json_response(200, transfer)
 
     # ----------------------------------------------------------------- failure fixtures
 
@@ -649,6 +710,69 @@ class _DemoApi:
                 raise _Abort
         waited: _JsonValue = int(seconds) if seconds.is_integer() else seconds
         return _json_response(200, {"waited": waited})
+
+
+def _demo_wallet() -> _JsonObject:
+    return {
+        "id": 14,
+        "owner": 1024,
+        "account": {"number": "EVP0010001000101"},
+        "balance": [
+            {"amount": "125.50", "currency": "EUR"},
+            {"amount": "3.00", "currency": "USD"},
+        ],
+    }
+
+
+def _unauthorized(description: str, error: str = "unauthorized") -> _ApiError:
+    return _ApiError(401, error, description, uri=_AUTH_DOCS_URI)
+
+
+class _MacVerifier:
+    """Checks Paysera MAC access authentication the way the real API does.
+
+    The host and port signed are those of the Host header as the client sent it, the path
+    and query those of the request line. A nonce is remembered per MAC id until its
+    timestamp leaves the window, and only once the request has passed every other check,
+    so a rejected request does not burn the nonce. Safe to call from any thread.
+    """
+
+    def __init__(self, credentials: Mapping[str, str]) -> None:
+        self._credentials = dict(credentials)
+        self._lock = threading.Lock()
+        # (mac id, nonce) -> the time after which the pair can no longer be replayed.
+        self._seen: dict[tuple[str, str], float] = {}
+
+    def verify(self, request: _Request) -> None:
+        """Return quietly for a valid MAC; raise a 401 :class:`_ApiError` otherwise."""
+        header = parse_mac_header(request.headers.get("authorization", ""))
+        if header is None or re.fullmatch(r"[0-9]{1,12}", header["ts"]) is None:
+            raise _unauthorized("Authentication parameters are not provided or are incorrect")
+        mac_id, nonce, ts = header["id"], header["nonce"], int(header["ts"])
+        ext = header.get("ext", "")
+        key = self._credentials.get(mac_id)
+        try:
+            host, port = split_host(request.headers.get("host", ""), 80)
+        except ValueError:
+            host, port = "", 0
+        expected = ""
+        if key is not None and host:
+            text = normalized_string(ts, nonce, request.method, request.target, host, port, ext)
+            expected = mac_signature(key, text)
+        if not expected or not hmac.compare_digest(expected, header["mac"]):
+            raise _unauthorized("MAC signature is invalid")
+        if ext != body_hash_ext(request.body):
+            raise _unauthorized("Body hash in ext does not match the request body")
+        now = time.time()
+        if ts > now + _MAC_WINDOW_SECONDS:
+            raise _unauthorized("Timestamp is in future", "invalid_timestamp")
+        if ts < now - _MAC_WINDOW_SECONDS:
+            raise _unauthorized("Timestamp lifetime exceeded", "invalid_timestamp")
+        with self._lock:
+            self._seen = {pair: until for pair, until in self._seen.items() if until >= now}
+            if (mac_id, nonce) in self._seen:
+                raise _unauthorized("Nonce was already used")
+            self._seen[(mac_id, nonce)] = ts + _MAC_WINDOW_SECONDS
 
 
 def _payment_not_found(id_text: str) -> _ApiError:
@@ -747,10 +871,14 @@ class _DemoRequestHandler(BaseHTTPRequestHandler):
             key = name.lower()
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
         raw_path, _, query = self.path.partition("?")
+        target = self.path.partition("#")[0]
         if "://" in raw_path:  # absolute-form target, as sent to proxies
             raw_path = urlsplit(raw_path).path
+            with contextlib.suppress(ValueError):  # not http(s): no MAC will verify anyway
+                target = split_url_for_mac(target)[0]
         request = _Request(
             method=self.command,
+            target=target,
             path=raw_path.partition("#")[0],
             query=parse_qs(query.partition("#")[0], keep_blank_values=True),
             headers=headers,

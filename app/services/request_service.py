@@ -16,9 +16,11 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
+from app.core.collection import AuthSpec
 from app.core.exchange import Exchange, read_exchange
 from app.core.outcome import FailureKind, TransportFailure
 from app.core.prepare import PreparedRequest
+from app.http.auth import apply_auth
 from app.http.client import HttpClient, SendFailed
 
 __all__ = ["FailedRequest", "ReceivedResponse", "RequestService"]
@@ -61,8 +63,15 @@ class RequestService(QObject):
         # outlive a test's loop and abort at exit ("QThread: Destroyed while ... running").
         self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="response-parser")
 
-    def send(self, request: PreparedRequest) -> int:
-        """Start sending ``request``; returns its id. Needs a running asyncio loop."""
+    def send(self, request: PreparedRequest, auth: AuthSpec | None = None) -> int:
+        """Sign ``request`` with ``auth`` and start sending it; returns its id.
+
+        Signing happens here, at send time, over the exact URL and body bytes, so a MAC
+        gets a fresh timestamp and nonce on every send. Raises ``AuthNotApplicable`` (a
+        ``RequestNotSendable``) when the auth lacks a value. Needs a running asyncio loop.
+        """
+        if auth is not None:
+            request = apply_auth(request, auth)
         request_id = next(self._ids)
         task = asyncio.get_running_loop().create_task(self._exchange(request))
         self._tasks[request_id] = task

@@ -38,7 +38,8 @@ class DraftStore:
             "tabs": [_tab_data(tab) for tab in session.tabs],
         }
         text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-        atomic_write(self.path, text.encode("utf-8"))
+        # Drafts hold whatever the user typed: readable only by them.
+        atomic_write(self.path, text.encode("utf-8"), private=True)
 
     def load(self) -> TabSession | None:
         """The last saved session, or ``None`` when there is none or it cannot be read

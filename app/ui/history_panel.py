@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.history_query import parse_history_query
-from app.storage.history import HistoryStore, HistorySummary
+from app.storage.history import HistoryError, HistoryStore, HistorySummary
 from app.ui.status_style import status_color
 
 __all__ = ["HistoryModel", "HistoryPanel"]
@@ -171,16 +171,26 @@ class HistoryPanel(QWidget):
     def _on_limits_edited(self) -> None:
         entries, megabytes = self.limits()
         # The oldest go first, at once: the user sees the list shrink to the new limit.
-        self.store.set_limits(max_entries=entries, max_bytes=megabytes * 1024 * 1024)
+        try:
+            self.store.set_limits(max_entries=entries, max_bytes=megabytes * 1024 * 1024)
+        except (HistoryError, ValueError) as exc:
+            self.count_label.setText(f"The limits were not applied: {exc}")
+            return
         self.refresh()
 
     def refresh(self) -> None:
+        """Search again; a search the store cannot run says why in the panel."""
         query = parse_history_query(self.search_edit.text())
-        rows = self.store.search(
-            query.text, method=query.method, status=query.status, error_code=query.error_code
-        )
+        try:
+            rows = self.store.search(
+                query.text, method=query.method, status=query.status, error_code=query.error_code
+            )
+        except (HistoryError, ValueError) as exc:
+            self.model.set_rows([])
+            self.count_label.setText(f"{exc} (try status:404 or status:4xx)")
+            return
         self.model.set_rows(rows)
-        self.count_label.setText(f"{len(rows)} shown" if rows else "Nothing sent yet")
+        self.count_label.setText(f"{len(rows)} shown" if rows else "Nothing found")
 
     def selected_id(self) -> int | None:
         rows = self.view.selectionModel().selectedRows()
@@ -198,5 +208,9 @@ class HistoryPanel(QWidget):
             self.entry_reopened.emit(entry_id)
 
     def _on_clear_button_clicked(self) -> None:
-        self.store.clear()
+        try:
+            self.store.clear()
+        except HistoryError as exc:
+            self.count_label.setText(str(exc))
+            return
         self.refresh()

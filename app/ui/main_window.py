@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
     QInputDialog,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -27,7 +28,7 @@ from app.core.exchange import read_exchange
 from app.core.outcome import FailureKind, TransportFailure
 from app.core.prepare import RequestNotSendable, prepare_request
 from app.core.tabs import OpenTab, TabSession, new_tab
-from app.core.variables import unresolved_message
+from app.core.variables import redact, unresolved_message
 from app.services.history_records import recorded_exchange, request_from_history
 from app.services.request_service import FailedRequest, ReceivedResponse, RequestService
 from app.services.workspace import Workspace
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self._request_secrets: dict[int, Mapping[str, str]] = {}
         self._results: dict[str, _Replay] = {}
         self._loading = False
+        self._notice_label: QLabel | None = None
 
         self.tab_strip = TabStrip(self)
         self.protected_banner = ProtectedBanner(self)
@@ -281,8 +283,26 @@ class MainWindow(QMainWindow):
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask yes or no (tests replace this method)."""
-        answer = QMessageBox.question(self, title, text)
+        # No is the default: Enter right after Ctrl+Enter must not send to production.
+        answer = QMessageBox.question(
+            self,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         return answer == QMessageBox.StandardButton.Yes
+
+    def show_notice(self, text: str) -> None:
+        """A sentence that stays in the status bar for the session (not a passing message)."""
+        if self._notice_label is None:
+            self._notice_label = QLabel(self)
+            self._notice_label.setObjectName("noticeLabel")
+            self._notice_label.setTextFormat(Qt.TextFormat.PlainText)
+            self._notice_label.setWordWrap(True)
+            self.statusBar().addPermanentWidget(self._notice_label, 1)
+        shown = self._notice_label.text()
+        self._notice_label.setText(f"{shown}\n{text}" if shown else text)
 
     def show_error(self, text: str) -> None:
         self.statusBar().showMessage(text)
@@ -463,12 +483,15 @@ class MainWindow(QMainWindow):
             environment=self.workspace.environment.name if self.workspace.environment else None,
         )
 
-    def save_drafts(self) -> None:
+    def save_drafts(self) -> bool:
+        """Keep every tab's edits in the data folder; False (and said so) when that failed."""
         self._draft_timer.stop()
         try:
             self.drafts.save(self.session())
         except OSError as exc:
             self.statusBar().showMessage(f"Unsaved edits could not be kept in drafts: {exc}")
+            return False
+        return True
 
     # --- sending -----------------------------------------------------------------------------
     def _show(self, tab_id: str, replay: _Replay) -> None:
@@ -491,6 +514,9 @@ class MainWindow(QMainWindow):
         if resolved.unresolved:
             env = self.workspace.environment
             message = unresolved_message(resolved.unresolved, env.name if env else None)
+            if self.workspace.problem:
+                # A secret that could not be read is not "undefined": say what really failed.
+                message = f"{self.workspace.problem} {message}"
             self._show(tab.id, lambda pane: pane.show_refused(message))
             return
         try:
@@ -516,12 +542,18 @@ class MainWindow(QMainWindow):
         previous = self._in_flight.pop(tab.id, None)
         if previous is not None:
             self.service.cancel(previous)
-        request_id = self.service.send(prepared)
+        try:
+            request_id = self.service.send(prepared, resolved.auth)
+        except RequestNotSendable as exc:
+            refusal = str(exc)
+            self._show(tab.id, lambda pane: pane.show_refused(refusal))
+            return
         self._in_flight[tab.id] = request_id
         self._request_tab[request_id] = tab.id
         self._request_secrets[request_id] = resolved.secrets_used
         self.builder.set_in_flight(True)
-        self._show(tab.id, lambda pane: pane.show_sending(prepared.method, prepared.url))
+        shown_url = redact(prepared.url, resolved.secrets_used)
+        self._show(tab.id, lambda pane: pane.show_sending(prepared.method, shown_url))
 
     def cancel(self) -> None:
         tab = self.active_tab()
@@ -545,6 +577,7 @@ class MainWindow(QMainWindow):
             record(self._request_secrets.get(request_id, {}))
         except HistoryError as exc:
             self.statusBar().showMessage(f"This request was not added to history: {exc}")
+            return
         self.history_panel.refresh()
 
     # --- history -----------------------------------------------------------------------------
@@ -617,10 +650,21 @@ class MainWindow(QMainWindow):
             self._show(tab_id, lambda pane: pane.show_cancelled())
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Edits are kept as drafts (restored next start), so closing never asks.
-        # Requests in flight stop now; closing the HTTP client is the owner's job (it
-        # needs the loop, which may be about to stop): see ``application.main``.
-        self.save_drafts()
+        # Edits are kept as drafts (restored next start), so closing only asks when that
+        # failed. Requests in flight stop now; closing the HTTP client is the owner's job
+        # (it needs the loop, which may be about to stop): see ``application.main``.
+        dirty = [t.title for t in self.tab_strip.tabs() if t.dirty]
+        if (
+            not self.save_drafts()
+            and dirty
+            and not self.confirm(
+                "Close and lose edits?",
+                "Your unsaved edits in " + ", ".join(dirty) + " could not be kept for next "
+                "time (see the status bar). Close anyway and lose them?",
+            )
+        ):
+            event.ignore()
+            return
         self.service.cancel()
         for callback in self._on_close:
             callback()

@@ -15,7 +15,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from app.core.mac import (
+    body_hash_ext,
+    build_mac_header,
+    mac_signature,
+    new_nonce,
+    normalized_string,
+)
 from app.demo import DemoServer
+from app.demo.server import DEMO_MAC_ID, DEMO_MAC_KEY
 
 JSON_TYPE = "application/json;charset=utf-8"
 
@@ -297,6 +305,161 @@ def test_wallet_needs_authorization(shared: DemoServer) -> None:
     reply = call(shared, "GET", "/wallet/me", headers={"Authorization": "Bearer demo"})
     assert reply.status == 200
     assert reply.json()["id"] == 14
+
+
+# --------------------------------------------------------------------------- MAC authentication
+
+AUTH_DOCS = "https://developers.paysera.com/en/wallet/authentication"
+TRANSFER = {"amount": {"amount": "2.50", "currency": "EUR"}, "purpose": "Rent"}
+
+
+def mac_headers(
+    server: DemoServer,
+    method: str,
+    target: str,
+    body: bytes = b"",
+    *,
+    mac_id: str = DEMO_MAC_ID,
+    key: str = DEMO_MAC_KEY,
+    ts: int | None = None,
+    nonce: str | None = None,
+    host: str | None = None,
+    port: int | None = None,
+) -> dict[str, str]:
+    """An Authorization header signed with app.core.mac, as a client would sign it."""
+    parts = urlsplit(server.base_url)
+    ts = int(time.time()) if ts is None else ts
+    nonce = new_nonce() if nonce is None else nonce
+    ext = body_hash_ext(body)
+    text = normalized_string(
+        ts,
+        nonce,
+        method,
+        "/rest/v1" + target,
+        host or parts.hostname or "",
+        port or parts.port or 80,
+        ext,
+    )
+    header = build_mac_header(mac_id, ts, nonce, mac_signature(key, text), ext)
+    return {"Authorization": header, "Content-Type": "application/json"}
+
+
+def signed_call(
+    server: DemoServer, method: str, target: str, body: bytes = b"", **sign: Any
+) -> Reply:
+    headers = mac_headers(server, method, target, body, **sign)
+    return call(server, method, target, body or None, headers)
+
+
+def assert_unauthorized(reply: Reply, description: str, error: str = "unauthorized") -> None:
+    body = assert_error(reply, 401, error, description)
+    assert body["error_uri"] == AUTH_DOCS
+
+
+def test_mac_wallet_with_a_correct_signature(shared: DemoServer) -> None:
+    reply = signed_call(shared, "GET", "/mac/wallet")
+    assert reply.status == 200, reply.body
+    assert reply.json()["id"] == 14
+
+
+def test_mac_signature_covers_the_raw_query(shared: DemoServer) -> None:
+    target = "/mac/wallet?b=2&a=%20x"
+    assert signed_call(shared, "GET", target).status == 200
+    # The same query in another order (or decoded) is another request.
+    headers = mac_headers(shared, "GET", "/mac/wallet?a=%20x&b=2")
+    assert_unauthorized(call(shared, "GET", target, headers=headers), "MAC signature is invalid")
+
+
+def test_mac_transfer_with_a_signed_body(shared: DemoServer) -> None:
+    body = json.dumps(TRANSFER).encode()
+    reply = signed_call(shared, "POST", "/mac/transfers", body)
+    assert reply.status == 200, reply.body
+    transfer = reply.json()
+    assert transfer["amount"] == TRANSFER["amount"]
+    assert transfer["purpose"] == "Rent"
+    assert transfer["status"] == "new"
+
+
+def test_mac_transfer_still_validates_the_body(shared: DemoServer) -> None:
+    body = json.dumps({"amount": {"amount": "lots", "currency": "EUR"}}).encode()
+    reply = signed_call(shared, "POST", "/mac/transfers", body)
+    assert_error(reply, 400, "invalid_parameters")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer demo"},
+        {"Authorization": 'MAC id="demo-client", ts="1"'},
+        {"Authorization": 'MAC id="demo-client", ts="soon", nonce="n", mac="m"'},
+    ],
+)
+def test_mac_endpoints_without_a_mac_header(shared: DemoServer, headers: dict[str, str]) -> None:
+    assert_unauthorized(
+        call(shared, "GET", "/mac/wallet", headers=headers),
+        "Authentication parameters are not provided or are incorrect",
+    )
+
+
+@pytest.mark.parametrize(
+    "sign",
+    [
+        {"key": "wrong-key"},
+        {"mac_id": "someone-else"},
+        {"host": "example.com"},
+        {"port": 1},
+    ],
+)
+def test_mac_with_a_wrong_key_id_or_host(shared: DemoServer, sign: dict[str, Any]) -> None:
+    assert_unauthorized(
+        signed_call(shared, "GET", "/mac/wallet", **sign), "MAC signature is invalid"
+    )
+
+
+def test_mac_timestamp_in_the_future(shared: DemoServer) -> None:
+    reply = signed_call(shared, "GET", "/mac/wallet", ts=int(time.time()) + 400)
+    assert_unauthorized(reply, "Timestamp is in future", "invalid_timestamp")
+
+
+def test_mac_timestamp_too_old(shared: DemoServer) -> None:
+    reply = signed_call(shared, "GET", "/mac/wallet", ts=int(time.time()) - 400)
+    assert_unauthorized(reply, "Timestamp lifetime exceeded", "invalid_timestamp")
+
+
+def test_mac_timestamp_within_the_window(shared: DemoServer) -> None:
+    for skew in (-200, 200):
+        assert signed_call(shared, "GET", "/mac/wallet", ts=int(time.time()) + skew).status == 200
+
+
+def test_mac_replayed_nonce_is_refused(shared: DemoServer) -> None:
+    headers = mac_headers(shared, "GET", "/mac/wallet")
+    assert call(shared, "GET", "/mac/wallet", headers=headers).status == 200
+    assert_unauthorized(
+        call(shared, "GET", "/mac/wallet", headers=headers), "Nonce was already used"
+    )
+
+
+def test_mac_tampered_body_is_refused(shared: DemoServer) -> None:
+    signed_body = json.dumps(TRANSFER).encode()
+    sent_body = signed_body.replace(b"2.50", b"9.50")
+    nonce = new_nonce()
+    headers = mac_headers(shared, "POST", "/mac/transfers", signed_body, nonce=nonce)
+    reply = call(shared, "POST", "/mac/transfers", sent_body, headers)
+    assert_unauthorized(reply, "Body hash in ext does not match the request body")
+    # A body with no ext at all is no better than one with a wrong ext.
+    headers = mac_headers(shared, "POST", "/mac/transfers")
+    reply = call(shared, "POST", "/mac/transfers", sent_body, headers)
+    assert_unauthorized(reply, "Body hash in ext does not match the request body")
+    # The refused request did not use up its nonce.
+    reply = signed_call(shared, "POST", "/mac/transfers", signed_body, nonce=nonce)
+    assert reply.status == 200
+
+
+def test_mac_signed_for_another_method_is_refused(shared: DemoServer) -> None:
+    headers = mac_headers(shared, "GET", "/mac/transfers")
+    reply = call(shared, "POST", "/mac/transfers", json.dumps(TRANSFER).encode(), headers)
+    assert reply.status == 401
 
 
 # --------------------------------------------------------------------------- failure fixtures

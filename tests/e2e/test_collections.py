@@ -282,3 +282,35 @@ def test_the_request_as_sent_is_shown_with_credentials_masked_until_revealed(
     assert SECRET not in shown
     child(team_window, "revealSentCheck").setChecked(True)
     assert f"Authorization: Bearer {SECRET}" in view.toPlainText()
+
+
+def test_the_file_store_notice_stays_on_screen(qtbot: Any, team_window: MainWindow) -> None:
+    team_window.environment_bar.select("sandbox")
+    team_window.workspace.secret_values()  # the first use opens the secret store
+    notice = child(team_window, "noticeLabel")
+    assert "secrets.json" in notice.text()
+
+
+def test_the_sending_message_never_shows_a_secret(qtbot: Any, team_window: MainWindow) -> None:
+    team_window.environment_bar.select("sandbox")
+    team_window.workspace.store_secrets("sandbox", {"token": SECRET})
+    _open(team_window, "wallet/me.request.yaml")
+    team_window.send()
+    assert text(team_window, "statusLabel") == "Sending…"
+    assert SECRET not in text(team_window, "responseMessageLabel")
+    assert "«secret:token»" in text(team_window, "responseMessageLabel")
+    with qtbot.waitSignal(team_window.service.response_received, timeout=TIMEOUT_MS):
+        pass
+
+
+def test_a_search_the_history_cannot_run_does_not_break_sending(
+    qtbot: Any, team_window: MainWindow
+) -> None:
+    team_window.history_panel.search_edit.setText("status:abc")
+    team_window.history_panel.refresh()
+    assert "status" in team_window.history_panel.count_label.text()
+    team_window.new_tab()
+    team_window.builder.url_edit.setText("/server")
+    with qtbot.waitSignal(team_window.service.response_received, timeout=TIMEOUT_MS):
+        team_window.send()
+    assert text(team_window, "statusLabel") == "200 OK"

@@ -46,3 +46,9 @@ def test_dirty_and_titles() -> None:
     assert not tab.dirty
     assert tab.edited(SavedRequest("A", url="/b")).dirty
     assert not tab.edited(saved).dirty
+
+
+def test_drafts_are_readable_only_by_the_user(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path)
+    store.save(_session())
+    assert store.path.stat().st_mode & 0o777 == 0o600
