@@ -150,8 +150,8 @@ def _first_demo_tab(window: MainWindow) -> OpenTab:
     """The sample collection's "list payments" request, or the same request unsaved."""
     loaded = window.sidebar.loaded()
     node = loaded.find(DEMO_FIRST_REQUEST_FILE) if loaded else None
-    if node is not None and node.request is not None:
-        return new_tab(node.request, DEMO_FIRST_REQUEST_FILE.as_posix())
+    if loaded is not None and node is not None and node.request is not None:
+        return new_tab(node.request, DEMO_FIRST_REQUEST_FILE.as_posix(), str(loaded.root))
     path, _, query = DEMO_FIRST_REQUEST.partition("?")
     request = SavedRequest("List payments", url=path, params=tuple(params_from_url("?" + query)))
     return new_tab(request)

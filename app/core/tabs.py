@@ -14,14 +14,15 @@ NEW_REQUEST_NAME = "New request"
 
 @dataclass(frozen=True, slots=True)
 class OpenTab:
-    """One open request. ``saved`` is what its file holds (``None`` for a request never
-    saved); ``current`` is what the editors hold. ``source`` is the request file, relative
-    to the collection folder."""
+    """One open request. ``saved`` is what its file held when the tab last loaded or saved
+    it (``None`` for a request never saved); ``current`` is what the editors hold.
+    ``source`` is the request file, relative to the folder of ``collection``."""
 
     id: str
     current: SavedRequest
     saved: SavedRequest | None = None
     source: str | None = None
+    collection: str | None = None
 
     @property
     def dirty(self) -> bool:
@@ -37,15 +38,23 @@ class OpenTab:
     def edited(self, current: SavedRequest) -> OpenTab:
         return replace(self, current=current)
 
-    def saved_as(self, request: SavedRequest, source: str) -> OpenTab:
-        return replace(self, current=request, saved=request, source=source)
+    def saved_as(self, request: SavedRequest, source: str, collection: str) -> OpenTab:
+        return replace(self, current=request, saved=request, source=source, collection=collection)
+
+    def belongs_to(self, collection: str | None, source: str) -> bool:
+        return self.collection == collection and self.source == source
 
 
-def new_tab(request: SavedRequest | None = None, source: str | None = None) -> OpenTab:
-    """A tab for ``request`` as loaded from ``source``, or a blank new request."""
+def new_tab(
+    request: SavedRequest | None = None,
+    source: str | None = None,
+    collection: str | None = None,
+) -> OpenTab:
+    """A tab for ``request`` as loaded from ``source`` in ``collection``, or a blank one."""
     if request is None:
         return OpenTab(uuid.uuid4().hex, SavedRequest(NEW_REQUEST_NAME))
-    return OpenTab(uuid.uuid4().hex, request, request if source else None, source)
+    saved = request if source else None
+    return OpenTab(uuid.uuid4().hex, request, saved, source, collection if source else None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ hands them in as ``secret_values``; this module never learns where they came fro
 
 Resolution
     ``VariableContext`` holds ``Scope``s in priority order (request, folders nearest first,
-    collection, environment); ``build_context`` makes one from the collection tree.
+    collection, environment); ``app.services.workspace`` builds one for a tab.
     ``lookup``, ``resolve`` and ``unresolved`` work on single names and texts;
     ``resolve_request`` turns a ``SavedRequest`` and its inherited ``Defaults`` into the
     ``RequestSpec`` to send, the effective ``AuthSpec``, the names that did not resolve
@@ -32,10 +32,7 @@ from urllib.parse import quote, quote_plus
 from app.core.collection import (
     AuthKind,
     AuthSpec,
-    Collection,
     Defaults,
-    Environment,
-    Folder,
     SavedRequest,
     Variable,
 )
@@ -51,7 +48,6 @@ __all__ = [
     "ResolvedRequest",
     "Scope",
     "VariableContext",
-    "build_context",
     "mask",
     "redact",
     "redact_bytes",
@@ -180,27 +176,6 @@ class VariableContext:
         trace = _Trace()
         self._expand(text, (), trace)
         return list(trace.unresolved)
-
-
-def build_context(
-    *,
-    request: SavedRequest | None,
-    folders: Sequence[Folder],
-    collection: Collection | None,
-    environment: Environment | None,
-    secret_values: Mapping[str, str],
-) -> VariableContext:
-    """The context for a request: its own variables, then ``folders`` (nearest first),
-    the collection's, then the environment's."""
-    scopes: list[Scope] = []
-    if request is not None:
-        scopes.append(Scope("request", request.variables))
-    scopes.extend(Scope(f'folder "{f.name}"', f.defaults.variables) for f in folders)
-    if collection is not None:
-        scopes.append(Scope("collection", collection.defaults.variables))
-    if environment is not None:
-        scopes.append(Scope(f'environment "{environment.name}"', environment.variables))
-    return VariableContext(scopes, secret_values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,6 +133,7 @@ class LoadedCollection:
     tree: CollectionNode
     problems: tuple[CollectionFileError, ...]
     environments: tuple[Environment, ...]
+    environment_files: tuple[Path, ...] = ()  # relative; watched for edits made in place
 
     @property
     def broken_paths(self) -> frozenset[Path]:
@@ -148,21 +149,6 @@ class LoadedCollection:
                 return None
             node = node_or_none
         return node
-
-    def defaults_chain(self, path: Path) -> tuple[Defaults, ...]:
-        """The defaults that apply at ``path``, outermost first: the collection's, then each
-        enclosing folder's (a folder's own included). Unreadable defaults are left out."""
-        chain: list[Defaults] = []
-        node: CollectionNode | None = self.tree
-        parts = Path(path).parts
-        for depth in range(len(parts) + 1):
-            if node is None or node.kind not in (NodeKind.COLLECTION, NodeKind.FOLDER):
-                break
-            if node.defaults is not None:
-                chain.append(node.defaults)
-            if depth < len(parts):
-                node = next((c for c in node.children if c.path.name == parts[depth]), None)
-        return tuple(chain)
 
 
 # --- names -----------------------------------------------------------------------------------
@@ -215,8 +201,21 @@ def _clear_secrets(variables: tuple[Variable, ...]) -> tuple[Variable, ...]:
 # --- loading ---------------------------------------------------------------------------------
 
 
+# A request, folder or environment file is a few KB; anything this big is not one, and
+# parsing it would stall the window on every reload.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
 def _read_text(root: Path, rel: Path) -> str:
     try:
+        size = (root / rel).stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CollectionFileError(
+                rel.as_posix(),
+                None,
+                f"is {size / 1024 / 1024:.1f} MB, too large to be a collection file "
+                f"(the limit is {MAX_FILE_BYTES // 1024 // 1024} MB)",
+            )
         data = (root / rel).read_bytes()
     except OSError as exc:
         raise CollectionFileError(
@@ -252,6 +251,7 @@ class _Loader:
         self.root = root
         self.problems: list[CollectionFileError] = []
         self.seen: set[Path] = set()
+        self.environment_files: tuple[Path, ...] = ()
 
     def defaults_file(
         self, rel: Path, parse: Callable[[str, str], DefaultsFile]
@@ -316,7 +316,8 @@ class _Loader:
         if not folder.is_dir():
             return ()
         found: list[Environment] = []
-        for rel in _environment_files(self.root, self.problems):
+        self.environment_files = tuple(_environment_files(self.root, self.problems))
+        for rel in self.environment_files:
             try:
                 found.append(_read(self.root, rel, parse_environment))
             except CollectionFileError as exc:
@@ -372,6 +373,7 @@ def load_collection(root: Path) -> LoadedCollection:
         tree=tree,
         problems=tuple(loader.problems),
         environments=environments,
+        environment_files=loader.environment_files,
     )
 
 

@@ -67,6 +67,7 @@ def _tab_data(tab: OpenTab) -> dict[str, Any]:
     return {
         "id": tab.id,
         "source": tab.source,
+        "collection": tab.collection,
         "saved": dump_request(tab.saved) if tab.saved is not None else None,
         "current": dump_request(tab.current),
     }
@@ -84,6 +85,7 @@ def _session(raw: Any) -> TabSession:
                 current=parse_request(item["current"], "draft"),
                 saved=parse_request(saved, "draft") if saved is not None else None,
                 source=item.get("source"),
+                collection=item.get("collection"),
             )
         )
     active = raw.get("active", 0)

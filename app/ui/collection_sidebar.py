@@ -588,6 +588,7 @@ class CollectionSidebar(QWidget):
         if loaded is not None:
             root = loaded.root.absolute()
             wanted |= {str(root / ENVIRONMENTS_DIR), str(root / COLLECTION_FILE)}
+            wanted |= {str(root / rel) for rel in loaded.environment_files}
             for node in _walk(loaded.tree):
                 if node.kind in (NodeKind.COLLECTION, NodeKind.FOLDER):
                     wanted.add(str(root / node.path))

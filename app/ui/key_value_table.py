@@ -232,6 +232,8 @@ def _as_check_state(value: Any) -> Qt.CheckState | None:
 
 
 class _KeyValueDelegate(QStyledItemDelegate):
+    editor_text_edited = Signal()
+
     """Shows grey hints in the placeholder row and greys out the text of disabled rows."""
 
     def __init__(self, hints: dict[int, str], parent: QObject | None = None) -> None:
@@ -252,8 +254,10 @@ class _KeyValueDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
         editor = super().createEditor(parent, option, index)
         hint = self._hints.get(index.column())
-        if isinstance(editor, QLineEdit) and hint and _row_check_state(index) is None:
-            editor.setPlaceholderText(hint)
+        if isinstance(editor, QLineEdit):
+            if hint and _row_check_state(index) is None:
+                editor.setPlaceholderText(hint)
+            editor.textEdited.connect(self.editor_text_edited)
         return editor
 
     @staticmethod
@@ -282,6 +286,8 @@ class KeyValueTableWidget(QWidget):
     empty row's Name cell (e.g. ``"Add parameter"``).
     """
 
+    cell_text_edited = Signal()  # typing in a cell editor, before the cell is committed
+
     def __init__(
         self,
         table_name: str,
@@ -296,15 +302,15 @@ class KeyValueTableWidget(QWidget):
         self.view = QTableView(self)
         self.view.setObjectName(table_name)
         self.view.setModel(self.model)
-        self.view.setItemDelegate(
-            _KeyValueDelegate(
-                {
-                    KeyValueTableModel.NAME_COLUMN: name_hint,
-                    KeyValueTableModel.VALUE_COLUMN: value_hint,
-                },
-                self.view,
-            )
+        delegate = _KeyValueDelegate(
+            {
+                KeyValueTableModel.NAME_COLUMN: name_hint,
+                KeyValueTableModel.VALUE_COLUMN: value_hint,
+            },
+            self.view,
         )
+        delegate.editor_text_edited.connect(self.cell_text_edited)
+        self.view.setItemDelegate(delegate)
         self.view.verticalHeader().setVisible(False)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -353,6 +359,31 @@ class KeyValueTableWidget(QWidget):
         self.model.rowsRemoved.connect(self._update_actions)
         self.model.modelReset.connect(self._update_actions)
         self._update_actions()
+
+    def rows_with_pending_edit(self) -> tuple[KeyValue, ...]:
+        """The rows, with the text of a cell still being edited applied (without closing
+        its editor): drafts must keep what is typed before the cell is left."""
+        rows = list(self.model.rows())
+        index = self.view.currentIndex()
+        editor = self.view.indexWidget(index) if index.isValid() else None
+        if self.view.state() != QAbstractItemView.State.EditingState or not isinstance(
+            editor, QLineEdit
+        ):
+            return tuple(rows)
+        column, text = index.column(), editor.text()
+        if column not in (KeyValueTableModel.NAME_COLUMN, KeyValueTableModel.VALUE_COLUMN):
+            return tuple(rows)
+        is_name = column == KeyValueTableModel.NAME_COLUMN
+        if index.row() < len(rows):
+            row = rows[index.row()]
+            rows[index.row()] = (
+                dataclasses.replace(row, name=text)
+                if is_name
+                else dataclasses.replace(row, value=text)
+            )
+        elif text:
+            rows.append(KeyValue(text) if is_name else KeyValue("", text))
+        return tuple(rows)
 
     def commit_pending_edit(self) -> None:
         """Write a cell that is still being edited into the model (Ctrl+Enter sends at once)."""

@@ -186,6 +186,7 @@ class MainWindow(QMainWindow):
             self.tab_strip.add(tab)
         if session.tabs:
             self.tab_strip.activate(session.tabs[session.active].id)
+        self.sync_tabs_with_collection()
 
     def active_tab(self) -> OpenTab | None:
         return self.tab_strip.active()
@@ -257,11 +258,16 @@ class MainWindow(QMainWindow):
                 "Open a collection folder first (Open… in the Collection panel), then save."
             )
             return False
+        root = str(store.root)
         request = tab.current
+        in_place = tab.source is not None and tab.collection == root and not ask_name
         try:
-            if tab.source is not None and not ask_name:
+            if in_place and tab.source is not None:
+                if not self._may_overwrite(tab, tab.source):
+                    return False
                 path = store.save_request(Path(tab.source), request)
             else:
+                # A new request, Save As, or a tab of another collection: a new file here.
                 name = self.ask_text("Save request", "Name of the request:", request.name)
                 if not name:
                     return False
@@ -270,11 +276,27 @@ class MainWindow(QMainWindow):
         except CollectionWriteError as exc:
             self.show_error(str(exc))
             return False
-        self.tab_strip.replace_tab(tab.saved_as(request, path.as_posix()))
+        self.tab_strip.replace_tab(tab.saved_as(request, path.as_posix(), root))
         self.sidebar.reload()
         self._schedule_draft_save()
         self.statusBar().showMessage(f"Saved {path.as_posix()}", 4000)
         return True
+
+    def _may_overwrite(self, tab: OpenTab, source: str) -> bool:
+        """True unless the file changed on disk since the tab loaded it and the user
+        chose to keep the file's version."""
+        self.sidebar.reload()  # the watcher may not have caught up yet
+        loaded = self.sidebar.loaded()
+        node = loaded.find(Path(source)) if loaded else None
+        on_disk = node.request if node is not None else None
+        if on_disk is None or on_disk == tab.saved:
+            return True
+        return self.confirm(
+            "Changed on disk",
+            f'"{source}" was changed outside API Explorer (by git or an editor) since you '
+            "opened it. Overwrite it with your version? (No keeps the file as it is; you can "
+            "Save As to keep yours too.)",
+        )
 
     def ask_text(self, title: str, label: str, default: str) -> str | None:
         """Ask for one line of text (tests replace this method)."""
@@ -312,7 +334,7 @@ class MainWindow(QMainWindow):
         tab = self.active_tab()
         if tab is None or self._loading:
             return
-        request = self.builder.request()
+        request = self.builder.request(commit=False)
         base = self.builder.base_url_edit.text()
         self.builder.show_target(self.workspace.preview_url(request, tab.source, base_url=base))
         described = self._describe_variables(self.builder.url_edit.text())
@@ -332,7 +354,9 @@ class MainWindow(QMainWindow):
         tab = self.active_tab()
         if tab is None:
             return ""
-        return self.workspace.describe_variables(text, self.builder.request(), tab.source)
+        return self.workspace.describe_variables(
+            text, self.builder.request(commit=False), tab.source
+        )
 
     # --- collection and environments ---------------------------------------------------------
     def open_collection(self, root: Path) -> None:
@@ -347,6 +371,7 @@ class MainWindow(QMainWindow):
     def _on_sidebar_collection_changed(self, loaded: LoadedCollection | None) -> None:
         self.workspace.set_collection(loaded)
         self._refresh_environments()
+        self.sync_tabs_with_collection()
 
     def _refresh_environments(self) -> None:
         self._update_target()
@@ -401,15 +426,42 @@ class MainWindow(QMainWindow):
 
     def _on_sidebar_request_opened(self, path: Path, request: SavedRequest) -> None:
         source = path.as_posix()
-        existing = next((t for t in self.tab_strip.tabs() if t.source == source), None)
+        root = str(self.workspace.root) if self.workspace.root else None
+        existing = next((t for t in self.tab_strip.tabs() if t.belongs_to(root, source)), None)
         if existing is not None:
             self.tab_strip.activate(existing.id)
         else:
-            self.open_tab(new_tab(request, source))
+            self.open_tab(new_tab(request, source, root))
+
+    def sync_tabs_with_collection(self) -> None:
+        """Tabs of the open collection whose file changed on disk (git pull, an editor)
+        show the new version when they hold no edits; tabs with edits keep them, and
+        saving them asks first (see ``_may_overwrite``)."""
+        loaded = self.workspace.collection
+        if loaded is None:
+            return
+        root = str(loaded.root)
+        active = self.active_tab()
+        for tab in self.tab_strip.tabs():
+            if tab.collection != root or tab.source is None or tab.dirty:
+                continue
+            node = loaded.find(Path(tab.source))
+            if node is None or node.request is None or node.request == tab.saved:
+                continue
+            refreshed = replace(tab, saved=node.request, current=node.request)
+            self.tab_strip.replace_tab(refreshed)
+            if active is not None and active.id == tab.id:
+                self._loading = True
+                try:
+                    self.builder.load_request(node.request)
+                finally:
+                    self._loading = False
+        self._schedule_draft_save()
 
     def _on_sidebar_request_renamed(self, old: Path, new: Path) -> None:
+        root = str(self.workspace.root) if self.workspace.root else None
         for tab in self.tab_strip.tabs():
-            if tab.source == old.as_posix():
+            if tab.belongs_to(root, old.as_posix()):
                 loaded = self.sidebar.loaded()
                 node = loaded.find(new) if loaded else None
                 renamed = replace(tab, source=new.as_posix())
@@ -425,24 +477,26 @@ class MainWindow(QMainWindow):
 
     def _on_sidebar_request_deleted(self, path: Path) -> None:
         # The tab stays, with its edits, as a request that is no longer saved anywhere.
+        root = str(self.workspace.root) if self.workspace.root else None
         for tab in self.tab_strip.tabs():
-            if tab.source == path.as_posix():
-                self.tab_strip.replace_tab(replace(tab, source=None, saved=None))
+            if tab.belongs_to(root, path.as_posix()):
+                self.tab_strip.replace_tab(replace(tab, source=None, saved=None, collection=None))
         self._schedule_draft_save()
 
-    def _pull_builder(self) -> OpenTab | None:
-        """Copy what the editors hold into the active tab."""
+    def _pull_builder(self, *, commit: bool = True) -> OpenTab | None:
+        """Copy what the editors hold into the active tab (``commit``: see
+        ``RequestBuilder.request``)."""
         tab = self.active_tab()
         if tab is None or self._loading:
             return tab
-        current = self.builder.request()
+        current = self.builder.request(commit=commit)
         if current != tab.current:
             tab = tab.edited(current)
             self.tab_strip.replace_tab(tab)
         return tab
 
     def _on_builder_edited(self) -> None:
-        self._pull_builder()
+        self._pull_builder(commit=False)
         self._schedule_draft_save()
 
     def _on_tab_strip_activated(self, previous_id: str, tab_id: str) -> None:
@@ -474,7 +528,7 @@ class MainWindow(QMainWindow):
         self._draft_timer.start()
 
     def session(self) -> TabSession:
-        self._pull_builder()
+        self._pull_builder(commit=False)
         tabs = self.tab_strip.tabs()
         return TabSession(
             tabs=tabs,

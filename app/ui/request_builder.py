@@ -146,6 +146,9 @@ class RequestBuilder(QWidget):
             self.variables.model.rows_edited,
             self.body.changed,
             self.auth.edited,
+            self.params.cell_text_edited,
+            self.headers.cell_text_edited,
+            self.variables.cell_text_edited,
         ):
             signal.connect(self.edited)
 
@@ -265,25 +268,36 @@ class RequestBuilder(QWidget):
         self.body.set_mode(request.body_mode)
         self.auth.set_auth(request.auth)
 
-    def request(self) -> SavedRequest:
-        """What the editors hold now, on top of the last loaded request."""
-        for table in (self.params, self.headers, self.variables):
-            table.commit_pending_edit()
+    def request(self, *, commit: bool = True) -> SavedRequest:
+        """What the editors hold now, on top of the last loaded request.
+
+        With ``commit`` a cell still being edited is committed first (sending needs it);
+        without, its text is read but its editor stays open (drafts while typing).
+        """
+        if commit:
+            for table in (self.params, self.headers, self.variables):
+                table.commit_pending_edit()
         return replace(
             self._loaded,
             method=self.method_combo.currentText(),
             url=url_without_query(self.url_edit.text().strip()),
             # The URL is the truth for enabled params; the table adds the disabled ones.
-            params=merge_disabled(params_from_url(self.url_edit.text()), self.params.model.rows()),
-            headers=self.headers.model.rows(),
+            params=merge_disabled(
+                params_from_url(self.url_edit.text()), self.params.rows_with_pending_edit()
+            ),
+            headers=self.headers.rows_with_pending_edit(),
             body=self.body.text(),
             body_mode=self.body.mode(),
             auth=self.auth.auth(),
-            variables=tuple(
-                Variable(row.name, row.value, enabled=row.enabled)
-                for row in self.variables.model.rows()
-            ),
+            variables=tuple(self._variable(row) for row in self.variables.rows_with_pending_edit()),
         )
+
+    def _variable(self, row: KeyValue) -> Variable:
+        # A secret variable keeps its flag (the table has no column for it) and never a
+        # value: its value lives in the secret store.
+        if any(v.secret and v.name == row.name for v in self._loaded.variables):
+            return Variable(row.name, "", secret=True, enabled=row.enabled)
+        return Variable(row.name, row.value, enabled=row.enabled)
 
     def set_in_flight(self, in_flight: bool) -> None:
         self.cancel_button.setEnabled(in_flight)

@@ -23,7 +23,6 @@ from app.core.variables import (
     Resolution,
     Scope,
     VariableContext,
-    build_context,
     mask,
     redact,
     redact_bytes,
@@ -62,12 +61,15 @@ def test_request_beats_folder_beats_collection_beats_environment() -> None:
     far = Folder("far", Defaults(variables=(Variable("b", "far"), Variable("c", "far"))))
     collection = Collection("c", Defaults(variables=(Variable("c", "coll"), Variable("d", "coll"))))
     environment = Environment("sandbox", (Variable("d", "env"), Variable("e", "env")))
-    context = build_context(
-        request=request,
-        folders=(near, far),
-        collection=collection,
-        environment=environment,
-        secret_values={},
+    context = VariableContext(
+        (
+            Scope("request", request.variables),
+            Scope('folder "near"', near.defaults.variables),
+            Scope('folder "far"', far.defaults.variables),
+            Scope("collection", collection.defaults.variables),
+            Scope('environment "sandbox"', environment.variables),
+        ),
+        {},
     )
     assert context.resolve("{{a}} {{b}} {{c}} {{d}} {{e}}") == "request near far coll env"
     assert context.lookup("b") == Resolution("near", secret=False, scope='folder "near"')

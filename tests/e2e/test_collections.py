@@ -314,3 +314,74 @@ def test_a_search_the_history_cannot_run_does_not_break_sending(
     with qtbot.waitSignal(team_window.service.response_received, timeout=TIMEOUT_MS):
         team_window.send()
     assert text(team_window, "statusLabel") == "200 OK"
+
+
+def _edit_on_disk(collection: CollectionStore, path: str, old: str, new: str) -> None:
+    file = collection.root / path
+    file.write_text(file.read_text().replace(old, new))
+
+
+def test_a_clean_tab_follows_a_change_made_on_disk(
+    qtbot: Any, team_window: MainWindow, collection: CollectionStore
+) -> None:
+    _open(team_window, "wallet/me.request.yaml")
+    _edit_on_disk(collection, "wallet/me.request.yaml", "url: /wallet/me", "url: /wallet/you")
+    qtbot.waitUntil(
+        lambda: team_window.builder.url_edit.text().startswith("/wallet/you"), timeout=5000
+    )
+    tab = team_window.active_tab()
+    assert tab is not None and not tab.dirty
+
+
+def test_saving_over_a_change_made_on_disk_asks_first(
+    qtbot: Any, team_window: MainWindow, collection: CollectionStore
+) -> None:
+    _open(team_window, "wallet/me.request.yaml")
+    qtbot.keyClicks(child(team_window, "urlEdit"), "&mine=1")
+    _edit_on_disk(collection, "wallet/me.request.yaml", "url: /wallet/me", "url: /wallet/theirs")
+    asked: list[str] = []
+
+    def keep_theirs(title: str, question: str) -> bool:
+        asked.append(question)
+        return False
+
+    team_window.confirm = keep_theirs  # type: ignore[method-assign]
+    assert not team_window.save_tab(team_window.active_tab().id)  # type: ignore[union-attr]
+    assert asked and "changed outside" in asked[0]
+    assert "url: /wallet/theirs" in (collection.root / "wallet" / "me.request.yaml").read_text()
+    tab = team_window.active_tab()
+    assert tab is not None and tab.dirty  # the user's edits are still there
+
+
+def test_a_tab_of_another_collection_never_overwrites_a_file_here(
+    qtbot: Any, team_window: MainWindow, tmp_path: Path
+) -> None:
+    _open(team_window, "wallet/me.request.yaml")
+    qtbot.keyClicks(child(team_window, "urlEdit"), "&edited=1")
+    other = create_collection(tmp_path / "other", "Other")
+    wallet = other.new_folder(Path("."), "Wallet")
+    other.new_request(wallet, SavedRequest("Me", url="/OTHER-ONLY"))
+    before = (other.root / "wallet" / "me.request.yaml").read_bytes()
+    team_window.open_collection(other.root)
+    team_window.ask_text = lambda *_args: "Me from team"  # type: ignore[method-assign]
+    assert team_window.save_tab(team_window.active_tab().id)  # type: ignore[union-attr]
+    assert (other.root / "wallet" / "me.request.yaml").read_bytes() == before
+    assert (other.root / "me-from-team.request.yaml").exists()
+
+
+def test_an_environment_edited_in_place_is_picked_up(
+    qtbot: Any, team_window: MainWindow, collection: CollectionStore
+) -> None:
+    team_window.environment_bar.select("sandbox")
+    path = collection.root / "environments" / "sandbox.yaml"
+    with path.open("r+", encoding="utf-8") as handle:  # edit in place, same inode
+        text = handle.read().replace("EUR", "GBP")
+        handle.seek(0)
+        handle.write(text)
+        handle.truncate()
+
+    def picked_up() -> bool:
+        env = team_window.workspace.environment
+        return env is not None and any(v.value == "GBP" for v in env.variables)
+
+    qtbot.waitUntil(picked_up, timeout=5000)

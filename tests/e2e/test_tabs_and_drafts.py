@@ -136,3 +136,27 @@ def test_history_panel_searches_shows_and_reopens(qtbot: Any, window: MainWindow
     assert window.builder.method_combo.currentText() == "POST"
     assert window.builder.body.text() == '{"price": {"amount": ""}}'
     assert window.builder.url_edit.text().endswith("/rest/v1/payments")
+
+
+def test_text_typed_in_a_cell_is_drafted_before_the_cell_is_left(
+    qtbot: Any, window: MainWindow, explorer_home: Any
+) -> None:
+    window.builder.tabs.setCurrentWidget(window.builder.headers)
+    view = child(window, "headersTable")
+    model = window.builder.headers.model
+    placeholder = model.index(model.rowCount() - 1, 1)
+    view.setCurrentIndex(placeholder)
+    view.edit(placeholder)
+    editor = view.indexWidget(placeholder)
+    assert editor is not None
+    qtbot.keyClicks(editor, "X-Typed-In-Cell")
+    store = DraftStore(explorer_home)
+
+    def drafted() -> bool:
+        session = store.load()
+        return session is not None and any(
+            h.name == "X-Typed-In-Cell" for t in session.tabs for h in t.current.headers
+        )
+
+    qtbot.waitUntil(drafted, timeout=3000)
+    assert view.indexWidget(placeholder) is editor  # still editing: nothing was committed

@@ -81,10 +81,6 @@ def test_tree_orders_folders_first_then_requests_by_name(root: Path) -> None:
     request = loaded.find(Path("payments/list.request.yaml"))
     assert request is not None and request.request == SavedRequest("List payments")
     assert request.path == Path("payments/list.request.yaml")
-    assert loaded.defaults_chain(request.path) == (
-        Defaults(base_url="https://wallet.example"),
-        Defaults(base_url="/payments"),
-    )
 
 
 def test_hidden_and_unrelated_entries_are_ignored(root: Path) -> None:
@@ -528,3 +524,23 @@ def test_failing_folder_creation_leaves_nothing(
 )
 def test_slugify(name: str, slug: str) -> None:
     assert slugify(name) == slug
+
+
+def test_a_huge_file_is_a_problem_not_a_stall(tmp_path: Path) -> None:
+    from app.storage.collection_store import MAX_FILE_BYTES, create_collection, load_collection
+
+    store = create_collection(tmp_path / "c", "C")
+    huge = store.root / "huge.request.yaml"
+    huge.write_bytes(b"name: x\nbody: '" + b"a" * (MAX_FILE_BYTES + 1) + b"'\n")
+    loaded = load_collection(store.root)
+    assert [p.source for p in loaded.problems] == ["huge.request.yaml"]
+    assert "too large" in str(loaded.problems[0])
+
+
+def test_environment_files_are_listed_for_watching(tmp_path: Path) -> None:
+    from app.core.collection import Environment
+    from app.storage.collection_store import create_collection
+
+    store = create_collection(tmp_path / "c", "C")
+    store.save_environment(Environment("sandbox"))
+    assert store.load().environment_files == (Path("environments/sandbox.yaml"),)

@@ -67,3 +67,10 @@ def test_request_variables_are_edited_in_their_table(qtbot: Any) -> None:
     model = builder.variables.model
     model.setData(model.index(0, 2), "20.00", Qt.ItemDataRole.EditRole)
     assert builder.request().variables[0] == Variable("amount", "20.00")
+
+
+def test_a_secret_request_variable_stays_secret_and_valueless(qtbot: Any) -> None:
+    builder = _builder(qtbot)
+    request = SavedRequest("r", variables=(Variable("token", secret=True), Variable("a", "1")))
+    builder.load_request(request)
+    assert builder.request() == request
