@@ -10,11 +10,13 @@ httpx raises (see ``httpx._exceptions``)::
     InvalidURL (not a TransportError)
 
 The cause (refused, DNS, TLS) is only visible on the chained ``OSError``, so we walk
-``__cause__``/``__context__`` to find it.
+``__cause__``/``__context__`` to find it. A TLS alert the server sends after the handshake
+(TLS 1.3 reports a missing client certificate that way) arrives as a bare ``ssl.SSLError``.
 """
 
 from __future__ import annotations
 
+import re
 import socket
 import ssl
 from collections.abc import Iterator
@@ -25,6 +27,18 @@ import httpx
 from app.core.outcome import FailureKind, TransportFailure
 
 __all__ = ["describe_failure"]
+
+# The connection ended early. Bare OSErrors are listed because some escape httpx unwrapped,
+# as a TLS alert read after the handshake does.
+_DROPPED = (
+    httpx.RemoteProtocolError,
+    httpx.ReadError,
+    httpx.WriteError,
+    ConnectionResetError,
+    BrokenPipeError,
+)
+_SET_CLIENT_CERT = "Set a client certificate and key in the TLS settings."
+_CHECK_CLIENT_CERT = "Check the client certificate in the TLS settings."
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
@@ -46,35 +60,191 @@ def _where(url: str) -> str:
     return f"{host}:{port}"
 
 
-def _tls_reason(exc: BaseException) -> str:
+def _ssl_text(exc: BaseException) -> str:
     text = str(exc)
     if isinstance(exc, ssl.SSLCertVerificationError) and exc.verify_message:
         text = exc.verify_message
+    return re.sub(r"\s*\(_ssl\.c:\d+\)", "", text).strip()
+
+
+def _client_cert_alert(lowered: str, client_cert: str) -> tuple[str, str] | None:
+    """The server's complaint about our certificate, if ``lowered`` is one (an "alert")."""
+    if "alert" not in lowered:
+        return None
+    refusals = (
+        "bad certificate",
+        "certificate unknown",
+        "unsupported certificate",
+        "access denied",
+    )
+    if "certificate required" in lowered or (
+        not client_cert and any(words in lowered for words in refusals)
+    ):
+        return "the server requires a client certificate, and none was sent", _SET_CLIENT_CERT
+    if "handshake failure" in lowered:
+        if not client_cert:
+            return (
+                "the server refused the handshake; it may require a client certificate, "
+                "and none is set"
+            ), _SET_CLIENT_CERT
+        return (
+            "the server refused the handshake; it may not accept the client certificate "
+            f'"{client_cert}", or shares no cipher or TLS version with this computer'
+        ), _CHECK_CLIENT_CERT
+    if not client_cert:
+        return None
+    rejected = f'the server rejected the client certificate "{client_cert}"'
+    if "unknown ca" in lowered:
+        return f"{rejected}: it does not trust the authority that signed it", _CHECK_CLIENT_CERT
+    if "certificate expired" in lowered:
+        return f"{rejected}: it has expired", "Renew the client certificate."
+    if "certificate revoked" in lowered:
+        return f"{rejected}: it has been revoked", "Use a new client certificate."
+    if any(words in lowered for words in refusals):
+        return rejected, _CHECK_CLIENT_CERT
+    return None
+
+
+def _tls_reason(exc: BaseException, client_cert: str) -> tuple[str, str]:
+    """Why the TLS connection failed, and what to do, as two sentence fragments."""
+    text = _ssl_text(exc)
     lowered = text.lower()
-    if "hostname mismatch" in lowered or "doesn't match" in lowered:
-        return "the certificate was issued for a different host name"
+    from_server = _client_cert_alert(lowered, client_cert)
+    if from_server is not None:
+        return from_server
+    if "mismatch" in lowered or "doesn't match" in lowered:
+        return (
+            "the certificate was issued for a different host name",
+            "Check the host name in the URL: the server's certificate does not cover it.",
+        )
     if "certificate has expired" in lowered:
-        return "the server's certificate has expired"
-    if "self-signed" in lowered or "unable to get local issuer" in lowered:
-        return "the server's certificate is signed by an authority this computer does not trust"
-    if "wrong_version_number" in lowered or "wrong version number" in lowered:
-        return "the server does not speak TLS on this port (is it plain http?)"
-    return text
+        return (
+            "the server's certificate has expired",
+            "Ask the server's owner to renew it, or turn off certificate verification "
+            "for this environment if you trust the server.",
+        )
+    if "not yet valid" in lowered:
+        return (
+            "the server's certificate is not valid yet",
+            "Check this computer's date and time.",
+        )
+    if any(
+        words in lowered
+        for words in (
+            "self-signed",
+            "self signed",
+            "unable to get local issuer",
+            "unable to get issuer",
+            "unable to verify the first certificate",
+        )
+    ):
+        return (
+            "the server's certificate is signed by an authority this computer does not trust",
+            "Add that authority's certificate as the CA bundle in the TLS settings, or turn "
+            "off certificate verification for this environment if you trust the server.",
+        )
+    if any(
+        words in lowered
+        for words in (
+            "wrong_version_number",
+            "wrong version number",
+            "packet length too long",
+            "record layer failure",
+            "unknown protocol",
+        )
+    ):
+        return (
+            "the server does not speak TLS on this port (is it plain http?)",
+            "Use http:// in the URL, or the server's TLS port.",
+        )
+    if "eof occurred" in lowered or "unexpected eof" in lowered:
+        cause, advice = _cert_suspicion(client_cert)
+        return f"the server closed the connection during the handshake; {cause}", advice
+    return text or type(exc).__name__, "Check the URL, or the certificate settings."
+
+
+def _cert_suspicion(client_cert: str) -> tuple[str, str]:
+    """What a hang-up right after the handshake most likely means, and what to do."""
+    if client_cert:
+        return f'it may not accept the client certificate "{client_cert}"', _CHECK_CLIENT_CERT
+    return "it may require a client certificate, and none is set", _SET_CLIENT_CERT
 
 
 def _seconds(value: float) -> str:
     return "1 second" if value == 1 else f"{value:g} seconds"
 
 
-def describe_failure(exc: Exception, url: str, timeout_seconds: float) -> TransportFailure:
-    """The ``TransportFailure`` for an exception raised while sending to ``url``."""
+def _not_found(where: str, proxy: str) -> TransportFailure:
+    if proxy:
+        return TransportFailure(
+            FailureKind.DNS,
+            f'The proxy host name "{_where(proxy).rsplit(":", 1)[0]}" could not be found. '
+            "Check the proxy settings, or your network connection.",
+        )
+    host = where.rsplit(":", 1)[0]
+    return TransportFailure(
+        FailureKind.DNS,
+        f'The host name "{host}" could not be found. '
+        "Check its spelling, or your network connection.",
+    )
+
+
+def _refused(where: str, proxy: str) -> TransportFailure:
+    if proxy:
+        return TransportFailure(
+            FailureKind.CONNECTION_REFUSED,
+            f"The connection to the proxy at {_where(proxy)} was refused: no proxy is "
+            "listening there. Check the proxy settings, or start the proxy.",
+        )
+    return TransportFailure(
+        FailureKind.CONNECTION_REFUSED,
+        f"The connection to {where} was refused: no server is listening there. "
+        "Check the host and port, or start the server.",
+    )
+
+
+def _dropped(exc: Exception, url: str, where: str, client_cert: str) -> TransportFailure:
+    no_answer = "without sending a response" in str(exc) or any(
+        isinstance(link, ConnectionResetError | BrokenPipeError) for link in _chain(exc)
+    )
+    if no_answer and url.lower().startswith("https:"):
+        # Servers that check the client certificate after the handshake often just hang up.
+        cause, advice = _cert_suspicion(client_cert)
+        return TransportFailure(
+            FailureKind.DROPPED,
+            f"The server at {where} closed the secure connection without answering; "
+            f"{cause}. {advice} Otherwise, try again.",
+        )
+    return TransportFailure(
+        FailureKind.DROPPED,
+        f"The connection to {where} was dropped before the whole response arrived. "
+        "Try again; if it keeps happening, the server or a proxy is cutting it off.",
+    )
+
+
+def describe_failure(
+    exc: Exception,
+    url: str,
+    timeout_seconds: float,
+    *,
+    proxy: str = "",
+    client_cert: str = "",
+) -> TransportFailure:
+    """The ``TransportFailure`` for an exception raised while sending to ``url``.
+
+    ``proxy`` is the proxy URL the request went through (``""`` when direct), so that
+    failures to reach it name the proxy, not the server. ``client_cert`` is the configured
+    client certificate path (``""`` when none), so that a server's refusal can say whether
+    one was missing or not accepted.
+    """
     where = _where(url)
     chain = list(_chain(exc))
     if isinstance(exc, httpx.TimeoutException):
         phase = "connect" if isinstance(exc, httpx.ConnectTimeout) else "respond"
+        via = f" (through the proxy at {_where(proxy)})" if proxy else ""
         return TransportFailure(
             FailureKind.TIMEOUT,
-            f"The server at {where} did not {phase} within {_seconds(timeout_seconds)}. "
+            f"The server at {where}{via} did not {phase} within {_seconds(timeout_seconds)}. "
             "Try again, or raise the timeout.",
         )
     if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol | UnicodeError):
@@ -86,50 +256,33 @@ def describe_failure(exc: Exception, url: str, timeout_seconds: float) -> Transp
             FailureKind.INVALID_REQUEST,
             f"The request cannot be sent as built: {exc}. Check the header names and values.",
         )
+    if isinstance(exc, httpx.ProxyError):
+        return TransportFailure(
+            FailureKind.OTHER,
+            f"The proxy at {_where(proxy) if proxy else 'the configured address'} would not "
+            f"open a connection to {where}: {exc}. Check the proxy settings.",
+        )
     for link in chain:
         if isinstance(link, ssl.SSLError):
+            reason, advice = _tls_reason(link, client_cert)
             return TransportFailure(
-                FailureKind.TLS,
-                f"The secure connection to {where} failed: {_tls_reason(link)}. "
-                "Check the URL, or the certificate settings.",
+                FailureKind.TLS, f"The secure connection to {where} failed: {reason}. {advice}"
             )
         if isinstance(link, socket.gaierror):
-            host = where.rsplit(":", 1)[0]
-            return TransportFailure(
-                FailureKind.DNS,
-                f'The host name "{host}" could not be found. '
-                "Check its spelling, or your network connection.",
-            )
+            return _not_found(where, proxy)
         if isinstance(link, ConnectionRefusedError):
-            return TransportFailure(
-                FailureKind.CONNECTION_REFUSED,
-                f"The connection to {where} was refused: no server is listening there. "
-                "Check the host and port, or start the server.",
-            )
+            return _refused(where, proxy)
     if isinstance(exc, httpx.ConnectError):
         text = str(exc).lower()
         if "name or service not known" in text or "nodename nor servname" in text:
-            host = where.rsplit(":", 1)[0]
-            return TransportFailure(
-                FailureKind.DNS,
-                f'The host name "{host}" could not be found. '
-                "Check its spelling, or your network connection.",
-            )
+            return _not_found(where, proxy)
         if "refused" in text:
-            return TransportFailure(
-                FailureKind.CONNECTION_REFUSED,
-                f"The connection to {where} was refused: no server is listening there. "
-                "Check the host and port, or start the server.",
-            )
+            return _refused(where, proxy)
         return TransportFailure(
             FailureKind.OTHER, f"Could not connect to {where}: {exc or type(exc).__name__}."
         )
-    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
-        return TransportFailure(
-            FailureKind.DROPPED,
-            f"The connection to {where} was dropped before the whole response arrived. "
-            "Try again; if it keeps happening, the server or a proxy is cutting it off.",
-        )
+    if isinstance(exc, _DROPPED):
+        return _dropped(exc, url, where, client_cert)
     return TransportFailure(
         FailureKind.OTHER,
         f"The request to {where} failed: {exc or type(exc).__name__}. Try again.",

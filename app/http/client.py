@@ -1,19 +1,25 @@
 """The one HTTP client: sends a ``PreparedRequest`` and returns a ``ResponseData``.
 
 Errors: ``send`` raises ``SendFailed`` (carrying a ``TransportFailure``) for anything that
-kept a complete response from arriving; ``asyncio.CancelledError`` passes through.
+kept a complete response from arriving, including certificate, key or CA files that cannot
+be loaded and proxy settings that cannot be used; ``asyncio.CancelledError`` passes through.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
-from app.core.outcome import TransportFailure
+from app.core.outcome import FailureKind, TransportFailure
 from app.core.prepare import PreparedRequest
 from app.core.response import ResponseData, reason_phrase
+from app.core.transport import ProxyMode, ProxySettings, TlsSettings, TransportSettings
 from app.http._failures import describe_failure
 
 __all__ = ["HttpClient", "SendFailed", "to_httpx_request"]
@@ -37,37 +43,215 @@ def to_httpx_request(prepared: PreparedRequest) -> httpx.Request:
     )
 
 
-class HttpClient:
-    """Owns one ``httpx.AsyncClient``, created on first use inside the running loop.
+def _tls_problem(message: str) -> SendFailed:
+    return SendFailed(TransportFailure(FailureKind.TLS, message))
 
-    Created lazily because an AsyncClient is bound to the loop it first runs on, and each
-    test may bring a fresh loop. Redirects are not followed: an API explorer shows the
-    3xx the server sent.
+
+def _read_setting_file(raw_path: str, what: str) -> tuple[str, bytes]:
+    """The expanded path and contents of the ``what`` file, or a sentence saying why not."""
+    path = Path(raw_path.strip()).expanduser()
+    advice = f"Check the {what} path in the TLS settings."
+    if path.is_dir():
+        raise _tls_problem(f'The {what} "{path}" is a folder, not a file. {advice}')
+    try:
+        return str(path), path.read_bytes()
+    except FileNotFoundError:
+        raise _tls_problem(f'The {what} file "{path}" does not exist. {advice}') from None
+    except OSError as exc:
+        raise _tls_problem(
+            f'The {what} file "{path}" cannot be read ({exc.strerror or exc}). {advice}'
+        ) from None
+
+
+def _load_ca_bundle(raw_path: str) -> ssl.SSLContext:
+    path, _ = _read_setting_file(raw_path, "CA bundle")
+    try:
+        return ssl.create_default_context(cafile=path)
+    except (ssl.SSLError, OSError, ValueError):
+        raise _tls_problem(
+            f'The CA bundle "{path}" holds no PEM certificates. Choose a file with '
+            '"-----BEGIN CERTIFICATE-----" blocks as the CA bundle in the TLS settings.'
+        ) from None
+
+
+def _load_client_certificate(context: ssl.SSLContext, tls: TlsSettings) -> None:
+    """Loads the client certificate and key, naming the file and setting that is wrong.
+
+    OpenSSL says only "PEM lib" for most bad files, so the files are checked first.
+    """
+    cert_path, cert_pem = _read_setting_file(tls.client_cert, "client certificate")
+    if b"-----BEGIN CERTIFICATE-----" not in cert_pem:
+        raise _tls_problem(
+            f'The client certificate file "{cert_path}" is not a PEM certificate (it has no '
+            '"-----BEGIN CERTIFICATE-----" block). If it is a .p12 or .pfx file, convert it '
+            "to PEM; then choose it as the client certificate in the TLS settings."
+        )
+    if tls.client_key.strip():
+        key_path, key_pem = _read_setting_file(tls.client_key, "client key")
+        if b"PRIVATE KEY-----" not in key_pem:
+            raise _tls_problem(
+                f'The client key file "{key_path}" holds no PEM private key. '
+                "Check the client key path in the TLS settings."
+            )
+    else:
+        key_path, key_pem = cert_path, cert_pem
+        if b"PRIVATE KEY-----" not in key_pem:
+            raise _tls_problem(
+                f'The client certificate file "{cert_path}" holds no private key. '
+                "Set the client key file in the TLS settings."
+            )
+    encrypted = b"ENCRYPTED" in key_pem
+    if encrypted and not tls.key_passphrase:
+        raise _tls_problem(
+            f'The client key "{key_path}" is protected by a passphrase. '
+            "Set the key passphrase in the TLS settings."
+        )
+    passphrase = tls.key_passphrase
+    try:
+        # Always a callable: with no password, OpenSSL would prompt on the terminal and hang.
+        context.load_cert_chain(
+            cert_path, key_path if key_path != cert_path else None, password=lambda: passphrase
+        )
+    except ssl.SSLError as exc:
+        if "KEY_VALUES_MISMATCH" in str(exc):
+            raise _tls_problem(
+                f'The client key "{key_path}" does not belong to the client certificate '
+                f'"{cert_path}". Choose the matching pair in the TLS settings.'
+            ) from None
+        if encrypted:
+            raise _tls_problem(
+                f'The key passphrase does not unlock the client key "{key_path}". '
+                "Check the key passphrase in the TLS settings."
+            ) from None
+        raise _tls_problem(
+            f'The client certificate "{cert_path}" and key "{key_path}" could not be loaded '
+            f"({exc.reason or exc}). Check that both are PEM files in the TLS settings."
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise _tls_problem(
+            f'The client certificate "{cert_path}" and key "{key_path}" could not be loaded '
+            f"({exc}). Check the TLS settings."
+        ) from None
+    # Lets a TLS 1.3 server ask for the certificate after the handshake, as some do per path.
+    context.post_handshake_auth = True
+
+
+def _ssl_context(tls: TlsSettings) -> ssl.SSLContext:
+    """The SSL context for ``tls``; raises ``SendFailed`` naming any file that will not load."""
+    if not tls.verify:
+        context = httpx.create_ssl_context(verify=False)
+    elif tls.ca_bundle.strip():
+        context = _load_ca_bundle(tls.ca_bundle)
+    else:
+        # httpx's own default: certifi's bundle, or SSL_CERT_FILE / SSL_CERT_DIR when set.
+        context = httpx.create_ssl_context()
+    if tls.client_cert.strip():
+        _load_client_certificate(context, tls)
+    return context
+
+
+class _ProxyRouter(httpx.AsyncBaseTransport):
+    """Sends each request direct or through the proxy that ``ProxySettings.proxy_for`` names.
+
+    Routing by that one function (rather than httpx ``mounts`` patterns) means the proxy a
+    failure message names is always the proxy the request went through.
+    """
+
+    def __init__(self, proxy: ProxySettings, ssl_context: ssl.SSLContext) -> None:
+        self._proxy = proxy
+        self._transports: dict[str, httpx.AsyncHTTPTransport] = {
+            "": httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False)
+        }
+        for url in proxy.proxy_urls():
+            self._transports[url] = _proxy_transport(url, ssl_context)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        transport = self._transports[self._proxy.proxy_for(str(request.url))]
+        return await transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for transport in self._transports.values():
+            await transport.aclose()
+
+
+def _proxy_transport(url: str, ssl_context: ssl.SSLContext) -> httpx.AsyncHTTPTransport:
+    advice = "Check the proxy settings: a proxy looks like http://host:port."
+    scheme = url.split("://", 1)[0].lower()
+    if scheme not in ("http", "https"):
+        raise SendFailed(
+            TransportFailure(
+                FailureKind.OTHER,
+                f'The proxy "{url}" cannot be used: only http:// and https:// proxies are '
+                f"supported. {advice}",
+            )
+        )
+    try:
+        return httpx.AsyncHTTPTransport(verify=ssl_context, proxy=url, trust_env=False)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise SendFailed(
+            TransportFailure(
+                FailureKind.OTHER, f'The proxy "{url}" cannot be used ({exc}). {advice}'
+            )
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    """One connection pool and the proxy settings (``SYSTEM`` resolved) it routes by."""
+
+    client: httpx.AsyncClient
+    proxy: ProxySettings
+
+    def proxy_for(self, url: str) -> str:
+        return self.proxy.proxy_for(url)
+
+
+_DEFAULT_SETTINGS = TransportSettings()
+
+
+class HttpClient:
+    """Keeps one ``httpx.AsyncClient`` per distinct ``TransportSettings``, made on first use.
+
+    Made lazily because an AsyncClient is bound to the loop it first runs on, and each
+    test may bring a fresh loop. Certificate files and system proxy settings are read when
+    a client is made; ``aclose()`` forgets them all. Redirects are not followed: an API
+    explorer shows the 3xx the server sent. A ``transport`` given here replaces the network
+    (tests): TLS files are still checked, but proxies are not used.
     """
 
     def __init__(self, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._transport = transport
-        self._client: httpx.AsyncClient | None = None
+        self._routes: dict[TransportSettings, _Route] = {}
 
-    def _get_client(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = httpx.AsyncClient(
-                transport=self._transport,
-                follow_redirects=False,
-                trust_env=True,
-                headers={},
+    def _route_for(self, settings: TransportSettings) -> _Route:
+        route = self._routes.get(settings)
+        if route is None:
+            ssl_context = _ssl_context(settings.tls)
+            if self._transport is not None:
+                proxy = ProxySettings(mode=ProxyMode.NONE)
+                transport = self._transport
+            else:
+                proxy = settings.proxy.resolved(urllib.request.getproxies())
+                transport = _ProxyRouter(proxy, ssl_context)
+            client = httpx.AsyncClient(
+                transport=transport, follow_redirects=False, trust_env=False, headers={}
             )
-        return self._client
+            route = self._routes[settings] = _Route(client, proxy)
+        return route
 
-    async def send(self, prepared: PreparedRequest) -> ResponseData:
+    async def send(
+        self, prepared: PreparedRequest, settings: TransportSettings = _DEFAULT_SETTINGS
+    ) -> ResponseData:
         """Send ``prepared`` and read the whole response within its timeout (in total)."""
-        client = self._get_client()
         timeout = prepared.timeout_seconds
+        client_cert = settings.tls.client_cert.strip()
         try:
             request = to_httpx_request(prepared)
         except (httpx.HTTPError, httpx.InvalidURL, UnicodeError, ValueError) as exc:
             # Built before any connection is opened: nothing went on the wire.
             raise SendFailed(describe_failure(exc, prepared.url, timeout)) from exc
+        route = self._route_for(settings)
+        proxy = route.proxy_for(prepared.url)
         # httpx adds its own defaults; drop any the user did not ask for.
         for name in ("user-agent", "accept"):
             if prepared.header(name) is None:
@@ -77,17 +261,21 @@ class HttpClient:
         try:
             # httpx's timeouts are per phase; the user's setting bounds the whole exchange.
             async with asyncio.timeout(timeout):
-                response = await client.send(request, stream=True)
+                response = await route.client.send(request, stream=True)
                 try:
                     body = await response.aread()
                 finally:
                     await response.aclose()
         except TimeoutError as exc:
             raise SendFailed(
-                describe_failure(httpx.ReadTimeout("total timeout"), prepared.url, timeout)
+                describe_failure(
+                    httpx.ReadTimeout("total timeout"), prepared.url, timeout, proxy=proxy
+                )
             ) from exc
         except (httpx.HTTPError, OSError, UnicodeError) as exc:
-            raise SendFailed(describe_failure(exc, prepared.url, timeout)) from exc
+            raise SendFailed(
+                describe_failure(exc, prepared.url, timeout, proxy=proxy, client_cert=client_cert)
+            ) from exc
         elapsed_ms = (time.perf_counter() - started) * 1000
         return ResponseData(
             status=response.status_code,
@@ -102,6 +290,7 @@ class HttpClient:
         )
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            client, self._client = self._client, None
-            await client.aclose()
+        """Close every connection pool; the next ``send`` makes fresh ones."""
+        routes, self._routes = list(self._routes.values()), {}
+        for route in routes:
+            await route.client.aclose()
