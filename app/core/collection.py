@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass, field
 
 from app.core.request import BodyMode, KeyValue
+from app.core.transport import ProxySettings, TlsSettings
 
 __all__ = [
     "AuthKind",
@@ -61,12 +62,18 @@ class Variable:
 
 @dataclass(frozen=True, slots=True)
 class Defaults:
-    """What a collection or folder hands down. ``None`` / empty means "nothing set here"."""
+    """What a collection or folder hands down. ``None`` / empty means "nothing set here".
+
+    ``tls`` and ``proxy`` are collection-wide only (``collection.yaml``). In ``tls`` paths
+    are relative to the collection folder and ``key_passphrase`` is a ``{{variable}}``.
+    """
 
     base_url: str | None = None
     headers: tuple[KeyValue, ...] = ()
     auth: AuthSpec = field(default_factory=AuthSpec)
     variables: tuple[Variable, ...] = ()
+    tls: TlsSettings | None = None
+    proxy: ProxySettings | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,3 +120,4 @@ class Environment:
     name: str
     variables: tuple[Variable, ...] = ()
     protected: bool = False
+    tls: TlsSettings | None = None  # replaces the collection's TLS settings when set

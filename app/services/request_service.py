@@ -20,6 +20,7 @@ from app.core.collection import AuthSpec
 from app.core.exchange import Exchange, read_exchange
 from app.core.outcome import FailureKind, TransportFailure
 from app.core.prepare import PreparedRequest
+from app.core.transport import TransportSettings
 from app.http.auth import apply_auth
 from app.http.client import HttpClient, SendFailed
 
@@ -63,7 +64,12 @@ class RequestService(QObject):
         # outlive a test's loop and abort at exit ("QThread: Destroyed while ... running").
         self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="response-parser")
 
-    def send(self, request: PreparedRequest, auth: AuthSpec | None = None) -> int:
+    def send(
+        self,
+        request: PreparedRequest,
+        auth: AuthSpec | None = None,
+        settings: TransportSettings | None = None,
+    ) -> int:
         """Sign ``request`` with ``auth`` and start sending it; returns its id.
 
         Signing happens here, at send time, over the exact URL and body bytes, so a MAC
@@ -73,7 +79,9 @@ class RequestService(QObject):
         if auth is not None:
             request = apply_auth(request, auth)
         request_id = next(self._ids)
-        task = asyncio.get_running_loop().create_task(self._exchange(request))
+        task = asyncio.get_running_loop().create_task(
+            self._exchange(request, settings or TransportSettings())
+        )
         self._tasks[request_id] = task
         self._requests[request_id] = request
         task.add_done_callback(functools.partial(self._on_task_done, request_id))
@@ -100,8 +108,8 @@ class RequestService(QObject):
         self._parser.shutdown(wait=False, cancel_futures=True)
         await self._client.aclose()
 
-    async def _exchange(self, request: PreparedRequest) -> Exchange:
-        response = await self._client.send(request)
+    async def _exchange(self, request: PreparedRequest, settings: TransportSettings) -> Exchange:
+        response = await self._client.send(request, settings)
         # Parsing a 50 MB body takes a while: keep it off the loop so the window repaints.
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._parser, read_exchange, request, response)

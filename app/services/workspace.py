@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from app.core.collection import Defaults, Environment, SavedRequest, Variable
+from app.core.transport import ProxySettings, TlsSettings, TransportSettings
 from app.core.variables import (
     MASK,
     VARIABLE_PATTERN,
@@ -148,6 +149,56 @@ class Workspace:
         chain.append(Defaults(base_url=base_url or None))
         return resolve_request(
             request, chain, self.context(request, source), timeout_seconds=timeout_seconds
+        )
+
+    def transport(self, request: SavedRequest, source: str | None) -> TransportSettings:
+        """TLS and proxy settings for ``request``: the environment's TLS settings replace the
+        collection's; paths may hold ``{{variables}}`` and are relative to the collection
+        folder; the key passphrase comes from its (secret) variable."""
+        collection_defaults = self.collection.tree.defaults if self.collection else None
+        tls = (self.environment.tls if self.environment else None) or (
+            collection_defaults.tls if collection_defaults else None
+        )
+        proxy = (collection_defaults.proxy if collection_defaults else None) or ProxySettings()
+        if tls is None:
+            return TransportSettings(proxy=proxy)
+        context = self.context(request, source)
+
+        def path(value: str) -> str:
+            resolved = context.resolve(value).strip()
+            if not resolved or resolved.startswith("~") or Path(resolved).is_absolute():
+                return resolved
+            return str(self.root / resolved) if self.root else resolved
+
+        return TransportSettings(
+            tls=TlsSettings(
+                verify=tls.verify,
+                ca_bundle=path(tls.ca_bundle),
+                client_cert=path(tls.client_cert),
+                client_key=path(tls.client_key),
+                key_passphrase=context.resolve(tls.key_passphrase),
+            ),
+            proxy=proxy,
+        )
+
+    def verification_warning(self) -> str | None:
+        """A sentence for every response while certificate verification is off."""
+        env = self.environment
+        if env is not None and env.tls is not None and not env.tls.verify:
+            where = f'environment "{env.name}"'
+        elif (
+            (env is None or env.tls is None)
+            and self.collection is not None
+            and self.collection.tree.defaults is not None
+            and self.collection.tree.defaults.tls is not None
+            and not self.collection.tree.defaults.tls.verify
+        ):
+            where = "this collection"
+        else:
+            return None
+        return (
+            f"Certificate verification is off for {where}: this response may come from "
+            "anyone between you and the server."
         )
 
     # --- what the screen shows ---------------------------------------------------------------

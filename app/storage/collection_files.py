@@ -61,6 +61,8 @@ import yaml
 
 from app.core.collection import AuthKind, AuthSpec, Defaults, Environment, SavedRequest, Variable
 from app.core.request import METHODS, BodyMode, KeyValue
+from app.core.transport import ProxyMode, ProxySettings, TlsSettings
+from app.core.variables import VARIABLE_PATTERN
 
 __all__ = [
     "CollectionFileError",
@@ -85,9 +87,11 @@ _REQUEST_KEYS = (
     "variables",
     "description",
 )
-_COLLECTION_KEYS = ("name", "id", "base_url", "headers", "auth", "variables")
+_COLLECTION_KEYS = ("name", "id", "base_url", "headers", "auth", "variables", "tls", "proxy")
 _FOLDER_KEYS = ("name", "base_url", "headers", "auth", "variables")
-_ENVIRONMENT_KEYS = ("name", "protected", "variables")
+_ENVIRONMENT_KEYS = ("name", "protected", "variables", "tls")
+_TLS_KEYS = ("verify", "ca_bundle", "client_cert", "client_key", "key_passphrase")
+_PROXY_KEYS = ("mode", "http", "https", "no_proxy")
 _ROW_KEYS = ("name", "value", "enabled")
 _VARIABLE_KEYS = ("name", "value", "secret", "enabled")
 
@@ -228,6 +232,28 @@ def _auth_data(auth: AuthSpec) -> dict[str, Any]:
     return data
 
 
+def _tls_data(tls: TlsSettings) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if not tls.verify:
+        data["verify"] = False
+    for key in ("ca_bundle", "client_cert", "client_key", "key_passphrase"):
+        if getattr(tls, key):
+            data[key] = getattr(tls, key)
+    return data
+
+
+def _proxy_data(proxy: ProxySettings) -> dict[str, Any]:
+    data: dict[str, Any] = {"mode": proxy.mode.value}
+    for key, value in (
+        ("http", proxy.http_proxy),
+        ("https", proxy.https_proxy),
+        ("no_proxy", proxy.no_proxy),
+    ):
+        if value:
+            data[key] = value
+    return data
+
+
 def _defaults_data(defaults: Defaults, data: dict[str, Any]) -> dict[str, Any]:
     if defaults.base_url is not None:
         data["base_url"] = defaults.base_url
@@ -237,6 +263,10 @@ def _defaults_data(defaults: Defaults, data: dict[str, Any]) -> dict[str, Any]:
         data["auth"] = _auth_data(defaults.auth)
     if defaults.variables:
         data["variables"] = _variables_data(defaults.variables)
+    if defaults.tls is not None:
+        data["tls"] = _tls_data(defaults.tls)
+    if defaults.proxy is not None:
+        data["proxy"] = _proxy_data(defaults.proxy)
     return data
 
 
@@ -277,6 +307,8 @@ def dump_environment(env: Environment) -> str:
         data["protected"] = True
     if env.variables:
         data["variables"] = _variables_data(env.variables)
+    if env.tls is not None:
+        data["tls"] = _tls_data(env.tls)
     return _dump(data)
 
 
@@ -455,6 +487,46 @@ class _Reader:
             self.fail(node, "the auth has no kind")
         return AuthSpec(kind, tuple(values))
 
+    def tls(self, fields: dict[str, yaml.Node]) -> TlsSettings | None:
+        node = fields.get("tls")
+        if node is None:
+            return None
+        tls = self.mapping(node, _TLS_KEYS, "TLS settings (verify, ca_bundle, client_cert, ...)")
+        passphrase = self.optional_text(tls, "key_passphrase", "key_passphrase")
+        if passphrase and not VARIABLE_PATTERN.fullmatch(passphrase.strip()):
+            self.fail(
+                tls["key_passphrase"],
+                "key_passphrase must be a {{variable}} (a secret of the environment), "
+                "never the passphrase itself: this file is shared",
+            )
+        return TlsSettings(
+            verify=self.flag(tls, "verify", True),
+            ca_bundle=self.optional_text(tls, "ca_bundle", "ca_bundle"),
+            client_cert=self.optional_text(tls, "client_cert", "client_cert"),
+            client_key=self.optional_text(tls, "client_key", "client_key"),
+            key_passphrase=passphrase,
+        )
+
+    def proxy(self, fields: dict[str, yaml.Node]) -> ProxySettings | None:
+        node = fields.get("proxy")
+        if node is None:
+            return None
+        proxy = self.mapping(node, _PROXY_KEYS, "proxy settings (mode, http, https, no_proxy)")
+        mode = ProxyMode.SYSTEM
+        if "mode" in proxy:
+            text = self.text(proxy["mode"], "proxy mode")
+            try:
+                mode = ProxyMode(text)
+            except ValueError:
+                known = ", ".join(m.value for m in ProxyMode)
+                self.fail(proxy["mode"], f"unknown proxy mode '{text}' (known: {known})")
+        return ProxySettings(
+            mode=mode,
+            http_proxy=self.optional_text(proxy, "http", "http proxy"),
+            https_proxy=self.optional_text(proxy, "https", "https proxy"),
+            no_proxy=self.optional_text(proxy, "no_proxy", "no_proxy"),
+        )
+
     def defaults(self, fields: dict[str, yaml.Node]) -> Defaults:
         base_node = fields.get("base_url")
         base_url = None
@@ -467,6 +539,8 @@ class _Reader:
             headers=self.rows(fields, "headers", "header"),
             auth=self.auth(fields),
             variables=self.variables(fields),
+            tls=self.tls(fields),
+            proxy=self.proxy(fields),
         )
 
     def document(
@@ -538,4 +612,5 @@ def parse_environment(text: str, source: str) -> Environment:
         name=reader.name(fields, top, may_be_blank=False),
         variables=reader.variables(fields),
         protected=reader.flag(fields, "protected", False),
+        tls=reader.tls(fields),
     )

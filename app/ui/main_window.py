@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self._in_flight: dict[str, int] = {}  # tab id -> request id
         self._request_tab: dict[int, str] = {}
         self._request_secrets: dict[int, Mapping[str, str]] = {}
+        self._request_warnings: dict[int, str] = {}
         self._results: dict[str, _Replay] = {}
         self._loading = False
         self._notice_label: QLabel | None = None
@@ -596,8 +597,10 @@ class MainWindow(QMainWindow):
         previous = self._in_flight.pop(tab.id, None)
         if previous is not None:
             self.service.cancel(previous)
+        transport = self.workspace.transport(tab.current, tab.source)
+        warning = self.workspace.verification_warning()
         try:
-            request_id = self.service.send(prepared, resolved.auth)
+            request_id = self.service.send(prepared, resolved.auth, transport)
         except RequestNotSendable as exc:
             refusal = str(exc)
             self._show(tab.id, lambda pane: pane.show_refused(refusal))
@@ -605,6 +608,8 @@ class MainWindow(QMainWindow):
         self._in_flight[tab.id] = request_id
         self._request_tab[request_id] = tab.id
         self._request_secrets[request_id] = resolved.secrets_used
+        if warning:
+            self._request_warnings[request_id] = warning
         self.builder.set_in_flight(True)
         shown_url = redact(prepared.url, resolved.secrets_used)
         self._show(tab.id, lambda pane: pane.show_sending(prepared.method, shown_url))
@@ -617,6 +622,7 @@ class MainWindow(QMainWindow):
     def _finish(self, request_id: int) -> str | None:
         """The tab the request belonged to, if the request is still that tab's latest."""
         self._request_secrets.pop(request_id, None)
+        self._request_warnings.pop(request_id, None)
         tab_id = self._request_tab.pop(request_id, None)
         if tab_id is None or self._in_flight.get(tab_id) != request_id:
             return None
@@ -672,11 +678,14 @@ class MainWindow(QMainWindow):
             ),
         )
         secrets = self._request_secrets.get(received.request_id, {})
+        warning = self._request_warnings.get(received.request_id)
         tab_id = self._finish(received.request_id)
 
         def replay(pane: ResponsePane) -> None:
             pane.show_exchange(exchange)
             pane.show_sent_request(exchange.request, secrets)
+            if warning:
+                pane.show_warning(warning)
 
         if tab_id is not None:
             self._show(tab_id, replay)

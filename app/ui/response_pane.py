@@ -29,7 +29,7 @@ from app.ui.headers_model import HeadersModel
 from app.ui.json_tree_model import JsonTreeModel
 from app.ui.raw_view import RawView, format_size
 from app.ui.response_tree_view import ResponseTreeView
-from app.ui.status_style import error_text_color, status_color
+from app.ui.status_style import error_text_color, status_color, warning_text_color
 
 __all__ = ["ResponsePane", "format_duration"]
 
@@ -76,6 +76,11 @@ class ResponsePane(QWidget):
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        self.warning_label = QLabel(self)
+        self.warning_label.setObjectName("tlsWarningLabel")
+        self.warning_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.warning_label.setWordWrap(True)
+
         self.error_panel = ErrorPanel(self)
 
         self.tree_model = JsonTreeModel(self)
@@ -120,6 +125,7 @@ class ResponsePane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(status_row)
         layout.addWidget(self.message_label)
+        layout.addWidget(self.warning_label)
         layout.addWidget(self.error_panel)
         layout.addWidget(self.tabs, 1)
         self.clear()
@@ -132,6 +138,8 @@ class ResponsePane(QWidget):
         self.size_label.clear()
         self.message_label.clear()
         self.message_label.hide()
+        self.warning_label.clear()
+        self.warning_label.hide()
         self.error_panel.clear()
         self.tree_model.clear()
         self.raw_view.clear()
@@ -139,6 +147,13 @@ class ResponsePane(QWidget):
         self._sent = None
         self.reveal_sent_check.setChecked(False)
         self.sent_view.clear()
+
+    def show_warning(self, text: str) -> None:
+        """A warning about the exchange itself (e.g. certificate verification was off)."""
+        colour = warning_text_color(self.palette()).name()
+        self.warning_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self.warning_label.setText(f"⚠ {text}")
+        self.warning_label.show()
 
     def show_sent_request(self, request: PreparedRequest, secrets: Mapping[str, str]) -> None:
         """Fill the Request tab with ``request`` as sent (credentials masked until revealed)."""

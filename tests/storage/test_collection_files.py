@@ -364,3 +364,48 @@ def test_files_checked_out_with_crlf_or_a_bom_read_the_same() -> None:
     text = dump_request(FULL)
     assert parse_request(text.replace("\n", "\r\n"), "windows.request.yaml") == FULL
     assert parse_request("\ufeff" + text, "bom.request.yaml") == FULL
+
+
+def test_tls_and_proxy_settings_round_trip() -> None:
+    from app.core.collection import Defaults, Environment
+    from app.core.transport import ProxyMode, ProxySettings, TlsSettings
+    from app.storage.collection_files import (
+        DefaultsFile,
+        dump_defaults,
+        dump_environment,
+        parse_defaults,
+        parse_environment,
+    )
+
+    defaults = Defaults(
+        tls=TlsSettings(ca_bundle="certs/ca.pem"),
+        proxy=ProxySettings(ProxyMode.MANUAL, "http://p:3128", "", "localhost,.internal"),
+    )
+    text = dump_defaults(DefaultsFile(defaults, "C", "id-1"))
+    assert "proxy:\n  mode: manual\n  http: http://p:3128\n" in text
+    assert parse_defaults(text, "collection.yaml", collection=True).defaults == defaults
+
+    env = Environment(
+        "production",
+        tls=TlsSettings(
+            verify=False,
+            client_cert="~/certs/me.pem",
+            client_key="~/certs/me.key",
+            key_passphrase="{{tls_passphrase}}",
+        ),
+    )
+    text = dump_environment(env)
+    assert "verify: false" in text
+    assert parse_environment(text, "environments/production.yaml") == env
+
+
+def test_a_literal_key_passphrase_is_refused_with_its_line() -> None:
+    import pytest
+
+    from app.storage.collection_files import CollectionFileError, parse_environment
+
+    text = "name: prod\ntls:\n  client_cert: me.pem\n  key_passphrase: hunter2\n"
+    with pytest.raises(CollectionFileError) as caught:
+        parse_environment(text, "environments/prod.yaml")
+    assert caught.value.line == 4
+    assert "{{variable}}" in caught.value.reason
