@@ -30,7 +30,7 @@ from tests.http.test_tls import (  # noqa: F401 - pytest fixtures used by name
 @pytest.fixture
 def tls_collection(
     tmp_path: Path,
-    ca: trustme.CA,
+    ca: trustme.CA,  # noqa: F811
     client_ca: trustme.CA,  # noqa: F811
 ) -> CollectionStore:
     store = create_collection(tmp_path / "secure-api", "Secure API")

@@ -70,7 +70,7 @@ def test_unexpected_exception_is_a_sentence_not_a_crash(
     qtbot: Any, qt_loop: asyncio.AbstractEventLoop
 ) -> None:
     class Exploding(HttpClient):
-        async def send(self, prepared: PreparedRequest) -> Any:
+        async def send(self, prepared: PreparedRequest, settings: Any = None) -> Any:
             raise RuntimeError("boom")
 
     service = RequestService(Exploding())
