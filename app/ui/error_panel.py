@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, Qt, QUrl
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -51,6 +51,8 @@ def _field_lines(error: DecodedError) -> list[str]:
 class ErrorPanel(QFrame):
     """Shows one ``DecodedError``; fields the server left out are hidden, never "None"."""
 
+    clock_check_requested = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("errorPanel")
@@ -74,6 +76,11 @@ class ErrorPanel(QFrame):
         self.data_label = _plain_label("errorDataLabel", self)
         self.hint_label = _plain_label("errorHintLabel", self)
 
+        self.compare_clock_button = QPushButton("Compare my clock with the server's", self)
+        self.compare_clock_button.setObjectName("compareClockButton")
+        self.compare_clock_button.clicked.connect(self.clock_check_requested)
+        self.clock_label = _plain_label("clockSkewLabel", self)
+
         self.correlation_label = _plain_label("correlationIdLabel", self)
         self.copy_correlation_button = QPushButton("Copy", self)
         self.copy_correlation_button.setObjectName("copyCorrelationButton")
@@ -95,6 +102,8 @@ class ErrorPanel(QFrame):
             self.fields_label,
             self.data_label,
             self.hint_label,
+            self.compare_clock_button,
+            self.clock_label,
             self._correlation_row,
         ):
             layout.addWidget(widget)
@@ -121,9 +130,11 @@ class ErrorPanel(QFrame):
             self.fields_label,
             self.data_label,
             self.hint_label,
+            self.clock_label,
         ):
             label.clear()
             label.hide()
+        self.compare_clock_button.hide()
         self._correlation_id = ""
         self._correlation_row.hide()
         self.hide()
@@ -157,6 +168,8 @@ class ErrorPanel(QFrame):
             hint_parts.append(f"{error.info.meaning} {error.info.next_step}")
         hint_parts.append(error.status_explanation)
         self._show(self.hint_label, "\n".join(p for p in hint_parts if p))
+        # The server rejected our timestamp: offer to measure the clock difference.
+        self.compare_clock_button.setVisible(error.code == "invalid_timestamp")
         if error.correlation_id:
             self._correlation_id = error.correlation_id
             self.correlation_label.setText(f"paysera-correlation-id: {error.correlation_id}")
@@ -183,6 +196,10 @@ class ErrorPanel(QFrame):
     def _on_copy_correlation_clicked(self) -> None:
         if self._correlation_id:
             QGuiApplication.clipboard().setText(self._correlation_id)
+
+    def show_clock_result(self, text: str) -> None:
+        self.clock_label.setText(text)
+        self.clock_label.show()
 
     def correlation_id(self) -> str:
         return self._correlation_id

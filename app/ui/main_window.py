@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.clock import describe_skew, server_time_of, server_time_url
 from app.core.collection import Environment, SavedRequest
-from app.core.exchange import read_exchange
+from app.core.exchange import Exchange, read_exchange
 from app.core.outcome import FailureKind, TransportFailure
 from app.core.prepare import RequestNotSendable, prepare_request
+from app.core.request import RequestSpec
 from app.core.tabs import OpenTab, TabSession, new_tab
 from app.core.variables import redact, unresolved_message
 from app.services.history_records import recorded_exchange, request_from_history
@@ -87,6 +89,8 @@ class MainWindow(QMainWindow):
         self._request_tab: dict[int, str] = {}
         self._request_secrets: dict[int, Mapping[str, str]] = {}
         self._request_warnings: dict[int, str] = {}
+        self._clock_checks: dict[int, str] = {}  # request id -> tab id
+        self._last_exchange: dict[str, Exchange] = {}
         self._results: dict[str, _Replay] = {}
         self._loading = False
         self._notice_label: QLabel | None = None
@@ -158,6 +162,7 @@ class MainWindow(QMainWindow):
         self.sidebar.request_renamed.connect(self._on_sidebar_request_renamed)
         self.sidebar.request_deleted.connect(self._on_sidebar_request_deleted)
         self.sidebar.open_collection_requested.connect(self.open_collection)
+        self.response_pane.error_panel.clock_check_requested.connect(self.compare_clock)
         self.history_panel.entry_opened.connect(self.show_history_entry)
         self.history_panel.entry_reopened.connect(self.reopen_history_entry)
         service.response_received.connect(self._on_service_response_received)
@@ -665,6 +670,32 @@ class MainWindow(QMainWindow):
         if entry is not None:
             self.open_tab(new_tab(request_from_history(entry)))
 
+    def compare_clock(self) -> None:
+        """Ask the API of the active tab's last response for its time (``GET /rest/v1/server``,
+        no auth) and show how far this computer's clock is off."""
+        tab = self.active_tab()
+        exchange = self._last_exchange.get(tab.id) if tab else None
+        if tab is None or exchange is None:
+            return
+        url = server_time_url(exchange.request.url)
+        try:
+            prepared = prepare_request(
+                RequestSpec("GET", url, timeout_seconds=self.builder.timeout_spin.value())
+            )
+            request_id = self.service.send(
+                prepared, None, self.workspace.transport(tab.current, tab.source)
+            )
+        except RequestNotSendable as exc:
+            self.response_pane.error_panel.show_clock_result(str(exc))
+            return
+        self._clock_checks[request_id] = tab.id
+        self.response_pane.error_panel.show_clock_result(f"Asking {url} for its time…")
+
+    def _on_clock_checked(self, tab_id: str, text: str) -> None:
+        active = self.active_tab()
+        if active is not None and active.id == tab_id:
+            self.response_pane.error_panel.show_clock_result(text)
+
     def _on_service_response_received(self, received: ReceivedResponse) -> None:
         exchange = received.exchange
         error = exchange.error
@@ -677,9 +708,23 @@ class MainWindow(QMainWindow):
                 secrets=secrets,
             ),
         )
+        clock_tab = self._clock_checks.pop(received.request_id, None)
+        if clock_tab is not None:
+            server_time = server_time_of(exchange.response, exchange.document)
+            self._on_clock_checked(
+                clock_tab,
+                describe_skew(server_time, time.time())
+                if server_time is not None
+                else f"{exchange.request.url} did not say what time it is there "
+                f"({exchange.response.status} {exchange.response.reason}).",
+            )
+            return
         secrets = self._request_secrets.get(received.request_id, {})
         warning = self._request_warnings.get(received.request_id)
         tab_id = self._finish(received.request_id)
+
+        if tab_id is not None:
+            self._last_exchange[tab_id] = exchange
 
         def replay(pane: ResponsePane) -> None:
             pane.show_exchange(exchange)
@@ -697,6 +742,10 @@ class MainWindow(QMainWindow):
                 failed.request, None, failure=failed.failure.message, secrets=secrets
             ),
         )
+        clock_tab = self._clock_checks.pop(failed.request_id, None)
+        if clock_tab is not None:
+            self._on_clock_checked(clock_tab, failed.failure.message)
+            return
         secrets = self._request_secrets.get(failed.request_id, {})
         tab_id = self._finish(failed.request_id)
 

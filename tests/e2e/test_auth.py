@@ -72,3 +72,29 @@ def test_auth_without_its_value_is_refused_with_a_sentence(qtbot: Any, window: M
     assert started == []
     assert text(window, "statusLabel") == "Not sent"
     assert "MAC key" in text(window, "responseMessageLabel")
+
+
+def test_invalid_timestamp_offers_to_compare_clocks(
+    qtbot: Any, window: MainWindow, monkeypatch: Any
+) -> None:
+    import time as real_time
+
+    import app.http.auth as auth_module
+
+    class _TenMinutesAhead:
+        @staticmethod
+        def time() -> float:
+            return real_time.time() + 600
+
+    monkeypatch.setattr(auth_module, "time", _TenMinutesAhead)
+    _open(window, "auth/mac-wallet.request.yaml")
+    send(qtbot, window)
+    assert text(window, "errorCodeLabel") == "invalid_timestamp"
+    button = window.response_pane.error_panel.compare_clock_button
+    assert button.isVisible()
+    with qtbot.waitSignal(window.service.response_received, timeout=10_000):
+        button.click()
+    # This computer's clock is right (only the signature was skewed), and the panel says so.
+    assert "agrees with the server" in text(window, "clockSkewLabel")
+    entry = window.history.search()[0]
+    assert entry.url.endswith("/rest/v1/server")
