@@ -10,7 +10,7 @@ from app.core.urls import params_from_url, url_without_query
 from app.core.variables import restore_placeholders
 from app.storage.history import HistoryEntry
 
-__all__ = ["recorded_exchange", "request_from_history"]
+__all__ = ["had_mac_signature", "recorded_exchange", "request_from_history"]
 
 # Added by prepare_request; re-opening should not turn them into typed headers.
 _AUTOMATIC = {"accept", "user-agent", "content-type"}
@@ -34,6 +34,16 @@ def recorded_exchange(entry: HistoryEntry) -> tuple[PreparedRequest, ResponseDat
     return request, response
 
 
+def _is_mac_signature(name: str, value: str) -> bool:
+    # A MAC signature is good for one send only (timestamp and nonce): never replay it.
+    return name.lower() == "authorization" and value.lstrip().upper().startswith("MAC ")
+
+
+def had_mac_signature(entry: HistoryEntry) -> bool:
+    """True when the entry was signed with Paysera MAC (its signature is not re-opened)."""
+    return any(_is_mac_signature(name, value) for name, value in entry.request_headers)
+
+
 def request_from_history(entry: HistoryEntry) -> SavedRequest:
     """A new unsaved request that sends what the entry sent; secret values, which history
     never holds, come back as their ``{{name}}`` placeholders."""
@@ -42,7 +52,7 @@ def request_from_history(entry: HistoryEntry) -> SavedRequest:
     headers = tuple(
         KeyValue(name, restore_placeholders(value))
         for name, value in entry.request_headers
-        if name.lower() not in _AUTOMATIC
+        if name.lower() not in _AUTOMATIC and not _is_mac_signature(name, value)
     )
     content_type = next((v for k, v in entry.request_headers if k.lower() == "content-type"), "")
     mode = BodyMode.JSON if not body or "json" in content_type.lower() else BodyMode.RAW

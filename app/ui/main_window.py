@@ -31,7 +31,11 @@ from app.core.prepare import RequestNotSendable, prepare_request
 from app.core.request import RequestSpec
 from app.core.tabs import OpenTab, TabSession, new_tab
 from app.core.variables import redact, unresolved_message
-from app.services.history_records import recorded_exchange, request_from_history
+from app.services.history_records import (
+    had_mac_signature,
+    recorded_exchange,
+    request_from_history,
+)
 from app.services.request_service import FailedRequest, ReceivedResponse, RequestService
 from app.services.workspace import Workspace
 from app.storage.collection_store import CollectionStore, CollectionWriteError, LoadedCollection
@@ -667,8 +671,14 @@ class MainWindow(QMainWindow):
     def reopen_history_entry(self, entry_id: int) -> None:
         """Open a recorded request in a new tab (secrets come back as ``{{name}}``)."""
         entry = self.history.get(entry_id)
-        if entry is not None:
-            self.open_tab(new_tab(request_from_history(entry)))
+        if entry is None:
+            return
+        self.open_tab(new_tab(request_from_history(entry)))
+        if had_mac_signature(entry):
+            self.statusBar().showMessage(
+                "The old MAC signature was not copied (it is valid for one send only): choose "
+                "Paysera MAC in the Auth tab to sign each send afresh."
+            )
 
     def compare_clock(self) -> None:
         """Ask the API of the active tab's last response for its time (``GET /rest/v1/server``,
