@@ -90,6 +90,7 @@ class CollectionSidebar(QWidget):
     request_renamed = Signal(object, object)
     request_deleted = Signal(object)
     error_shown = Signal(str)
+    settings_requested = Signal(object)  # Path of the folder, Path(".") for the collection
 
     RELOAD_DELAY_MS = 200
     """How long the folder must stay quiet before an outside change is reloaded."""
@@ -124,6 +125,12 @@ class CollectionSidebar(QWidget):
         self.new_request_button.setObjectName("newRequestButton")
         self.new_request_button.setText("New request")
         self.new_request_button.setToolTip("Add a request to the selected folder")
+        self.settings_button = QToolButton(self)
+        self.settings_button.setObjectName("collectionSettingsButton")
+        self.settings_button.setText("Settings…")
+        self.settings_button.setToolTip(
+            "Collection settings: base URL, headers, auth, variables, TLS and proxy"
+        )
         self.new_folder_button = QToolButton(self)
         self.new_folder_button.setObjectName("newFolderButton")
         self.new_folder_button.setText("New folder")
@@ -167,6 +174,7 @@ class CollectionSidebar(QWidget):
         button_row.setContentsMargins(0, 0, 0, 0)
         button_row.addWidget(self.new_request_button)
         button_row.addWidget(self.new_folder_button)
+        button_row.addWidget(self.settings_button)
         button_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -184,6 +192,7 @@ class CollectionSidebar(QWidget):
         self.open_menu.triggered.connect(self._on_open_menu_triggered)
         self.new_request_button.clicked.connect(self._on_new_request_button_clicked)
         self.new_folder_button.clicked.connect(self._on_new_folder_button_clicked)
+        self.settings_button.clicked.connect(lambda: self.settings_requested.emit(_ROOT))
         self.tree.activated.connect(self._on_tree_activated)
         self.tree.customContextMenuRequested.connect(self._on_tree_custom_context_menu_requested)
         # Queued: the drop is still being handled by the view when the model emits, and the
@@ -299,6 +308,13 @@ class CollectionSidebar(QWidget):
         name = self.ask_text(f"Rename {what}", f"New name of the {what}:", current)
         if name is None or name == current:
             return None
+        return self.rename_to(path, name)
+
+    def rename_to(self, path: Path, name: str) -> Path | None:
+        """Rename the item at ``path`` to ``name`` (open tabs follow through signals)."""
+        node = self._node(path)
+        if node is None:
+            return None
         new = self._change(lambda s: s.rename(node.path, name))
         if new is not None:
             self._emit_renamed(node, new)
@@ -352,6 +368,9 @@ class CollectionSidebar(QWidget):
             rename_root = menu.addAction("Rename collection…")
             rename_root.triggered.connect(lambda: self.rename_item(_ROOT))
             rename_root.setEnabled(self._loaded is not None)
+            settings = menu.addAction("Collection settings…")
+            settings.triggered.connect(lambda: self.settings_requested.emit(_ROOT))
+            settings.setEnabled(self._loaded is not None)
             return menu
         folder = node.path if node.kind is NodeKind.FOLDER else node.path.parent
         open_action = menu.addAction("Open")
@@ -366,6 +385,11 @@ class CollectionSidebar(QWidget):
         duplicate.setEnabled(node.kind is not NodeKind.BROKEN)  # the store refuses it anyway
         duplicate.triggered.connect(lambda: self.duplicate_item(node.path))
         menu.addAction("Delete…").triggered.connect(lambda: self.delete_item(node.path))
+        if node.kind is NodeKind.FOLDER:
+            menu.addSeparator()
+            menu.addAction("Folder settings…").triggered.connect(
+                lambda: self.settings_requested.emit(node.path)
+            )
         return menu
 
     # -- prompts (tests replace these on the instance) ----------------------------------
@@ -554,6 +578,7 @@ class CollectionSidebar(QWidget):
         has_store = self._store is not None
         self.new_request_button.setEnabled(has_store)
         self.new_folder_button.setEnabled(has_store)
+        self.settings_button.setEnabled(has_store)
         if self._loaded is None:
             self.name_label.setText("No collection")
             self.name_label.setToolTip("Open a collection folder to see its requests")

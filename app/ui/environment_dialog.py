@@ -1,4 +1,5 @@
-"""Editing one environment: whether it is protected, and its variables with secrets masked.
+"""Editing one environment: whether it is protected, its variables with secrets masked, and
+its TLS settings.
 
 ``EnvironmentVariablesModel`` adapts a list of ``Variable`` rows to Qt, with a trailing empty
 placeholder row for adding one. ``EnvironmentDialog`` puts it in a dialog.
@@ -40,13 +41,15 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.collection import Environment, Variable
 from app.core.variables import mask
-from app.ui.status_style import warning_text_color
+from app.ui.status_style import error_text_color, warning_text_color
+from app.ui.tls_editor import TlsEditor
 
 __all__ = ["EnvironmentDialog", "EnvironmentVariablesModel"]
 
@@ -351,13 +354,15 @@ class _VariablesDelegate(QStyledItemDelegate):
 
 
 class EnvironmentDialog(QDialog):
-    """Edits one environment: its protected flag and its variables.
+    """Edits one environment: its protected flag, its variables and its TLS settings.
 
     ``secret_values`` are the stored values of the environment's secret variables, by name.
     After the dialog is accepted, ``result_environment()`` is what to write to the collection
     (secret variables without a value) and ``result_secrets()`` what to change in the secret
     store: a new value by name, or ``None`` to forget the stored one. A secret turned into a
     plain variable takes its value into the shared file, and the dialog says so before OK.
+    TLS settings set here replace the collection's; OK is refused, with a sentence saying
+    why, while their key passphrase is typed as a literal instead of a ``{{variable}}``.
     """
 
     def __init__(
@@ -440,6 +445,22 @@ class EnvironmentDialog(QDialog):
         )
         note.setWordWrap(True)
 
+        self.tls_editor = TlsEditor(
+            self, off_hint="Off: the collection's TLS settings apply in this environment"
+        )
+        self.tls_editor.setToolTip(
+            "Trust and client certificate for this environment; when used they replace the "
+            "collection's TLS settings"
+        )
+        self.tls_editor.set_tls(environment.tls)
+
+        self.problem_label = QLabel(self)
+        self.problem_label.setObjectName("environmentProblemLabel")
+        self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setStyleSheet(f"color: {error_text_color(self.palette()).name()};")
+        self.problem_label.hide()
+
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -451,21 +472,29 @@ class EnvironmentDialog(QDialog):
         row.addWidget(self.reveal_check)
         row.addStretch(1)
         row.addWidget(self.remove_button)
+        variables_page = QWidget(self)
+        variables_layout = QVBoxLayout(variables_page)
+        variables_layout.addWidget(self.view, 1)
+        variables_layout.addLayout(row)
+        variables_layout.addWidget(self.warning_label)
+        variables_layout.addWidget(note)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("environmentTabs")
+        self.tabs.addTab(variables_page, "Variables")
+        self.tabs.addTab(self.tls_editor, "TLS")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel("Variables", self))
-        layout.addWidget(self.view, 1)
-        layout.addLayout(row)
-        layout.addWidget(self.warning_label)
-        layout.addWidget(note)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.problem_label)
         layout.addWidget(self.buttons)
-        self.resize(620, 420)
+        self.resize(620, 460)
 
         self.reveal_check.toggled.connect(self.model.set_secrets_revealed)
         self.remove_button.clicked.connect(self.remove_selected_variables)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.model.rows_edited.connect(self._update_warning)
+        self.tls_editor.edited.connect(self._refresh_problem)
         selection = self.view.selectionModel()
         selection.selectionChanged.connect(self._update_remove_button)
         selection.currentChanged.connect(self._update_remove_button)
@@ -485,7 +514,10 @@ class EnvironmentDialog(QDialog):
             for v, name in self._named_rows()
         )
         return dataclasses.replace(
-            self._environment, variables=variables, protected=self.protected_check.isChecked()
+            self._environment,
+            variables=variables,
+            protected=self.protected_check.isChecked(),
+            tls=self.tls_editor.tls(),
         )
 
     def result_secrets(self) -> dict[str, str | None]:
@@ -508,6 +540,12 @@ class EnvironmentDialog(QDialog):
 
     def accept(self) -> None:
         self._commit_pending_edit()
+        problem = self.tls_editor.problem()
+        if problem is not None:
+            self.problem_label.setText(problem)
+            self.problem_label.show()
+            self.tabs.setCurrentWidget(self.tls_editor)
+            return
         super().accept()
 
     def remove_selected_variables(self) -> None:
@@ -540,6 +578,14 @@ class EnvironmentDialog(QDialog):
                 "shares the collection can read it. Tick Secret again to keep it out."
             )
         self.warning_label.setVisible(bool(names))
+
+    def _refresh_problem(self) -> None:
+        # Once a refusal is shown it follows the edits, and goes when all is well.
+        if self.problem_label.isHidden():
+            return
+        problem = self.tls_editor.problem()
+        self.problem_label.setText(problem or "")
+        self.problem_label.setVisible(problem is not None)
 
     def _selected_rows(self) -> list[int]:
         selection = self.view.selectionModel()

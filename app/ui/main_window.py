@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.clock import describe_skew, server_time_of, server_time_url
-from app.core.collection import Environment, SavedRequest
+from app.core.collection import Defaults, Environment, SavedRequest
 from app.core.exchange import Exchange, read_exchange
 from app.core.outcome import FailureKind, TransportFailure
 from app.core.prepare import RequestNotSendable, prepare_request
@@ -43,6 +43,7 @@ from app.storage.drafts import DraftStore
 from app.storage.history import HistoryError, HistoryStore
 from app.storage.secrets import SecretStoreError
 from app.ui.collection_sidebar import CollectionSidebar
+from app.ui.defaults_dialog import DefaultsDialog
 from app.ui.environment_bar import EnvironmentBar, ProtectedBanner
 from app.ui.environment_dialog import EnvironmentDialog
 from app.ui.history_panel import HistoryPanel
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
         self.sidebar.request_renamed.connect(self._on_sidebar_request_renamed)
         self.sidebar.request_deleted.connect(self._on_sidebar_request_deleted)
         self.sidebar.open_collection_requested.connect(self.open_collection)
+        self.sidebar.settings_requested.connect(self.edit_defaults)
         self.response_pane.error_panel.clock_check_requested.connect(self.compare_clock)
         self.history_panel.entry_opened.connect(self.show_history_entry)
         self.history_panel.entry_reopened.connect(self.reopen_history_entry)
@@ -410,9 +412,35 @@ class MainWindow(QMainWindow):
 
     def _edit_environment(self, environment: Environment) -> None:
         dialog = EnvironmentDialog(environment, self.workspace.secret_values(environment), self)
+        if self.workspace.root is not None:
+            dialog.tls_editor.set_base_folder(self.workspace.root)
         if not self.run_dialog(dialog):
             return
         self.apply_environment(dialog.result_environment(), dialog.result_secrets())
+
+    def edit_defaults(self, folder: Path) -> None:
+        """Edit what ``folder`` (``Path(".")``: the collection) hands down to its requests."""
+        store = self.sidebar.store()
+        loaded = self.sidebar.loaded()
+        node = loaded.find(folder) if loaded else None
+        if store is None or loaded is None or node is None:
+            return
+        collection = folder == Path(".")
+        dialog = DefaultsDialog(
+            node.defaults or Defaults(), node.name, collection=collection, parent=self
+        )
+        if dialog.tls_editor is not None:
+            dialog.tls_editor.set_base_folder(loaded.root)
+        if not self.run_dialog(dialog):
+            return
+        try:
+            store.save_defaults(folder, dialog.result_defaults())
+        except CollectionWriteError as exc:
+            self.show_error(str(exc))
+            return
+        if dialog.result_name() != node.name:
+            self.sidebar.rename_to(folder, dialog.result_name())
+        self.sidebar.reload()
 
     def run_dialog(self, dialog: QDialog) -> bool:
         """Show a modal dialog (tests replace this method)."""

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
 
 from app.application import create_main_window
 from app.core.collection import Defaults, Environment, SavedRequest, Variable
@@ -385,3 +387,34 @@ def test_an_environment_edited_in_place_is_picked_up(
         return env is not None and any(v.value == "GBP" for v in env.variables)
 
     qtbot.waitUntil(picked_up, timeout=5000)
+
+
+def test_collection_settings_set_auth_and_a_base_url_that_requests_inherit(
+    qtbot: Any, team_window: MainWindow, collection: CollectionStore
+) -> None:
+    from app.core.collection import AuthKind, AuthSpec
+    from app.ui.defaults_dialog import DefaultsDialog
+
+    def accept_with_bearer(dialog: Any) -> bool:
+        assert isinstance(dialog, DefaultsDialog)
+        combo = dialog.auth.kind_combo
+        combo.setCurrentIndex(combo.findData(AuthKind.BEARER))
+        combo.activated.emit(combo.currentIndex())
+        qtbot.keyClicks(dialog.auth.findChild(QLineEdit, "auth_token"), "{{token}}")
+        dialog.name_edit.setText("Team API v2")
+        assert dialog.auth.auth() == AuthSpec(AuthKind.BEARER, (("token", "{{token}}"),))
+        return True
+
+    team_window.run_dialog = accept_with_bearer  # type: ignore[method-assign]
+    qtbot.mouseClick(child(team_window, "collectionSettingsButton"), Qt.MouseButton.LeftButton)
+    text_on_disk = (collection.root / "collection.yaml").read_text()
+    assert "kind: bearer" in text_on_disk and "name: Team API v2" in text_on_disk
+    assert "{{demo_url}}/rest/v1" in text_on_disk  # what the dialog did not touch stays
+    team_window.environment_bar.select("sandbox")
+    team_window.workspace.store_secrets("sandbox", {"token": SECRET})
+    team_window.new_tab()
+    team_window.builder.url_edit.setText("/wallet/me")
+    send(qtbot, team_window)
+    assert text(team_window, "statusLabel") == "200 OK"
+    sent = child(team_window, "sentRequestView").toPlainText()
+    assert "Authorization: Bearer ••••••" in sent

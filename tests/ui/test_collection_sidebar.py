@@ -356,7 +356,12 @@ def test_context_menus_offer_what_fits_the_row(
         "New request",
         "New folder",
         "Rename collection…",
+        "Collection settings…",
     ]
+    emitted: list[Path] = []
+    sidebar.settings_requested.connect(emitted.append)
+    action(on_root, "Collection settings…").trigger()
+    assert emitted == [Path(".")]
 
     prompts.texts = ["Refunds"]
     action(sidebar.context_menu(LIST), "New folder here").trigger()

@@ -6,13 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QTableView
+from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QTableView
 from pytestqt.qtbot import QtBot
 
 from app.core.collection import Environment, Variable
+from app.core.transport import TlsSettings
 from app.core.variables import MASK
 from app.storage.collection_files import dump_environment, parse_environment
 from app.ui.environment_dialog import EnvironmentDialog, EnvironmentVariablesModel
+from app.ui.tls_editor import LITERAL_PASSPHRASE_PROBLEM, TlsEditor
 
 ENABLED = EnvironmentVariablesModel.ENABLED_COLUMN
 NAME = EnvironmentVariablesModel.NAME_COLUMN
@@ -253,3 +255,64 @@ def test_protected_flag_round_trips_through_the_file(qtbot: QtBot) -> None:
     saved = dialog.result_environment()
     assert saved.protected
     assert parse_environment(dump_environment(saved), "production.yaml") == saved
+
+
+TLS = TlsSettings(
+    verify=False,
+    ca_bundle="certs/ca.pem",
+    client_cert="certs/client.pem",
+    client_key="certs/client.key",
+    key_passphrase="{{key_passphrase}}",
+)
+
+
+def test_tls_settings_round_trip_through_the_dialog_and_the_file(qtbot: QtBot) -> None:
+    environment = Environment("sandbox", ENV.variables, tls=TLS)
+    dialog = open_dialog(qtbot, environment)
+    assert isinstance(dialog.findChild(TlsEditor), TlsEditor)
+    assert dialog.tls_editor.enabled_check.isChecked()
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    saved = dialog.result_environment()
+    assert saved == environment
+    assert parse_environment(dump_environment(saved), "sandbox.yaml") == saved
+
+
+def test_tls_settings_set_in_the_dialog_reach_the_environment(qtbot: QtBot) -> None:
+    dialog = open_dialog(qtbot)
+    assert dialog.result_environment().tls is None  # off: the collection's settings apply
+    dialog.tls_editor.enabled_check.setChecked(True)
+    qtbot.keyClicks(dialog.tls_editor.client_cert_edit, "certs/client.pem")
+    dialog.accept()
+    assert dialog.result_environment().tls == TlsSettings(client_cert="certs/client.pem")
+
+    dialog = open_dialog(qtbot, Environment("sandbox", ENV.variables, tls=TLS))
+    dialog.tls_editor.enabled_check.setChecked(False)
+    dialog.accept()
+    assert dialog.result_environment() == ENV
+
+
+def test_a_literal_key_passphrase_keeps_the_dialog_open(qtbot: QtBot) -> None:
+    dialog = open_dialog(qtbot, Environment("sandbox", tls=TlsSettings(client_cert="c.pem")))
+    dialog.show()
+    label = dialog.findChild(QLabel, "environmentProblemLabel")
+    assert isinstance(label, QLabel) and label.isHidden()
+    passphrase = dialog.tls_editor.key_passphrase_edit
+    qtbot.keyClicks(passphrase, "hunter2")
+
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.click()
+    assert dialog.isVisible()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert not label.isHidden() and label.text() == LITERAL_PASSPHRASE_PROBLEM
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert dialog.tabs.currentWidget() is dialog.tls_editor
+
+    passphrase.selectAll()
+    qtbot.keyClicks(passphrase, "{{key_passphrase}}")
+    assert label.isHidden()  # the refusal goes once the problem is fixed
+    ok.click()
+    assert not dialog.isVisible()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    tls = dialog.result_environment().tls
+    assert tls == TlsSettings(client_cert="c.pem", key_passphrase="{{key_passphrase}}")
