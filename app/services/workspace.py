@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from app.core.collection import Defaults, Environment, SavedRequest, Variable
+from app.core.collection import AuthKind, Defaults, Environment, SavedRequest, Variable
 from app.core.transport import ProxySettings, TlsSettings, TransportSettings
 from app.core.variables import (
     MASK,
@@ -25,6 +25,15 @@ from app.storage.collection_store import LoadedCollection, NodeKind
 from app.storage.secrets import SecretStore, SecretStoreError
 
 __all__ = ["Workspace"]
+
+_AUTH_NAMES = {
+    AuthKind.INHERIT: "inherit",
+    AuthKind.NONE: "no auth",
+    AuthKind.BASIC: "Basic",
+    AuthKind.BEARER: "Bearer token",
+    AuthKind.API_KEY: "API key",
+    AuthKind.PAYSERA_MAC: "Paysera MAC",
+}
 
 
 class Workspace:
@@ -180,6 +189,16 @@ class Workspace:
             ),
             proxy=proxy,
         )
+
+    def inherited_auth(self, source: str | None) -> str:
+        """What a request at ``source`` set to "inherit" authenticates with, and from where."""
+        for name, defaults in self._folders(source):
+            if defaults.auth.kind is not AuthKind.INHERIT:
+                return f'{_AUTH_NAMES[defaults.auth.kind]}, from the folder "{name}"'
+        collection = self.collection.tree.defaults if self.collection else None
+        if collection is not None and collection.auth.kind is not AuthKind.INHERIT:
+            return f"{_AUTH_NAMES[collection.auth.kind]}, from the collection"
+        return "no auth (neither its folders nor the collection set one)"
 
     def verification_warning(self) -> str | None:
         """A sentence for every response while certificate verification is off."""

@@ -60,6 +60,7 @@ class AuthEditor(QWidget):
         self.hint_label.setTextFormat(Qt.TextFormat.PlainText)
         self.hint_label.setWordWrap(True)
         self._edits: dict[str, QLineEdit] = {}
+        self._inherited = "the nearest folder's auth, or the collection's"
         self._extra: tuple[tuple[str, str], ...] = ()
         self._form = QFormLayout()
         layout = QVBoxLayout(self)
@@ -71,6 +72,11 @@ class AuthEditor(QWidget):
         self.kind_combo.activated.connect(self._on_kind_combo_activated)
         self.reveal_check.toggled.connect(self._apply_echo)
         self._build(AuthKind.INHERIT, {})
+
+    def set_inherited(self, description: str) -> None:
+        """Say what "inherit" means here, e.g. 'Paysera MAC, from the folder "Auth"'."""
+        self._inherited = description
+        self._update_hint()
 
     def kind(self) -> AuthKind:
         data = self.kind_combo.currentData()
@@ -143,7 +149,7 @@ class AuthEditor(QWidget):
                 "timestamp and nonce."
             )
         elif kind is AuthKind.INHERIT:
-            self.hint_label.setText("Uses the auth of the nearest folder, or the collection's.")
+            self.hint_label.setText(f"Uses {self._inherited}.")
         else:
             self.hint_label.clear()
 

@@ -177,7 +177,7 @@ class DefaultsDialog(QDialog):
         self.base_url_edit = QLineEdit(defaults.base_url or "", self)
         self.base_url_edit.setObjectName("defaultsBaseUrlEdit")
         self.base_url_edit.setPlaceholderText(
-            "Not set: requests use full URLs"
+            "Not set: the window's Base URL field applies"
             if collection
             else "Not set: the parent folder's or the collection's"
         )

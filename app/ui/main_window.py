@@ -349,6 +349,7 @@ class MainWindow(QMainWindow):
         request = self.builder.request(commit=False)
         base = self.builder.base_url_edit.text()
         self.builder.show_target(self.workspace.preview_url(request, tab.source, base_url=base))
+        self.builder.auth.set_inherited(self.workspace.inherited_auth(tab.source))
         described = self._describe_variables(self.builder.url_edit.text())
         self.builder.url_edit.setToolTip(
             described or "A full URL, or a path joined to the base URL"

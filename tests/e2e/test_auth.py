@@ -98,3 +98,11 @@ def test_invalid_timestamp_offers_to_compare_clocks(
     assert "agrees with the server" in text(window, "clockSkewLabel")
     entry = window.history.search()[0]
     assert entry.url.endswith("/rest/v1/server")
+
+
+def test_inherit_says_which_auth_applies(qtbot: Any, window: MainWindow) -> None:
+    _open(window, "auth/mac-wallet.request.yaml")
+    window.builder.tabs.setCurrentWidget(window.builder.auth)
+    assert 'Paysera MAC, from the folder "Auth"' in window.builder.auth.hint_label.text()
+    _open(window, "payments/get-payment-10145.request.yaml")
+    assert "no auth" in window.builder.auth.hint_label.text()
