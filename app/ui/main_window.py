@@ -670,13 +670,18 @@ class MainWindow(QMainWindow):
             self.builder.set_in_flight(False)
         return tab_id
 
-    def _record(self, request_id: int, record: Callable[[Mapping[str, str]], object]) -> None:
-        try:
-            record(self._request_secrets.get(request_id, {}))
-        except HistoryError as exc:
-            self.statusBar().showMessage(f"This request was not added to history: {exc}")
-            return
-        self.history_panel.refresh()
+    def _record_later(self, record: Callable[[], object]) -> None:
+        """Add to history once the event loop has painted what the user waits for."""
+
+        def run() -> None:
+            try:
+                record()
+            except HistoryError as exc:
+                self.statusBar().showMessage(f"This request was not added to history: {exc}")
+                return
+            self.history_panel.refresh()
+
+        QTimer.singleShot(0, run)
 
     # --- history -----------------------------------------------------------------------------
     def show_history_entry(self, entry_id: int) -> None:
@@ -738,15 +743,8 @@ class MainWindow(QMainWindow):
     def _on_service_response_received(self, received: ReceivedResponse) -> None:
         exchange = received.exchange
         error = exchange.error
-        self._record(
-            received.request_id,
-            lambda secrets: self.history.record(
-                exchange.request,
-                exchange.response,
-                error_code=error.code if error else None,
-                secrets=secrets,
-            ),
-        )
+        secrets = self._request_secrets.get(received.request_id, {})
+        warning = self._request_warnings.get(received.request_id)
         clock_tab = self._clock_checks.pop(received.request_id, None)
         if clock_tab is not None:
             server_time = server_time_of(exchange.response, exchange.document)
@@ -757,43 +755,47 @@ class MainWindow(QMainWindow):
                 else f"{exchange.request.url} did not say what time it is there "
                 f"({exchange.response.status} {exchange.response.reason}).",
             )
-            return
-        secrets = self._request_secrets.get(received.request_id, {})
-        warning = self._request_warnings.get(received.request_id)
-        tab_id = self._finish(received.request_id)
+        else:
+            tab_id = self._finish(received.request_id)
+            if tab_id is not None:
+                self._last_exchange[tab_id] = exchange
 
-        if tab_id is not None:
-            self._last_exchange[tab_id] = exchange
+                def replay(pane: ResponsePane) -> None:
+                    pane.show_exchange(exchange)
+                    pane.show_sent_request(exchange.request, secrets)
+                    if warning:
+                        pane.show_warning(warning)
 
-        def replay(pane: ResponsePane) -> None:
-            pane.show_exchange(exchange)
-            pane.show_sent_request(exchange.request, secrets)
-            if warning:
-                pane.show_warning(warning)
-
-        if tab_id is not None:
-            self._show(tab_id, replay)
+                self._show(tab_id, replay)
+        # Recorded after the response is on screen: a 50 MB body takes a while to write.
+        self._record_later(
+            lambda: self.history.record(
+                exchange.request,
+                exchange.response,
+                error_code=error.code if error else None,
+                secrets=secrets,
+            )
+        )
 
     def _on_service_request_failed(self, failed: FailedRequest) -> None:
-        self._record(
-            failed.request_id,
-            lambda secrets: self.history.record(
-                failed.request, None, failure=failed.failure.message, secrets=secrets
-            ),
-        )
+        secrets = self._request_secrets.get(failed.request_id, {})
         clock_tab = self._clock_checks.pop(failed.request_id, None)
         if clock_tab is not None:
             self._on_clock_checked(clock_tab, failed.failure.message)
-            return
-        secrets = self._request_secrets.get(failed.request_id, {})
-        tab_id = self._finish(failed.request_id)
+        else:
+            tab_id = self._finish(failed.request_id)
 
-        def replay(pane: ResponsePane) -> None:
-            pane.show_failure(failed.failure)
-            pane.show_sent_request(failed.request, secrets)
+            def replay(pane: ResponsePane) -> None:
+                pane.show_failure(failed.failure)
+                pane.show_sent_request(failed.request, secrets)
 
-        if tab_id is not None:
-            self._show(tab_id, replay)
+            if tab_id is not None:
+                self._show(tab_id, replay)
+        self._record_later(
+            lambda: self.history.record(
+                failed.request, None, failure=failed.failure.message, secrets=secrets
+            )
+        )
 
     def _on_service_request_cancelled(self, request_id: int) -> None:
         tab_id = self._finish(request_id)

@@ -8,7 +8,7 @@ from typing import Any
 from app.core.collection import AuthKind, AuthSpec
 from app.core.mac import parse_mac_header
 from app.ui.main_window import MainWindow
-from tests.e2e.test_send_and_read import send, text
+from tests.e2e.test_send_and_read import send, settle, text
 
 
 def _open(window: MainWindow, path: str) -> None:
@@ -94,6 +94,7 @@ def test_invalid_timestamp_offers_to_compare_clocks(
     assert button.isVisible()
     with qtbot.waitSignal(window.service.response_received, timeout=10_000):
         button.click()
+    settle(qtbot)
     # This computer's clock is right (only the signature was skewed), and the panel says so.
     assert "agrees with the server" in text(window, "clockSkewLabel")
     entry = window.history.search()[0]

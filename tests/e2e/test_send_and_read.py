@@ -32,6 +32,12 @@ def set_request(window: MainWindow, method: str, url: str, body: str = "") -> No
 def send(qtbot: Any, window: MainWindow) -> None:
     with qtbot.waitSignal(window.service.response_received, timeout=TIMEOUT_MS):
         qtbot.mouseClick(child(window, "sendButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot)
+
+
+def settle(qtbot: Any) -> None:
+    """Let the window finish what it does after a response (history is written last)."""
+    qtbot.wait(30)
 
 
 def text(window: MainWindow, name: str) -> str:

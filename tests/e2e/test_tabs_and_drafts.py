@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from app.storage.drafts import DraftStore
 from app.ui.main_window import MainWindow, UnsavedChoice
 from tests.e2e.conftest import child
-from tests.e2e.test_send_and_read import TIMEOUT_MS, send, set_request, text
+from tests.e2e.test_send_and_read import TIMEOUT_MS, send, set_request, settle, text
 
 
 def test_each_tab_keeps_its_request_and_its_response(qtbot: Any, window: MainWindow) -> None:
@@ -99,6 +99,7 @@ def test_refused_connection_is_in_history_with_its_sentence(qtbot: Any, window: 
     set_request(window, "GET", f"http://127.0.0.1:{port}/x")
     with qtbot.waitSignal(window.service.request_failed, timeout=TIMEOUT_MS):
         window.send()
+    settle(qtbot)
     entry = window.history.search()[0]
     assert entry.status is None
     assert entry.failure is not None and "refused" in entry.failure
