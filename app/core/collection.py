@@ -22,6 +22,7 @@ __all__ = [
     "Folder",
     "SavedRequest",
     "Variable",
+    "auth_label",
 ]
 
 
@@ -34,6 +35,21 @@ class AuthKind(enum.Enum):
     BEARER = "bearer"
     API_KEY = "api_key"
     PAYSERA_MAC = "paysera_mac"
+
+
+_AUTH_LABELS = {
+    AuthKind.INHERIT: "Inherit from folder / collection",
+    AuthKind.NONE: "No auth",
+    AuthKind.BASIC: "Basic",
+    AuthKind.BEARER: "Bearer token",
+    AuthKind.API_KEY: "API key",
+    AuthKind.PAYSERA_MAC: "Paysera MAC",
+}
+
+
+def auth_label(kind: AuthKind) -> str:
+    """The name a person reads for an auth kind."""
+    return _AUTH_LABELS[kind]
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ __all__ = [
     "ResolvedRequest",
     "Scope",
     "VariableContext",
+    "effective_auth",
     "mask",
     "redact",
     "redact_bytes",
@@ -207,7 +208,9 @@ def _merged_headers(request: SavedRequest, chain: Sequence[Defaults]) -> list[Ke
     return merged
 
 
-def _effective_auth(request: SavedRequest, chain: Sequence[Defaults]) -> AuthSpec:
+def effective_auth(request: SavedRequest, chain: Sequence[Defaults]) -> AuthSpec:
+    """The auth ``request`` uses, variables unresolved: its own, else the nearest folder's
+    or the collection's (``chain`` nearest first); inherit all the way up means none."""
     for auth in (request.auth, *(d.auth for d in chain)):
         if auth.kind is not AuthKind.INHERIT:
             return auth
@@ -247,7 +250,7 @@ def resolve_request(
         KeyValue(expand(h.name), expand(h.value), True) for h in _merged_headers(request, chain)
     )
     body = expand(request.body)
-    auth = _effective_auth(request, chain)
+    auth = effective_auth(request, chain)
     if auth.kind is not AuthKind.NONE:
         auth = AuthSpec(auth.kind, tuple((k, expand(v)) for k, v in auth.values))
     spec = RequestSpec(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import truststore
 
 from app.core.outcome import FailureKind, TransportFailure
 from app.core.prepare import PreparedRequest
@@ -143,8 +144,9 @@ def _ssl_context(tls: TlsSettings) -> ssl.SSLContext:
     elif tls.ca_bundle.strip():
         context = _load_ca_bundle(tls.ca_bundle)
     else:
-        # httpx's own default: certifi's bundle, or SSL_CERT_FILE / SSL_CERT_DIR when set.
-        context = httpx.create_ssl_context()
+        # The operating system's trust store (so a company CA installed there is trusted),
+        # through truststore: the stdlib reads no store on macOS and certifi reads none.
+        context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     if tls.client_cert.strip():
         _load_client_certificate(context, tls)
     return context

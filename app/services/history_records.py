@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.collection import SavedRequest
+from app.core.collection import AuthKind, AuthSpec, SavedRequest
 from app.core.prepare import PreparedRequest
 from app.core.request import BodyMode, KeyValue
 from app.core.response import ResponseData
@@ -44,26 +44,49 @@ def had_mac_signature(entry: HistoryEntry) -> bool:
     return any(_is_mac_signature(name, value) for name, value in entry.request_headers)
 
 
+def _generated_by(auth: AuthSpec | None) -> tuple[set[str], set[str]]:
+    """(header names, query parameter names) that ``auth`` added when it was sent."""
+    if auth is None or auth.kind in (AuthKind.NONE, AuthKind.INHERIT):
+        return set(), set()
+    if auth.kind is AuthKind.API_KEY:
+        name = auth.get("name")
+        return (set(), {name}) if auth.get("in") == "query" else ({name.lower()}, set())
+    return {"authorization"}, set()
+
+
 def request_from_history(entry: HistoryEntry) -> SavedRequest:
     """A new unsaved request that sends what the entry sent; secret values, which history
-    never holds, come back as their ``{{name}}`` placeholders."""
+    never holds, come back as their ``{{name}}`` placeholders.
+
+    When the entry knows its auth, the request gets that auth back (with its
+    ``{{variables}}``) instead of the header it generated, so a re-send signs afresh.
+    """
+    headers_by_auth, params_by_auth = _generated_by(entry.auth)
     url = restore_placeholders(entry.url)
     body = restore_placeholders(entry.request_body.decode("utf-8", errors="replace"))
     headers = tuple(
         KeyValue(name, restore_placeholders(value))
         for name, value in entry.request_headers
-        if name.lower() not in _AUTOMATIC and not _is_mac_signature(name, value)
+        if name.lower() not in _AUTOMATIC
+        and name.lower() not in headers_by_auth
+        and not _is_mac_signature(name, value)
     )
     content_type = next((v for k, v in entry.request_headers if k.lower() == "content-type"), "")
     mode = BodyMode.JSON if not body or "json" in content_type.lower() else BodyMode.RAW
     if content_type and "json" not in content_type.lower():
         headers = (*headers, KeyValue("Content-Type", content_type))
+    auth = AuthSpec()
+    if entry.auth is not None and entry.auth.kind is not AuthKind.INHERIT:
+        auth = AuthSpec(
+            entry.auth.kind, tuple((k, restore_placeholders(v)) for k, v in entry.auth.values)
+        )
     return SavedRequest(
         name=f"{entry.method} {url_without_query(url)}"[:80],
         method=entry.method,
         url=url_without_query(url),
-        params=tuple(params_from_url(url)),
+        params=tuple(p for p in params_from_url(url) if p.name not in params_by_auth),
         headers=headers,
         body=body,
         body_mode=mode,
+        auth=auth,
     )

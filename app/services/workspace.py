@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from app.core.collection import AuthKind, Defaults, Environment, SavedRequest, Variable
+from app.core.collection import (
+    AuthKind,
+    AuthSpec,
+    Defaults,
+    Environment,
+    SavedRequest,
+    Variable,
+    auth_label,
+)
 from app.core.transport import ProxySettings, TlsSettings, TransportSettings
 from app.core.variables import (
     MASK,
@@ -18,6 +26,7 @@ from app.core.variables import (
     ResolvedRequest,
     Scope,
     VariableContext,
+    effective_auth,
     redact,
     resolve_request,
 )
@@ -25,15 +34,6 @@ from app.storage.collection_store import LoadedCollection, NodeKind
 from app.storage.secrets import SecretStore, SecretStoreError
 
 __all__ = ["Workspace"]
-
-_AUTH_NAMES = {
-    AuthKind.INHERIT: "inherit",
-    AuthKind.NONE: "no auth",
-    AuthKind.BASIC: "Basic",
-    AuthKind.BEARER: "Bearer token",
-    AuthKind.API_KEY: "API key",
-    AuthKind.PAYSERA_MAC: "Paysera MAC",
-}
 
 
 class Workspace:
@@ -152,10 +152,7 @@ class Workspace:
     ) -> ResolvedRequest:
         """``request`` as it will be sent. ``base_url`` (the window's field) is the last
         fallback, below every folder's and the collection's base URL."""
-        chain = [d for _, d in self._folders(source)]
-        if self.collection is not None and self.collection.tree.defaults is not None:
-            chain.append(self.collection.tree.defaults)
-        chain.append(Defaults(base_url=base_url or None))
+        chain = [*self._chain(source), Defaults(base_url=base_url or None)]
         return resolve_request(
             request, chain, self.context(request, source), timeout_seconds=timeout_seconds
         )
@@ -190,18 +187,45 @@ class Workspace:
             proxy=proxy,
         )
 
+    def _chain(self, source: str | None) -> list[Defaults]:
+        """Inherited defaults of ``source``: nearest folder first, the collection last."""
+        chain = [d for _, d in self._folders(source)]
+        if self.collection is not None and self.collection.tree.defaults is not None:
+            chain.append(self.collection.tree.defaults)
+        return chain
+
+    def auth_of(self, request: SavedRequest, source: str | None) -> AuthSpec:
+        """The auth ``request`` sends with, ``{{variables}}`` unresolved."""
+        return effective_auth(request, self._chain(source))
+
     def inherited_auth(self, source: str | None) -> str:
         """What a request at ``source`` set to "inherit" authenticates with, and from where."""
         for name, defaults in self._folders(source):
             if defaults.auth.kind is not AuthKind.INHERIT:
-                return f'{_AUTH_NAMES[defaults.auth.kind]}, from the folder "{name}"'
+                return f'{auth_label(defaults.auth.kind)}, from the folder "{name}"'
         collection = self.collection.tree.defaults if self.collection else None
         if collection is not None and collection.auth.kind is not AuthKind.INHERIT:
-            return f"{_AUTH_NAMES[collection.auth.kind]}, from the collection"
+            return f"{auth_label(collection.auth.kind)}, from the collection"
         return "no auth (neither its folders nor the collection set one)"
 
-    def verification_warning(self) -> str | None:
-        """A sentence for every response while certificate verification is off."""
+    def transport_unresolved(self, request: SavedRequest, source: str | None) -> list[str]:
+        """``{{variables}}`` in the TLS settings that do not resolve (they block sending:
+        a placeholder is neither a file nor a passphrase)."""
+        env_tls = self.environment.tls if self.environment else None
+        collection_defaults = self.collection.tree.defaults if self.collection else None
+        tls = env_tls or (collection_defaults.tls if collection_defaults else None)
+        if tls is None:
+            return []
+        context = self.context(request, source)
+        names: list[str] = []
+        for text in (tls.ca_bundle, tls.client_cert, tls.client_key, tls.key_passphrase):
+            names += context.unresolved(text)
+        return names
+
+    def verification_warning(self, url: str) -> str | None:
+        """A sentence for every https response while certificate verification is off."""
+        if not url.lower().startswith("https:"):
+            return None
         env = self.environment
         if env is not None and env.tls is not None and not env.tls.verify:
             where = f'environment "{env.name}"'
@@ -223,10 +247,7 @@ class Workspace:
     # --- what the screen shows ---------------------------------------------------------------
     def has_base_url(self, source: str | None) -> bool:
         """True when a folder of ``source`` or the collection sets a base URL."""
-        chain = [d for _, d in self._folders(source)]
-        if self.collection is not None and self.collection.tree.defaults is not None:
-            chain.append(self.collection.tree.defaults)
-        return any(d.base_url and d.base_url.strip() for d in chain)
+        return any(d.base_url and d.base_url.strip() for d in self._chain(source))
 
     def preview_url(self, request: SavedRequest, source: str | None, *, base_url: str) -> str:
         """The URL ``request`` goes to, secrets shown by name, unresolved placeholders as typed."""

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from app.core.collection import AuthKind, AuthSpec
 from app.core.prepare import PreparedRequest
 from app.core.response import ResponseData
 from app.core.variables import redact, redact_bytes, redact_headers
@@ -44,7 +45,7 @@ __all__ = [
     "HistorySummary",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BODY_IN_DB_LIMIT = 64 * 1024
 """Bodies longer than this many bytes are kept as files, not in the database."""
 
@@ -70,15 +71,21 @@ _SCHEMA_V1 = (
     """,
     "CREATE INDEX entry_sent_at ON entry (sent_at, id)",
 )
+# Version 2: the auth the request was sent with (``{{variables}}`` unresolved), so a
+# re-opened request signs again instead of replaying a header; and a warning shown with it.
+_SCHEMA_V2 = (
+    "ALTER TABLE entry ADD COLUMN auth TEXT",
+    "ALTER TABLE entry ADD COLUMN warning TEXT",
+)
 # Each step takes the schema from version ``index`` to ``index + 1``.
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1,)
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1, _SCHEMA_V2)
 
 _SUMMARY_COLUMNS = (
     "id, sent_at, method, url, status, reason, elapsed_ms, error_code, failure, response_size"
 )
 _ENTRY_COLUMNS = (
     "id, sent_at, method, url, request_headers, request_body, status, reason, "
-    "response_headers, response_body, elapsed_ms, error_code, failure, size"
+    "response_headers, response_body, elapsed_ms, error_code, failure, size, auth, warning"
 )
 _NEWEST_FIRST = " ORDER BY sent_at DESC, id DESC"
 _STATUS_CLASS = re.compile(r"^([1-5])xx$", re.IGNORECASE)
@@ -86,6 +93,20 @@ _BODY_FILE = re.compile(r"^(\d+)(\.request)?\.bin$")
 _CORRUPT = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
 
 Headers = tuple[tuple[str, str], ...]
+
+
+def _auth_json(auth: AuthSpec) -> str:
+    return json.dumps([auth.kind.value, [list(pair) for pair in auth.values]])
+
+
+def _auth_from_json(text: str | None) -> AuthSpec | None:
+    if not text:
+        return None
+    try:
+        kind, values = json.loads(text)
+        return AuthSpec(AuthKind(kind), tuple((str(k), str(v)) for k, v in values))
+    except (ValueError, TypeError):
+        return None  # an entry written by a newer version: its auth is simply not restored
 
 
 class HistoryError(Exception):
@@ -130,6 +151,8 @@ class HistoryEntry:
     error_code: str | None
     failure: str | None
     size: int
+    auth: AuthSpec | None = None
+    warning: str | None = None
 
 
 def _casefold(value: object) -> str:
@@ -346,6 +369,8 @@ class HistoryStore:
         failure: str | None = None,
         secrets: Mapping[str, str],
         sent_at: float | None = None,
+        auth: AuthSpec | None = None,
+        warning: str | None = None,
     ) -> int:
         """Store a sent request and its response (or ``failure``); returns the entry's id.
 
@@ -380,8 +405,8 @@ class HistoryStore:
                 cursor = conn.execute(
                     "INSERT INTO entry (sent_at, method, url, request_headers, request_body,"
                     " status, reason, response_headers, response_body, elapsed_ms,"
-                    " error_code, failure, response_size, size)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " error_code, failure, response_size, size, auth, warning)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         time.time() if sent_at is None else sent_at,
                         request.method,
@@ -397,6 +422,8 @@ class HistoryStore:
                         None if failure is None else redact(failure, secrets),
                         len(response_body),
                         size,
+                        None if auth is None else redact(_auth_json(auth), secrets),
+                        warning,
                     ),
                 )
                 entry_id = cursor.lastrowid
@@ -534,6 +561,8 @@ class HistoryStore:
             error_code,
             failure,
             size,
+            auth,
+            warning,
         ) = row
         return HistoryEntry(
             id=id_,
@@ -550,6 +579,8 @@ class HistoryStore:
             error_code=error_code,
             failure=failure,
             size=size,
+            auth=_auth_from_json(auth),
+            warning=warning,
         )
 
     def __len__(self) -> int:

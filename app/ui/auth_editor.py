@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.collection import AuthKind, AuthSpec
+from app.core.collection import AuthKind, AuthSpec, auth_label
 from app.core.variables import VARIABLE_PATTERN
 
 __all__ = ["AUTH_FIELDS", "AuthEditor"]
@@ -30,15 +30,6 @@ AUTH_FIELDS: dict[AuthKind, tuple[tuple[str, str, bool], ...]] = {
 
 _ALL_KEYS = {key for fields in AUTH_FIELDS.values() for key, _, _ in fields} | {"in"}
 
-_KIND_LABELS = {
-    AuthKind.INHERIT: "Inherit from folder / collection",
-    AuthKind.NONE: "No auth",
-    AuthKind.BASIC: "Basic",
-    AuthKind.BEARER: "Bearer token",
-    AuthKind.API_KEY: "API key",
-    AuthKind.PAYSERA_MAC: "Paysera MAC (hmac-sha-256)",
-}
-
 
 class AuthEditor(QWidget):
     """Edits one ``AuthSpec``. Credentials are masked unless revealed, and a credential
@@ -50,7 +41,10 @@ class AuthEditor(QWidget):
         super().__init__(parent)
         self.kind_combo = QComboBox(self)
         self.kind_combo.setObjectName("authKindCombo")
-        for kind, label in _KIND_LABELS.items():
+        for kind in AuthKind:
+            label = auth_label(kind)
+            if kind is AuthKind.PAYSERA_MAC:
+                label += " (hmac-sha-256)"
             self.kind_combo.addItem(label, kind)
         self.reveal_check = QCheckBox("Show credentials", self)
         self.reveal_check.setObjectName("revealAuthCheck")

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.clock import describe_skew, server_time_of, server_time_url
-from app.core.collection import Defaults, Environment, SavedRequest
+from app.core.collection import AuthSpec, Defaults, Environment, SavedRequest
 from app.core.exchange import Exchange, read_exchange
 from app.core.outcome import FailureKind, TransportFailure
 from app.core.prepare import RequestNotSendable, prepare_request
@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self._request_tab: dict[int, str] = {}
         self._request_secrets: dict[int, Mapping[str, str]] = {}
         self._request_warnings: dict[int, str] = {}
+        self._request_auth: dict[int, AuthSpec] = {}
         self._clock_checks: dict[int, str] = {}  # request id -> tab id
         self._last_exchange: dict[str, Exchange] = {}
         self._results: dict[str, _Replay] = {}
@@ -604,9 +605,13 @@ class MainWindow(QMainWindow):
             base_url=self.builder.base_url_edit.text(),
             timeout_seconds=self.builder.timeout_spin.value(),
         )
-        if resolved.unresolved:
+        unresolved = [
+            *resolved.unresolved,
+            *self.workspace.transport_unresolved(tab.current, tab.source),
+        ]
+        if unresolved:
             env = self.workspace.environment
-            message = unresolved_message(resolved.unresolved, env.name if env else None)
+            message = unresolved_message(dict.fromkeys(unresolved), env.name if env else None)
             if self.workspace.problem:
                 # A secret that could not be read is not "undefined": say what really failed.
                 message = f"{self.workspace.problem} {message}"
@@ -632,18 +637,20 @@ class MainWindow(QMainWindow):
         ):
             self._show(tab.id, lambda pane: pane.show_refused("Not sent: you chose not to."))
             return
-        previous = self._in_flight.pop(tab.id, None)
-        if previous is not None:
-            self.service.cancel(previous)
         transport = self.workspace.transport(tab.current, tab.source)
-        warning = self.workspace.verification_warning()
+        warning = self.workspace.verification_warning(prepared.url)
         try:
             request_id = self.service.send(prepared, resolved.auth, transport)
         except RequestNotSendable as exc:
+            # Refused before anything went out: the tab's request in flight runs on.
             refusal = str(exc)
             self._show(tab.id, lambda pane: pane.show_refused(refusal))
             return
+        previous = self._in_flight.pop(tab.id, None)
+        if previous is not None:
+            self.service.cancel(previous)
         self._in_flight[tab.id] = request_id
+        self._request_auth[request_id] = self.workspace.auth_of(tab.current, tab.source)
         self._request_tab[request_id] = tab.id
         self._request_secrets[request_id] = resolved.secrets_used
         if warning:
@@ -661,6 +668,7 @@ class MainWindow(QMainWindow):
         """The tab the request belonged to, if the request is still that tab's latest."""
         self._request_secrets.pop(request_id, None)
         self._request_warnings.pop(request_id, None)
+        self._request_auth.pop(request_id, None)
         tab_id = self._request_tab.pop(request_id, None)
         if tab_id is None or self._in_flight.get(tab_id) != request_id:
             return None
@@ -698,6 +706,8 @@ class MainWindow(QMainWindow):
         else:
             self.response_pane.show_exchange(read_exchange(request, response))
         self.response_pane.show_sent_request(request, {})  # history holds no secrets
+        if entry.warning:
+            self.response_pane.show_warning(entry.warning)
         self.response_pane.show_message(
             f"Recorded in history: {entry.method} {entry.url} at {when}"
         )
@@ -708,7 +718,7 @@ class MainWindow(QMainWindow):
         if entry is None:
             return
         self.open_tab(new_tab(request_from_history(entry)))
-        if had_mac_signature(entry):
+        if entry.auth is None and had_mac_signature(entry):
             self.statusBar().showMessage(
                 "The old MAC signature was not copied (it is valid for one send only): choose "
                 "Paysera MAC in the Auth tab to sign each send afresh."
@@ -745,6 +755,7 @@ class MainWindow(QMainWindow):
         error = exchange.error
         secrets = self._request_secrets.get(received.request_id, {})
         warning = self._request_warnings.get(received.request_id)
+        auth = self._request_auth.get(received.request_id)
         clock_tab = self._clock_checks.pop(received.request_id, None)
         if clock_tab is not None:
             server_time = server_time_of(exchange.response, exchange.document)
@@ -774,11 +785,15 @@ class MainWindow(QMainWindow):
                 exchange.response,
                 error_code=error.code if error else None,
                 secrets=secrets,
+                auth=auth,
+                warning=warning,
             )
         )
 
     def _on_service_request_failed(self, failed: FailedRequest) -> None:
         secrets = self._request_secrets.get(failed.request_id, {})
+        warning = self._request_warnings.get(failed.request_id)
+        auth = self._request_auth.get(failed.request_id)
         clock_tab = self._clock_checks.pop(failed.request_id, None)
         if clock_tab is not None:
             self._on_clock_checked(clock_tab, failed.failure.message)
@@ -788,12 +803,19 @@ class MainWindow(QMainWindow):
             def replay(pane: ResponsePane) -> None:
                 pane.show_failure(failed.failure)
                 pane.show_sent_request(failed.request, secrets)
+                if warning:
+                    pane.show_warning(warning)
 
             if tab_id is not None:
                 self._show(tab_id, replay)
         self._record_later(
             lambda: self.history.record(
-                failed.request, None, failure=failed.failure.message, secrets=secrets
+                failed.request,
+                None,
+                failure=failed.failure.message,
+                secrets=secrets,
+                auth=auth,
+                warning=warning,
             )
         )
 

@@ -107,3 +107,28 @@ def test_inherit_says_which_auth_applies(qtbot: Any, window: MainWindow) -> None
     assert 'Paysera MAC, from the folder "Auth"' in window.builder.auth.hint_label.text()
     _open(window, "payments/get-payment-10145.request.yaml")
     assert "no auth" in window.builder.auth.hint_label.text()
+
+
+def test_a_request_reopened_from_history_is_signed_afresh(qtbot: Any, window: MainWindow) -> None:
+    _open(window, "auth/mac-wallet.request.yaml")
+    send(qtbot, window)
+    first = parse_mac_header(_sent_authorization(window))
+    window.reopen_history_entry(window.history.search()[0].id)
+    assert window.builder.auth.kind() is AuthKind.PAYSERA_MAC
+    assert all(h.name.lower() != "authorization" for h in window.builder.request().headers)
+    send(qtbot, window)
+    assert text(window, "statusLabel") == "200 OK"
+    again = parse_mac_header(_sent_authorization(window))
+    assert first is not None and again is not None and again["nonce"] != first["nonce"]
+
+
+def test_basic_auth_reopened_from_history_sends_proper_basic(
+    qtbot: Any, window: MainWindow
+) -> None:
+    window.new_tab()
+    window.builder.url_edit.setText("/wallet/me")
+    window.builder.auth.set_auth(AuthSpec(AuthKind.BASIC, (("username", "al"), ("password", "pw"))))
+    send(qtbot, window)
+    window.reopen_history_entry(window.history.search()[0].id)
+    send(qtbot, window)
+    assert _sent_authorization(window) == "Basic YWw6cHc="

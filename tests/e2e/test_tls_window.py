@@ -105,3 +105,30 @@ def test_verification_off_is_a_warning_on_the_response(
     assert text(tls_window, "statusLabel") == "200 OK"
     warning = child(tls_window, "tlsWarningLabel")
     assert warning.isVisible() and "verification is off" in warning.text()
+
+
+def test_verification_off_is_warned_on_failures_and_in_history_too(
+    qtbot: Any, tls_window: MainWindow
+) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    _send_to(qtbot, tls_window, "insecure", f"https://127.0.0.1:{port}/hello")
+    assert text(tls_window, "statusLabel") == "No response"
+    assert child(tls_window, "tlsWarningLabel").isVisible()
+    qtbot.wait(30)
+    entry_id = tls_window.history.search()[0].id
+    tls_window.show_history_entry(entry_id)
+    assert "verification is off" in child(tls_window, "tlsWarningLabel").text()
+
+
+def test_plain_http_gets_no_verification_warning(
+    qtbot: Any,
+    tls_window: MainWindow,
+    start_server: StartServer,  # noqa: F811
+) -> None:
+    server = start_server()
+    _send_to(qtbot, tls_window, "insecure", f"http://127.0.0.1:{server.port}/hello")
+    assert text(tls_window, "statusLabel") == "200 OK"
+    assert not child(tls_window, "tlsWarningLabel").isVisible()

@@ -650,3 +650,17 @@ def test_each_scheme_has_its_own_proxy() -> None:
     system = ProxySettings().resolved({"all": "http://all:1", "no": "h"})
     assert system.proxy_for("https://other/") == "http://all:1"
     assert system.proxy_for("https://h/") == ""
+
+
+def test_by_default_the_system_trust_store_decides(
+    start_server: StartServer,
+    server_cert: trustme.LeafCert,
+    ca_file: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On Linux the system store is OpenSSL's default paths, which SSL_CERT_FILE points at:
+    # a CA "installed" there is trusted without any setting in the app.
+    server = start_server(server_cert)
+    url = f"https://127.0.0.1:{server.port}/"
+    monkeypatch.setenv("SSL_CERT_FILE", ca_file)
+    assert _send(url).status == 200

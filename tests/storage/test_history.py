@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -282,9 +283,45 @@ def test_a_database_from_a_newer_version_is_left_alone() -> None:
 def test_schema_version_and_wal_mode(store: HistoryStore) -> None:
     store.close()
     conn = sqlite3.connect(store.path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
+
+
+def test_a_version_1_database_is_migrated_and_keeps_its_entries(tmp_path: Path) -> None:
+    from app.core.collection import AuthKind, AuthSpec
+    from app.storage.history import _SCHEMA_V1
+
+    path = tmp_path / "history.sqlite3"
+    conn = sqlite3.connect(path)
+    for statement in _SCHEMA_V1:
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO entry (sent_at, method, url, request_headers, request_body, status, reason,"
+        " response_headers, response_body, elapsed_ms, error_code, failure, response_size, size)"
+        " VALUES (1, 'GET', 'https://old/', '[]', x'', 200, 'OK', '[]', x'', 1, NULL, NULL, 0, 1)"
+    )
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    store = HistoryStore(tmp_path)
+    old = store.get(store.search()[0].id)
+    assert old is not None and old.url == "https://old/" and old.auth is None
+    mac = AuthSpec(AuthKind.PAYSERA_MAC, (("mac_id", "{{id}}"), ("mac_key", "k3y")))
+    new_id = store.record(
+        PreparedRequest("GET", "https://new/", (), b"", 5),
+        None,
+        failure="x",
+        secrets={"key": "k3y"},
+        auth=mac,
+        warning="verification off",
+    )
+    new = store.get(new_id)
+    assert new is not None and new.warning == "verification off"
+    assert new.auth == AuthSpec(
+        AuthKind.PAYSERA_MAC, (("mac_id", "{{id}}"), ("mac_key", "«secret:key»"))
+    )
+    store.close()
 
 
 def test_orphan_body_files_are_removed_on_open(store: HistoryStore) -> None:
