@@ -176,24 +176,32 @@ class _ProxyRouter(httpx.AsyncBaseTransport):
             await transport.aclose()
 
 
+def _without_credentials(url: str) -> str:
+    """``url`` with any ``user:password@`` removed: messages go on screen and into history."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url.rpartition("@")[2]
+    authority, slash, path = rest.partition("/")
+    return f"{scheme}://{authority.rpartition('@')[2]}{slash}{path}"
+
+
 def _proxy_transport(url: str, ssl_context: ssl.SSLContext) -> httpx.AsyncHTTPTransport:
     advice = "Check the proxy settings: a proxy looks like http://host:port."
+    shown = _without_credentials(url)
     scheme = url.split("://", 1)[0].lower()
     if scheme not in ("http", "https"):
         raise SendFailed(
             TransportFailure(
                 FailureKind.OTHER,
-                f'The proxy "{url}" cannot be used: only http:// and https:// proxies are '
+                f'The proxy "{shown}" cannot be used: only http:// and https:// proxies are '
                 f"supported. {advice}",
             )
         )
     try:
         return httpx.AsyncHTTPTransport(verify=ssl_context, proxy=url, trust_env=False)
-    except (httpx.InvalidURL, ValueError) as exc:
+    except (httpx.InvalidURL, ValueError):
         raise SendFailed(
-            TransportFailure(
-                FailureKind.OTHER, f'The proxy "{url}" cannot be used ({exc}). {advice}'
-            )
+            TransportFailure(FailureKind.OTHER, f'The proxy "{shown}" cannot be used. {advice}')
         ) from None
 
 

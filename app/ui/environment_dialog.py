@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.collection import Environment, Variable
-from app.core.variables import mask
+from app.core.variables import VARIABLE_PATTERN, mask
 from app.ui.status_style import error_text_color, warning_text_color
 from app.ui.tls_editor import TlsEditor
 
@@ -538,9 +538,25 @@ class EnvironmentDialog(QDialog):
 
     # Actions ----------------------------------------------------------------------------
 
+    def _passphrase_problem(self) -> str | None:
+        """The key passphrase must name a secret variable of this environment, or its value
+        would be written into the shared file."""
+        tls = self.tls_editor.tls()
+        match = VARIABLE_PATTERN.fullmatch(tls.key_passphrase.strip()) if tls else None
+        if match is None:
+            return None
+        name = match.group(1)
+        plain = [v for v, n in self._named_rows() if n == name and not v.secret]
+        if plain:
+            return (
+                f"The key passphrase uses {{{{{name}}}}}, which is not a secret variable: its "
+                "value would be written into the shared environment file. Tick Secret for it."
+            )
+        return None
+
     def accept(self) -> None:
         self._commit_pending_edit()
-        problem = self.tls_editor.problem()
+        problem = self.tls_editor.problem() or self._passphrase_problem()
         if problem is not None:
             self.problem_label.setText(problem)
             self.problem_label.show()

@@ -620,6 +620,13 @@ def test_an_unsupported_proxy_is_a_sentence() -> None:
     assert 'The proxy "socks5://127.0.0.1:1080" cannot be used' in failure.message
 
 
+def test_proxy_credentials_never_appear_in_a_message() -> None:
+    settings = _proxy(mode=ProxyMode.MANUAL, http_proxy="socks5://me:pa55word@127.0.0.1:1080")
+    failure = _failure("http://127.0.0.1:9/", settings).failure
+    assert 'The proxy "socks5://127.0.0.1:1080" cannot be used' in failure.message
+    assert "pa55word" not in failure.message and "me:" not in failure.message
+
+
 @pytest.mark.parametrize(
     ("no_proxy", "url", "direct"),
     [

@@ -316,3 +316,23 @@ def test_a_literal_key_passphrase_keeps_the_dialog_open(qtbot: QtBot) -> None:
     assert dialog.result() == QDialog.DialogCode.Accepted
     tls = dialog.result_environment().tls
     assert tls == TlsSettings(client_cert="c.pem", key_passphrase="{{key_passphrase}}")
+
+
+def test_the_key_passphrase_must_name_a_secret_variable(qtbot: QtBot) -> None:
+    env = Environment(
+        "sandbox",
+        (Variable("plain_pass", "hunter2"), Variable("kept", secret=True)),
+        tls=TlsSettings(client_cert="c.pem", key_passphrase="{{plain_pass}}"),
+    )
+    dialog = open_dialog(qtbot, env)
+    dialog.show()
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.isVisible()
+    label = dialog.findChild(QLabel, "environmentProblemLabel")
+    assert isinstance(label, QLabel) and "not a secret variable" in label.text()
+
+    passphrase = dialog.tls_editor.key_passphrase_edit
+    passphrase.selectAll()
+    qtbot.keyClicks(passphrase, "{{kept}}")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert not dialog.isVisible()
