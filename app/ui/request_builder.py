@@ -32,6 +32,7 @@ from app.core.urls import (
 from app.core.variables import VARIABLE_PATTERN
 from app.ui.auth_editor import AuthEditor
 from app.ui.body_editor import BodyEditor
+from app.ui.variable_line_edit import VariableLineEdit
 from app.ui.key_value_table import KeyValueTableWidget
 
 __all__ = ["RequestBuilder"]
@@ -58,7 +59,7 @@ class RequestBuilder(QWidget):
         self.method_combo.setObjectName("methodCombo")
         self.method_combo.addItems(list(METHODS))
         self.method_combo.setToolTip("HTTP method")
-        self.url_edit = QLineEdit(self)
+        self.url_edit = VariableLineEdit(self)
         self.url_edit.setObjectName("urlEdit")
         self.url_edit.setPlaceholderText("/rest/v1/payments or https://…")
         self.url_edit.setClearButtonEnabled(True)
