@@ -32,8 +32,8 @@ from app.core.urls import (
 from app.core.variables import VARIABLE_PATTERN
 from app.ui.auth_editor import AuthEditor
 from app.ui.body_editor import BodyEditor
-from app.ui.variable_line_edit import VariableLineEdit
 from app.ui.key_value_table import KeyValueTableWidget
+from app.ui.variable_line_edit import VariableLineEdit
 
 __all__ = ["RequestBuilder"]
 
