@@ -14,33 +14,19 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate,
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -48,52 +34,50 @@ from PySide6.QtWidgets import (
 
 from app.core.collection import Environment, Variable
 from app.core.variables import VARIABLE_PATTERN, mask
+from app.ui.key_value_table import (
+    CheckColumn,
+    PlaceholderRowsDelegate,
+    PlaceholderRowsModel,
+    commit_pending_edit,
+    rows_view,
+    selected_rows,
+)
 from app.ui.status_style import error_text_color, warning_text_color
 from app.ui.tls_editor import TlsEditor
 
 __all__ = ["EnvironmentDialog", "EnvironmentVariablesModel"]
 
 _Index = QModelIndex | QPersistentModelIndex
-# The invalid index Qt uses for "no parent"; a module constant keeps call-free defaults.
-_ROOT = QModelIndex()
 _SECRET_TIP = "Secret: the value is kept outside the collection folder, never in a shared file"
 
 
-class EnvironmentVariablesModel(QAbstractTableModel):
+class EnvironmentVariablesModel(PlaceholderRowsModel[Variable]):
     """A thin Qt adapter over ``Variable`` rows, plus a trailing empty placeholder row.
 
     Columns: Enabled (checkbox), Name, Value, Secret (checkbox). Rows hold secret values in
-    memory; the Value column shows them as ``MASK`` unless ``set_secrets_revealed(True)``,
-    and while masked the edit text is empty, so opening an editor never shows the value.
-    Typing into the placeholder row adds a variable. ``rows_edited`` is emitted after user
-    edits, never after ``set_rows``.
+    memory (``rows()`` is for the dialog, not for files); the Value column shows them as
+    ``MASK`` unless ``set_secrets_revealed(True)``, and while masked the edit text is empty,
+    so opening an editor never shows the value. Typing into the placeholder row adds a
+    variable. ``rows_edited`` is emitted after user edits, never after ``set_rows``.
     """
 
-    ENABLED_COLUMN = 0
-    NAME_COLUMN = 1
-    VALUE_COLUMN = 2
     SECRET_COLUMN = 3
     _HEADERS = ("", "Name", "Value", "Secret")
-    _CHECK_COLUMNS = (ENABLED_COLUMN, SECRET_COLUMN)
-
-    rows_edited = Signal()
+    _CHECK_COLUMNS: ClassVar[Mapping[int, CheckColumn]] = {
+        PlaceholderRowsModel.ENABLED_COLUMN: CheckColumn(
+            "enabled",
+            "Use this variable (unchecked variables are kept but not used)",
+            "Used",
+            "Not used: this variable is disabled",
+        ),
+        SECRET_COLUMN: CheckColumn(
+            "secret", _SECRET_TIP, _SECRET_TIP, "Not secret: written to the shared file"
+        ),
+    }
 
     def __init__(self, rows: Iterable[Variable] = (), parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Variable] = list(rows)
+        super().__init__(rows, parent)
         self._revealed = False
-
-    # Domain API -------------------------------------------------------------------------
-
-    def rows(self) -> tuple[Variable, ...]:
-        """The variables as edited, secret values included (for the dialog, not for files)."""
-        return tuple(self._rows)
-
-    def set_rows(self, rows: Iterable[Variable]) -> None:
-        """Replace all rows; does not emit ``rows_edited``."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
 
     def secrets_revealed(self) -> bool:
         return self._revealed
@@ -111,224 +95,44 @@ class EnvironmentVariablesModel(QAbstractTableModel):
         """Whether the value of ``row`` is a secret hidden on screen."""
         return 0 <= row < len(self._rows) and self._rows[row].secret and not self._revealed
 
-    def remove_row(self, row: int) -> bool:
-        """Delete one real row; returns False for the placeholder or an unknown row."""
-        return self.removeRows(row, 1)
+    def _new_row(self, name: str, value: str) -> Variable:
+        return Variable(name, value)
 
-    def placeholder_row(self) -> int:
-        """The row number of the empty "new variable" placeholder (always the last row)."""
-        return len(self._rows)
-
-    def is_placeholder(self, row: int) -> bool:
-        return row == len(self._rows)
-
-    # Qt model API -----------------------------------------------------------------------
-
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows) + 1
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._HEADERS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if section == self.ENABLED_COLUMN:
-                return "Use this variable (unchecked variables are kept but not used)"
-            if section == self.SECRET_COLUMN:
-                return _SECRET_TIP
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not self._is_valid(index):
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() in self._CHECK_COLUMNS:
-            # Nothing to enable or make secret until the placeholder holds something.
-            if not self.is_placeholder(index.row()):
-                flags |= Qt.ItemFlag.ItemIsUserCheckable
-        else:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not self._is_valid(index):
-            return None
-        row, column = index.row(), index.column()
-        if self.is_placeholder(row):
-            if column not in self._CHECK_COLUMNS and role in (
-                Qt.ItemDataRole.DisplayRole,
-                Qt.ItemDataRole.EditRole,
-            ):
-                return ""
-            return None
+    def _text_data(self, row: int, column: int, role: int) -> Any:
         item = self._rows[row]
-        if column == self.ENABLED_COLUMN:
-            if role == Qt.ItemDataRole.CheckStateRole:
-                return _check_state(item.enabled)
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return "Used" if item.enabled else "Not used: this variable is disabled"
-            return None
-        if column == self.SECRET_COLUMN:
-            if role == Qt.ItemDataRole.CheckStateRole:
-                return _check_state(item.secret)
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return _SECRET_TIP if item.secret else "Not secret: written to the shared file"
-            return None
-        if column == self.NAME_COLUMN:
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-                return item.name
-            return None
-        masked = self.is_masked(row)
+        if column != self.VALUE_COLUMN or not item.secret:
+            return super()._text_data(row, column, role)
+        masked = not self._revealed
         if role == Qt.ItemDataRole.DisplayRole:
             return mask(item.value) if masked else item.value
         if role == Qt.ItemDataRole.EditRole:
             return "" if masked else item.value
-        if role == Qt.ItemDataRole.ToolTipRole and item.secret:
+        if role == Qt.ItemDataRole.ToolTipRole:
             if not item.value:
                 return "No value stored yet: type one"
             return "Tick Show secrets to see the value" if masked else _SECRET_TIP
         return None
 
-    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not self._is_valid(index):
-            return False
-        row, column = index.row(), index.column()
-        if column in self._CHECK_COLUMNS:
-            if role != Qt.ItemDataRole.CheckStateRole or self.is_placeholder(row):
-                return False
-            state = _as_check_state(value)
-            if state is None:
-                return False
-            checked = state == Qt.CheckState.Checked
-            current = self._rows[row]
-            changed = (
-                dataclasses.replace(current, enabled=checked)
-                if column == self.ENABLED_COLUMN
-                else dataclasses.replace(current, secret=checked)
-            )
-            if changed != current:
-                self._rows[row] = changed
-                # The value cell changes look too (masked or not, greyed or not).
-                self._emit_row_changed(row)
-                self.rows_edited.emit()
-            return True
-        if role != Qt.ItemDataRole.EditRole or not isinstance(value, str):
-            return False
-        is_name = column == self.NAME_COLUMN
-        if self.is_placeholder(row):
-            if not value:
-                return False
-            self._append_from_placeholder(
-                Variable(name=value) if is_name else Variable(name="", value=value)
-            )
-            self.rows_edited.emit()
-            return True
-        current = self._rows[row]
-        if (current.name if is_name else current.value) == value:
-            return True
-        self._rows[row] = (
-            dataclasses.replace(current, name=value)
-            if is_name
-            else dataclasses.replace(current, value=value)
-        )
-        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
-        self.rows_edited.emit()
-        return True
 
-    def removeRows(self, row: int, count: int, parent: _Index = _ROOT) -> bool:
-        if parent.isValid() or count < 1 or row < 0 or row + count > len(self._rows):
-            return False
-        self.beginRemoveRows(QModelIndex(), row, row + count - 1)
-        del self._rows[row : row + count]
-        self.endRemoveRows()
-        self.rows_edited.emit()
-        return True
-
-    # Helpers ----------------------------------------------------------------------------
-
-    def _is_valid(self, index: _Index) -> bool:
-        return (
-            index.isValid()
-            and not index.parent().isValid()
-            and 0 <= index.row() <= len(self._rows)
-            and 0 <= index.column() < len(self._HEADERS)
-        )
-
-    def _append_from_placeholder(self, item: Variable) -> None:
-        # The placeholder becomes the real row and a new placeholder goes below it, so the
-        # cell being edited stays where it is (as in the parameters table).
-        row = len(self._rows)
-        self.beginInsertRows(QModelIndex(), row + 1, row + 1)
-        self._rows.append(item)
-        self.endInsertRows()
-        self._emit_row_changed(row)
-
-    def _emit_row_changed(self, row: int) -> None:
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._HEADERS) - 1))
-
-
-def _check_state(checked: bool) -> Qt.CheckState:
-    return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
-
-
-def _as_check_state(value: Any) -> Qt.CheckState | None:
-    # Views pass a plain int; Python callers usually pass the enum itself.
-    if isinstance(value, Qt.CheckState):
-        return value
-    if isinstance(value, int):
-        try:
-            return Qt.CheckState(value)
-        except ValueError:
-            return None
-    return None
-
-
-# Grey hints in the placeholder row's Name and Value cells.
-_HINTS = {
-    EnvironmentVariablesModel.NAME_COLUMN: "Add variable",
-    EnvironmentVariablesModel.VALUE_COLUMN: "Value",
-}
-
-
-class _VariablesDelegate(QStyledItemDelegate):
-    """Hints in the placeholder row, greyed disabled rows, and password-style editing of a
-    masked secret that keeps the stored value unless something was typed."""
+class _VariablesDelegate(PlaceholderRowsDelegate):
+    """Adds password-style editing of a masked secret that keeps the stored value unless
+    something was typed."""
 
     def __init__(self, model: EnvironmentVariablesModel, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._model = model
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: _Index) -> None:
-        super().initStyleOption(option, index)
-        if self._model.is_placeholder(index.row()):
-            hint = _HINTS.get(index.column(), "")
-            if hint and not option.text:
-                option.text = hint
-                self._grey(option)
-            return
-        enabled = index.sibling(index.row(), EnvironmentVariablesModel.ENABLED_COLUMN).data(
-            Qt.ItemDataRole.CheckStateRole
+        super().__init__(
+            {
+                EnvironmentVariablesModel.NAME_COLUMN: "Add variable",
+                EnvironmentVariablesModel.VALUE_COLUMN: "Value",
+            },
+            parent,
         )
-        if _as_check_state(enabled) == Qt.CheckState.Unchecked:
-            self._grey(option)
+        self._model = model
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
         editor = super().createEditor(parent, option, index)
-        if isinstance(editor, QLineEdit):
-            if self._model.is_placeholder(index.row()):
-                editor.setPlaceholderText(_HINTS.get(index.column(), ""))
-            elif self._is_masked_value(index):
-                editor.setEchoMode(QLineEdit.EchoMode.Password)
-                editor.setPlaceholderText("Type a new value")
+        if isinstance(editor, QLineEdit) and self._is_masked_value(index):
+            editor.setEchoMode(QLineEdit.EchoMode.Password)
+            editor.setPlaceholderText("Type a new value")
         return editor
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: _Index) -> None:
@@ -345,12 +149,6 @@ class _VariablesDelegate(QStyledItemDelegate):
         return index.column() == EnvironmentVariablesModel.VALUE_COLUMN and self._model.is_masked(
             index.row()
         )
-
-    @staticmethod
-    def _grey(option: QStyleOptionViewItem) -> None:
-        palette = QPalette(option.palette)
-        palette.setColor(QPalette.ColorRole.Text, palette.color(QPalette.ColorRole.PlaceholderText))
-        option.palette = palette
 
 
 class EnvironmentDialog(QDialog):
@@ -399,31 +197,13 @@ class EnvironmentDialog(QDialog):
             ),
             self,
         )
-        self.view = QTableView(self)
-        self.view.setObjectName("environmentVariablesTable")
-        self.view.setModel(self.model)
-        self.view.setItemDelegate(_VariablesDelegate(self.model, self.view))
-        self.view.verticalHeader().setVisible(False)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.SelectedClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        self.view = rows_view(
+            "environmentVariablesTable",
+            self.model,
+            _VariablesDelegate(self.model),
+            self,
+            name_width=160,
         )
-        header = self.view.horizontalHeader()
-        for column in (
-            EnvironmentVariablesModel.ENABLED_COLUMN,
-            EnvironmentVariablesModel.SECRET_COLUMN,
-        ):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(
-            EnvironmentVariablesModel.NAME_COLUMN, QHeaderView.ResizeMode.Interactive
-        )
-        header.setSectionResizeMode(
-            EnvironmentVariablesModel.VALUE_COLUMN, QHeaderView.ResizeMode.Stretch
-        )
-        self.view.setColumnWidth(EnvironmentVariablesModel.NAME_COLUMN, 160)
 
         self.reveal_check = QCheckBox("Show secrets", self)
         self.reveal_check.setObjectName("revealSecretsCheck")
@@ -555,7 +335,7 @@ class EnvironmentDialog(QDialog):
         return None
 
     def accept(self) -> None:
-        self._commit_pending_edit()
+        commit_pending_edit(self.view)
         problem = self.tls_editor.problem() or self._passphrase_problem()
         if problem is not None:
             self.problem_label.setText(problem)
@@ -566,7 +346,7 @@ class EnvironmentDialog(QDialog):
 
     def remove_selected_variables(self) -> None:
         """Delete the selected variables; the placeholder row is never deleted."""
-        for row in reversed(self._selected_rows()):
+        for row in reversed(selected_rows(self.view, self.model)):
             self.model.remove_row(row)
 
     def unsecreted_names(self) -> list[str]:
@@ -603,20 +383,5 @@ class EnvironmentDialog(QDialog):
         self.problem_label.setText(problem or "")
         self.problem_label.setVisible(problem is not None)
 
-    def _selected_rows(self) -> list[int]:
-        selection = self.view.selectionModel()
-        rows = {index.row() for index in selection.selectedIndexes()}
-        if not rows and selection.currentIndex().isValid():
-            rows = {selection.currentIndex().row()}
-        return sorted(row for row in rows if not self.model.is_placeholder(row))
-
     def _update_remove_button(self) -> None:
-        self.remove_button.setEnabled(bool(self._selected_rows()))
-
-    def _commit_pending_edit(self) -> None:
-        if self.view.state() != QAbstractItemView.State.EditingState:
-            return
-        editor = self.view.indexWidget(self.view.currentIndex())
-        if editor is not None:
-            self.view.commitData(editor)
-            self.view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        self.remove_button.setEnabled(bool(selected_rows(self.view, self.model)))

@@ -1,16 +1,18 @@
-"""Editable name/value tables for query parameters and headers.
+"""Editable name/value tables for query parameters, headers and variables.
 
-``KeyValueTableModel`` adapts a list of ``KeyValue`` rows to Qt and always ends with one
-empty "new row" placeholder, so adding a row is just typing into it.
-``KeyValueTableWidget`` puts a view, a delete action and a Remove button around it.
+``PlaceholderRowsModel`` adapts a list of frozen row dataclasses (anything with ``name`` and
+``value``) to Qt and always ends with one empty "new row" placeholder, so adding a row is just
+typing into it; ``PlaceholderRowsDelegate`` draws that row's hints and greys disabled rows.
+``KeyValueTableModel`` is the model for ``KeyValue`` rows, and ``KeyValueTableWidget`` puts a
+view, a delete action and a Remove button around it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Generic, NamedTuple, Protocol, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -38,19 +40,55 @@ from PySide6.QtWidgets import (
 
 from app.core.request import KeyValue
 
-__all__ = ["KeyValueTableModel", "KeyValueTableWidget"]
+__all__ = [
+    "CheckColumn",
+    "KeyValueTableModel",
+    "KeyValueTableWidget",
+    "PlaceholderRowsDelegate",
+    "PlaceholderRowsModel",
+    "commit_pending_edit",
+    "rows_view",
+    "selected_rows",
+]
 
 _Index = QModelIndex | QPersistentModelIndex
 # The invalid index Qt uses for "no parent"; a module constant keeps call-free defaults.
 _ROOT = QModelIndex()
 
 
-class KeyValueTableModel(QAbstractTableModel):
-    """A thin Qt adapter over ``KeyValue`` rows, plus a trailing empty placeholder row.
+class _NamedRow(Protocol):
+    """What the model needs of a row: a frozen dataclass with a name and a value."""
 
-    Column 0 is the "send this row" checkbox, column 1 the name, column 2 the value.
-    Typing a name or value into the placeholder turns it into a real row and a fresh
-    placeholder appears below it. Unchecking a row disables it without deleting it.
+    # Marks a dataclass, so ``dataclasses.replace`` type-checks on any row type.
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def value(self) -> str: ...
+
+
+RowT = TypeVar("RowT", bound=_NamedRow)
+
+
+class CheckColumn(NamedTuple):
+    """A checkbox column: the boolean row field it toggles and the tooltips that explain it."""
+
+    field: str
+    header_tip: str
+    checked_tip: str
+    unchecked_tip: str
+
+
+class PlaceholderRowsModel(QAbstractTableModel, Generic[RowT]):
+    """A thin Qt adapter over frozen ``RowT`` rows, plus a trailing empty placeholder row.
+
+    Column 0 is the "use this row" checkbox, column 1 the name, column 2 the value; a
+    subclass names its columns in ``_HEADERS``, its checkbox columns in ``_CHECK_COLUMNS``
+    and builds new rows in ``_new_row``. Typing a name or value into the placeholder turns it
+    into a real row and a fresh placeholder appears below it. Unchecking a row disables it
+    without deleting it.
 
     ``rows_edited`` is emitted after user edits (``setData``, ``removeRows``) and never
     after ``set_rows``, so code that keeps the table in sync with something else (the URL's
@@ -60,21 +98,26 @@ class KeyValueTableModel(QAbstractTableModel):
     ENABLED_COLUMN = 0
     NAME_COLUMN = 1
     VALUE_COLUMN = 2
-    _HEADERS = ("", "Name", "Value")
+    _HEADERS: ClassVar[tuple[str, ...]] = ("", "Name", "Value")
+    _CHECK_COLUMNS: ClassVar[Mapping[int, CheckColumn]]
 
     rows_edited = Signal()
 
-    def __init__(self, rows: Iterable[KeyValue] = (), parent: QObject | None = None) -> None:
+    def __init__(self, rows: Iterable[RowT] = (), parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[KeyValue] = list(rows)
+        self._rows: list[RowT] = list(rows)
+
+    def _new_row(self, name: str, value: str) -> RowT:
+        """The row that typing ``name`` or ``value`` into the placeholder creates."""
+        raise NotImplementedError
 
     # Domain API -------------------------------------------------------------------------
 
-    def rows(self) -> tuple[KeyValue, ...]:
+    def rows(self) -> tuple[RowT, ...]:
         """The real rows, disabled ones included, without the placeholder."""
         return tuple(self._rows)
 
-    def set_rows(self, rows: Iterable[KeyValue]) -> None:
+    def set_rows(self, rows: Iterable[RowT]) -> None:
         """Replace all rows (e.g. when loading a request); does not emit ``rows_edited``."""
         self.beginResetModel()
         self._rows = list(rows)
@@ -110,15 +153,16 @@ class KeyValueTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole and section == self.ENABLED_COLUMN:
-            return "Send this row (unchecked rows are kept but not sent)"
+        check = self._CHECK_COLUMNS.get(section)
+        if role == Qt.ItemDataRole.ToolTipRole and check is not None:
+            return check.header_tip
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not self._is_valid(index):
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() == self.ENABLED_COLUMN:
+        if index.column() in self._CHECK_COLUMNS:
             # Nothing to enable or disable until the placeholder holds something.
             if not self.is_placeholder(index.row()):
                 flags |= Qt.ItemFlag.ItemIsUserCheckable
@@ -130,35 +174,36 @@ class KeyValueTableModel(QAbstractTableModel):
         if not self._is_valid(index):
             return None
         row, column = index.row(), index.column()
+        check = self._CHECK_COLUMNS.get(column)
         if self.is_placeholder(row):
-            if column != self.ENABLED_COLUMN and role in (
-                Qt.ItemDataRole.DisplayRole,
-                Qt.ItemDataRole.EditRole,
-            ):
+            if check is None and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
                 return ""
             return None
-        item = self._rows[row]
-        if column == self.ENABLED_COLUMN:
-            if role == Qt.ItemDataRole.CheckStateRole:
-                return Qt.CheckState.Checked if item.enabled else Qt.CheckState.Unchecked
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return "Sent" if item.enabled else "Not sent: this row is disabled"
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return item.name if column == self.NAME_COLUMN else item.value
+        if check is None:
+            return self._text_data(row, column, role)
+        checked = bool(getattr(self._rows[row], check.field))
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return check.checked_tip if checked else check.unchecked_tip
         return None
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not self._is_valid(index):
             return False
         row, column = index.row(), index.column()
-        if column == self.ENABLED_COLUMN:
+        check = self._CHECK_COLUMNS.get(column)
+        if check is not None:
             if role != Qt.ItemDataRole.CheckStateRole or self.is_placeholder(row):
                 return False
-            enabled = _as_check_state(value) == Qt.CheckState.Checked
-            if self._rows[row].enabled != enabled:
-                self._rows[row] = dataclasses.replace(self._rows[row], enabled=enabled)
-                # The whole row changes look (disabled rows are greyed), not just the box.
+            state = _as_check_state(value)
+            if state is None:
+                return False
+            current = self._rows[row]
+            changed = dataclasses.replace(current, **{check.field: state == Qt.CheckState.Checked})
+            if changed != current:
+                self._rows[row] = changed
+                # The whole row may change look (greyed when disabled, masked when secret).
                 self._emit_row_changed(row)
                 self.rows_edited.emit()
             return True
@@ -168,18 +213,15 @@ class KeyValueTableModel(QAbstractTableModel):
         if self.is_placeholder(row):
             if not value:
                 return False
-            new = KeyValue(name=value) if is_name else KeyValue(name="", value=value)
-            self._append_from_placeholder(new)
+            self._append_from_placeholder(
+                self._new_row(value, "") if is_name else self._new_row("", value)
+            )
             self.rows_edited.emit()
             return True
         current = self._rows[row]
         if (current.name if is_name else current.value) == value:
             return True
-        self._rows[row] = (
-            dataclasses.replace(current, name=value)
-            if is_name
-            else dataclasses.replace(current, value=value)
-        )
+        self._rows[row] = dataclasses.replace(current, **{"name" if is_name else "value": value})
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
         self.rows_edited.emit()
         return True
@@ -195,6 +237,13 @@ class KeyValueTableModel(QAbstractTableModel):
 
     # Helpers ----------------------------------------------------------------------------
 
+    def _text_data(self, row: int, column: int, role: int) -> Any:
+        """The name or value cell of a real row; a subclass may show a value differently."""
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            item = self._rows[row]
+            return item.name if column == self.NAME_COLUMN else item.value
+        return None
+
     def _is_valid(self, index: _Index) -> bool:
         return (
             index.isValid()
@@ -203,7 +252,7 @@ class KeyValueTableModel(QAbstractTableModel):
             and 0 <= index.column() < len(self._HEADERS)
         )
 
-    def _append_from_placeholder(self, item: KeyValue) -> None:
+    def _append_from_placeholder(self, item: RowT) -> None:
         # The placeholder row itself becomes the real row and a new placeholder is inserted
         # after it. Inserting the real row *before* the placeholder instead would shift
         # the user's current cell (and open editor) down onto the new placeholder, so
@@ -216,6 +265,22 @@ class KeyValueTableModel(QAbstractTableModel):
 
     def _emit_row_changed(self, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._HEADERS) - 1))
+
+
+class KeyValueTableModel(PlaceholderRowsModel[KeyValue]):
+    """The query parameters or headers of a request: ``KeyValue`` rows and a placeholder."""
+
+    _CHECK_COLUMNS: ClassVar[Mapping[int, CheckColumn]] = {
+        PlaceholderRowsModel.ENABLED_COLUMN: CheckColumn(
+            "enabled",
+            "Send this row (unchecked rows are kept but not sent)",
+            "Sent",
+            "Not sent: this row is disabled",
+        )
+    }
+
+    def _new_row(self, name: str, value: str) -> KeyValue:
+        return KeyValue(name, value)
 
 
 def _as_check_state(value: Any) -> Qt.CheckState | None:
@@ -231,12 +296,16 @@ def _as_check_state(value: Any) -> Qt.CheckState | None:
     return None
 
 
-class _KeyValueDelegate(QStyledItemDelegate):
+class PlaceholderRowsDelegate(QStyledItemDelegate):
+    """Shows grey hints in the placeholder row and greys out the text of disabled rows.
+
+    ``hints`` maps a column to the grey text of its empty placeholder cell.
+    ``editor_text_edited`` is emitted while a cell editor is typed into.
+    """
+
     editor_text_edited = Signal()
 
-    """Shows grey hints in the placeholder row and greys out the text of disabled rows."""
-
-    def __init__(self, hints: dict[int, str], parent: QObject | None = None) -> None:
+    def __init__(self, hints: Mapping[int, str], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._hints = hints
 
@@ -272,10 +341,62 @@ def _row_check_state(index: _Index) -> Qt.CheckState | None:
 
     Asking the index rather than the model keeps the delegate working behind a proxy.
     """
-    state = index.sibling(index.row(), KeyValueTableModel.ENABLED_COLUMN).data(
+    state = index.sibling(index.row(), PlaceholderRowsModel.ENABLED_COLUMN).data(
         Qt.ItemDataRole.CheckStateRole
     )
     return None if state is None else _as_check_state(state)
+
+
+def rows_view(
+    name: str,
+    model: PlaceholderRowsModel[Any],
+    delegate: PlaceholderRowsDelegate,
+    parent: QWidget,
+    *,
+    name_width: int,
+) -> QTableView:
+    """A table view named ``name`` over ``model``: whole rows selected, any key starts
+    editing, checkbox columns as narrow as their contents and the value column stretched."""
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setModel(model)
+    delegate.setParent(view)
+    view.setItemDelegate(delegate)
+    view.verticalHeader().setVisible(False)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    view.setEditTriggers(
+        QAbstractItemView.EditTrigger.DoubleClicked
+        | QAbstractItemView.EditTrigger.SelectedClicked
+        | QAbstractItemView.EditTrigger.EditKeyPressed
+        | QAbstractItemView.EditTrigger.AnyKeyPressed
+    )
+    header = view.horizontalHeader()
+    for column in range(model.columnCount()):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(model.NAME_COLUMN, QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(model.VALUE_COLUMN, QHeaderView.ResizeMode.Stretch)
+    view.setColumnWidth(model.NAME_COLUMN, name_width)
+    return view
+
+
+def commit_pending_edit(view: QAbstractItemView) -> None:
+    """Write the cell being edited in ``view``, if any, into its model and close the editor."""
+    if view.state() != QAbstractItemView.State.EditingState:
+        return
+    editor = view.indexWidget(view.currentIndex())
+    if editor is not None:
+        view.commitData(editor)
+        view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+
+def selected_rows(view: QAbstractItemView, model: PlaceholderRowsModel[Any]) -> list[int]:
+    """Real rows picked in ``view`` (the selection, else the current row), in order."""
+    selection = view.selectionModel()
+    rows = {index.row() for index in selection.selectedIndexes()}
+    if not rows and selection.currentIndex().isValid():
+        rows = {selection.currentIndex().row()}
+    return sorted(row for row in rows if not model.is_placeholder(row))
 
 
 class KeyValueTableWidget(QWidget):
@@ -299,36 +420,14 @@ class KeyValueTableWidget(QWidget):
         super().__init__(parent)
         self.model = KeyValueTableModel(parent=self)
 
-        self.view = QTableView(self)
-        self.view.setObjectName(table_name)
-        self.view.setModel(self.model)
-        delegate = _KeyValueDelegate(
+        delegate = PlaceholderRowsDelegate(
             {
                 KeyValueTableModel.NAME_COLUMN: name_hint,
                 KeyValueTableModel.VALUE_COLUMN: value_hint,
-            },
-            self.view,
+            }
         )
         delegate.editor_text_edited.connect(self.cell_text_edited)
-        self.view.setItemDelegate(delegate)
-        self.view.verticalHeader().setVisible(False)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.SelectedClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(
-            KeyValueTableModel.ENABLED_COLUMN, QHeaderView.ResizeMode.ResizeToContents
-        )
-        header.setSectionResizeMode(
-            KeyValueTableModel.NAME_COLUMN, QHeaderView.ResizeMode.Interactive
-        )
-        header.setSectionResizeMode(KeyValueTableModel.VALUE_COLUMN, QHeaderView.ResizeMode.Stretch)
-        self.view.setColumnWidth(KeyValueTableModel.NAME_COLUMN, 200)
+        self.view = rows_view(table_name, self.model, delegate, self, name_width=200)
 
         self.delete_action = QAction("Delete row", self.view)
         self.view.addAction(self.delete_action)
@@ -387,20 +486,11 @@ class KeyValueTableWidget(QWidget):
 
     def commit_pending_edit(self) -> None:
         """Write a cell that is still being edited into the model (Ctrl+Enter sends at once)."""
-        if self.view.state() != QAbstractItemView.State.EditingState:
-            return
-        editor = self.view.indexWidget(self.view.currentIndex())
-        if editor is not None:
-            self.view.commitData(editor)
-            self.view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        commit_pending_edit(self.view)
 
     def selected_rows(self) -> list[int]:
         """Real rows the user picked (the selection, else the current row), in order."""
-        selection = self.view.selectionModel()
-        rows = {index.row() for index in selection.selectedIndexes()}
-        if not rows and selection.currentIndex().isValid():
-            rows = {selection.currentIndex().row()}
-        return sorted(row for row in rows if not self.model.is_placeholder(row))
+        return selected_rows(self.view, self.model)
 
     def delete_selected_rows(self) -> None:
         """Delete the selected rows; the placeholder row is never deleted."""
