@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeyEvent, QPalette
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -39,6 +39,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.request import KeyValue
+from app.core.variables import VARIABLE_PATTERN
+from app.ui.json_highlighter import JsonTheme
 
 __all__ = [
     "CheckColumn",
@@ -239,9 +241,13 @@ class PlaceholderRowsModel(QAbstractTableModel, Generic[RowT]):
 
     def _text_data(self, row: int, column: int, role: int) -> Any:
         """The name or value cell of a real row; a subclass may show a value differently."""
+        item = self._rows[row]
+        text = item.name if column == self.NAME_COLUMN else item.value
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            item = self._rows[row]
-            return item.name if column == self.NAME_COLUMN else item.value
+            return text
+        if role == Qt.ItemDataRole.ForegroundRole and VARIABLE_PATTERN.search(text):
+            # Cells that use {{variables}} stand out, as they do in the URL and the body.
+            return QColor(JsonTheme.for_palette(QGuiApplication.palette()).placeholder)
         return None
 
     def _is_valid(self, index: _Index) -> bool:

@@ -290,3 +290,13 @@ def test_disabled_rows_are_greyed(qtbot: QtBot) -> None:
 def test_nothing_lives_under_an_item(model: KeyValueTableModel) -> None:
     assert model.rowCount(model.index(0, NAME)) == 0
     assert model.index(0, 0, model.index(0, NAME)) == QModelIndex()
+
+
+def test_cells_that_use_variables_are_coloured(qapp: Any) -> None:
+    from PySide6.QtGui import QColor
+
+    model = KeyValueTableModel([KeyValue("Authorization", "Bearer {{token}}"), KeyValue("a", "1")])
+    coloured = model.index(0, 2).data(Qt.ItemDataRole.ForegroundRole)
+    assert isinstance(coloured, QColor)
+    assert model.index(1, 2).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert model.index(0, 1).data(Qt.ItemDataRole.ForegroundRole) is None
