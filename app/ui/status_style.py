@@ -12,7 +12,7 @@ _STATUS_COLOURS: dict[int, tuple[str, str]] = {
     1: ("#555555", "#bbbbbb"),
     2: ("#1b7d2a", "#6fdc7f"),
     3: ("#1f5fbf", "#7fb0ff"),
-    4: ("#b35900", "#ffb35c"),
+    4: ("#a15000", "#ffb35c"),
     5: ("#c0172b", "#ff7b86"),
 }
 
