@@ -29,7 +29,7 @@ from app.core.request import KeyValue
 from app.core.transport import ProxyMode, ProxySettings
 from app.ui.auth_editor import AuthEditor
 from app.ui.key_value_table import KeyValueTableWidget
-from app.ui.status_style import error_text_color
+from app.ui.status_style import problem_label
 from app.ui.tls_editor import TlsEditor
 
 __all__ = ["MANUAL_PROXY_PROBLEM", "DefaultsDialog", "ProxyEditor"]
@@ -232,12 +232,7 @@ class DefaultsDialog(QDialog):
             self.proxy_editor = ProxyEditor(self)
             self.proxy_editor.set_proxy(defaults.proxy)
 
-        self.problem_label = QLabel(self)
-        self.problem_label.setObjectName("defaultsProblemLabel")
-        self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.problem_label.setWordWrap(True)
-        self.problem_label.setStyleSheet(f"color: {error_text_color(self.palette()).name()};")
-        self.problem_label.hide()
+        self.problem_label = problem_label("defaultsProblemLabel", self)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

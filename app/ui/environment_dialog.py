@@ -42,7 +42,7 @@ from app.ui.key_value_table import (
     rows_view,
     selected_rows,
 )
-from app.ui.status_style import error_text_color, warning_text_color
+from app.ui.status_style import problem_label, warning_text_color
 from app.ui.tls_editor import TlsEditor
 
 __all__ = ["EnvironmentDialog", "EnvironmentVariablesModel"]
@@ -234,12 +234,7 @@ class EnvironmentDialog(QDialog):
         )
         self.tls_editor.set_tls(environment.tls)
 
-        self.problem_label = QLabel(self)
-        self.problem_label.setObjectName("environmentProblemLabel")
-        self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.problem_label.setWordWrap(True)
-        self.problem_label.setStyleSheet(f"color: {error_text_color(self.palette()).name()};")
-        self.problem_label.hide()
+        self.problem_label = problem_label("environmentProblemLabel", self)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QLabel, QWidget
 
-__all__ = ["error_text_color", "is_dark", "status_color", "warning_text_color"]
+__all__ = ["error_text_color", "is_dark", "problem_label", "status_color", "warning_text_color"]
 
 # (light palette, dark palette) per status class: dark colours on light windows, light ones
 # on dark windows, each with contrast above 4.5:1 against the default window colour.
@@ -32,3 +34,14 @@ def error_text_color(palette: QPalette) -> QColor:
 
 def warning_text_color(palette: QPalette) -> QColor:
     return QColor("#ffb35c" if is_dark(palette) else "#8a4b00")
+
+
+def problem_label(object_name: str, parent: QWidget) -> QLabel:
+    """A hidden, word-wrapped, plain-text label in the error colour, for a dialog's refusal."""
+    label = QLabel(parent)
+    label.setObjectName(object_name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {error_text_color(parent.palette()).name()};")
+    label.hide()
+    return label
