@@ -8,6 +8,7 @@ collection > environment > app) and fetches secret values only when a secret is 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from app.core.collection import (
@@ -160,15 +161,24 @@ class Workspace:
     def transport(self, request: SavedRequest, source: str | None) -> TransportSettings:
         """TLS and proxy settings for ``request``: the environment's TLS settings replace the
         collection's; paths may hold ``{{variables}}`` and are relative to the collection
-        folder; the key passphrase comes from its (secret) variable."""
+        folder; the key passphrase comes from its (secret) variable. Proxy addresses may hold
+        ``{{variables}}`` too, so proxy credentials can be secrets of the environment."""
         collection_defaults = self.collection.tree.defaults if self.collection else None
         tls = (self.environment.tls if self.environment else None) or (
             collection_defaults.tls if collection_defaults else None
         )
         proxy = (collection_defaults.proxy if collection_defaults else None) or ProxySettings()
+        if tls is None and proxy == ProxySettings():
+            return TransportSettings()
+        context = self.context(request, source)
+        proxy = replace(
+            proxy,
+            http_proxy=context.resolve(proxy.http_proxy),
+            https_proxy=context.resolve(proxy.https_proxy),
+            no_proxy=context.resolve(proxy.no_proxy),
+        )
         if tls is None:
             return TransportSettings(proxy=proxy)
-        context = self.context(request, source)
 
         def path(value: str) -> str:
             resolved = context.resolve(value).strip()
@@ -209,18 +219,21 @@ class Workspace:
         return "no auth (neither its folders nor the collection set one)"
 
     def transport_unresolved(self, request: SavedRequest, source: str | None) -> list[str]:
-        """``{{variables}}`` in the TLS settings that do not resolve (they block sending:
-        a placeholder is neither a file nor a passphrase)."""
+        """``{{variables}}`` in the TLS and proxy settings that do not resolve (they block
+        sending: a placeholder is neither a file, a passphrase nor a proxy)."""
         env_tls = self.environment.tls if self.environment else None
         collection_defaults = self.collection.tree.defaults if self.collection else None
         tls = env_tls or (collection_defaults.tls if collection_defaults else None)
-        if tls is None:
+        proxy = collection_defaults.proxy if collection_defaults else None
+        texts: list[str] = []
+        if tls is not None:
+            texts += [tls.ca_bundle, tls.client_cert, tls.client_key, tls.key_passphrase]
+        if proxy is not None:
+            texts += [proxy.http_proxy, proxy.https_proxy, proxy.no_proxy]
+        if not texts:
             return []
         context = self.context(request, source)
-        names: list[str] = []
-        for text in (tls.ca_bundle, tls.client_cert, tls.client_key, tls.key_passphrase):
-            names += context.unresolved(text)
-        return names
+        return [name for text in texts for name in context.unresolved(text)]
 
     def verification_warning(self, url: str) -> str | None:
         """A sentence for every https response while certificate verification is off."""

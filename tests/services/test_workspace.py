@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from app.core.collection import AuthKind, AuthSpec, Defaults, Environment, SavedRequest, Variable
 from app.core.request import KeyValue
+from app.core.transport import ProxyMode, ProxySettings
 from app.services.workspace import Workspace
-from app.storage.collection_store import create_collection
+from app.storage.collection_store import CollectionStore, create_collection
 from app.storage.secrets import FileSecretStore
 
 
@@ -102,3 +104,25 @@ def test_window_base_url_is_only_a_fallback(tmp_path: Path) -> None:
     workspace = Workspace()
     resolved = workspace.resolve(SavedRequest("x", url="/server"), None, base_url="http://h/rest")
     assert resolved.spec.url == "http://h/rest/server"
+
+
+def test_proxy_addresses_resolve_variables_and_unresolved_ones_block(tmp_path: Path) -> None:
+    workspace, source = _workspace(tmp_path)
+    assert workspace.collection is not None
+    store = CollectionStore(workspace.collection.root)
+    defaults = store.load().tree.defaults
+    assert defaults is not None
+    store.save_defaults(
+        Path("."),
+        replace(
+            defaults,
+            proxy=ProxySettings(ProxyMode.MANUAL, "http://{{proxy_user}}@proxy:3128", "", ""),
+        ),
+    )
+    workspace.set_collection(store.load())
+    request = _request(workspace, source)
+    assert workspace.transport_unresolved(request, source) == ["proxy_user"]
+    mine = SavedRequest(request.name, url=request.url, variables=(Variable("proxy_user", "me"),))
+    settings = workspace.transport(mine, source)
+    assert settings.proxy.http_proxy == "http://me@proxy:3128"
+    assert workspace.transport_unresolved(mine, source) == []
