@@ -23,24 +23,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.clock import describe_skew, server_time_of, server_time_url
-from app.core.collection import AuthSpec, Defaults, Environment, SavedRequest
+from app.core.collection import Defaults, Environment, SavedRequest
 from app.core.exchange import Exchange, read_exchange
 from app.core.outcome import FailureKind, TransportFailure
-from app.core.prepare import RequestNotSendable, prepare_request
-from app.core.request import RequestSpec
+from app.core.prepare import PreparedRequest
 from app.core.tabs import OpenTab, TabSession, new_tab
-from app.core.variables import redact, unresolved_message
 from app.services.history_records import (
     had_mac_signature,
     recorded_exchange,
     request_from_history,
 )
-from app.services.request_service import FailedRequest, ReceivedResponse, RequestService
+from app.services.request_service import RequestService
+from app.services.send_controller import SendController
 from app.services.workspace import Workspace
 from app.storage.collection_store import CollectionStore, CollectionWriteError, LoadedCollection
 from app.storage.drafts import DraftStore
-from app.storage.history import HistoryError, HistoryStore
+from app.storage.history import HistoryStore
 from app.storage.secrets import SecretStoreError
 from app.ui.collection_sidebar import CollectionSidebar
 from app.ui.defaults_dialog import DefaultsDialog
@@ -54,8 +52,6 @@ from app.ui.tab_strip import TabStrip
 __all__ = ["DRAFT_SAVE_DELAY_MS", "MainWindow", "UnsavedChoice"]
 
 DRAFT_SAVE_DELAY_MS = 250
-# Methods that do not change data: a protected environment sends them without asking.
-_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _Replay = Callable[[ResponsePane], None]
 
@@ -90,13 +86,10 @@ class MainWindow(QMainWindow):
         self.drafts = drafts
         self.history = history
         self._on_close: list[Callable[[], None]] = []
-        self._in_flight: dict[str, int] = {}  # tab id -> request id
-        self._request_tab: dict[int, str] = {}
-        self._request_secrets: dict[int, Mapping[str, str]] = {}
-        self._request_warnings: dict[int, str] = {}
-        self._request_auth: dict[int, AuthSpec] = {}
-        self._clock_checks: dict[int, str] = {}  # request id -> tab id
-        self._last_exchange: dict[str, Exchange] = {}
+        # The question is asked through ``self.confirm`` at the time (tests replace it).
+        self.send_controller = SendController(
+            service, workspace, history, lambda title, text: self.confirm(title, text), self
+        )
         self._results: dict[str, _Replay] = {}
         self._loading = False
         self._notice_label: QLabel | None = None
@@ -172,9 +165,16 @@ class MainWindow(QMainWindow):
         self.response_pane.error_panel.clock_check_requested.connect(self.compare_clock)
         self.history_panel.entry_opened.connect(self.show_history_entry)
         self.history_panel.entry_reopened.connect(self.reopen_history_entry)
-        service.response_received.connect(self._on_service_response_received)
-        service.request_failed.connect(self._on_service_request_failed)
-        service.request_cancelled.connect(self._on_service_request_cancelled)
+        controller = self.send_controller
+        controller.refused.connect(self._on_send_controller_refused)
+        controller.unprepared.connect(self._on_send_controller_unprepared)
+        controller.sending.connect(self._on_send_controller_sending)
+        controller.responded.connect(self._on_send_controller_responded)
+        controller.failed.connect(self._on_send_controller_failed)
+        controller.cancelled.connect(self._on_send_controller_cancelled)
+        controller.clock_checked.connect(self._on_send_controller_clock_checked)
+        controller.recorded.connect(self._on_send_controller_recorded)
+        controller.recording_failed.connect(self._on_send_controller_recording_failed)
 
     def _shortcut(self, keys: tuple[str, ...], slot: Callable[[], object]) -> None:
         for key in keys:
@@ -221,9 +221,7 @@ class MainWindow(QMainWindow):
                 return False
             if choice == UnsavedChoice.SAVE and not self.save_tab(tab_id):
                 return False
-        request_id = self._in_flight.pop(tab_id, None)
-        if request_id is not None:
-            self.service.cancel(request_id)
+        self.send_controller.forget_tab(tab_id)
         self._results.pop(tab_id, None)
         self.tab_strip.remove(tab_id)
         if not self.tab_strip.tabs():
@@ -553,7 +551,7 @@ class MainWindow(QMainWindow):
             self.builder.load_request(tab.current)
         finally:
             self._loading = False
-        self.builder.set_in_flight(tab_id in self._in_flight)
+        self.builder.set_in_flight(self.send_controller.in_flight(tab_id))
         replay = self._results.get(tab_id)
         if replay is None:
             self.response_pane.clear()
@@ -597,99 +595,75 @@ class MainWindow(QMainWindow):
     def send(self) -> None:
         """Send the active tab's request; a request of that tab still in flight is cancelled."""
         tab = self._pull_builder()
-        if tab is None:
-            return
-        resolved = self.workspace.resolve(
-            tab.current,
-            tab.source,
-            base_url=self.builder.base_url_edit.text(),
-            timeout_seconds=self.builder.timeout_spin.value(),
-        )
-        unresolved = [
-            *resolved.unresolved,
-            *self.workspace.transport_unresolved(tab.current, tab.source),
-        ]
-        if unresolved:
-            env = self.workspace.environment
-            message = unresolved_message(dict.fromkeys(unresolved), env.name if env else None)
-            if self.workspace.problem:
-                # A secret that could not be read is not "undefined": say what really failed.
-                message = f"{self.workspace.problem} {message}"
-            self._show(tab.id, lambda pane: pane.show_refused(message))
-            return
-        try:
-            prepared = prepare_request(resolved.spec)
-        except RequestNotSendable as exc:
-            self.builder.body.validate_now()
-            refusal = str(exc)
-            self._show(tab.id, lambda pane: pane.show_refused(refusal))
-            return
-        env = self.workspace.environment
-        if (
-            env is not None
-            and env.protected
-            and prepared.method not in _SAFE_METHODS
-            and not self.confirm(
-                f"Send to {env.name}?",
-                f'"{env.name}" is a protected environment. Send {prepared.method} '
-                f"{prepared.url}? It may change data there.",
+        if tab is not None:
+            self.send_controller.send(
+                tab,
+                base_url=self.builder.base_url_edit.text(),
+                timeout_seconds=self.builder.timeout_spin.value(),
             )
-        ):
-            self._show(tab.id, lambda pane: pane.show_refused("Not sent: you chose not to."))
-            return
-        transport = self.workspace.transport(tab.current, tab.source)
-        warning = self.workspace.verification_warning(prepared.url)
-        try:
-            request_id = self.service.send(prepared, resolved.auth, transport)
-        except RequestNotSendable as exc:
-            # Refused before anything went out: the tab's request in flight runs on.
-            refusal = str(exc)
-            self._show(tab.id, lambda pane: pane.show_refused(refusal))
-            return
-        previous = self._in_flight.pop(tab.id, None)
-        if previous is not None:
-            self.service.cancel(previous)
-        self._in_flight[tab.id] = request_id
-        self._request_auth[request_id] = self.workspace.auth_of(tab.current, tab.source)
-        self._request_tab[request_id] = tab.id
-        self._request_secrets[request_id] = resolved.secrets_used
-        if warning:
-            self._request_warnings[request_id] = warning
-        self.builder.set_in_flight(True)
-        shown_url = redact(prepared.url, resolved.secrets_used)
-        self._show(tab.id, lambda pane: pane.show_sending(prepared.method, shown_url))
 
     def cancel(self) -> None:
         tab = self.active_tab()
-        if tab is not None and tab.id in self._in_flight:
-            self.service.cancel(self._in_flight[tab.id])
+        if tab is not None:
+            self.send_controller.cancel(tab.id)
 
-    def _finish(self, request_id: int) -> str | None:
-        """The tab the request belonged to, if the request is still that tab's latest."""
-        self._request_secrets.pop(request_id, None)
-        self._request_warnings.pop(request_id, None)
-        self._request_auth.pop(request_id, None)
-        tab_id = self._request_tab.pop(request_id, None)
-        if tab_id is None or self._in_flight.get(tab_id) != request_id:
-            return None
-        del self._in_flight[tab_id]
+    def _finished(self, tab_id: str) -> None:
+        """The tab's latest request ended: its builder may send again."""
         active = self.active_tab()
         if active is not None and active.id == tab_id:
             self.builder.set_in_flight(False)
-        return tab_id
 
-    def _record_later(self, record: Callable[[], object]) -> None:
-        """Add to history once the event loop has painted what the user waits for."""
+    def _on_send_controller_refused(self, tab_id: str, message: str) -> None:
+        self._show(tab_id, lambda pane: pane.show_refused(message))
 
-        def run() -> None:
-            try:
-                record()
-            except HistoryError as exc:
-                self.statusBar().showMessage(f"This request was not added to history: {exc}")
-                return
-            self.history_panel.refresh()
+    def _on_send_controller_unprepared(self, tab_id: str, message: str) -> None:
+        self.builder.body.validate_now()
+        self._show(tab_id, lambda pane: pane.show_refused(message))
 
-        QTimer.singleShot(0, run)
+    def _on_send_controller_sending(self, tab_id: str, method: str, shown_url: str) -> None:
+        self.builder.set_in_flight(True)
+        self._show(tab_id, lambda pane: pane.show_sending(method, shown_url))
+
+    def _on_send_controller_responded(
+        self, tab_id: str, exchange: Exchange, secrets: Mapping[str, str], warning: str | None
+    ) -> None:
+        self._finished(tab_id)
+
+        def replay(pane: ResponsePane) -> None:
+            pane.show_exchange(exchange)
+            pane.show_sent_request(exchange.request, secrets)
+            if warning:
+                pane.show_warning(warning)
+
+        self._show(tab_id, replay)
+
+    def _on_send_controller_failed(
+        self,
+        tab_id: str,
+        failure: TransportFailure,
+        request: PreparedRequest,
+        secrets: Mapping[str, str],
+        warning: str | None,
+    ) -> None:
+        self._finished(tab_id)
+
+        def replay(pane: ResponsePane) -> None:
+            pane.show_failure(failure)
+            pane.show_sent_request(request, secrets)
+            if warning:
+                pane.show_warning(warning)
+
+        self._show(tab_id, replay)
+
+    def _on_send_controller_cancelled(self, tab_id: str) -> None:
+        self._finished(tab_id)
+        self._show(tab_id, lambda pane: pane.show_cancelled())
+
+    def _on_send_controller_recorded(self) -> None:
+        self.history_panel.refresh()
+
+    def _on_send_controller_recording_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message)
 
     # --- history -----------------------------------------------------------------------------
     def show_history_entry(self, entry_id: int) -> None:
@@ -725,104 +699,16 @@ class MainWindow(QMainWindow):
             )
 
     def compare_clock(self) -> None:
-        """Ask the API of the active tab's last response for its time (``GET /rest/v1/server``,
-        no auth) and show how far this computer's clock is off."""
+        """Ask the API of the active tab's last response for its time and show how far this
+        computer's clock is off (see ``SendController.check_clock``)."""
         tab = self.active_tab()
-        exchange = self._last_exchange.get(tab.id) if tab else None
-        if tab is None or exchange is None:
-            return
-        url = server_time_url(exchange.request.url)
-        try:
-            prepared = prepare_request(
-                RequestSpec("GET", url, timeout_seconds=self.builder.timeout_spin.value())
-            )
-            request_id = self.service.send(
-                prepared, None, self.workspace.transport(tab.current, tab.source)
-            )
-        except RequestNotSendable as exc:
-            self.response_pane.error_panel.show_clock_result(str(exc))
-            return
-        self._clock_checks[request_id] = tab.id
-        self.response_pane.error_panel.show_clock_result(f"Asking {url} for its time…")
+        if tab is not None:
+            self.send_controller.check_clock(tab, timeout_seconds=self.builder.timeout_spin.value())
 
-    def _on_clock_checked(self, tab_id: str, text: str) -> None:
+    def _on_send_controller_clock_checked(self, tab_id: str, text: str) -> None:
         active = self.active_tab()
         if active is not None and active.id == tab_id:
             self.response_pane.error_panel.show_clock_result(text)
-
-    def _on_service_response_received(self, received: ReceivedResponse) -> None:
-        exchange = received.exchange
-        error = exchange.error
-        secrets = self._request_secrets.get(received.request_id, {})
-        warning = self._request_warnings.get(received.request_id)
-        auth = self._request_auth.get(received.request_id)
-        clock_tab = self._clock_checks.pop(received.request_id, None)
-        if clock_tab is not None:
-            server_time = server_time_of(exchange.response, exchange.document)
-            self._on_clock_checked(
-                clock_tab,
-                describe_skew(server_time, time.time())
-                if server_time is not None
-                else f"{exchange.request.url} did not say what time it is there "
-                f"({exchange.response.status} {exchange.response.reason}).",
-            )
-        else:
-            tab_id = self._finish(received.request_id)
-            if tab_id is not None:
-                self._last_exchange[tab_id] = exchange
-
-                def replay(pane: ResponsePane) -> None:
-                    pane.show_exchange(exchange)
-                    pane.show_sent_request(exchange.request, secrets)
-                    if warning:
-                        pane.show_warning(warning)
-
-                self._show(tab_id, replay)
-        # Recorded after the response is on screen: a 50 MB body takes a while to write.
-        self._record_later(
-            lambda: self.history.record(
-                exchange.request,
-                exchange.response,
-                error_code=error.code if error else None,
-                secrets=secrets,
-                auth=auth,
-                warning=warning,
-            )
-        )
-
-    def _on_service_request_failed(self, failed: FailedRequest) -> None:
-        secrets = self._request_secrets.get(failed.request_id, {})
-        warning = self._request_warnings.get(failed.request_id)
-        auth = self._request_auth.get(failed.request_id)
-        clock_tab = self._clock_checks.pop(failed.request_id, None)
-        if clock_tab is not None:
-            self._on_clock_checked(clock_tab, failed.failure.message)
-        else:
-            tab_id = self._finish(failed.request_id)
-
-            def replay(pane: ResponsePane) -> None:
-                pane.show_failure(failed.failure)
-                pane.show_sent_request(failed.request, secrets)
-                if warning:
-                    pane.show_warning(warning)
-
-            if tab_id is not None:
-                self._show(tab_id, replay)
-        self._record_later(
-            lambda: self.history.record(
-                failed.request,
-                None,
-                failure=failed.failure.message,
-                secrets=secrets,
-                auth=auth,
-                warning=warning,
-            )
-        )
-
-    def _on_service_request_cancelled(self, request_id: int) -> None:
-        tab_id = self._finish(request_id)
-        if tab_id is not None:
-            self._show(tab_id, lambda pane: pane.show_cancelled())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Edits are kept as drafts (restored next start), so closing only asks when that
