@@ -54,8 +54,9 @@ Exceptions::
 from __future__ import annotations
 
 import difflib
+import enum
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import yaml
 
@@ -94,6 +95,8 @@ _TLS_KEYS = ("verify", "ca_bundle", "client_cert", "client_key", "key_passphrase
 _PROXY_KEYS = ("mode", "http", "https", "no_proxy")
 _ROW_KEYS = ("name", "value", "enabled")
 _VARIABLE_KEYS = ("name", "value", "secret", "enabled")
+
+_E = TypeVar("_E", bound=enum.Enum)
 
 _TAG = "tag:yaml.org,2002:"
 _TEXT_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
@@ -475,17 +478,21 @@ class _Reader:
         values: list[tuple[str, str]] = []
         for key, _key_node, value_node in self.pairs(node, "an auth mapping with a kind"):
             if key == "kind":
-                text = self.text(value_node, "the auth kind")
-                try:
-                    kind = AuthKind(text)
-                except ValueError:
-                    known = ", ".join(k.value for k in AuthKind)
-                    self.fail(value_node, f"unknown auth kind '{text}' (known kinds: {known})")
+                kind = self.choice(value_node, AuthKind, "auth kind")
             else:
                 values.append((key, self.text(value_node, f"auth {key}")))
         if kind is None:
             self.fail(node, "the auth has no kind")
         return AuthSpec(kind, tuple(values))
+
+    def choice(self, node: yaml.Node, kind: type[_E], what: str) -> _E:
+        """The member of the enum ``kind`` whose value the scalar ``node`` holds."""
+        text = self.text(node, what)
+        try:
+            return kind(text)
+        except ValueError:
+            known = ", ".join(str(member.value) for member in kind)
+            self.fail(node, f"unknown {what} '{text}' (known: {known})")
 
     def tls(self, fields: dict[str, yaml.Node]) -> TlsSettings | None:
         node = fields.get("tls")
@@ -514,12 +521,7 @@ class _Reader:
         proxy = self.mapping(node, _PROXY_KEYS, "proxy settings (mode, http, https, no_proxy)")
         mode = ProxyMode.SYSTEM
         if "mode" in proxy:
-            text = self.text(proxy["mode"], "proxy mode")
-            try:
-                mode = ProxyMode(text)
-            except ValueError:
-                known = ", ".join(m.value for m in ProxyMode)
-                self.fail(proxy["mode"], f"unknown proxy mode '{text}' (known: {known})")
+            mode = self.choice(proxy["mode"], ProxyMode, "proxy mode")
         return ProxySettings(
             mode=mode,
             http_proxy=self.optional_text(proxy, "http", "http proxy"),
@@ -565,12 +567,7 @@ def parse_request(text: str, source: str) -> SavedRequest:
             )
     body_mode = BodyMode.JSON
     if "body_mode" in fields:
-        mode = reader.text(fields["body_mode"], "body_mode")
-        try:
-            body_mode = BodyMode(mode)
-        except ValueError:
-            known = " or ".join(m.value for m in BodyMode)
-            reader.fail(fields["body_mode"], f"unknown body_mode '{mode}' (expected {known})")
+        body_mode = reader.choice(fields["body_mode"], BodyMode, "body_mode")
     return SavedRequest(
         name=reader.name(fields, top, may_be_blank=True),  # an untitled draft has no name yet
         method=method,

@@ -57,6 +57,7 @@ from app.storage.collection_store import (
     NodeKind,
 )
 from app.ui.collection_tree_model import CollectionTreeModel, problem_text
+from app.ui.prompts import ask_yes_no
 from app.ui.status_style import error_text_color
 
 __all__ = ["CollectionSidebar"]
@@ -400,15 +401,8 @@ class CollectionSidebar(QWidget):
         return text if ok else None
 
     def confirm(self, title: str, text: str) -> bool:
-        """Ask a yes/no question; "no" is the default."""
-        answer = QMessageBox.question(
-            self,
-            title,
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        """Ask yes or no, No by default (tests replace this method)."""
+        return ask_yes_no(self, title, text)
 
     def choose_folder(self) -> Path | None:
         """Ask for a collection folder; ``None`` when cancelled."""

@@ -45,6 +45,7 @@ from app.ui.defaults_dialog import DefaultsDialog
 from app.ui.environment_bar import EnvironmentBar, ProtectedBanner
 from app.ui.environment_dialog import EnvironmentDialog
 from app.ui.history_panel import HistoryPanel
+from app.ui.prompts import ask_yes_no
 from app.ui.request_builder import RequestBuilder
 from app.ui.response_pane import ResponsePane
 from app.ui.tab_strip import TabStrip
@@ -315,16 +316,8 @@ class MainWindow(QMainWindow):
         return text.strip() if ok and text.strip() else None
 
     def confirm(self, title: str, text: str) -> bool:
-        """Ask yes or no (tests replace this method)."""
-        # No is the default: Enter right after Ctrl+Enter must not send to production.
-        answer = QMessageBox.question(
-            self,
-            title,
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        """Ask yes or no, No by default (tests replace this method)."""
+        return ask_yes_no(self, title, text)
 
     def show_notice(self, text: str) -> None:
         """A sentence that stays in the status bar for the session (not a passing message)."""
