@@ -11,7 +11,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.core.collection import AuthKind, AuthSpec, Environment, Variable
+from app.core.collection import (
+    AuthKind,
+    AuthSpec,
+    CollectionNode,
+    Environment,
+    LoadedCollection,
+    NodeKind,
+    Variable,
+)
 from app.core.prepare import prepare_request
 from app.core.variables import ResolvedRequest
 from app.demo import DemoServer
@@ -29,9 +37,6 @@ from app.storage.collection_files import (
 from app.storage.collection_store import (
     COLLECTION_FILE,
     FOLDER_FILE,
-    CollectionNode,
-    LoadedCollection,
-    NodeKind,
     load_collection,
 )
 

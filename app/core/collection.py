@@ -1,14 +1,19 @@
 """Saved requests and the collections that hold them: pure data, no files.
 
-A ``Collection`` is a tree: the collection itself carries defaults (base URL, headers, auth,
-variables) that its ``Folder``s and ``SavedRequest``s inherit and may override.
-``app.storage.collection_files`` maps this tree onto a folder of YAML files.
+A collection is one tree of ``CollectionNode``s keyed by their path inside the collection
+(``Path(".")`` is the collection itself): the collection and its folders carry ``Defaults``
+(base URL, headers, auth, variables) that the ``SavedRequest``s below them inherit and may
+override. ``LoadedCollection`` is that tree with its environments and every problem met
+while reading it. ``app.storage.collection_store`` reads and writes the tree as a folder
+(``app.storage.collection_files`` is the text of each file); importers build one in memory.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from app.core.request import BodyMode, KeyValue
 from app.core.transport import ProxySettings, TlsSettings
@@ -16,10 +21,12 @@ from app.core.transport import ProxySettings, TlsSettings
 __all__ = [
     "AuthKind",
     "AuthSpec",
-    "Collection",
+    "CollectionFileError",
+    "CollectionNode",
     "Defaults",
     "Environment",
-    "Folder",
+    "LoadedCollection",
+    "NodeKind",
     "SavedRequest",
     "Variable",
     "auth_label",
@@ -109,26 +116,6 @@ class SavedRequest:
 
 
 @dataclass(frozen=True, slots=True)
-class Folder:
-    """A folder of a collection: its own defaults, sub-folders and requests, by name."""
-
-    name: str
-    defaults: Defaults = field(default_factory=Defaults)
-    folders: tuple[Folder, ...] = ()
-    requests: tuple[SavedRequest, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Collection:
-    """The root folder of a collection, with the collection-wide defaults."""
-
-    name: str
-    defaults: Defaults = field(default_factory=Defaults)
-    folders: tuple[Folder, ...] = ()
-    requests: tuple[SavedRequest, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class Environment:
     """A named set of variables (sandbox, production, ...). A protected environment is
     shown plainly and asks before any request that could change something."""
@@ -137,3 +124,81 @@ class Environment:
     variables: tuple[Variable, ...] = ()
     protected: bool = False
     tls: TlsSettings | None = None  # replaces the collection's TLS settings when set
+
+
+class CollectionFileError(Exception):
+    """A collection file that could not be read: which file, which line (or None), and why."""
+
+    def __init__(self, source: str, line: int | None, reason: str) -> None:
+        super().__init__(source, line, reason)
+        self.source = source
+        self.line = line
+        self.reason = reason
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}, line {self.line}"
+        return f"{where}: {self.reason}"
+
+
+class NodeKind(enum.Enum):
+    """What a node of the collection tree is."""
+
+    COLLECTION = "collection"
+    FOLDER = "folder"
+    REQUEST = "request"
+    BROKEN = "broken"  # a request file that failed to load; ``problem`` says why
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionNode:
+    """One node of a collection, keyed by its path relative to the collection's root.
+
+    ``request`` is set for ``REQUEST`` nodes; ``defaults`` for the collection and folders
+    (``None`` when their ``collection.yaml``/``folder.yaml`` failed to load, see ``problem``).
+    Children are in the sidebar's order: folders first, then requests, each by name.
+    """
+
+    kind: NodeKind
+    path: Path
+    name: str
+    request: SavedRequest | None = None
+    defaults: Defaults | None = None
+    children: tuple[CollectionNode, ...] = ()
+    problem: CollectionFileError | None = None
+
+    def walk(self) -> Iterator[CollectionNode]:
+        """This node and every node below it, depth first, in the sidebar's order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedCollection:
+    """A collection as read (from disk, or built by an importer), with every problem met."""
+
+    root: Path
+    name: str
+    collection_id: str
+    tree: CollectionNode
+    problems: tuple[CollectionFileError, ...]
+    environments: tuple[Environment, ...]
+    environment_files: tuple[Path, ...] = ()  # relative; watched for edits made in place
+
+    @property
+    def broken_paths(self) -> frozenset[Path]:
+        """Relative paths of the files (and folders) that failed to load."""
+        return frozenset(Path(problem.source) for problem in self.problems)
+
+    def find(self, path: Path) -> CollectionNode | None:
+        """The node at ``path`` (relative to the root), or ``None``."""
+        node = self.tree
+        for part in Path(path).parts:
+            node_or_none = next((c for c in node.children if c.path.name == part), None)
+            if node_or_none is None:
+                return None
+            node = node_or_none
+        return node
+
+    def environment(self, name: str) -> Environment | None:
+        return next((e for e in self.environments if e.name == name), None)

@@ -16,6 +16,8 @@ from app.core.collection import (
     AuthSpec,
     Defaults,
     Environment,
+    LoadedCollection,
+    NodeKind,
     SavedRequest,
     Variable,
     auth_label,
@@ -31,7 +33,6 @@ from app.core.variables import (
     redact,
     resolve_request,
 )
-from app.storage.collection_store import LoadedCollection, NodeKind
 from app.storage.secrets import SecretStore, SecretStoreError
 
 __all__ = ["Workspace"]

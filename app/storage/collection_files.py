@@ -60,7 +60,15 @@ from typing import Any, NoReturn, TypeVar
 
 import yaml
 
-from app.core.collection import AuthKind, AuthSpec, Defaults, Environment, SavedRequest, Variable
+from app.core.collection import (
+    AuthKind,
+    AuthSpec,
+    CollectionFileError,
+    Defaults,
+    Environment,
+    SavedRequest,
+    Variable,
+)
 from app.core.request import METHODS, BodyMode, KeyValue
 from app.core.transport import ProxyMode, ProxySettings, TlsSettings
 from app.core.variables import VARIABLE_PATTERN
@@ -106,20 +114,6 @@ _BOOL = _TAG + "bool"
 
 # Line breaks YAML 1.1 would normalise or reinterpret inside a literal block.
 _UNSAFE_IN_BLOCK = frozenset("\r\x85\u2028\u2029\ufeff")
-
-
-class CollectionFileError(Exception):
-    """A collection file that could not be read: which file, which line (or None), and why."""
-
-    def __init__(self, source: str, line: int | None, reason: str) -> None:
-        super().__init__(source, line, reason)
-        self.source = source
-        self.line = line
-        self.reason = reason
-
-    def __str__(self) -> str:
-        where = self.source if self.line is None else f"{self.source}, line {self.line}"
-        return f"{where}: {self.reason}"
 
 
 @dataclass(frozen=True, slots=True)

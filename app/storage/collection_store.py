@@ -36,20 +36,27 @@ Exceptions::
 
 from __future__ import annotations
 
-import enum
 import os
 import shutil
 import tempfile
 import unicodedata
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
-from app.core.collection import Defaults, Environment, SavedRequest, Variable
-from app.storage.collection_files import (
+from app.core.collection import (
     CollectionFileError,
+    CollectionNode,
+    Defaults,
+    Environment,
+    LoadedCollection,
+    NodeKind,
+    SavedRequest,
+    Variable,
+)
+from app.storage.collection_files import (
     DefaultsFile,
     dump_defaults,
     dump_environment,
@@ -65,11 +72,8 @@ __all__ = [
     "ENVIRONMENTS_DIR",
     "FOLDER_FILE",
     "REQUEST_SUFFIX",
-    "CollectionNode",
     "CollectionStore",
     "CollectionWriteError",
-    "LoadedCollection",
-    "NodeKind",
     "create_collection",
     "load_collection",
     "slugify",
@@ -95,60 +99,6 @@ _T = TypeVar("_T")
 
 class CollectionWriteError(Exception):
     """A change to the collection folder was refused or failed; ``str()`` is for the user."""
-
-
-class NodeKind(enum.Enum):
-    """What a node of the collection tree is."""
-
-    COLLECTION = "collection"
-    FOLDER = "folder"
-    REQUEST = "request"
-    BROKEN = "broken"  # a request file that failed to load; ``problem`` says why
-
-
-@dataclass(frozen=True, slots=True)
-class CollectionNode:
-    """One node of a loaded collection, with its path relative to the collection's root.
-
-    ``request`` is set for ``REQUEST`` nodes; ``defaults`` for the collection and folders
-    (``None`` when their ``collection.yaml``/``folder.yaml`` failed to load, see ``problem``).
-    """
-
-    kind: NodeKind
-    path: Path
-    name: str
-    request: SavedRequest | None = None
-    defaults: Defaults | None = None
-    children: tuple[CollectionNode, ...] = ()
-    problem: CollectionFileError | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class LoadedCollection:
-    """A collection folder as read from disk, with every problem met on the way."""
-
-    root: Path
-    name: str
-    collection_id: str
-    tree: CollectionNode
-    problems: tuple[CollectionFileError, ...]
-    environments: tuple[Environment, ...]
-    environment_files: tuple[Path, ...] = ()  # relative; watched for edits made in place
-
-    @property
-    def broken_paths(self) -> frozenset[Path]:
-        """Relative paths of the files (and folders) that failed to load."""
-        return frozenset(Path(problem.source) for problem in self.problems)
-
-    def find(self, path: Path) -> CollectionNode | None:
-        """The node at ``path`` (relative to the root), or ``None``."""
-        node = self.tree
-        for part in Path(path).parts:
-            node_or_none = next((c for c in node.children if c.path.name == part), None)
-            if node_or_none is None:
-                return None
-            node = node_or_none
-        return node
 
 
 # --- names -----------------------------------------------------------------------------------

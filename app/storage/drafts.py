@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from app.core.collection import CollectionFileError
 from app.core.tabs import OpenTab, TabSession
-from app.storage.collection_files import CollectionFileError, dump_request, parse_request
+from app.storage.collection_files import dump_request, parse_request
 from app.storage.settings import atomic_write
 
 __all__ = ["DraftStore"]

@@ -44,17 +44,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.collection import SavedRequest
+from app.core.collection import CollectionNode, LoadedCollection, NodeKind, SavedRequest
 from app.storage.collection_store import (
     COLLECTION_FILE,
     ENVIRONMENTS_DIR,
     FOLDER_FILE,
     REQUEST_SUFFIX,
-    CollectionNode,
     CollectionStore,
     CollectionWriteError,
-    LoadedCollection,
-    NodeKind,
 )
 from app.ui.collection_tree_model import CollectionTreeModel, problem_text
 from app.ui.prompts import ask_yes_no

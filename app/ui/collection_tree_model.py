@@ -25,8 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
-from app.storage.collection_files import CollectionFileError
-from app.storage.collection_store import CollectionNode, LoadedCollection, NodeKind
+from app.core.collection import CollectionFileError, CollectionNode, LoadedCollection, NodeKind
 from app.ui.status_style import error_text_color
 
 __all__ = [

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.collection import Defaults, Environment, SavedRequest
+from app.core.collection import Defaults, Environment, LoadedCollection, SavedRequest
 from app.core.exchange import Exchange, read_exchange
 from app.core.outcome import FailureKind, TransportFailure
 from app.core.prepare import PreparedRequest
@@ -36,7 +36,7 @@ from app.services.history_records import (
 from app.services.request_service import RequestService
 from app.services.send_controller import SendController
 from app.services.workspace import Workspace
-from app.storage.collection_store import CollectionStore, CollectionWriteError, LoadedCollection
+from app.storage.collection_store import CollectionStore, CollectionWriteError
 from app.storage.drafts import DraftStore
 from app.storage.history import HistoryStore
 from app.storage.secrets import SecretStoreError

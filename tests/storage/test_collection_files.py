@@ -10,6 +10,7 @@ import pytest
 from app.core.collection import (
     AuthKind,
     AuthSpec,
+    CollectionFileError,
     Defaults,
     Environment,
     SavedRequest,
@@ -17,7 +18,6 @@ from app.core.collection import (
 )
 from app.core.request import BodyMode, KeyValue
 from app.storage.collection_files import (
-    CollectionFileError,
     DefaultsFile,
     dump_defaults,
     dump_environment,
@@ -402,7 +402,8 @@ def test_tls_and_proxy_settings_round_trip() -> None:
 def test_a_literal_key_passphrase_is_refused_with_its_line() -> None:
     import pytest
 
-    from app.storage.collection_files import CollectionFileError, parse_environment
+    from app.core.collection import CollectionFileError
+    from app.storage.collection_files import parse_environment
 
     text = "name: prod\ntls:\n  client_cert: me.pem\n  key_passphrase: hunter2\n"
     with pytest.raises(CollectionFileError) as caught:

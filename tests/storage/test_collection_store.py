@@ -8,14 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from app.core.collection import AuthKind, AuthSpec, Defaults, Environment, SavedRequest, Variable
+from app.core.collection import (
+    AuthKind,
+    AuthSpec,
+    Defaults,
+    Environment,
+    LoadedCollection,
+    NodeKind,
+    SavedRequest,
+    Variable,
+)
 from app.core.request import KeyValue
 from app.storage.collection_files import parse_defaults, parse_request
 from app.storage.collection_store import (
     CollectionStore,
     CollectionWriteError,
-    LoadedCollection,
-    NodeKind,
     create_collection,
     load_collection,
     slugify,

@@ -11,11 +11,9 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QToolButton, QTreeView
 
-from app.core.collection import SavedRequest
+from app.core.collection import LoadedCollection, NodeKind, SavedRequest
 from app.storage.collection_store import (
     CollectionStore,
-    LoadedCollection,
-    NodeKind,
     create_collection,
 )
 from app.ui.collection_sidebar import CollectionSidebar

@@ -9,11 +9,9 @@ import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon
 
-from app.core.collection import SavedRequest
+from app.core.collection import LoadedCollection, NodeKind, SavedRequest
 from app.storage.collection_store import (
     CollectionStore,
-    LoadedCollection,
-    NodeKind,
     create_collection,
 )
 from app.ui.collection_tree_model import (
