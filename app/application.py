@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 import signal
 import sys
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from app.core.collection import SavedRequest
 from app.core.tabs import OpenTab, new_tab
 from app.core.urls import params_from_url
 from app.demo import DemoServer
+from app.resources import copy_sample_collection, sample_collection
 from app.services.request_service import RequestService
 from app.services.workspace import Workspace
 from app.storage.drafts import DraftStore
@@ -34,15 +34,14 @@ __all__ = ["DEMO_FIRST_REQUEST", "create_main_window", "main", "sample_collectio
 DEMO_FIRST_REQUEST = "/payments?limit=5"
 DEMO_FIRST_REQUEST_FILE = Path("payments/list-payments.request.yaml")
 DEMO_ENVIRONMENT = "demo"
-SAMPLE_COLLECTION = Path(__file__).resolve().parent.parent / "resources" / "sample-collection"
 
 
 def sample_collection_copy(folder: Path) -> Path | None:
     """The user's own copy of the sample collection (made on first use), so that edits to
-    it never touch the files shipped in ``resources/``."""
+    it never touch the files shipped in ``app/resources/``."""
     target = folder / "collections" / "demo-api"
-    if not target.exists() and SAMPLE_COLLECTION.is_dir():
-        shutil.copytree(SAMPLE_COLLECTION, target)
+    if not target.exists() and sample_collection().is_dir():
+        copy_sample_collection(target)
     return target if target.is_dir() else None
 
 

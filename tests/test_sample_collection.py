@@ -1,4 +1,4 @@
-"""The sample collection in resources/: it loads cleanly, covers the demo API, and every
+"""The sample collection in app/resources/: it loads cleanly, covers the demo API, and every
 request does against the real demo server what its description promises."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from app.storage.collection_store import (
 )
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "resources" / "sample-collection"
+SAMPLE = REPO / "app" / "resources" / "sample-collection"
 DEMO_URL = "http://127.0.0.1:1"
 TOKEN = "t0ken"
 

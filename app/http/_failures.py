@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from app.core.http_syntax import default_port
 from app.core.outcome import FailureKind, TransportFailure
 
 __all__ = ["describe_failure"]
@@ -55,7 +54,7 @@ def _where(url: str) -> str:
     try:
         parts = urlsplit(url)
         host = parts.hostname or url
-        port = parts.port if parts.port is not None else default_port(parts.scheme)
+        port = parts.port if parts.port is not None else (443 if parts.scheme == "https" else 80)
     except ValueError:
         return url
     return f"{host}:{port}"

@@ -1,0 +1,54 @@
+"""What the app reads at run time, shipped inside the package.
+
+Everything here is read through ``importlib.resources``, never through a path computed from
+``__file__``, so it works the same from a source checkout, an installed wheel or a zip.
+Standard library only: any layer may use it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+__all__ = ["copy_sample_collection", "sample_collection"]
+
+
+def sample_collection() -> Traversable:
+    """The sample collection for the demo API, as shipped: read it, never write to it."""
+    return files(__name__) / "sample-collection"
+
+
+def copy_sample_collection(target: Path) -> Path:
+    """Copy the sample collection into ``target``, a folder that must not exist yet.
+
+    The files are copied into a hidden sibling folder first, which is then renamed to
+    ``target``: an interrupted copy never leaves a half collection that the next start
+    would take for the user's own. Raises ``FileExistsError`` when ``target`` exists.
+    """
+    if target.exists():
+        raise FileExistsError(f"{target} already exists, so the sample collection was not copied.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # A leftover from a start killed mid-copy is replaced.
+    staging = target.with_name(f".{target.name}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        _copy_tree(sample_collection(), staging)
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _copy_tree(source: Traversable, destination: Path) -> None:
+    # Traversable, not shutil.copytree: in a zip there is no folder on disk to copy from,
+    # and importlib.resources.as_file extracts whole folders only from Python 3.12 on.
+    for entry in source.iterdir():
+        if entry.is_dir():
+            (destination / entry.name).mkdir()
+            _copy_tree(entry, destination / entry.name)
+        else:
+            (destination / entry.name).write_bytes(entry.read_bytes())
