@@ -14,18 +14,32 @@ started; a database from a newer version of the app is left alone and history is
 memory for the session. Either way ``problem`` says so in a sentence. Failures while
 recording or reading raise ``HistoryError``, whose ``str()`` is a sentence for the user.
 
-Not thread-safe: use a store from the Qt main thread only. The sqlite3 connection refuses
-calls from any other thread.
+Threads: one store may be used from several threads. Every use of its one connection holds
+the store's lock, so ``record()`` may run in a worker thread while the Qt main thread calls
+``search()``, ``summary()`` or ``get()``; the lock is never held while a body is redacted,
+written to its file or read back, so a big body does not stall the other thread. Recording
+is not meant to race with itself: the send pipeline records one entry at a time.
+
+Durability: the database runs in WAL mode with ``synchronous=NORMAL``, so a commit waits for
+no disk sync (one cost 0.3 ms on the project's machine, and costs more on many disks). A
+power cut may lose the last few entries, never the database's consistency; a crash of the
+app alone loses nothing. A body file's bytes are synced before it gets its final name, but
+the folder is not: after a power cut the row may outlive the file's name (``get()`` then
+raises ``HistoryError``, a sentence) or the file its row (removed as an orphan at the next
+start).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import sqlite3
+import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -34,7 +48,6 @@ from app.core.collection import AuthKind, AuthSpec
 from app.core.prepare import PreparedRequest
 from app.core.response import ResponseData
 from app.core.variables import redact, redact_bytes, redact_headers
-from app.storage.settings import atomic_write
 
 __all__ = [
     "BODY_IN_DB_LIMIT",
@@ -43,6 +56,7 @@ __all__ = [
     "HistoryError",
     "HistoryStore",
     "HistorySummary",
+    "summary_matches",
 ]
 
 SCHEMA_VERSION = 2
@@ -171,10 +185,50 @@ def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
     return getattr(exc, "sqlite_errorname", "") in _CORRUPT or "malformed" in str(exc)
 
 
+def _status_range(status: int | str) -> tuple[int, int]:
+    if isinstance(status, int):
+        return status, status
+    cleaned = status.strip()
+    if cleaned.isdigit():
+        return int(cleaned), int(cleaned)
+    match = _STATUS_CLASS.match(cleaned)
+    if match is None:
+        raise ValueError(
+            f'"{status}" is not a status: use a code such as 404 or a class such as 4xx.'
+        )
+    first = int(match.group(1)) * 100
+    return first, first + 99
+
+
+def summary_matches(
+    summary: HistorySummary,
+    text: str = "",
+    *,
+    method: str | None = None,
+    status: int | str | None = None,
+    error_code: str | None = None,
+) -> bool:
+    """Whether ``HistoryStore.search`` with these filters would list ``summary``.
+
+    Lets a list that shows a search add a newly recorded entry without searching again.
+    Raises ``ValueError`` for a ``status`` that ``search`` refuses.
+    """
+    if text and text.casefold() not in summary.url.casefold():
+        return False
+    if method and summary.method != method.upper():
+        return False
+    if status is not None:
+        low, high = _status_range(status)
+        if summary.status is None or not low <= summary.status <= high:
+            return False
+    return not error_code or summary.error_code == error_code
+
+
 class HistoryStore:
     """The history of sent requests in ``folder``, bounded by count and by bytes.
 
-    Use from the Qt main thread only (see the module docstring).
+    Safe to share between threads (see the module docstring): ``record()`` in a worker
+    while the Qt main thread searches and reads.
     """
 
     FILE_NAME = "history.sqlite3"
@@ -196,6 +250,9 @@ class HistoryStore:
         # In memory when the file on disk cannot be used; bodies then stay in the database
         # too, so nothing in ``bodies`` (perhaps a newer app's) is touched.
         self._in_memory = False
+        # Re-entrant: recording applies retention, which deletes, inside the same hold.
+        self._lock = threading.RLock()
+        self._removals = 0
         folder.mkdir(parents=True, exist_ok=True)
         self._conn = self._open()
         if not self._in_memory:
@@ -204,7 +261,8 @@ class HistoryStore:
     # --- opening -------------------------------------------------------------------------
     @staticmethod
     def _connect(target: str) -> sqlite3.Connection:
-        conn = sqlite3.connect(target, isolation_level=None, timeout=5.0)
+        # Shared between threads; ``_lock`` serialises every use.
+        conn = sqlite3.connect(target, isolation_level=None, timeout=5.0, check_same_thread=False)
         conn.create_function("casefold", 1, _casefold, deterministic=True)
         return conn
 
@@ -224,7 +282,7 @@ class HistoryStore:
                     "only until the app closes."
                 )
                 return self._open_in_memory()
-            conn.execute("PRAGMA journal_mode=WAL")
+            self._use_wal(conn)
             self._migrate(conn, version)
             return conn
         except sqlite3.DatabaseError as exc:
@@ -252,9 +310,16 @@ class HistoryStore:
                 f"{moved} and a new, empty history was started."
             )
             conn = self._connect(str(self.path))
-            conn.execute("PRAGMA journal_mode=WAL")
+            self._use_wal(conn)
             self._migrate(conn, 0)
             return conn
+
+    @staticmethod
+    def _use_wal(conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL syncs only at checkpoints: a power cut may undo the last
+        # commits but never leaves the database inconsistent (see the module docstring).
+        conn.execute("PRAGMA synchronous=NORMAL")
 
     def _open_in_memory(self) -> sqlite3.Connection:
         self._in_memory = True
@@ -308,7 +373,9 @@ class HistoryStore:
 
     # --- lifecycle -----------------------------------------------------------------------
     def close(self) -> None:
-        self._conn.close()
+        """Close the database; waits for a ``record()`` running in another thread."""
+        with self._lock:
+            self._conn.close()
 
     def __enter__(self) -> HistoryStore:
         return self
@@ -323,13 +390,14 @@ class HistoryStore:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
 
     # --- body files ----------------------------------------------------------------------
     def _body_path(self, entry_id: int, *, request: bool) -> Path:
@@ -338,14 +406,42 @@ class HistoryStore:
     def _in_file(self, body: bytes) -> bool:
         return not self._in_memory and len(body) > BODY_IN_DB_LIMIT
 
+    def _write_temp_body(self, body: bytes) -> Path:
+        """``body`` in a new temporary file in ``bodies``, its bytes synced to disk.
+
+        Named like every stray temporary file removed at the next start (``.*.tmp``). The
+        folder is not synced (see the module docstring): a lost name is reported on reading.
+        """
+        self.bodies.mkdir(parents=True, exist_ok=True)
+        path = self.bodies / f".{uuid.uuid4().hex}.tmp"
+        # 0o666 less the umask, like any file the user makes; os.open applies the umask.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(body)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return path
+
     def _read_body(self, entry_id: int, stored: bytes | None, *, request: bool) -> bytes:
         if stored is not None:
             return bytes(stored)
+        which = "request" if request else "response"
+        path = self._body_path(entry_id, request=request)
         try:
-            return self._body_path(entry_id, request=request).read_bytes()
+            return path.read_bytes()
+        except FileNotFoundError as exc:
+            raise HistoryError(
+                f"The {which} body of history entry {entry_id} is missing ({path} is gone; "
+                "the computer may have stopped just after it was recorded). Delete the entry "
+                "or send the request again."
+            ) from exc
         except OSError as exc:
             raise HistoryError(
-                f"The recorded body of history entry {entry_id} could not be read ({exc})."
+                f"The {which} body of history entry {entry_id} could not be read ({exc})."
             ) from exc
 
     def _unlink_bodies(self, ids: Sequence[int]) -> None:
@@ -399,51 +495,60 @@ class HistoryStore:
         )
         request_in_file = self._in_file(request_body)
         response_in_file = self._in_file(response_body)
+        row = (
+            time.time() if sent_at is None else sent_at,
+            request.method,
+            url,
+            request_headers_json,
+            None if request_in_file else request_body,
+            status,
+            reason,
+            response_headers_json,
+            None if response_in_file else response_body,
+            elapsed_ms,
+            None if error_code is None else redact(error_code, secrets),
+            None if failure is None else redact(failure, secrets),
+            len(response_body),
+            size,
+            None if auth is None else redact(_auth_json(auth), secrets),
+            warning,
+        )
+        # Big bodies are written before the lock is taken, so that a search or a read in
+        # the other thread does not wait for them; under the lock they only get their names.
+        temporary: dict[bool, Path] = {}
         written: list[Path] = []
         try:
-            with self._transaction() as conn:
-                cursor = conn.execute(
-                    "INSERT INTO entry (sent_at, method, url, request_headers, request_body,"
-                    " status, reason, response_headers, response_body, elapsed_ms,"
-                    " error_code, failure, response_size, size, auth, warning)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        time.time() if sent_at is None else sent_at,
-                        request.method,
-                        url,
-                        request_headers_json,
-                        None if request_in_file else request_body,
-                        status,
-                        reason,
-                        response_headers_json,
-                        None if response_in_file else response_body,
-                        elapsed_ms,
-                        None if error_code is None else redact(error_code, secrets),
-                        None if failure is None else redact(failure, secrets),
-                        len(response_body),
-                        size,
-                        None if auth is None else redact(_auth_json(auth), secrets),
-                        warning,
-                    ),
-                )
-                entry_id = cursor.lastrowid
-                assert entry_id is not None  # an INSERT always sets it
-                for in_file, body, is_request in (
-                    (request_in_file, request_body, True),
-                    (response_in_file, response_body, False),
-                ):
-                    if in_file:
-                        path = self._body_path(entry_id, request=is_request)
-                        written.append(path)
-                        atomic_write(path, body)
+            for in_file, body, is_request in (
+                (request_in_file, request_body, True),
+                (response_in_file, response_body, False),
+            ):
+                if in_file:
+                    temporary[is_request] = self._write_temp_body(body)
+            with self._lock:
+                with self._transaction() as conn:
+                    cursor = conn.execute(
+                        "INSERT INTO entry (sent_at, method, url, request_headers,"
+                        " request_body, status, reason, response_headers, response_body,"
+                        " elapsed_ms, error_code, failure, response_size, size, auth, warning)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        row,
+                    )
+                    entry_id = cursor.lastrowid
+                    assert entry_id is not None  # an INSERT always sets it
+                    for is_request, path in temporary.items():
+                        final = self._body_path(entry_id, request=is_request)
+                        os.replace(path, final)
+                        written.append(final)
+                # In the same hold as the insert: no reader sees more than the limits allow.
+                # It raises only HistoryError, so the entry's files stay if it fails.
+                self._apply_retention()
         except (sqlite3.Error, OSError) as exc:
-            for path in written:
+            for path in [*temporary.values(), *written]:
                 path.unlink(missing_ok=True)
             raise HistoryError(
                 f"The request could not be recorded in the history ({exc}); check the free "
                 f"space and permissions of {self.path.parent}."
             ) from exc
-        self._apply_retention()
         return entry_id
 
     # --- retention -----------------------------------------------------------------------
@@ -455,21 +560,35 @@ class HistoryStore:
     def set_limits(self, *, max_entries: int, max_bytes: int) -> None:
         """Change the retention limits and apply them now."""
         self._check_limits(max_entries, max_bytes)
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self._apply_retention()
+        with self._lock:
+            self.max_entries = max_entries
+            self.max_bytes = max_bytes
+            self._apply_retention()
 
     def _apply_retention(self) -> None:
-        rows = self._conn.execute("SELECT id, size FROM entry" + _NEWEST_FIRST).fetchall()
-        total = 0
-        cut = len(rows)
-        for index, (_, size) in enumerate(rows):
-            total += int(size)
-            # The newest entry always stays, however big: it is the request just sent.
-            if index > 0 and (index >= self.max_entries or total > self.max_bytes):
-                cut = index
-                break
-        doomed = [int(entry_id) for entry_id, _ in rows[cut:]]
+        try:
+            with self._lock:
+                count, total = self._conn.execute(
+                    "SELECT count(*), total(size) FROM entry"
+                ).fetchone()
+                if count <= self.max_entries and total <= self.max_bytes:
+                    return  # the usual case, and cheaper than ranking every entry
+                # Newest first, with a running size: the first entry over either limit and
+                # all older ones go. The newest always stays, however big: it is the request
+                # just sent.
+                doomed = [
+                    int(entry_id)
+                    for (entry_id,) in self._conn.execute(
+                        "SELECT id FROM (SELECT id, row_number() OVER newest AS rank,"
+                        " sum(size) OVER newest AS running FROM entry"
+                        " WINDOW newest AS (ORDER BY sent_at DESC, id DESC"
+                        " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))"
+                        " WHERE rank > 1 AND (rank > ? OR running > ?)",
+                        (self.max_entries, self.max_bytes),
+                    )
+                ]
+        except sqlite3.Error as exc:
+            raise HistoryError(f"The history's size could not be checked ({exc}).") from exc
         if doomed:
             self._delete_ids(doomed)
 
@@ -477,9 +596,19 @@ class HistoryStore:
         try:
             with self._transaction() as conn:
                 conn.executemany("DELETE FROM entry WHERE id = ?", [(i,) for i in ids])
+                self._removals += 1
         except sqlite3.Error as exc:
             raise HistoryError(f"History entries could not be deleted ({exc}).") from exc
         self._unlink_bodies(ids)
+
+    @property
+    def removals(self) -> int:
+        """Goes up each time entries are removed (retention, ``delete``, ``clear``).
+
+        A list showing search results compares it with the value it last saw to know
+        whether some of its rows may be gone, without searching again.
+        """
+        return self._removals
 
     # --- reading -------------------------------------------------------------------------
     def search(
@@ -506,7 +635,7 @@ class HistoryStore:
             clauses.append("method = ?")
             params.append(method.upper())
         if status is not None:
-            low, high = self._status_range(status)
+            low, high = _status_range(status)
             clauses.append("status BETWEEN ? AND ?")
             params.extend((low, high))
         if error_code:
@@ -516,32 +645,54 @@ class HistoryStore:
         params.append(max(0, limit))
         sql = f"SELECT {_SUMMARY_COLUMNS} FROM entry{where}{_NEWEST_FIRST} LIMIT ?"
         try:
-            rows = self._conn.execute(sql, params).fetchall()
+            with self._lock:
+                rows = self._conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise HistoryError(f"The history could not be searched ({exc}).") from exc
         return [HistorySummary(*row) for row in rows]
 
-    @staticmethod
-    def _status_range(status: int | str) -> tuple[int, int]:
-        if isinstance(status, int):
-            return status, status
-        cleaned = status.strip()
-        if cleaned.isdigit():
-            return int(cleaned), int(cleaned)
-        match = _STATUS_CLASS.match(cleaned)
-        if match is None:
-            raise ValueError(
-                f'"{status}" is not a status: use a code such as 404 or a class such as 4xx.'
-            )
-        first = int(match.group(1)) * 100
-        return first, first + 99
+    def summary(self, entry_id: int) -> HistorySummary | None:
+        """One entry's row for the list (what ``search`` gives); ``None`` when it is gone."""
+        try:
+            with self._lock:
+                row = self._conn.execute(
+                    f"SELECT {_SUMMARY_COLUMNS} FROM entry WHERE id = ?", (entry_id,)
+                ).fetchone()
+        except sqlite3.Error as exc:
+            raise HistoryError(f"History entry {entry_id} could not be read ({exc}).") from exc
+        return None if row is None else HistorySummary(*row)
+
+    def existing_ids(self, ids: Iterable[int]) -> set[int]:
+        """Those of ``ids`` whose entries are still there."""
+        wanted = list(ids)
+        found: set[int] = set()
+        try:
+            with self._lock:
+                # In chunks: SQLite caps the number of bound parameters.
+                for start in range(0, len(wanted), 500):
+                    chunk = wanted[start : start + 500]
+                    marks = ", ".join("?" * len(chunk))
+                    found.update(
+                        int(entry_id)
+                        for (entry_id,) in self._conn.execute(
+                            f"SELECT id FROM entry WHERE id IN ({marks})", chunk
+                        )
+                    )
+        except sqlite3.Error as exc:
+            raise HistoryError(f"The history could not be read ({exc}).") from exc
+        return found
 
     def get(self, entry_id: int) -> HistoryEntry | None:
-        """The whole entry, bodies included; ``None`` when there is no such entry."""
+        """The whole entry, bodies included; ``None`` when there is no such entry.
+
+        Raises ``HistoryError`` when the entry or one of its body files cannot be read (a
+        body file lost in a power cut, say): its ``str()`` names the entry and the file.
+        """
         try:
-            row = self._conn.execute(
-                f"SELECT {_ENTRY_COLUMNS} FROM entry WHERE id = ?", (entry_id,)
-            ).fetchone()
+            with self._lock:
+                row = self._conn.execute(
+                    f"SELECT {_ENTRY_COLUMNS} FROM entry WHERE id = ?", (entry_id,)
+                ).fetchone()
         except sqlite3.Error as exc:
             raise HistoryError(f"History entry {entry_id} could not be read ({exc}).") from exc
         if row is None:
@@ -564,17 +715,27 @@ class HistoryStore:
             auth,
             warning,
         ) = row
+        try:
+            # Read outside the lock, as they are written: the entry may go meanwhile.
+            bodies = (
+                self._read_body(id_, request_body, request=True),
+                self._read_body(id_, response_body, request=False),
+            )
+        except HistoryError:
+            if self.summary(id_) is None:
+                return None  # removed by retention in the other thread while being read
+            raise
         return HistoryEntry(
             id=id_,
             sent_at=sent_at,
             method=method,
             url=url,
             request_headers=_headers_from_json(request_headers),
-            request_body=self._read_body(id_, request_body, request=True),
+            request_body=bodies[0],
             status=status,
             reason=reason,
             response_headers=_headers_from_json(response_headers),
-            response_body=self._read_body(id_, response_body, request=False),
+            response_body=bodies[1],
             elapsed_ms=elapsed_ms,
             error_code=error_code,
             failure=failure,
@@ -584,7 +745,8 @@ class HistoryStore:
         )
 
     def __len__(self) -> int:
-        return int(self._conn.execute("SELECT count(*) FROM entry").fetchone()[0])
+        with self._lock:
+            return int(self._conn.execute("SELECT count(*) FROM entry").fetchone()[0])
 
     # --- removing ------------------------------------------------------------------------
     def delete(self, entry_id: int) -> None:
@@ -596,6 +758,7 @@ class HistoryStore:
         try:
             with self._transaction() as conn:
                 conn.execute("DELETE FROM entry")
+                self._removals += 1
         except sqlite3.Error as exc:
             raise HistoryError(f"The history could not be cleared ({exc}).") from exc
         if self._in_memory or not self.bodies.is_dir():

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import base64
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from app.core.prepare import PreparedRequest
 from app.core.response import ResponseData
-from app.storage.history import BODY_IN_DB_LIMIT, HistoryStore
+from app.storage.history import (
+    BODY_IN_DB_LIMIT,
+    HistoryError,
+    HistoryStore,
+    summary_matches,
+)
 from app.storage.settings import data_dir
 
 
@@ -360,3 +368,157 @@ def test_damaged_pages_are_found_and_each_damaged_file_kept() -> None:
         assert damaged.search() == []
         damaged.close()
         assert len(list(folder.glob("history.sqlite3.corrupt-*[0-9]"))) == round_ + 1
+
+
+def test_commits_wait_for_no_disk_sync_but_the_database_stays_consistent() -> None:
+    # WAL with synchronous=NORMAL: a power cut may lose the last entries, never the
+    # database. Both are per connection, so they are checked on the store's own.
+    folder = data_dir()
+    (folder / "history.sqlite3").write_bytes(b"damaged " * 512)
+    for store in (HistoryStore(folder / "fresh"), HistoryStore(folder)):
+        assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store._conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        store.close()
+
+
+def test_a_missing_body_file_is_a_sentence_not_a_crash(store: HistoryStore) -> None:
+    big = b"x" * (BODY_IN_DB_LIMIT + 1)
+    entry_id = store.record(
+        sent(body=big), received(body=big), error_code=None, failure=None, secrets={}
+    )
+    # What a power cut can do: the row is on disk, the body file's name is not.
+    (store.bodies / f"{entry_id}.bin").unlink()
+    with pytest.raises(HistoryError) as caught:
+        store.get(entry_id)
+    message = str(caught.value)
+    assert f"response body of history entry {entry_id} is missing" in message
+    assert str(store.bodies / f"{entry_id}.bin") in message and "\n" not in message
+    (store.bodies / f"{entry_id}.request.bin").unlink()
+    with pytest.raises(HistoryError, match="request body"):
+        store.get(entry_id)
+    summary = store.summary(entry_id)
+    assert summary is not None and summary.response_size == len(big)
+    assert [s.id for s in store.search()] == [entry_id]
+    store.delete(entry_id)
+    assert store.get(entry_id) is None
+
+
+def test_body_files_get_the_usual_permissions_and_no_temporary_file_stays(
+    store: HistoryStore,
+) -> None:
+    mask = os.umask(0)
+    os.umask(mask)
+    big = b"x" * (BODY_IN_DB_LIMIT + 1)
+    entry_id = store.record(sent(), received(body=big), error_code=None, failure=None, secrets={})
+    assert [p.name for p in store.bodies.iterdir()] == [f"{entry_id}.bin"]
+    assert (store.bodies / f"{entry_id}.bin").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_a_failed_record_leaves_no_body_file_and_says_why(store: HistoryStore) -> None:
+    store.close()  # the app closing while the worker thread still records
+    big = b"x" * (BODY_IN_DB_LIMIT + 1)
+    with pytest.raises(HistoryError, match="could not be recorded"):
+        store.record(sent(body=big), received(body=big), secrets={})
+    assert not any(store.bodies.glob("*"))
+
+
+def test_summary_is_the_row_search_lists(store: HistoryStore) -> None:
+    entry_id = store.record(sent(), received(404), error_code="not_found", secrets={})
+    assert store.summary(entry_id) == store.search()[0]
+    assert store.summary(entry_id + 1) is None
+
+
+def test_removals_and_existing_ids_tell_a_list_which_rows_went() -> None:
+    store = HistoryStore(data_dir(), max_entries=2)
+    first, second = (
+        store.record(sent(), received(), secrets={}, sent_at=float(i)) for i in range(2)
+    )
+    assert store.removals == 0
+    third = store.record(sent(), received(), secrets={}, sent_at=2.0)
+    assert store.removals == 1
+    assert store.existing_ids([first, second, third, 999]) == {second, third}
+    assert store.existing_ids(range(1, 2000)) == {second, third}  # past SQLite's cap
+    store.delete(second)
+    store.clear()
+    assert store.removals == 3
+    assert store.existing_ids([third]) == set()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"text": "PAY"},
+        {"text": "users"},
+        {"method": "post"},
+        {"status": "4xx"},
+        {"status": 500},
+        {"status": " 404 "},
+        {"error_code": "not_found"},
+        {"text": "payments", "method": "GET", "status": "2xx"},
+    ],
+)
+def test_summary_matches_agrees_with_search(store: HistoryStore, query: dict[str, object]) -> None:
+    for method, url, status, code in [
+        ("GET", "https://a.test/Payments/1", 200, None),
+        ("POST", "https://a.test/payments", 400, "invalid_parameters"),
+        ("GET", "https://b.test/users", 404, "not_found"),
+        ("DELETE", "https://a.test/payments/1", 500, "internal_server_error"),
+    ]:
+        store.record(sent(url, method), received(status), error_code=code, secrets={})
+    store.record(sent(), None, failure="refused", secrets={})
+    found = {s.id for s in store.search(**query)}  # type: ignore[arg-type]
+    assert {
+        s.id
+        for s in store.search()
+        if summary_matches(s, **query)  # type: ignore[arg-type]
+    } == found
+    with pytest.raises(ValueError, match="4xx"):
+        summary_matches(store.search()[0], status="teapot")
+
+
+def test_a_worker_thread_records_while_the_main_thread_reads(store: HistoryStore) -> None:
+    # The send pipeline records in a ThreadPoolExecutor while the GUI searches and reads.
+    big = b"b" * (BODY_IN_DB_LIMIT + 1)
+
+    def record(i: int) -> int:
+        body = big if i % 10 == 0 else b'{"i": %d}' % i
+        return store.record(sent(f"https://h/{i}"), received(body=body), secrets={})
+
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        futures = [worker.submit(record, i) for i in range(60)]
+        seen = 0
+        while not all(f.done() for f in futures):
+            for summary in store.search():
+                entry = store.get(summary.id)
+                assert entry is not None and entry.url == summary.url
+                seen += 1
+        ids = [f.result() for f in futures]
+    assert seen > 0
+    assert [s.id for s in store.search()] == ids[::-1]
+    assert store.get(ids[0]) is not None and store.get(ids[0]).response_body == big  # type: ignore[union-attr]
+
+
+def test_reading_does_not_wait_while_a_big_body_is_being_written(
+    store: HistoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    earlier = store.record(sent(), received(), secrets={})
+    writing = threading.Event()
+    read = threading.Event()
+    write_body = store._write_temp_body
+
+    def slow_write(body: bytes) -> Path:
+        writing.set()
+        assert read.wait(timeout=10), "the main thread could not read meanwhile"
+        return write_body(body)
+
+    monkeypatch.setattr(store, "_write_temp_body", slow_write)
+    big = b"x" * (BODY_IN_DB_LIMIT + 1)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        future = worker.submit(store.record, sent(), received(body=big), secrets={})
+        assert writing.wait(timeout=10)
+        assert [s.id for s in store.search()] == [earlier]  # would block if the lock were held
+        read.set()
+        newest = future.result(timeout=10)
+    entry = store.get(newest)
+    assert entry is not None and entry.response_body == big
