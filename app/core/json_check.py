@@ -17,7 +17,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import NoReturn
+
+from app.core.json_strict import NonStandardConstant, constant_position, reject_constant
 
 __all__ = [
     "InvalidJsonError",
@@ -52,19 +53,10 @@ class InvalidJsonError(ValueError):
         self.problem = problem
 
 
-class _NonStandardConstant(Exception):
-    """Python's decoder accepts NaN and Infinity, but they are not JSON and servers reject them."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
-
-
 _JSON_WHITESPACE = " \t\n\r"
 # Strings are matched whole so that brackets and quotes inside them are never mistaken for
 # structure; this is only applied to text the decoder has already accepted up to that point.
 _STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
-_STRING_OR_CONSTANT = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|-?Infinity|NaN', re.DOTALL)
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]|[^ \t\n\r{}\[\]:,"]+')
 _BARE_WORD = re.compile(r'[^ \t\n\r{}\[\]:,"]{1,30}')
 _ANY_VALUE = "a value (a string, number, object, array, true, false or null)"
@@ -81,8 +73,8 @@ def check_json(text: str) -> JsonProblem | None:
         _parse(text)
     except json.JSONDecodeError as error:
         return _explain(text, error.msg, error.pos)
-    except _NonStandardConstant as error:
-        pos = _first_constant(text)
+    except NonStandardConstant as error:
+        pos = constant_position(text, error.name)
         return _problem_at(
             text, pos, f"{error.name} is not valid JSON; use null or a string instead."
         )
@@ -148,10 +140,6 @@ def _discard_pairs(_pairs: list[tuple[str, object]]) -> None:
     return None
 
 
-def _reject_constant(name: str) -> NoReturn:
-    raise _NonStandardConstant(name)
-
-
 def _parse(text: str) -> None:
     # The hooks skip building numbers and dicts: only validity matters here, and int() of a
     # huge literal would otherwise fail on Python's digit limit although the JSON is fine.
@@ -159,7 +147,7 @@ def _parse(text: str) -> None:
         text,
         parse_int=_keep,
         parse_float=_keep,
-        parse_constant=_reject_constant,
+        parse_constant=reject_constant,
         object_pairs_hook=_discard_pairs,
     )
 
@@ -251,13 +239,6 @@ def _innermost_open_bracket(text: str, pos: int) -> str | None:
         elif token in ("}", "]") and stack:
             stack.pop()
     return stack[-1] if stack else None
-
-
-def _first_constant(text: str) -> int:
-    for match in _STRING_OR_CONSTANT.finditer(text):
-        if not match.group().startswith('"'):
-            return match.start()
-    return 0
 
 
 def _deepest_bracket(text: str) -> tuple[int, int]:

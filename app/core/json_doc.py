@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from json.encoder import encode_basestring
 from typing import Any
 
+from app.core.json_strict import NonStandardConstant, constant_position, reject_constant
+
 __all__ = [
     "JsonNumber",
     "iter_pretty",
@@ -52,14 +54,6 @@ class JsonNumber(str):
         return f"JsonNumber({str.__repr__(self)})"
 
 
-class _NonStandardConstant(Exception):
-    """Raised from inside the scanner when it meets ``NaN``/``Infinity``; never escapes."""
-
-
-def _reject_constant(name: str) -> object:
-    raise _NonStandardConstant(name)
-
-
 def _int_or_exact_text(text: str) -> int | JsonNumber:
     # Python refuses to turn more than sys.get_int_max_str_digits() digits into an int; such
     # a number is still valid JSON, so keep its text instead of failing the whole document.
@@ -67,17 +61,6 @@ def _int_or_exact_text(text: str) -> int | JsonNumber:
         return int(text)
     except ValueError:
         return JsonNumber(text)
-
-
-_STRING_OR_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', re.DOTALL)
-
-
-def _constant_position(text: str, name: str) -> int:
-    """Where ``name`` first appears outside a string (the scanner does not report it)."""
-    for match in _STRING_OR_CONSTANT.finditer(text):
-        if match.group(1) == name:
-            return match.start(1)
-    return 0
 
 
 @contextmanager
@@ -115,8 +98,8 @@ def parse_json_exact(text: str) -> object:
 def _parse(text: str) -> object:
     try:
         try:
-            return json.loads(text, parse_float=JsonNumber, parse_constant=_reject_constant)
-        except json.JSONDecodeError:
+            return json.loads(text, parse_float=JsonNumber, parse_constant=reject_constant)
+        except (json.JSONDecodeError, NonStandardConstant):
             raise
         except ValueError:
             # Only int() raises a bare ValueError here: an integer too long for the int
@@ -125,12 +108,12 @@ def _parse(text: str) -> object:
                 text,
                 parse_float=JsonNumber,
                 parse_int=_int_or_exact_text,
-                parse_constant=_reject_constant,
+                parse_constant=reject_constant,
             )
-    except _NonStandardConstant as error:
-        name = str(error)
+    except NonStandardConstant as error:
+        name = error.name
         raise json.JSONDecodeError(
-            f"{name} is not allowed in JSON", text, _constant_position(text, name)
+            f"{name} is not allowed in JSON", text, constant_position(text, name)
         ) from None
     except RecursionError:
         raise ValueError("The JSON is nested too deeply to read.") from None

@@ -1,7 +1,8 @@
 """MAC access authentication (``hmac-sha-256``) as Paysera's REST APIs define it.
 
-Pure and standard library only, so the client (``app.http.auth``) and the demo API
-(``app.demo.server``) share one implementation of the algorithm. For every request::
+Pure (the standard library and ``app.core.http_syntax`` only), so the client
+(``app.http.auth``) and the demo API (``app.demo.server``) share one implementation of the
+algorithm. For every request::
 
     ts      Unix time in seconds
     nonce   32 random printable ASCII characters, without '"' and '\\'
@@ -30,8 +31,9 @@ import re
 import secrets
 from urllib.parse import urlencode, urlsplit
 
+from app.core.http_syntax import DEFAULT_PORTS
+
 __all__ = [
-    "DEFAULT_PORTS",
     "NONCE_ALPHABET",
     "NONCE_LENGTH",
     "body_hash_ext",
@@ -49,9 +51,6 @@ NONCE_LENGTH = 32
 
 NONCE_ALPHABET = "".join(chr(code) for code in range(0x20, 0x7F) if chr(code) not in '"\\')
 """Printable ASCII except ``"`` and ``\\``: a nonce must fit in a quoted header attribute."""
-
-DEFAULT_PORTS = {"http": 80, "https": 443}
-"""The port signed when the URL (or Host header) names none."""
 
 # One attribute: name="value"; values hold neither '"' nor '\', so no escapes to undo.
 _ATTRIBUTE = re.compile(r'\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*"([^"\\]*)"\s*(?:,|$)')

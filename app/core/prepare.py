@@ -6,10 +6,10 @@ without changing a byte, so what is shown, signed and sent is the same thing.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from app.core.http_syntax import breaks_header_line, first_non_ascii, is_header_name
 from app.core.json_check import check_json
 from app.core.request import BodyMode, RequestSpec
 from app.core.urls import has_scheme
@@ -54,10 +54,6 @@ class PreparedRequest:
         return next((v for k, v in self.headers if k.lower() == wanted), None)
 
 
-# RFC 9110 token characters: anything else in a header name is refused by every server.
-_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-
-
 def _check_host_and_port(url: str) -> None:
     try:
         parts = urlsplit(url)
@@ -78,15 +74,15 @@ def _check_host_and_port(url: str) -> None:
 
 
 def _check_header(name: str, value: str) -> None:
-    if not _HEADER_NAME.fullmatch(name):
+    if not is_header_name(name):
         raise RequestNotSendable(
             f'The header name "{name}" is not valid: use letters, digits and - only '
             "(no spaces or colons)."
         )
-    if any(char in value for char in "\r\n\0"):
+    if breaks_header_line(value):
         raise RequestNotSendable(f'The value of header "{name}" contains a line break. Remove it.')
-    if not value.isascii():
-        odd = next(char for char in value if not char.isascii())
+    odd = first_non_ascii(value)
+    if odd is not None:
         raise RequestNotSendable(
             f'The value of header "{name}" contains "{odd}", which a header cannot carry. '
             "Use ASCII only (percent-encode it, for example)."

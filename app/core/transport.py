@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from app.core.http_syntax import default_port
+
 __all__ = ["ProxyMode", "ProxySettings", "TlsSettings", "TransportSettings"]
 
 
@@ -141,7 +143,7 @@ class ProxySettings:
             parts = urlsplit(url)
             scheme = parts.scheme.lower()
             host = (parts.hostname or "").rstrip(".")
-            port = parts.port or (443 if scheme == "https" else 80)
+            port = parts.port or default_port(scheme)
         except ValueError:
             return ""
         proxy = {"http": self.http_proxy, "https": self.https_proxy}.get(scheme, "")

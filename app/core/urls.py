@@ -8,15 +8,18 @@ must send exactly what the user sees, and MAC signing later signs the raw query.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import quote, unquote_plus
 
 from app.core.request import KeyValue
 
 __all__ = [
+    "has_query",
     "has_scheme",
     "join_url",
     "merge_disabled",
     "params_from_url",
     "url_with_params",
+    "url_with_query_param",
     "url_without_query",
 ]
 
@@ -62,6 +65,11 @@ def _query_segments(query: str) -> list[tuple[KeyValue, str]]:
     return rows
 
 
+def has_query(url: str) -> bool:
+    """True when ``url`` has a ``?`` before any fragment, even with nothing after it."""
+    return "?" in url.partition("#")[0]
+
+
 def params_from_url(url: str) -> list[KeyValue]:
     """The query string of ``url`` as rows, in order, escapes kept as typed."""
     _, query, _ = _split_query(url)
@@ -97,6 +105,20 @@ def url_with_params(url: str, params: Sequence[KeyValue]) -> str:
         parts.append(f"{name}={_encode(param.value, '')}" if param.value else name)
     query = "&".join(parts)
     return head + ("?" + query if query else "") + fragment
+
+
+def url_with_query_param(url: str, name: str, value: str) -> str:
+    """``url`` with ``name=value`` last in its query, replacing every parameter of that name.
+
+    Unlike ``url_with_params``, name and value are fully percent-encoded: they come from a
+    setting (an API key), not from text the user typed into the query. Every other byte of
+    the URL stays as it was, empty segments (``a=1&&b=2``) included.
+    """
+    head, query, fragment = _split_query(url)
+    segments = query.split("&") if query else []
+    kept = [part for part in segments if not part or unquote_plus(part.partition("=")[0]) != name]
+    kept.append(f"{quote(name, safe='')}={quote(value, safe='')}")
+    return f"{head}?{'&'.join(kept)}{fragment}"
 
 
 def merge_disabled(

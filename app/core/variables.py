@@ -37,7 +37,7 @@ from app.core.collection import (
     Variable,
 )
 from app.core.request import KeyValue, RequestSpec
-from app.core.urls import has_scheme, join_url, url_with_params
+from app.core.urls import has_query, has_scheme, join_url, url_with_params
 
 __all__ = [
     "MASK",
@@ -244,7 +244,7 @@ def resolve_request(
     params = tuple(
         KeyValue(expand(p.name), expand(p.value), True) if p.enabled else p for p in request.params
     )
-    if "?" not in url.partition("#")[0]:
+    if not has_query(url):
         url = url_with_params(url, params)
     headers = tuple(
         KeyValue(expand(h.name), expand(h.value), True) for h in _merged_headers(request, chain)

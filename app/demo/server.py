@@ -3,13 +3,15 @@
 It exists so the explorer has something real to talk to: ordinary JSON resources, every
 error shape the Paysera conventions allow, and the misbehaviours a client must survive
 (HTML from a proxy, empty bodies, dropped connections, slow and huge responses, a body
-in a non-UTF-8 charset). Standard library only, so it starts anywhere the app does.
+in a non-UTF-8 charset). Standard library and pure ``app.core`` only, so it starts anywhere
+the app does.
 
 Public surface: :class:`DemoServer` (start/stop, ``base_url``), :func:`main`
 (``python -m app.demo.server`` runs it in the foreground), and the sample MAC credentials
 ``DEMO_MAC_ID`` / ``DEMO_MAC_KEY`` that the ``/mac/...`` endpoints accept. Those endpoints
 verify Paysera MAC access authentication with ``app.core.mac``, the code the client signs
-with (pure standard library, so the demo stays standalone).
+with; request bodies are refused for ``NaN`` and ``Infinity`` by ``app.core.json_strict``,
+as the client's own checks refuse them.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from types import TracebackType
 from typing import Any, Self, TypeAlias, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from app.core.http_syntax import default_port
+from app.core.json_strict import reject_constant
 from app.core.mac import (
     body_hash_ext,
     mac_signature,
@@ -752,7 +756,7 @@ class _MacVerifier:
         ext = header.get("ext", "")
         key = self._credentials.get(mac_id)
         try:
-            host, port = split_host(request.headers.get("host", ""), 80)
+            host, port = split_host(request.headers.get("host", ""), default_port("http"))
         except ValueError:
             host, port = "", 0
         expected = ""
@@ -815,15 +819,11 @@ def _number_param(
     return value
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def _json_object_body(body: bytes) -> dict[str, Any]:
     if not body.strip():
         raise _ApiError(400, "invalid_request", "The request body is empty; send a JSON object.")
     try:
-        value = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+        value = json.loads(body.decode("utf-8"), parse_constant=reject_constant)
     except UnicodeDecodeError:
         raise _ApiError(400, "invalid_request", "The request body is not UTF-8 text.") from None
     except ValueError as exc:

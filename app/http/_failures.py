@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from app.core.http_syntax import default_port
 from app.core.outcome import FailureKind, TransportFailure
 
 __all__ = ["describe_failure"]
@@ -54,7 +55,7 @@ def _where(url: str) -> str:
     try:
         parts = urlsplit(url)
         host = parts.hostname or url
-        port = parts.port if parts.port is not None else (443 if parts.scheme == "https" else 80)
+        port = parts.port if parts.port is not None else default_port(parts.scheme)
     except ValueError:
         return url
     return f"{host}:{port}"

@@ -56,15 +56,18 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import re
 import time
-from urllib.parse import quote, unquote_plus
 
 import httpx
 
 from app.core.collection import AuthKind, AuthSpec
+from app.core.http_syntax import (
+    breaks_header_line,
+    default_port,
+    first_non_ascii,
+    is_header_name,
+)
 from app.core.mac import (
-    DEFAULT_PORTS,
     NONCE_ALPHABET,
     body_hash_ext,
     build_mac_header,
@@ -75,14 +78,13 @@ from app.core.mac import (
     split_url_for_mac,
 )
 from app.core.prepare import PreparedRequest, RequestNotSendable
+from app.core.urls import url_with_query_param
 
 __all__ = ["AuthNotApplicable", "apply_auth", "paysera_mac_header"]
 
 _AUTHORIZATION = "Authorization"
 _NEED_MAC_ID = "Paysera MAC needs a MAC id"
 _NEED_MAC_KEY = "Paysera MAC needs a MAC key"
-# RFC 9110 token characters, the only ones a header name may hold.
-_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
 class AuthNotApplicable(RequestNotSendable):
@@ -144,8 +146,10 @@ def apply_auth(request: PreparedRequest, auth: AuthSpec) -> PreparedRequest:
         path_and_query, host, port = _wire_target(request.url)
         host_header = request.header("Host")
         if host_header is not None:
+            # Without a port, the Host header means the default port of the URL's scheme.
+            scheme = request.url.split(":", 1)[0].strip()
             try:
-                host, port = split_host(host_header, _default_port(request.url))
+                host, port = split_host(host_header, default_port(scheme))
             except ValueError:
                 raise AuthNotApplicable(
                     f'The Host header "{host_header}" has a port that is not a number, '
@@ -174,10 +178,10 @@ def _present(value: str, need: str, *, secret: bool = False) -> str:
 
 
 def _check_header_text(what: str, value: str) -> None:
-    if any(char in value for char in "\r\n\0"):
+    if breaks_header_line(value):
         raise AuthNotApplicable(f"{what} contains a line break, which a header cannot carry.")
-    if not value.isascii():
-        odd = next(char for char in value if not char.isascii())
+    odd = first_non_ascii(value)
+    if odd is not None:
         raise AuthNotApplicable(
             f'{what} contains "{odd}", which a header cannot carry. Use ASCII only.'
         )
@@ -204,7 +208,7 @@ def _with_api_key(request: PreparedRequest, auth: AuthSpec) -> PreparedRequest:
     value = _required(auth, "value", "API key auth needs a key", secret=True)
     where = auth.get("in", "header").strip().lower() or "header"
     if where == "header":
-        if not _HEADER_NAME.fullmatch(name):
+        if not is_header_name(name):
             raise AuthNotApplicable(
                 f'"{name}" cannot be a header name: use letters, digits and - only. '
                 "Change the API key's name in the Auth tab."
@@ -212,26 +216,10 @@ def _with_api_key(request: PreparedRequest, auth: AuthSpec) -> PreparedRequest:
         _check_header_text("The API key", value)
         return _with_header(request, name, value)
     if where == "query":
-        return dataclasses.replace(request, url=_with_query_param(request.url, name, value))
+        return dataclasses.replace(request, url=url_with_query_param(request.url, name, value))
     raise AuthNotApplicable(
         f'An API key goes in a "header" or the "query", not "{where}": choose one in the Auth tab.'
     )
-
-
-def _with_query_param(url: str, name: str, value: str) -> str:
-    """``url`` with ``name=value`` (percent-encoded) last in its query, replacing any
-    parameter of that name; every other byte of the URL stays as it was."""
-    before_fragment, hash_mark, fragment = url.partition("#")
-    path, _, query = before_fragment.partition("?")
-    pairs = query.split("&") if query else []
-    kept = [pair for pair in pairs if not pair or unquote_plus(pair.partition("=")[0]) != name]
-    kept.append(f"{quote(name, safe='')}={quote(value, safe='')}")
-    return f"{path}?{'&'.join(kept)}{hash_mark}{fragment}"
-
-
-def _default_port(url: str) -> int:
-    """The port a Host header without one means: the default of the URL's scheme."""
-    return DEFAULT_PORTS.get(url.split(":", 1)[0].strip().lower(), 80)
 
 
 def _wire_target(url: str) -> tuple[str, str, int]:

@@ -16,7 +16,7 @@ from typing import Any
 from app.core.collection import CollectionFileError
 from app.core.tabs import OpenTab, TabSession
 from app.storage.collection_files import dump_request, parse_request
-from app.storage.settings import atomic_write
+from app.storage.fs import atomic_write
 
 __all__ = ["DraftStore"]
 

@@ -27,6 +27,8 @@ import keyring.backends.fail
 import keyring.backends.null
 import keyring.errors
 
+from app.storage.fs import atomic_write
+
 __all__ = [
     "KEYRING_ENV",
     "SERVICE_NAME",
@@ -106,28 +108,6 @@ class KeyringSecretStore:
             raise self._failed(exc) from exc
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` atomically to ``path``, readable only by the owner at every moment.
-
-    ``settings.atomic_write`` is not used: its temporary file is 0600 only because
-    ``mkstemp`` happens to create it so, and nothing there promises to keep it that way.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{_random.token_hex(8)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.fchmod(fd, 0o600)  # the umask can only remove bits, but be explicit
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        os.chmod(path, 0o600)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 _Tree = dict[str, dict[str, dict[str, str]]]
 
 
@@ -166,7 +146,7 @@ class FileSecretStore:
     def _save(self, tree: _Tree) -> None:
         text = json.dumps({"version": _FORMAT_VERSION, "secrets": tree}, indent=2, sort_keys=True)
         try:
-            _write_private(self.path, (text + "\n").encode("utf-8"))
+            atomic_write(self.path, (text + "\n").encode("utf-8"), private=True)
         except OSError as exc:
             raise SecretStoreError(
                 f"The secret could not be saved to {self.path} ({exc}); check that the "

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+
+# Re-exported only for app/storage/collection_store.py and app/storage/history.py, which
+# still import it from here; new code imports it from app.storage.fs.
+from app.storage.fs import atomic_write
 
 __all__ = ["Settings", "SettingsStore", "atomic_write", "data_dir"]
 
@@ -25,52 +28,6 @@ def data_dir() -> Path:
         path = Path(config) / "api-explorer"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write(path: Path, data: bytes, *, private: bool = False) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves either the old or the new file.
-
-    A ``private`` file (the user's own data: drafts, settings) is 0600. Any other file keeps
-    the old one's permissions (or gets the usual ``0666 & ~umask``): ``mkstemp`` makes
-    0600 files, which would lock teammates out of a shared checkout.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = 0o600 if private else path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), mode)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_directory(path.parent)
-
-
-def _fsync_directory(folder: Path) -> None:
-    # The rename itself is only durable once the directory entry is on disk.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 @dataclass(frozen=True, slots=True)

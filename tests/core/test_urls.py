@@ -1,5 +1,15 @@
+import pytest
+
 from app.core.request import KeyValue
-from app.core.urls import has_scheme, join_url, merge_disabled, params_from_url, url_with_params
+from app.core.urls import (
+    has_query,
+    has_scheme,
+    join_url,
+    merge_disabled,
+    params_from_url,
+    url_with_params,
+    url_with_query_param,
+)
 
 
 def test_absolute_url_ignores_base() -> None:
@@ -82,3 +92,27 @@ def test_disabled_rows_keep_their_place_when_the_url_is_edited() -> None:
     previous = (KeyValue("a", "1"), KeyValue("off", "x", enabled=False), KeyValue("b", "2"))
     merged = merge_disabled(params_from_url("/p?a=1&b=3"), previous)
     assert merged == (KeyValue("a", "1"), KeyValue("off", "x", enabled=False), KeyValue("b", "3"))
+
+
+def test_has_query_looks_before_the_fragment_only() -> None:
+    assert has_query("https://h/x?a=1")
+    assert has_query("https://h/x?")
+    assert has_query("/x?a#top")
+    assert not has_query("https://h/x")
+    assert not has_query("https://h/x#frag?a=1")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://h/x", "https://h/x?k%20y=v%26%3D"),
+        ("https://h/x?", "https://h/x?k%20y=v%26%3D"),
+        ("https://h/x?a=1&&b=2", "https://h/x?a=1&&b=2&k%20y=v%26%3D"),
+        ("https://h/x?k+y=old&k%20y=old2&z=2#f", "https://h/x?z=2&k%20y=v%26%3D#f"),
+        ("https://h/x?a=%zz&k", "https://h/x?a=%zz&k&k%20y=v%26%3D"),
+    ],
+)
+def test_url_with_query_param_replaces_that_name_and_keeps_every_other_byte(
+    url: str, expected: str
+) -> None:
+    assert url_with_query_param(url, "k y", "v&=") == expected

@@ -56,24 +56,3 @@ def test_recent_collections_of_the_wrong_type_fall_back(tmp_path: Path) -> None:
     store = SettingsStore(tmp_path)
     assert store.load().recent_collections == ()
     assert store.problem is not None
-
-
-def test_atomic_write_keeps_permissions_and_uses_the_umask_for_new_files(tmp_path: Path) -> None:
-    import os
-
-    from app.storage.settings import atomic_write
-
-    shared = tmp_path / "shared.yaml"
-    shared.write_text("old")
-    shared.chmod(0o644)
-    atomic_write(shared, b"new")
-    assert shared.read_bytes() == b"new"
-    assert shared.stat().st_mode & 0o777 == 0o644
-
-    mask = os.umask(0o022)
-    try:
-        fresh = tmp_path / "fresh.yaml"
-        atomic_write(fresh, b"x")
-    finally:
-        os.umask(mask)
-    assert fresh.stat().st_mode & 0o777 == 0o644
