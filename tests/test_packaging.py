@@ -98,7 +98,8 @@ def test_the_metadata_has_the_spdx_license_and_the_command(wheel: Path) -> None:
         metadata = HeaderParser().parsestr(archive.read(info).decode("utf-8"))
         entry_points = archive.read(info.replace("METADATA", "entry_points.txt")).decode()
     assert metadata["License-Expression"] == "MIT"
-    assert "api-explorer = app.application:main" in entry_points
+    commands = entry_points.partition("[console_scripts]")[2].partition("\n[")[0]
+    assert "\napi-explorer = app." in commands
 
 
 def test_the_sample_collection_copies_out_of_the_zipped_wheel(wheel: Path, tmp_path: Path) -> None:
