@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.core.assertions import Assertion
 from app.core.request import BodyMode, KeyValue
 from app.core.transport import ProxySettings, TlsSettings
 
@@ -113,6 +114,7 @@ class SavedRequest:
     auth: AuthSpec = field(default_factory=AuthSpec)
     variables: tuple[Variable, ...] = ()
     description: str = ""
+    assertions: tuple[Assertion, ...] = ()  # checked on every response (app.core.assertions)
 
 
 @dataclass(frozen=True, slots=True)
