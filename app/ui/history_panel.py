@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime
 
 from PySide6.QtCore import (
@@ -27,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.history_query import parse_history_query
-from app.storage.history import HistoryError, HistoryStore, HistorySummary
+from app.core.history_query import HistoryQuery, parse_history_query
+from app.storage.history import HistoryError, HistoryStore, HistorySummary, summary_matches
 from app.ui.status_style import status_color
 
 __all__ = ["HistoryModel", "HistoryPanel"]
@@ -51,8 +52,25 @@ class HistoryModel(QAbstractTableModel):
         self._rows = list(rows)
         self.endResetModel()
 
+    def insert(self, row: int, summary: HistorySummary) -> None:
+        """Show ``summary`` at ``row``; the rows from there on move down."""
+        self.beginInsertRows(_ROOT, row, row)
+        self._rows.insert(row, summary)
+        self.endInsertRows()
+
+    def remove(self, first: int, count: int) -> None:
+        """Drop ``count`` rows from ``first`` on."""
+        if count > 0:
+            self.beginRemoveRows(_ROOT, first, first + count - 1)
+            del self._rows[first : first + count]
+            self.endRemoveRows()
+
     def summary(self, row: int) -> HistorySummary | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def summaries(self) -> list[HistorySummary]:
+        """Every row, top to bottom."""
+        return list(self._rows)
 
     def rowCount(self, parent: _Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -96,7 +114,15 @@ class HistoryModel(QAbstractTableModel):
 
 
 class HistoryPanel(QWidget):
-    """Search box, list, and actions on the selected entry."""
+    """Search box, list, and actions on the selected entry.
+
+    ``refresh()`` searches again (a new search text, new limits); ``add_recorded(id)`` shows
+    one newly recorded entry without searching again. Both run in the Qt main thread; the
+    store may be recording in another thread meanwhile.
+    """
+
+    ROW_LIMIT = 200
+    """At most this many rows are shown, the newest first."""
 
     entry_opened = Signal(int)  # show the recorded response
     entry_reopened = Signal(int)  # open the request in a new tab
@@ -104,6 +130,10 @@ class HistoryPanel(QWidget):
     def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        # What the rows show: the last search (None when it failed) and the store's
+        # ``removals`` when it ran, to tell whether rows may have gone since.
+        self._query: HistoryQuery | None = None
+        self._removals_seen = store.removals
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("historySearchEdit")
         self.search_edit.setPlaceholderText("Search: text method:POST status:4xx error:code")
@@ -181,16 +211,80 @@ class HistoryPanel(QWidget):
     def refresh(self) -> None:
         """Search again; a search the store cannot run says why in the panel."""
         query = parse_history_query(self.search_edit.text())
+        self._query = None
+        # Read before searching: a removal during the search is checked on the next add.
+        self._removals_seen = self.store.removals
         try:
             rows = self.store.search(
-                query.text, method=query.method, status=query.status, error_code=query.error_code
+                query.text,
+                method=query.method,
+                status=query.status,
+                error_code=query.error_code,
+                limit=self.ROW_LIMIT,
             )
         except (HistoryError, ValueError) as exc:
             self.model.set_rows([])
             self.count_label.setText(f"{exc} (try status:404 or status:4xx)")
             return
+        self._query = query
         self.model.set_rows(rows)
-        self.count_label.setText(f"{len(rows)} shown" if rows else "Nothing found")
+        self._show_count()
+
+    def add_recorded(self, entry_id: int) -> None:
+        """Show the entry just recorded, if the search shows it, and drop the rows of
+        entries retention removed; no search and no model reset, so it stays cheap and
+        the selection stays where it was. For the send pipeline's ``recorded(id)`` signal."""
+        query = self._query
+        if query is None:
+            return  # the panel says why its search failed; the next refresh starts over
+        try:
+            summary = self.store.summary(entry_id)
+            self._drop_removed_rows()
+        except HistoryError as exc:
+            self.count_label.setText(str(exc))
+            return
+        if self._query is None:
+            return  # searching again failed while dropping rows; the panel says why
+        if summary is None or not summary_matches(
+            summary,
+            query.text,
+            method=query.method,
+            status=query.status,
+            error_code=query.error_code,
+        ):
+            self._show_count()
+            return
+        rows = self.model.summaries()
+        if all(row.id != summary.id for row in rows):
+            # Newest first; an entry recorded now goes on top.
+            position = bisect.bisect_left(
+                rows, (-summary.sent_at, -summary.id), key=lambda r: (-r.sent_at, -r.id)
+            )
+            if position < self.ROW_LIMIT:
+                self.model.insert(position, summary)
+                overflow = self.model.rowCount() - self.ROW_LIMIT
+                self.model.remove(self.ROW_LIMIT, overflow)
+        self._show_count()
+
+    def _drop_removed_rows(self) -> None:
+        removals = self.store.removals
+        if removals == self._removals_seen:
+            return
+        self._removals_seen = removals
+        rows = self.model.summaries()
+        kept = self.store.existing_ids(row.id for row in rows)
+        gone = [index for index, row in enumerate(rows) if row.id not in kept]
+        if not gone:
+            return
+        if gone == list(range(gone[0], len(rows))):
+            # Retention removes the oldest entries: the rows at the bottom.
+            self.model.remove(gone[0], len(gone))
+        else:
+            self.refresh()  # something else removed entries in between: search again
+
+    def _show_count(self) -> None:
+        shown = self.model.rowCount()
+        self.count_label.setText(f"{shown} shown" if shown else "Nothing found")
 
     def selected_id(self) -> int | None:
         rows = self.view.selectionModel().selectedRows()
