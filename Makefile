@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshot clean
+.PHONY: run test lint bench screenshot wheel clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,14 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/large_response.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/window_large_response.py
 
+# setuptools builds in the checkout and copies whatever build/ still holds (modules deleted
+# since) into the wheel: build/ goes first. No build isolation: the venv has setuptools.
+wheel: $(STAMP)
+	rm -rf build
+	$(BIN)/python -m pip wheel --no-deps --no-build-isolation -w dist .
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
 
 screenshot: $(STAMP)
 	xvfb-run -a $(BIN)/python scripts/screenshot.py
