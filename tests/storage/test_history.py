@@ -480,21 +480,22 @@ def test_summary_matches_agrees_with_search(store: HistoryStore, query: dict[str
 def test_a_worker_thread_records_while_the_main_thread_reads(store: HistoryStore) -> None:
     # The send pipeline records in a ThreadPoolExecutor while the GUI searches and reads.
     big = b"b" * (BODY_IN_DB_LIMIT + 1)
+    reading = threading.Event()
 
     def record(i: int) -> int:
+        if i == 1:  # the rest overlaps the main thread's reads
+            assert reading.wait(timeout=10)
         body = big if i % 10 == 0 else b'{"i": %d}' % i
         return store.record(sent(f"https://h/{i}"), received(body=body), secrets={})
 
     with ThreadPoolExecutor(max_workers=1) as worker:
         futures = [worker.submit(record, i) for i in range(60)]
-        seen = 0
         while not all(f.done() for f in futures):
             for summary in store.search():
                 entry = store.get(summary.id)
                 assert entry is not None and entry.url == summary.url
-                seen += 1
+            reading.set()
         ids = [f.result() for f in futures]
-    assert seen > 0
     assert [s.id for s in store.search()] == ids[::-1]
     assert store.get(ids[0]) is not None and store.get(ids[0]).response_body == big  # type: ignore[union-attr]
 

@@ -170,5 +170,8 @@ def test_entries_recorded_in_a_worker_thread_reach_the_panel(qtbot: Any, tmp_pat
         for future in futures:
             panel.add_recorded(future.result(timeout=10))
     assert [s.id for s in panel.model.summaries()] == [s.id for s in store.search()]
-    assert len(events.inserted) == 30 and events.resets == 0
+    # The worker may run ahead: an entry retention removed before the panel heard of it is
+    # never inserted. Every other one went on top, and the model was never reset.
+    assert events.inserted and set(events.inserted) == {(0, 0)}
+    assert events.resets == 0
     store.close()
