@@ -435,6 +435,8 @@ class Assertion:
         if self.operator is Operator.MATCHES:
             return f"matches {expected.text}"
         if self.operator is Operator.TYPE:
+            if expected.text == "null":
+                return "is null"
             return f"is {'an' if expected.text[:1] in 'aeiou' else 'a'} {expected.text}"
         return f"equals {expected.notation()}"
 

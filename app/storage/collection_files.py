@@ -26,6 +26,14 @@ decides which file holds what. Three kinds of file share one style:
       - name: password
         secret: true
     description: Lists payments
+    assert:                      # checks on the response (app.core.assertions), in order
+      - status: 200              # or a class: "2xx"
+      - error: not_found         # `error: null` = no error object
+      - path: $.items[0].price.amount   # RFC 9535 JSONPath, then exactly one of:
+        equals: "10.12"          # equals: V, exists: true|false, matches: REGEX, type: number
+      - header: Content-Type     # then equals, exists or matches
+        matches: ^application/json
+      - time_below_ms: 500
 
 ``collection.yaml`` and ``folder.yaml`` (``DefaultsFile``): ``name``, ``id`` (collection.yaml
 only), ``base_url``, ``headers``, ``auth``, ``variables``. ``environments/NAME.yaml``
@@ -44,6 +52,11 @@ text, lists and mappings are accepted: a tag such as ``!!python/object/apply`` i
 constructed. Unknown keys are refused rather than ignored, so a typo such as ``hedaers`` does not
 silently lose data and a file written by a newer version is reported, not overwritten with less.
 Scalars written without quotes are taken as typed: ``value: 010`` is the text ``010``.
+The one place where the YAML type matters is an assertion's expected value (``equals:``): it is
+read from the scalar's text and quoting, never constructed by PyYAML, so a quoted ``"10.12"`` is
+a string, a plain ``10.12`` the exact number (YAML 1.2 core-schema rules, see
+``app.core.assertions.plain_scalar``); writing puts strings in double quotes and numbers plain,
+exactly as held.
 
 Exceptions::
 
@@ -60,6 +73,15 @@ from typing import Any, NoReturn, TypeVar
 
 import yaml
 
+from app.core.assertions import (
+    Assertion,
+    AssertionKind,
+    Expected,
+    Operator,
+    ValueType,
+    operators_for,
+    plain_scalar,
+)
 from app.core.collection import (
     AuthKind,
     AuthSpec,
@@ -95,6 +117,7 @@ _REQUEST_KEYS = (
     "auth",
     "variables",
     "description",
+    "assert",
 )
 _COLLECTION_KEYS = ("name", "id", "base_url", "headers", "auth", "variables", "tls", "proxy")
 _FOLDER_KEYS = ("name", "base_url", "headers", "auth", "variables")
@@ -103,6 +126,9 @@ _TLS_KEYS = ("verify", "ca_bundle", "client_cert", "client_key", "key_passphrase
 _PROXY_KEYS = ("mode", "http", "https", "no_proxy")
 _ROW_KEYS = ("name", "value", "enabled")
 _VARIABLE_KEYS = ("name", "value", "secret", "enabled")
+# An assertion item: one subject key, then (path and header only) one check key.
+_ASSERT_SUBJECTS = tuple(kind.value for kind in AssertionKind)
+_ASSERT_CHECKS = ("equals", "exists", "matches", "type")
 
 _E = TypeVar("_E", bound=enum.Enum)
 
@@ -179,8 +205,38 @@ def _represent_block(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     return dumper.represent_scalar(_TAG + "str", text, style=style)
 
 
+class _DoubleQuoted(str):
+    """Text written in double quotes whatever it holds: an assertion's expected string
+    (``equals: "10.12"``), whose quotes are what make it a string."""
+
+    __slots__ = ()
+
+
+class _Plain(str):
+    """A scalar written exactly as this text, unquoted: an expected number (``10.12``,
+    ``0.1000000000000000055511151231257827``), ``true``, ``null`` or a type name. Never a
+    float on the way, so the text is what the file says."""
+
+    __slots__ = ()
+
+
+def _represent_double_quoted(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar(_TAG + "str", str(text), style='"')
+
+
+def _represent_plain(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    # The tag the loader gives this text, so the emitter writes it without quotes or a tag;
+    # the reader types it again from the text (YAML 1.2 core schema).
+    node = yaml.compose(str(text), Loader=yaml.SafeLoader)
+    tag = node.tag if node is not None else _NULL
+    return dumper.represent_scalar(tag, str(text), style=None)
+
+
 _QuotedDumper.add_representer(str, _represent_quoted)
 _BlockDumper.add_representer(str, _represent_block)
+for _dumper in (_QuotedDumper, _BlockDumper):
+    _dumper.add_representer(_DoubleQuoted, _represent_double_quoted)
+    _dumper.add_representer(_Plain, _represent_plain)
 
 _DUMP_OPTIONS: dict[str, Any] = {
     "sort_keys": False,
@@ -191,9 +247,21 @@ _DUMP_OPTIONS: dict[str, Any] = {
 }
 
 
+def _as_loaded(data: Any) -> Any:
+    """``data`` as ``yaml.load`` returns it after a dump: a ``_Plain`` text comes back as
+    whatever PyYAML makes of it (``10.12`` a float), which the round-trip check must expect."""
+    if isinstance(data, _Plain):
+        return yaml.load(str(data), Loader=yaml.SafeLoader)
+    if isinstance(data, dict):
+        return {key: _as_loaded(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_as_loaded(item) for item in data]
+    return data
+
+
 def _dump(data: dict[str, Any]) -> str:
     text: str = yaml.dump(data, Dumper=_BlockDumper, **_DUMP_OPTIONS)
-    if yaml.load(text, Loader=yaml.SafeLoader) != data:
+    if yaml.load(text, Loader=yaml.SafeLoader) != _as_loaded(data):
         # Round trip first: a literal block that would not read back exactly is quoted.
         text = yaml.dump(data, Dumper=_QuotedDumper, **_DUMP_OPTIONS)
     return text
@@ -251,6 +319,33 @@ def _proxy_data(proxy: ProxySettings) -> dict[str, Any]:
     return data
 
 
+def _expected_data(expected: Expected) -> Any:
+    if expected.type is ValueType.STRING:
+        return _DoubleQuoted(expected.text)
+    return _Plain(expected.text)
+
+
+def _assertion_data(assertion: Assertion) -> dict[str, Any]:
+    kind, expected = assertion.kind, assertion.expected
+    if kind is AssertionKind.STATUS:
+        status: Any = int(expected.text) if expected.type is ValueType.NUMBER else expected.text
+        return {kind.value: status if isinstance(status, int) else _DoubleQuoted(status)}
+    if kind is AssertionKind.ERROR:
+        return {kind.value: None if expected.type is ValueType.NULL else expected.text}
+    if kind is AssertionKind.TIME:
+        return {kind.value: int(expected.text)}
+    check: Any
+    if assertion.operator is Operator.EXISTS:
+        check = expected.text == "true"
+    elif assertion.operator is Operator.MATCHES:
+        check = expected.text
+    elif assertion.operator is Operator.TYPE:
+        check = _Plain(expected.text)
+    else:
+        check = _expected_data(expected)
+    return {kind.value: assertion.target, assertion.operator.value: check}
+
+
 def _defaults_data(defaults: Defaults, data: dict[str, Any]) -> dict[str, Any]:
     if defaults.base_url is not None:
         data["base_url"] = defaults.base_url
@@ -284,6 +379,8 @@ def dump_request(req: SavedRequest) -> str:
         data["variables"] = _variables_data(req.variables)
     if req.description:
         data["description"] = req.description
+    if req.assertions:
+        data["assert"] = [_assertion_data(assertion) for assertion in req.assertions]
     return _dump(data)
 
 
@@ -316,21 +413,39 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
 
 
+class _ComposingLoader(yaml.SafeLoader):
+    """SafeLoader's composer, noting the scalars written with an explicit tag (``!!str 1``):
+    an expected value is typed by its quoting, and a tag would say otherwise."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.tagged: set[int] = set()
+
+    def compose_scalar_node(self, anchor: dict[Any, yaml.Node]) -> yaml.ScalarNode:
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # (untyped in the stubs)
+        node = super().compose_scalar_node(anchor)
+        if isinstance(event, yaml.ScalarEvent) and event.tag not in (None, "!"):
+            self.tagged.add(id(node))
+        return node
+
+
 class _Reader:
     """Validates a composed YAML document node by node, failing with the node's line."""
 
     def __init__(self, source: str) -> None:
         self.source = source
+        self.tagged: set[int] = set()  # ids of scalars with an explicit tag
 
     def fail(self, node: yaml.Node | None, reason: str) -> NoReturn:
         line = node.start_mark.line + 1 if node is not None and node.start_mark else None
         raise CollectionFileError(self.source, line, reason)
 
     def compose(self, text: str) -> yaml.Node | None:
-        loader: yaml.SafeLoader | None = None
+        loader: _ComposingLoader | None = None
         try:
-            loader = yaml.SafeLoader(text)
+            loader = _ComposingLoader(text)
             node = loader.get_single_node()
+            self.tagged = loader.tagged
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else None
@@ -464,6 +579,109 @@ class _Reader:
             variables.append(Variable(name, value, secret, self.flag(row, "enabled", True)))
         return tuple(variables)
 
+    def scalar(self, node: yaml.Node, what: str) -> tuple[str, bool]:
+        """A scalar's text as written, and whether it was plain (unquoted, not a block).
+
+        The text is what the file says (``0.10`` stays ``0.10``): nothing is constructed.
+        """
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in _TEXT_TAGS:
+            self.fail(node, f"expected a single value for {what}")
+        return str(node.value), node.style is None
+
+    def expected(self, node: yaml.Node, what: str) -> Expected:
+        """An expected value typed by its quoting: quoted is text, plain is typed by the
+        YAML 1.2 core schema (``10.12`` a number, ``true``, ``null``)."""
+        text, plain = self.scalar(node, what)
+        if id(node) in self.tagged:
+            self.fail(node, f"write {what} without a YAML tag: in quotes for text, plain if not")
+        if not plain:
+            return Expected.string(text)
+        try:
+            return plain_scalar(text)
+        except ValueError as exc:
+            self.fail(node, str(exc))
+
+    def assertions(self, fields: dict[str, yaml.Node]) -> tuple[Assertion, ...]:
+        node = fields.get("assert")
+        if node is None:
+            return ()
+        return tuple(self.assertion(item) for item in self.items(node, "assertions"))
+
+    def assertion(self, item: yaml.Node) -> Assertion:
+        what = "an assertion such as 'status: 200' or 'path: $.id' with 'exists: true'"
+        subjects: list[tuple[str, yaml.Node, yaml.Node]] = []
+        checks: list[tuple[str, yaml.Node, yaml.Node]] = []
+        for key, key_node, value_node in self.pairs(item, what):
+            if key in _ASSERT_SUBJECTS:
+                subjects.append((key, key_node, value_node))
+            elif key in _ASSERT_CHECKS:
+                checks.append((key, key_node, value_node))
+            else:
+                known = _ASSERT_SUBJECTS + _ASSERT_CHECKS
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)
+                self.fail(key_node, f"unknown key '{key}' in an assertion ({hint})")
+        if not subjects:
+            self.fail(item, "an assertion needs one of " + ", ".join(_ASSERT_SUBJECTS))
+        if len(subjects) > 1:
+            first, second = subjects[0][0], subjects[1][0]
+            self.fail(
+                subjects[1][1],
+                f"an assertion checks one thing: put '{first}' and '{second}' in separate items",
+            )
+        key, _key_node, value_node = subjects[0]
+        kind = AssertionKind(key)
+        text, plain = self.scalar(value_node, key)
+        if kind in (AssertionKind.STATUS, AssertionKind.ERROR, AssertionKind.TIME):
+            if checks:
+                self.fail(
+                    checks[0][1],
+                    f"'{checks[0][0]}' does not go with '{key}' "
+                    "(only path and header assertions take equals, exists, matches or type)",
+                )
+            return self._simple_assertion(kind, value_node, text, plain)
+        if not checks:
+            allowed = (
+                "equals, exists, matches or type"
+                if kind is AssertionKind.PATH
+                else ("equals, exists or matches")
+            )
+            self.fail(item, f"say what to check about this {key}: {allowed}")
+        if len(checks) > 1:
+            self.fail(
+                checks[1][1],
+                f"one check per assertion: '{checks[0][0]}' and '{checks[1][0]}' "
+                "belong in separate items",
+            )
+        check, _check_key_node, check_node = checks[0]
+        operator = Operator(check)
+        if operator is Operator.EQUALS:
+            expected = self.expected(check_node, check)
+        elif operator is Operator.EXISTS:
+            expected = self.expected(check_node, check)
+            if expected.type is not ValueType.BOOLEAN:
+                self.fail(check_node, "exists takes true or false")
+        else:
+            check_text, check_plain = self.scalar(check_node, check)
+            if operator is Operator.TYPE and check_plain and check_text in ("null", "~"):
+                expected = Expected.null()
+            else:
+                expected = Expected.string(check_text)
+        try:
+            return Assertion(kind, text, operator, expected)
+        except ValueError as exc:
+            self.fail(check_node if text.strip() else value_node, str(exc))
+
+    def _simple_assertion(
+        self, kind: AssertionKind, node: yaml.Node, text: str, plain: bool
+    ) -> Assertion:
+        try:
+            if kind is AssertionKind.ERROR and not plain:
+                return Assertion.error(text)  # a quoted 'null' is a code, not "no error"
+            return Assertion.from_row(kind, "", operators_for(kind)[0], text)
+        except ValueError as exc:
+            self.fail(node, str(exc))
+
     def auth(self, fields: dict[str, yaml.Node]) -> AuthSpec:
         node = fields.get("auth")
         if node is None:
@@ -573,6 +791,7 @@ def parse_request(text: str, source: str) -> SavedRequest:
         auth=reader.auth(fields),
         variables=reader.variables(fields),
         description=reader.optional_text(fields, "description"),
+        assertions=reader.assertions(fields),
     )
 
 

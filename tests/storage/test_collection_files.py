@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core.assertions import Assertion, Expected, Operator, ValueType
 from app.core.collection import (
     AuthKind,
     AuthSpec,
@@ -410,3 +411,173 @@ def test_a_literal_key_passphrase_is_refused_with_its_line() -> None:
         parse_environment(text, "environments/prod.yaml")
     assert caught.value.line == 4
     assert "{{variable}}" in caught.value.reason
+
+
+# --- assertions ------------------------------------------------------------------------------
+
+ASSERT_TEXT = """\
+name: Get payment
+method: GET
+url: /payments/10145
+description: One payment
+assert:
+  - status: 200
+  - status: "2xx"
+  - error: not_found
+  - error: null
+  - path: $.items[0].price.amount
+    equals: "10.12"
+  - path: $.exact
+    equals: 0.1000000000000000055511151231257827
+  - path: $.qty
+    equals: 1.10
+  - path: $.flag
+    equals: true
+  - path: $.gone
+    equals: null
+  - path: $.id
+    exists: false
+  - path: $.id
+    type: integer
+  - path: $.nothing
+    type: null
+  - header: Content-Type
+    matches: ^application/json
+  - header: ETag
+    equals: "W/1"
+  - header: Paysera-Correlation-Id
+    exists: true
+  - time_below_ms: 500
+"""
+
+
+def test_assertions_read_and_write_the_documented_syntax() -> None:
+    req = parse_request(ASSERT_TEXT, "get.request.yaml")
+    assert req.assertions == (
+        Assertion.status(200),
+        Assertion.status("2xx"),
+        Assertion.error("not_found"),
+        Assertion.error(None),
+        Assertion.path("$.items[0].price.amount", Operator.EQUALS, Expected.string("10.12")),
+        Assertion.path(
+            "$.exact", Operator.EQUALS, Expected.number("0.1000000000000000055511151231257827")
+        ),
+        Assertion.path("$.qty", Operator.EQUALS, Expected.number("1.10")),
+        Assertion.path("$.flag", Operator.EQUALS, Expected.boolean(True)),
+        Assertion.path("$.gone", Operator.EQUALS, Expected.null()),
+        Assertion.path("$.id", Operator.EXISTS, Expected.boolean(False)),
+        Assertion.path("$.id", Operator.TYPE, Expected.string("integer")),
+        Assertion.path("$.nothing", Operator.TYPE, Expected.null()),
+        Assertion.header("Content-Type", Operator.MATCHES, Expected.string("^application/json")),
+        Assertion.header("ETag", Operator.EQUALS, Expected.string("W/1")),
+        Assertion.header("Paysera-Correlation-Id", Operator.EXISTS, Expected.boolean(True)),
+        Assertion.time_below(500),
+    )
+    assert dump_request(req) == ASSERT_TEXT
+    assert round_trip(req) == req
+
+
+def test_an_expected_value_keeps_its_yaml_type() -> None:
+    def expected(scalar: str) -> Expected:
+        text = f"name: x\nassert:\n  - path: $.a\n    equals: {scalar}\n"
+        return parse_request(text, "x.request.yaml").assertions[0].expected
+
+    assert expected('"10.12"') == expected("'10.12'") == Expected.string("10.12")
+    assert expected("10.12") == Expected.number("10.12")
+    assert expected("1e5") == Expected.number("1e5")  # YAML 1.1 would read a string
+    assert expected("0x1A") == Expected.number("0x1A")
+    assert expected("yes") == Expected.string("yes")  # YAML 1.1 would read true
+    assert expected("2024-01-01") == Expected.string("2024-01-01")
+    assert expected("~") == expected("") == Expected.null()
+    assert expected("FALSE") == Expected.boolean(False)
+    assert expected("|\n      multi\n      line") == Expected.string("multi\nline\n")
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        Expected.string("10.12"),
+        Expected.string("1e5"),
+        Expected.string("true"),
+        Expected.string("null"),
+        Expected.string("yes"),
+        Expected.string(""),
+        Expected.string("  spaced  "),
+        Expected.string('quote " and \\ and\nline'),
+        Expected.string("€ ąčę"),
+        Expected.number("10.12"),
+        Expected.number("1.10"),
+        Expected.number("-0.0"),
+        Expected.number("1e5"),
+        Expected.number("1E+400"),
+        Expected.number("+.5"),
+        Expected.number("0x1A"),
+        Expected.number("0o17"),
+        Expected.number("017"),
+        Expected.number("9" * 400),
+        Expected.number("0.1000000000000000055511151231257827"),
+        Expected.boolean(True),
+        Expected.null(),
+    ],
+)
+def test_expected_values_round_trip_with_their_type(expected: Expected) -> None:
+    req = SavedRequest(
+        "x", assertions=(Assertion.path("$.a", Operator.EQUALS, expected),), body=JSON_BODY
+    )
+    text = dump_request(req)
+    assert round_trip(req) == req
+    assert "body: |" in text  # a typed number does not knock the body out of its block
+    if expected.type is ValueType.STRING:
+        assert "equals: " + '"' in text
+    else:
+        assert f"    equals: {expected.text}\n" in text
+
+
+def test_hand_written_assertion_spellings_are_normalised_once() -> None:
+    text = "name: x\nassert:\n  - status: 2XX\n  - path: $.a\n    equals: ~\n"
+    req = parse_request(text, "x.request.yaml")
+    assert req.assertions == (
+        Assertion.status("2xx"),
+        Assertion.path("$.a", Operator.EQUALS, Expected.null()),
+    )
+    assert dump_request(req).endswith('  - status: "2xx"\n  - path: $.a\n    equals: null\n')
+
+
+def test_assertions_are_omitted_when_there_are_none() -> None:
+    assert "assert" not in dump_request(SavedRequest("x"))
+    assert parse_request("name: x\nassert:\n", "x.request.yaml").assertions == ()
+
+
+@pytest.mark.parametrize(
+    ("items", "line", "reason"),
+    [
+        ("  - status: abc\n", 4, "a status is a number such as 200 or a class such as 2xx"),
+        ("  - status: 700\n", 4, "700 is not an HTTP status"),
+        ("  - stauts: 200\n", 4, "unknown key 'stauts' in an assertion (did you mean 'status'?)"),
+        ("  - equals: 1\n", 4, "an assertion needs one of status, error, path, header"),
+        ("  - status: 200\n    error: null\n", 5, "put 'status' and 'error' in separate items"),
+        ("  - status: 200\n    equals: 200\n", 5, "'equals' does not go with 'status'"),
+        ("  - path: $.a\n", 4, "say what to check about this path: equals, exists, matches"),
+        ("  - path: $.a\n    equals: 1\n    exists: true\n", 6, "one check per assertion"),
+        ("  - path: $.a\n    exists: maybe\n", 5, "exists takes true or false"),
+        ("  - path: $.a\n    exists: yes\n", 5, "exists takes true or false"),
+        ("  - path: $.a\n    type: decimal\n", 5, "type is one of number, string"),
+        ("  - path: $.a\n    equals: .inf\n", 5, "not a number JSON can hold"),
+        ("  - path: $.a\n    equals: [1, 2]\n", 5, "expected a single value for equals"),
+        ("  - path:\n    exists: true\n", 4, "needs a JSONPath"),
+        ("  - header: ETag\n    type: string\n", 5, "takes equals, exists, matches, not type"),
+        ("  - header: Content-Length\n    equals: 0\n", 5, 'write it in quotes ("0")'),
+        ("  - time_below_ms: fast\n", 4, "whole number of milliseconds"),
+        ("  - time_below_ms: 0\n", 4, "above 0"),
+        ("  - status: !!set 200\n", 4, "the YAML tag !!set is not allowed"),
+        ("  - path: $.a\n    equals: !!str 1e5\n", 5, "equals without a YAML tag"),
+        ("  status: 200\n", 4, "expected a list of assertions"),
+        ("  - 200\n", 4, "expected an assertion such as 'status: 200'"),
+    ],
+)
+def test_bad_assertions_are_reported_with_line(items: str, line: int, reason: str) -> None:
+    text = "name: x\nurl: /a\nassert:\n" + items
+    with pytest.raises(CollectionFileError) as caught:
+        parse_request(text, "payments/list.request.yaml")
+    assert caught.value.line == line
+    assert reason in caught.value.reason

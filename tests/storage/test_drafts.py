@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from app.core.assertions import Assertion, Expected, Operator
 from app.core.collection import SavedRequest
 from app.core.request import KeyValue
 from app.core.tabs import OpenTab, TabSession, new_tab
@@ -52,3 +53,23 @@ def test_drafts_are_readable_only_by_the_user(tmp_path: Path) -> None:
     store = DraftStore(tmp_path)
     store.save(_session())
     assert store.path.stat().st_mode & 0o777 == 0o600
+
+
+def test_assertions_of_a_tab_survive_a_restart_with_their_types(tmp_path: Path) -> None:
+    checks = (
+        Assertion.status("2xx"),
+        Assertion.path("$.amount", Operator.EQUALS, Expected.string("10.12")),
+        Assertion.path(
+            "$.rate", Operator.EQUALS, Expected.number("0.1000000000000000055511151231257827")
+        ),
+        Assertion.error(None),
+    )
+    saved = SavedRequest("Pay", url="/payments", assertions=checks[:1])
+    tab = OpenTab("t1", SavedRequest("Pay", url="/payments", assertions=checks), saved, "p.yaml")
+    store = DraftStore(tmp_path)
+    store.save(TabSession((tab,), active=0))
+    restored = store.load()
+    assert restored is not None
+    assert restored.tabs[0].current.assertions == checks
+    assert restored.tabs[0].saved is not None and restored.tabs[0].saved.assertions == checks[:1]
+    assert restored.tabs[0].dirty
