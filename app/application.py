@@ -7,7 +7,6 @@ Nothing tied to an event loop lives at module level.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import signal
 import sys
@@ -20,15 +19,22 @@ from app.core.tabs import OpenTab, new_tab
 from app.core.urls import params_from_url
 from app.demo import DemoServer
 from app.resources import copy_sample_collection, sample_collection
-from app.services.request_service import RequestService
+from app.services.pipeline import Pipeline
 from app.services.workspace import Workspace
 from app.storage.drafts import DraftStore
 from app.storage.history import HistoryStore
 from app.storage.secrets import SecretStore, open_secret_store
 from app.storage.settings import SettingsStore, data_dir
+from app.ui import unexpected_errors
 from app.ui.main_window import MainWindow
 
-__all__ = ["DEMO_FIRST_REQUEST", "create_main_window", "main", "sample_collection_copy"]
+__all__ = [
+    "DEMO_FIRST_REQUEST",
+    "create_main_window",
+    "main",
+    "run_window",
+    "sample_collection_copy",
+]
 
 # What a newcomer's first click on Send fetches from the demo API.
 DEMO_FIRST_REQUEST = "/payments?limit=5"
@@ -76,7 +82,7 @@ def create_main_window(*, demo: bool = True, collection: Path | None = None) -> 
         max_entries=max(1, settings.history_max_entries),
         max_bytes=max(1, settings.history_max_mb) * 1024 * 1024,
     )
-    window = MainWindow(RequestService(), workspace, drafts, history)
+    window = MainWindow(Pipeline(workspace, history=history), drafts, history)
     window.call_on_close(history.close)
     builder = window.builder
     builder.timeout_spin.setValue(settings.timeout_seconds)
@@ -156,26 +162,8 @@ def _first_demo_tab(window: MainWindow) -> OpenTab:
     return new_tab(request)
 
 
-def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="api-explorer",
-        description="A desktop client for JSON REST APIs that follow the Paysera conventions.",
-    )
-    parser.add_argument(
-        "path",
-        nargs="?",
-        type=Path,
-        help="a collection folder to open (default: the last one opened)",
-    )
-    parser.add_argument(
-        "--no-demo", action="store_true", help="start without the built-in demo API"
-    )
-    return parser.parse_args(argv)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``api-explorer`` command."""
-    args = _parse_args(sys.argv[1:] if argv is None else argv)
+def run_window(*, collection: Path | None = None, demo: bool = True) -> int:
+    """Start the app's window on a qasync loop and return when it has closed."""
     import qasync
     from PySide6.QtWidgets import QApplication
 
@@ -191,11 +179,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     async def run() -> None:
         closed = asyncio.Event()
         app.aboutToQuit.connect(closed.set)
-        window = create_main_window(demo=not args.no_demo, collection=args.path)
+        window = create_main_window(demo=demo, collection=collection)
+        unexpected_errors.install(window.show_unexpected)
         window.closed.connect(closed.set)
         window.show()
         await closed.wait()
-        await window.service.aclose()
+        await window.sends.aclose()
 
     qasync.run(run())
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``api-explorer`` command (see ``app.cli``)."""
+    from app.cli import main as cli_main
+
+    return cli_main(argv)

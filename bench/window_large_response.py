@@ -40,7 +40,7 @@ def main() -> None:
         totals: list[float] = []
         gaps: list[float] = []
         arrived: list[asyncio.Event] = []
-        window.service.response_received.connect(lambda _r: arrived[-1].set())
+        window.sends.finished.connect(lambda _r: arrived[-1].set())
         for attempt in range(args.runs + 1):  # the first run warms the server's cache
             done = asyncio.Event()
             arrived.append(done)
@@ -70,7 +70,7 @@ def main() -> None:
         )
         print(f"longest event-loop stall during it: median {statistics.median(gaps) * 1000:.0f} ms")
         window.close()
-        await window.service.aclose()
+        await window.sends.aclose()
 
     qasync.run(run())
 

@@ -32,7 +32,7 @@ def main() -> int:
         window.sidebar.tree.setCurrentIndex(window.sidebar.model.index_for_path(sample))
         builder.tabs.setCurrentWidget(builder.body)
         done = asyncio.Event()
-        window.service.response_received.connect(lambda _r: done.set())
+        window.sends.finished.connect(lambda _r: done.set())
         window.send()
         await asyncio.wait_for(done.wait(), 10)
         for _ in range(20):
@@ -42,7 +42,7 @@ def main() -> int:
         window.grab().save(str(OUT))
         print(f"saved {OUT}")
         window.close()
-        await window.service.aclose()
+        await window.sends.aclose()
 
     qasync.run(shoot())
     return 0

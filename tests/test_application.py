@@ -13,7 +13,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel
 
-from app.application import DEMO_FIRST_REQUEST, _parse_args, create_main_window
+from app.application import DEMO_FIRST_REQUEST, create_main_window
+from app.cli import _gui_parser
 
 
 def test_demo_window_has_a_ready_request_to_a_running_demo(
@@ -68,8 +69,8 @@ def test_damaged_settings_are_reported_in_the_status_bar(
 
 
 def test_no_demo_flag() -> None:
-    assert _parse_args(["--no-demo"]).no_demo
-    assert not _parse_args([]).no_demo
+    assert _gui_parser().parse_args(["--no-demo"]).no_demo
+    assert not _gui_parser().parse_args([]).no_demo
 
 
 def test_the_command_starts_and_keeps_running(explorer_home: Path) -> None:
@@ -101,7 +102,7 @@ app = QApplication([])
 
 def act():
     window = next(w for w in app.topLevelWidgets() if w.objectName() == "mainWindow")
-    window.service.request_started.connect(lambda _id: QTimer.singleShot(300, window.close))
+    window.sends.started.connect(lambda _id: QTimer.singleShot(300, window.close))
     window.builder.set_request("GET", "/slow?seconds=20")
     window.send()
 
@@ -127,6 +128,6 @@ def test_closing_the_window_with_a_request_in_flight_exits_cleanly(explorer_home
 
 
 def test_a_collection_path_on_the_command_line() -> None:
-    assert _parse_args(["/some/collection"]).path == Path("/some/collection")
-    assert _parse_args(["--no-demo", "x"]).path == Path("x")
-    assert _parse_args([]).path is None
+    assert _gui_parser().parse_args(["/some/collection"]).path == Path("/some/collection")
+    assert _gui_parser().parse_args(["--no-demo", "x"]).path == Path("x")
+    assert _gui_parser().parse_args([]).path is None

@@ -48,6 +48,8 @@ class Workspace:
         secret_store: Callable[[], SecretStore] | None = None,
     ) -> None:
         self.app_variables = dict(app_variables or {})
+        # Values given for this run only (``--var``, a data file's row): they win over all.
+        self.overrides: dict[str, str] = {}
         self._secret_store_factory = secret_store
         self._secret_store: SecretStore | None = None
         self.collection: LoadedCollection | None = None
@@ -134,7 +136,8 @@ class Workspace:
         return found
 
     def context(self, request: SavedRequest, source: str | None) -> VariableContext:
-        scopes = [Scope("request", request.variables)]
+        scopes = [Scope("command line", tuple(Variable(k, v) for k, v in self.overrides.items()))]
+        scopes.append(Scope("request", request.variables))
         scopes += [Scope(f'folder "{name}"', d.variables) for name, d in self._folders(source)]
         if self.collection is not None and self.collection.tree.defaults is not None:
             scopes.append(Scope("collection", self.collection.tree.defaults.variables))

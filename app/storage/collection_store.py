@@ -65,7 +65,7 @@ from app.storage.collection_files import (
     parse_environment,
     parse_request,
 )
-from app.storage.settings import atomic_write
+from app.storage.fs import atomic_write
 
 __all__ = [
     "COLLECTION_FILE",

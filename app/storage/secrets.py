@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import secrets as _random
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -31,12 +32,15 @@ from app.storage.fs import atomic_write
 
 __all__ = [
     "KEYRING_ENV",
+    "SECRET_ENV_PREFIX",
     "SERVICE_NAME",
+    "EnvironmentSecretStore",
     "FileSecretStore",
     "KeyringSecretStore",
     "SecretStore",
     "SecretStoreError",
     "open_secret_store",
+    "secret_env_name",
 ]
 
 SERVICE_NAME = "api-explorer"
@@ -218,3 +222,41 @@ def open_secret_store(folder: Path) -> tuple[SecretStore, str | None]:
         folder.mkdir(parents=True, exist_ok=True)
         marker.touch()
     return store, f"{reason} are stored in {path}, readable only by you."
+
+
+SECRET_ENV_PREFIX = "API_EXPLORER_SECRET_"
+
+
+def secret_env_name(name: str) -> str:
+    """The environment variable that gives secret ``name`` to the command line:
+    ``API_EXPLORER_SECRET_`` and the name upper-cased, other characters than letters and
+    digits as ``_`` (``mac-key`` -> ``API_EXPLORER_SECRET_MAC_KEY``)."""
+    return SECRET_ENV_PREFIX + "".join(c if c.isalnum() else "_" for c in name.upper())
+
+
+class EnvironmentSecretStore:
+    """Read-only secrets for the command line: ``API_EXPLORER_SECRET_<NAME>`` from the
+    process environment first, else ``fallback`` (the keyring, opened only when needed)."""
+
+    def __init__(
+        self, environ: Mapping[str, str], fallback: Callable[[], SecretStore | None]
+    ) -> None:
+        self._environ = environ
+        self._fallback = fallback
+        self._store: SecretStore | None = None
+        self._opened = False
+
+    def get(self, collection_id: str, environment: str, name: str) -> str | None:
+        value = self._environ.get(secret_env_name(name))
+        if value is not None:
+            return value
+        if not self._opened:
+            self._opened = True
+            self._store = self._fallback()
+        return self._store.get(collection_id, environment, name) if self._store else None
+
+    def set(self, collection_id: str, environment: str, name: str, value: str) -> None:
+        raise SecretStoreError("The command line does not store secrets.")
+
+    def delete(self, collection_id: str, environment: str, name: str) -> None:
+        raise SecretStoreError("The command line does not store secrets.")

@@ -11,11 +11,9 @@ import os
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
-# Re-exported only for app/storage/collection_store.py and app/storage/history.py, which
-# still import it from here; new code imports it from app.storage.fs.
 from app.storage.fs import atomic_write
 
-__all__ = ["Settings", "SettingsStore", "atomic_write", "data_dir"]
+__all__ = ["Settings", "SettingsStore", "data_dir"]
 
 
 def data_dir() -> Path:

@@ -24,21 +24,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.collection import Defaults, Environment, LoadedCollection, SavedRequest
-from app.core.exchange import Exchange, read_exchange
+from app.core.exchange import Exchange
 from app.core.outcome import FailureKind, TransportFailure
-from app.core.prepare import PreparedRequest
 from app.core.tabs import OpenTab, TabSession, new_tab
 from app.services.history_records import (
     had_mac_signature,
     recorded_exchange,
     request_from_history,
 )
-from app.services.request_service import RequestService
-from app.services.send_controller import SendController
-from app.services.workspace import Workspace
+from app.services.pipeline import Outcome, Pipeline, Refusal, SendPlan
+from app.services.qt_adapter import SendController
 from app.storage.collection_store import CollectionStore, CollectionWriteError
 from app.storage.drafts import DraftStore
-from app.storage.history import HistoryStore
+from app.storage.history import HistoryEntry, HistoryError, HistoryStore
 from app.storage.secrets import SecretStoreError
 from app.ui.collection_sidebar import CollectionSidebar
 from app.ui.defaults_dialog import DefaultsDialog
@@ -73,8 +71,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        service: RequestService,
-        workspace: Workspace,
+        pipeline: Pipeline,
         drafts: DraftStore,
         history: HistoryStore,
         parent: QWidget | None = None,
@@ -82,15 +79,12 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("API Explorer")
-        self.service = service
-        self.workspace = workspace
+        self.workspace = pipeline.workspace
         self.drafts = drafts
         self.history = history
         self._on_close: list[Callable[[], None]] = []
         # The question is asked through ``self.confirm`` at the time (tests replace it).
-        self.send_controller = SendController(
-            service, workspace, history, lambda title, text: self.confirm(title, text), self
-        )
+        self.sends = SendController(pipeline, lambda title, text: self.confirm(title, text), self)
         self._results: dict[str, _Replay] = {}
         self._loading = False
         self._notice_label: QLabel | None = None
@@ -166,16 +160,16 @@ class MainWindow(QMainWindow):
         self.response_pane.error_panel.clock_check_requested.connect(self.compare_clock)
         self.history_panel.entry_opened.connect(self.show_history_entry)
         self.history_panel.entry_reopened.connect(self.reopen_history_entry)
-        controller = self.send_controller
-        controller.refused.connect(self._on_send_controller_refused)
-        controller.unprepared.connect(self._on_send_controller_unprepared)
-        controller.sending.connect(self._on_send_controller_sending)
-        controller.responded.connect(self._on_send_controller_responded)
-        controller.failed.connect(self._on_send_controller_failed)
-        controller.cancelled.connect(self._on_send_controller_cancelled)
-        controller.clock_checked.connect(self._on_send_controller_clock_checked)
-        controller.recorded.connect(self._on_send_controller_recorded)
-        controller.recording_failed.connect(self._on_send_controller_recording_failed)
+        sends = self.sends
+        sends.refused.connect(self._on_sends_refused)
+        sends.started.connect(self._on_sends_started)
+        sends.finished.connect(self._on_sends_finished)
+        sends.cancelled.connect(self._on_sends_cancelled)
+        sends.clock_checked.connect(self._on_sends_clock_checked)
+        sends.recorded.connect(self.history_panel.add_recorded)
+        sends.recording_failed.connect(self.statusBar().showMessage)
+        sends.history_opened.connect(self._on_sends_history_opened)
+        sends.history_failed.connect(self.statusBar().showMessage)
 
     def _shortcut(self, keys: tuple[str, ...], slot: Callable[[], object]) -> None:
         for key in keys:
@@ -222,7 +216,7 @@ class MainWindow(QMainWindow):
                 return False
             if choice == UnsavedChoice.SAVE and not self.save_tab(tab_id):
                 return False
-        self.send_controller.forget_tab(tab_id)
+        self.sends.forget_tab(tab_id)
         self._results.pop(tab_id, None)
         self.tab_strip.remove(tab_id)
         if not self.tab_strip.tabs():
@@ -329,6 +323,10 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(self._notice_label, 1)
         shown = self._notice_label.text()
         self._notice_label.setText(f"{shown}\n{text}" if shown else text)
+
+    def show_unexpected(self, text: str) -> None:
+        """A sentence about an exception that escaped a slot (see ``unexpected_errors``)."""
+        self.statusBar().showMessage(text)
 
     def show_error(self, text: str) -> None:
         self.statusBar().showMessage(text)
@@ -544,7 +542,7 @@ class MainWindow(QMainWindow):
             self.builder.load_request(tab.current)
         finally:
             self._loading = False
-        self.builder.set_in_flight(self.send_controller.in_flight(tab_id))
+        self.builder.set_in_flight(self.sends.in_flight(tab_id))
         replay = self._results.get(tab_id)
         if replay is None:
             self.response_pane.clear()
@@ -589,7 +587,7 @@ class MainWindow(QMainWindow):
         """Send the active tab's request; a request of that tab still in flight is cancelled."""
         tab = self._pull_builder()
         if tab is not None:
-            self.send_controller.send(
+            self.sends.send(
                 tab,
                 base_url=self.builder.base_url_edit.text(),
                 timeout_seconds=self.builder.timeout_spin.value(),
@@ -598,7 +596,7 @@ class MainWindow(QMainWindow):
     def cancel(self) -> None:
         tab = self.active_tab()
         if tab is not None:
-            self.send_controller.cancel(tab.id)
+            self.sends.cancel(tab.id)
 
     def _finished(self, tab_id: str) -> None:
         """The tab's latest request ended: its builder may send again."""
@@ -606,72 +604,55 @@ class MainWindow(QMainWindow):
         if active is not None and active.id == tab_id:
             self.builder.set_in_flight(False)
 
-    def _on_send_controller_refused(self, tab_id: str, message: str) -> None:
-        self._show(tab_id, lambda pane: pane.show_refused(message))
+    def _on_sends_refused(self, tab_id: str, refusal: Refusal) -> None:
+        if refusal.unprepared:
+            self.builder.body.validate_now()
+        self._show(tab_id, lambda pane: pane.show_refused(refusal.message))
 
-    def _on_send_controller_unprepared(self, tab_id: str, message: str) -> None:
-        self.builder.body.validate_now()
-        self._show(tab_id, lambda pane: pane.show_refused(message))
-
-    def _on_send_controller_sending(self, tab_id: str, method: str, shown_url: str) -> None:
+    def _on_sends_started(self, tab_id: str, plan: SendPlan) -> None:
         self.builder.set_in_flight(True)
-        self._show(tab_id, lambda pane: pane.show_sending(method, shown_url))
+        method, shown = plan.prepared.method, plan.shown_url
+        self._show(tab_id, lambda pane: pane.show_sending(method, shown))
 
-    def _on_send_controller_responded(
-        self, tab_id: str, exchange: Exchange, secrets: Mapping[str, str], warning: str | None
-    ) -> None:
+    def _on_sends_finished(self, tab_id: str, outcome: Outcome) -> None:
         self._finished(tab_id)
+        warning = outcome.plan.warning if outcome.plan is not None else None
 
         def replay(pane: ResponsePane) -> None:
-            pane.show_exchange(exchange)
-            pane.show_sent_request(exchange.request, secrets)
+            if outcome.refusal is not None:
+                pane.show_refused(outcome.refusal.message)
+                return
+            if outcome.exchange is not None:
+                pane.show_exchange(outcome.exchange)
+            elif outcome.failure is not None:
+                pane.show_failure(outcome.failure)
+            if outcome.request is not None:
+                pane.show_sent_request(outcome.request, outcome.secrets)
             if warning:
                 pane.show_warning(warning)
 
         self._show(tab_id, replay)
 
-    def _on_send_controller_failed(
-        self,
-        tab_id: str,
-        failure: TransportFailure,
-        request: PreparedRequest,
-        secrets: Mapping[str, str],
-        warning: str | None,
-    ) -> None:
-        self._finished(tab_id)
-
-        def replay(pane: ResponsePane) -> None:
-            pane.show_failure(failure)
-            pane.show_sent_request(request, secrets)
-            if warning:
-                pane.show_warning(warning)
-
-        self._show(tab_id, replay)
-
-    def _on_send_controller_cancelled(self, tab_id: str) -> None:
+    def _on_sends_cancelled(self, tab_id: str) -> None:
         self._finished(tab_id)
         self._show(tab_id, lambda pane: pane.show_cancelled())
 
-    def _on_send_controller_recorded(self) -> None:
-        self.history_panel.refresh()
-
-    def _on_send_controller_recording_failed(self, message: str) -> None:
-        self.statusBar().showMessage(message)
 
     # --- history -----------------------------------------------------------------------------
     def show_history_entry(self, entry_id: int) -> None:
-        """Show a recorded response in the response pane (the active tab keeps its own)."""
-        entry = self.history.get(entry_id)
-        if entry is None:
-            self.statusBar().showMessage("That history entry is gone.")
-            return
-        request, response = recorded_exchange(entry)
+        """Show a recorded response in the response pane (the active tab keeps its own); the
+        entry is read and parsed off the GUI thread."""
+        self.response_pane.show_message("Opening the history entry…")
+        self.sends.open_history_entry(entry_id)
+
+    def _on_sends_history_opened(self, entry: HistoryEntry, exchange: Exchange | None) -> None:
+        request, _ = recorded_exchange(entry)
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(entry.sent_at))
-        if response is None:
+        if exchange is None:
             failure = TransportFailure(FailureKind.OTHER, entry.failure or "No response.")
             self.response_pane.show_failure(failure)
         else:
-            self.response_pane.show_exchange(read_exchange(request, response))
+            self.response_pane.show_exchange(exchange)
         self.response_pane.show_sent_request(request, {})  # history holds no secrets
         if entry.warning:
             self.response_pane.show_warning(entry.warning)
@@ -681,8 +662,13 @@ class MainWindow(QMainWindow):
 
     def reopen_history_entry(self, entry_id: int) -> None:
         """Open a recorded request in a new tab (secrets come back as ``{{name}}``)."""
-        entry = self.history.get(entry_id)
+        try:
+            entry = self.history.get(entry_id)
+        except HistoryError as exc:
+            self.statusBar().showMessage(f"That history entry could not be opened: {exc}")
+            return
         if entry is None:
+            self.statusBar().showMessage("That history entry is gone.")
             return
         self.open_tab(new_tab(request_from_history(entry)))
         if entry.auth is None and had_mac_signature(entry):
@@ -696,9 +682,9 @@ class MainWindow(QMainWindow):
         computer's clock is off (see ``SendController.check_clock``)."""
         tab = self.active_tab()
         if tab is not None:
-            self.send_controller.check_clock(tab, timeout_seconds=self.builder.timeout_spin.value())
+            self.sends.check_clock(tab)
 
-    def _on_send_controller_clock_checked(self, tab_id: str, text: str) -> None:
+    def _on_sends_clock_checked(self, tab_id: str, text: str) -> None:
         active = self.active_tab()
         if active is not None and active.id == tab_id:
             self.response_pane.error_panel.show_clock_result(text)
@@ -719,7 +705,7 @@ class MainWindow(QMainWindow):
         ):
             event.ignore()
             return
-        self.service.cancel()
+        self.sends.cancel()
         for callback in self._on_close:
             callback()
         self._on_close.clear()

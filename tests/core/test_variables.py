@@ -9,10 +9,8 @@ import pytest
 from app.core.collection import (
     AuthKind,
     AuthSpec,
-    Collection,
     Defaults,
     Environment,
-    Folder,
     SavedRequest,
     Variable,
 )
@@ -57,16 +55,16 @@ def test_pattern_accepts_spaces_and_dotted_dashed_names() -> None:
 
 def test_request_beats_folder_beats_collection_beats_environment() -> None:
     request = SavedRequest("r", variables=(Variable("a", "request"),))
-    near = Folder("near", Defaults(variables=(Variable("a", "near"), Variable("b", "near"))))
-    far = Folder("far", Defaults(variables=(Variable("b", "far"), Variable("c", "far"))))
-    collection = Collection("c", Defaults(variables=(Variable("c", "coll"), Variable("d", "coll"))))
+    near = Defaults(variables=(Variable("a", "near"), Variable("b", "near")))
+    far = Defaults(variables=(Variable("b", "far"), Variable("c", "far")))
+    collection = Defaults(variables=(Variable("c", "coll"), Variable("d", "coll")))
     environment = Environment("sandbox", (Variable("d", "env"), Variable("e", "env")))
     context = VariableContext(
         (
             Scope("request", request.variables),
-            Scope('folder "near"', near.defaults.variables),
-            Scope('folder "far"', far.defaults.variables),
-            Scope("collection", collection.defaults.variables),
+            Scope('folder "near"', near.variables),
+            Scope('folder "far"', far.variables),
+            Scope("collection", collection.variables),
             Scope('environment "sandbox"', environment.variables),
         ),
         {},

@@ -21,7 +21,7 @@ def window(qtbot: Any, qt_loop: asyncio.AbstractEventLoop) -> Iterator[MainWindo
     qtbot.waitExposed(main)
     yield main
     main.close()
-    closing = qt_loop.create_task(main.service.aclose())
+    closing = qt_loop.create_task(main.sends.aclose())
     qtbot.waitUntil(closing.done, timeout=5000)
 
 

@@ -67,7 +67,7 @@ def test_auth_without_its_value_is_refused_with_a_sentence(qtbot: Any, window: M
     window.builder.url_edit.setText("/wallet/me")
     window.builder.auth.set_auth(AuthSpec(AuthKind.PAYSERA_MAC, (("mac_id", "x"),)))
     started: list[int] = []
-    window.service.request_started.connect(started.append)
+    window.sends.started.connect(started.append)
     window.send()
     assert started == []
     assert text(window, "statusLabel") == "Not sent"
@@ -92,7 +92,7 @@ def test_invalid_timestamp_offers_to_compare_clocks(
     assert text(window, "errorCodeLabel") == "invalid_timestamp"
     button = window.response_pane.error_panel.compare_clock_button
     assert button.isVisible()
-    with qtbot.waitSignal(window.service.response_received, timeout=10_000):
+    with qtbot.waitSignal(window.sends.recorded, timeout=10_000):
         button.click()
     settle(qtbot)
     # This computer's clock is right (only the signature was skewed), and the panel says so.

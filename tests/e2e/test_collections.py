@@ -70,7 +70,7 @@ def team_window(
     window.show()
     yield window
     window.close()
-    closing = qt_loop.create_task(window.service.aclose())
+    closing = qt_loop.create_task(window.sends.aclose())
     qtbot.waitUntil(closing.done, timeout=5000)
 
 
@@ -87,7 +87,7 @@ def test_unresolved_variable_blocks_sending_and_names_it(
 ) -> None:
     _open(team_window, "wallet/me.request.yaml")
     started: list[int] = []
-    team_window.service.request_started.connect(started.append)
+    team_window.sends.started.connect(started.append)
     team_window.send()
     assert started == []
     assert text(team_window, "statusLabel") == "Not sent"
@@ -195,7 +195,7 @@ def test_first_start_opens_the_sample_collection_with_the_demo_environment(
     tab = window.active_tab()
     assert tab is not None and tab.source == "payments/list-payments.request.yaml"
     assert not tab.dirty
-    with qtbot.waitSignal(window.service.response_received, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.sends.finished, timeout=TIMEOUT_MS):
         window.send()
     assert text(window, "statusLabel") == "200 OK"
     window.close()
@@ -301,7 +301,7 @@ def test_the_sending_message_never_shows_a_secret(qtbot: Any, team_window: MainW
     assert text(team_window, "statusLabel") == "Sending…"
     assert SECRET not in text(team_window, "responseMessageLabel")
     assert "«secret:token»" in text(team_window, "responseMessageLabel")
-    with qtbot.waitSignal(team_window.service.response_received, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(team_window.sends.finished, timeout=TIMEOUT_MS):
         pass
 
 
@@ -313,7 +313,7 @@ def test_a_search_the_history_cannot_run_does_not_break_sending(
     assert "status" in team_window.history_panel.count_label.text()
     team_window.new_tab()
     team_window.builder.url_edit.setText("/server")
-    with qtbot.waitSignal(team_window.service.response_received, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(team_window.sends.finished, timeout=TIMEOUT_MS):
         team_window.send()
     assert text(team_window, "statusLabel") == "200 OK"
 

@@ -30,7 +30,7 @@ def set_request(window: MainWindow, method: str, url: str, body: str = "") -> No
 
 
 def send(qtbot: Any, window: MainWindow) -> None:
-    with qtbot.waitSignal(window.service.response_received, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.sends.finished, timeout=TIMEOUT_MS):
         qtbot.mouseClick(child(window, "sendButton"), Qt.MouseButton.LeftButton)
     settle(qtbot)
 
@@ -163,11 +163,11 @@ def test_html_error_page_says_no_error_object_came(qtbot: Any, window: MainWindo
 
 def test_cancel_stops_a_slow_request_at_once(qtbot: Any, window: MainWindow) -> None:
     set_request(window, "GET", "/slow?seconds=20")
-    with qtbot.waitSignal(window.service.request_started, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.sends.started, timeout=TIMEOUT_MS):
         qtbot.mouseClick(child(window, "sendButton"), Qt.MouseButton.LeftButton)
     assert child(window, "cancelButton").isEnabled()
     qtbot.wait(200)
-    with qtbot.waitSignal(window.service.request_cancelled, timeout=1000):
+    with qtbot.waitSignal(window.sends.cancelled, timeout=1000):
         qtbot.mouseClick(child(window, "cancelButton"), Qt.MouseButton.LeftButton)
     assert text(window, "statusLabel") == "Cancelled"
     assert not child(window, "cancelButton").isEnabled()
@@ -181,7 +181,7 @@ def test_window_stays_responsive_while_a_request_is_in_flight(
     qtbot.wait(100)
     qtbot.keyClicks(child(window, "bodyEditor"), '{"typed": true}')
     assert child(window, "bodyEditor").toPlainText() == '{"typed": true}'
-    with qtbot.waitSignal(window.service.request_cancelled, timeout=1000):
+    with qtbot.waitSignal(window.sends.cancelled, timeout=1000):
         window.cancel()
 
 
@@ -202,7 +202,7 @@ def test_invalid_body_is_refused_and_nothing_goes_on_the_wire(
     child(window, "baseUrlEdit").setText(f"http://127.0.0.1:{port}")
     set_request(window, "POST", "/payments", '{\n  "amount": "1.00",\n  "currency" "EUR"\n}')
     started: list[int] = []
-    window.service.request_started.connect(started.append)
+    window.sends.started.connect(started.append)
     qtbot.mouseClick(child(window, "sendButton"), Qt.MouseButton.LeftButton)
     qtbot.wait(1200)  # the loop keeps running: a request that went out would connect now
     watcher.join()
@@ -219,7 +219,7 @@ def test_connection_refused_is_a_sentence(qtbot: Any, window: MainWindow) -> Non
         port = probe.getsockname()[1]
     child(window, "baseUrlEdit").setText(f"http://127.0.0.1:{port}")
     set_request(window, "GET", "/server")
-    with qtbot.waitSignal(window.service.request_failed, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.sends.finished, timeout=TIMEOUT_MS):
         qtbot.mouseClick(child(window, "sendButton"), Qt.MouseButton.LeftButton)
     assert text(window, "statusLabel") == "No response"
     assert "refused" in text(window, "responseMessageLabel")
@@ -227,7 +227,7 @@ def test_connection_refused_is_a_sentence(qtbot: Any, window: MainWindow) -> Non
 
 def test_dropped_connection_is_a_sentence(qtbot: Any, window: MainWindow) -> None:
     set_request(window, "GET", "/drop")
-    with qtbot.waitSignal(window.service.request_failed, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.sends.finished, timeout=TIMEOUT_MS):
         qtbot.mouseClick(child(window, "sendButton"), Qt.MouseButton.LeftButton)
     assert "dropped" in text(window, "responseMessageLabel")
 
@@ -237,7 +237,7 @@ def test_ctrl_enter_sends_from_the_body_editor(qtbot: Any, window: MainWindow) -
     editor = child(window, "bodyEditor")
     window.builder.tabs.setCurrentWidget(window.builder.body)
     editor.setFocus()
-    with qtbot.waitSignal(window.service.response_received, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.sends.finished, timeout=TIMEOUT_MS):
         qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert text(window, "statusLabel") == "200 OK"
     assert "time" in tree_rows(window)
@@ -294,7 +294,7 @@ def test_ctrl_enter_sends_from_other_widgets(qtbot: Any, window: MainWindow, whe
     if where == "headersTable":
         window.builder.tabs.setCurrentWidget(window.builder.headers)
     widget.setFocus()
-    with qtbot.waitSignal(window.service.response_received, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.sends.finished, timeout=TIMEOUT_MS):
         qtbot.keyClick(widget, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
     assert text(window, "statusLabel") == "200 OK"
 
@@ -312,7 +312,7 @@ def test_ctrl_enter_while_editing_a_header_cell_sends_the_typed_value(
     editor = view.indexWidget(model.index(0, 2))
     assert editor is not None
     qtbot.keyClicks(editor, "MAC id=x")
-    with qtbot.waitSignal(window.service.response_received, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.sends.finished, timeout=TIMEOUT_MS):
         qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert text(window, "statusLabel") == "200 OK"
     assert model.rows()[0].value == "MAC id=x"

@@ -97,7 +97,7 @@ def test_refused_connection_is_in_history_with_its_sentence(qtbot: Any, window: 
     with socket.create_server(("127.0.0.1", 0)) as probe:
         port = probe.getsockname()[1]
     set_request(window, "GET", f"http://127.0.0.1:{port}/x")
-    with qtbot.waitSignal(window.service.request_failed, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.sends.finished, timeout=TIMEOUT_MS):
         window.send()
     settle(qtbot)
     entry = window.history.search()[0]
@@ -125,7 +125,10 @@ def test_history_panel_searches_shows_and_reopens(qtbot: Any, window: MainWindow
 
     newest = panel.model.index(0, 0)
     panel.view.selectRow(0)
-    panel.entry_opened.emit(panel.model.summary(0).id)  # type: ignore[union-attr]
+    window.response_pane.clear()
+    # Read and parsed in the pipeline's worker thread, then shown.
+    with qtbot.waitSignal(window.sends.history_opened, timeout=TIMEOUT_MS):
+        panel.entry_opened.emit(panel.model.summary(0).id)  # type: ignore[union-attr]
     assert text(window, "statusLabel") == "400 Bad Request"
     assert text(window, "errorCodeLabel") == "invalid_parameters"
     assert "Recorded in history" in text(window, "responseMessageLabel")

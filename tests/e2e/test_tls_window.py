@@ -57,7 +57,7 @@ def tls_window(
     window.show()
     yield window
     window.close()
-    closing = qt_loop.create_task(window.service.aclose())
+    closing = qt_loop.create_task(window.sends.aclose())
     qtbot.waitUntil(closing.done, timeout=5000)
 
 

@@ -1,0 +1,359 @@
+"""The ``api-explorer`` command: the window by default, ``run`` and ``send`` for terminals and CI.
+
+``run`` and ``send`` never import PySide6: they work without a display and on machines with
+no Qt at all. Both go through the same ``Pipeline`` as the window, so they send the same
+bytes and reach the same verdicts.
+
+Exit status of ``run`` and ``send``: 0 when every request got a response and every assertion
+held; 1 when an assertion failed or a request got no response (or was refused); 2 for usage
+and collection errors (a sentence on stderr, nothing sent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from app.core.collection import LoadedCollection
+    from app.services.pipeline import Pipeline
+    from app.services.runner import RunStep
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+_COMMANDS = ("run", "send")
+_DESCRIPTION = "A desktop client for JSON REST APIs that follow the Paysera conventions."
+_EPILOG = """commands (without a display, for terminals and CI):
+  api-explorer run COLLECTION [ITEM ...]   run a collection's requests and check their assertions
+  api-explorer send REQUEST_FILE           send one saved request, the body to stdout
+Run "api-explorer run --help" or "api-explorer send --help" for their options."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with status 2 and one sentence (its default is also 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="api-explorer",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        help="a collection folder to open (default: the last one opened)",
+    )
+    parser.add_argument(
+        "--no-demo", action="store_true", help="start without the built-in demo API"
+    )
+    return parser
+
+
+def _variable(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f'"{text}" is not NAME=VALUE')
+    return name.strip(), value
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--env", metavar="NAME", help="the environment to use (by name)")
+    parser.add_argument(
+        "--var",
+        metavar="NAME=VALUE",
+        type=_variable,
+        action="append",
+        default=[],
+        help="a variable for this run; wins over every other value (repeatable)",
+    )
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=float,
+        default=30.0,
+        help="the longest one request may take (default: 30)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start the built-in demo API for the run ({{demo_url}} is its address)",
+    )
+    parser.add_argument(
+        "--allow-protected",
+        action="store_true",
+        help="on a protected environment, send requests other than GET/HEAD/OPTIONS too",
+    )
+
+
+def _run_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="api-explorer run",
+        description="Run a collection's requests (all, or the folders and requests named) "
+        "and check their assertions. One line per request goes to stdout, progress to stderr.",
+        epilog="Secrets come from the system keyring, or from API_EXPLORER_SECRET_<NAME> "
+        "(the variable's name upper-cased). Exit status: 0 all passed, 1 a request failed, "
+        "2 usage or collection error.",
+    )
+    parser.add_argument("collection", type=Path, help="the collection folder")
+    parser.add_argument(
+        "items",
+        nargs="*",
+        metavar="ITEM",
+        help="a folder or request inside the collection, e.g. payments or "
+        "payments/list-payments.request.yaml (default: all, in the sidebar's order)",
+    )
+    _add_common(parser)
+    runs = parser.add_mutually_exclusive_group()
+    runs.add_argument(
+        "--iterations", type=int, metavar="N", help="run everything N times (default: 1)"
+    )
+    runs.add_argument(
+        "--data",
+        type=Path,
+        metavar="FILE",
+        help="a .csv or .json file: one iteration per row, its columns as variables",
+    )
+    parser.add_argument("--bail", action="store_true", help="stop at the first failure")
+    parser.add_argument(
+        "--reporter",
+        action="append",
+        default=[],
+        metavar="KIND:PATH",
+        help="also write a report: junit:PATH (JUnit XML) or json:PATH (repeatable)",
+    )
+    return parser
+
+
+def _send_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="api-explorer send",
+        description="Send one saved request and write the response body to stdout, byte "
+        "for byte. Its collection is the nearest folder above it with a collection.yaml.",
+    )
+    parser.add_argument("request_file", type=Path, help="a *.request.yaml file")
+    _add_common(parser)
+    parser.add_argument(
+        "--include", action="store_true", help="also write the status and headers to stderr"
+    )
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"api-explorer: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``api-explorer`` command."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in _COMMANDS:
+        command = args.pop(0)
+        parser = _run_parser() if command == "run" else _send_parser()
+        options = parser.parse_args(args)
+        try:
+            return asyncio.run(_command(command, options))
+        except KeyboardInterrupt:
+            print("api-explorer: interrupted.", file=sys.stderr)
+            return 130
+    options = _gui_parser().parse_args(args)
+    from app.application import run_window
+
+    return run_window(collection=options.path, demo=not options.no_demo)
+
+
+# --- run and send ----------------------------------------------------------------------------
+
+
+def _reporters(specs: Sequence[str]) -> list[tuple[str, Path]]:
+    reporters = []
+    for spec in specs:
+        kind, sep, path = spec.partition(":")
+        if not sep or kind not in ("junit", "json") or not path:
+            raise ValueError(f'"{spec}" is not a reporter: use junit:PATH or json:PATH.')
+        reporters.append((kind, Path(path)))
+    return reporters
+
+
+def _collection_root(request_file: Path) -> Path:
+    """The nearest folder above ``request_file`` holding a ``collection.yaml``, else the
+    file's own folder."""
+    start = request_file.resolve().parent
+    for folder in (start, *start.parents):
+        if (folder / "collection.yaml").is_file():
+            return folder
+    return start
+
+
+async def _command(command: str, options: argparse.Namespace) -> int:
+    from app.services.pipeline import Pipeline
+    from app.services.workspace import Workspace
+    from app.storage.collection_store import load_collection
+    from app.storage.secrets import EnvironmentSecretStore, SecretStore, open_secret_store
+    from app.storage.settings import data_dir
+
+    if command == "run":
+        root = options.collection
+        if not root.is_dir():
+            return _fail(f"{root} is not a folder: give the folder of a collection.")
+    else:
+        request_file = options.request_file
+        if not request_file.is_file():
+            return _fail(f"{request_file} is not a file: give a saved *.request.yaml file.")
+        root = _collection_root(request_file)
+    loaded = load_collection(root)
+    if command == "run" and loaded.tree.problem is not None and not loaded.tree.children:
+        return _fail(f"The collection in {root} could not be read: {loaded.tree.problem}")
+
+    def keyring_store() -> SecretStore:
+        store, _notice = open_secret_store(data_dir())
+        return store
+
+    secrets = EnvironmentSecretStore(os.environ, keyring_store)
+    app_variables: dict[str, str] = {}
+    server = None
+    if options.demo:
+        from app.demo import DemoServer
+
+        server = DemoServer()
+        server.start()
+        app_variables["demo_url"] = server.base_url
+    workspace = Workspace(app_variables=app_variables, secret_store=lambda: secrets)
+    workspace.set_collection(loaded)
+    if options.env is not None and workspace.select_environment(options.env) is None:
+        names = ", ".join(e.name for e in loaded.environments) or "none"
+        if server is not None:
+            server.stop()
+        return _fail(
+            f'The collection "{loaded.name}" has no environment "{options.env}" (it has: {names}).'
+        )
+    pipeline = Pipeline(workspace)
+    # The window's Base URL field with the demo: what a request without one is joined to.
+    base_url = f"{server.base_url}/rest/v1" if server is not None else ""
+    try:
+        if command == "run":
+            return await _run(options, loaded, pipeline, base_url=base_url)
+        return await _send(options, loaded, pipeline, request_file.resolve(), base_url=base_url)
+    finally:
+        await pipeline.aclose()
+        if server is not None:
+            server.stop()
+
+
+async def _run(
+    options: argparse.Namespace, loaded: LoadedCollection, pipeline: Pipeline, *, base_url: str
+) -> int:
+    from app.services.run_reports import json_report, junit_xml, step_lines, summary_line
+    from app.services.runner import CollectionRunner, RunError, read_data_file, select_requests
+    from app.storage.fs import atomic_write
+
+    try:
+        reporters = _reporters(options.reporter)
+        requests = select_requests(loaded, options.items)
+        data = read_data_file(options.data) if options.data is not None else None
+    except (ValueError, RunError) as exc:
+        return _fail(str(exc))
+    if options.iterations is not None and options.iterations < 1:
+        return _fail("--iterations must be 1 or more.")
+    if options.timeout <= 0:
+        return _fail("--timeout must be more than 0 seconds.")
+    for problem in loaded.problems:
+        print(f"api-explorer: warning: {problem}", file=sys.stderr)
+    if not requests:
+        return _fail(f'There are no requests to run in "{loaded.name}".')
+    iterations = len(data) if data is not None else options.iterations or 1
+    env = pipeline.workspace.environment
+    print(
+        f"Running {len(requests)} request{'s' if len(requests) != 1 else ''} of "
+        f'"{loaded.name}"'
+        + (f' against "{env.name}"' if env else "")
+        + (f", {iterations} iterations" if iterations != 1 else "")
+        + "…",
+        file=sys.stderr,
+    )
+
+    def on_step(step: RunStep) -> None:
+        for line in step_lines(step, show_iteration=iterations > 1):
+            print(line)
+        sys.stdout.flush()
+
+    report = await CollectionRunner(pipeline).run(
+        requests,
+        iterations=options.iterations or 1,
+        data=data,
+        variables=dict(options.var),
+        base_url=base_url,
+        timeout_seconds=options.timeout,
+        allow_protected=options.allow_protected,
+        bail=options.bail,
+        on_step=on_step,
+    )
+    print(summary_line(report), file=sys.stderr)
+    for kind, path in reporters:
+        text = junit_xml(report) if kind == "junit" else json_report(report)
+        try:
+            atomic_write(path, text.encode("utf-8"))
+        except OSError as exc:
+            print(
+                f"api-explorer: the {kind} report could not be written to {path} "
+                f"({exc.strerror or exc}).",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        print(f"Wrote the {kind} report to {path}.", file=sys.stderr)
+    return EXIT_OK if report.passed else EXIT_FAILED
+
+
+async def _send(
+    options: argparse.Namespace,
+    loaded: LoadedCollection,
+    pipeline: Pipeline,
+    request_file: Path,
+    *,
+    base_url: str,
+) -> int:
+    from app.core.collection import NodeKind
+    from app.core.variables import redact
+    from app.services.run_reports import failure_messages
+
+    relative = request_file.relative_to(loaded.root.resolve())
+    node = loaded.find(relative)
+    if node is None or node.kind is NodeKind.BROKEN or node.request is None:
+        problem = node.problem if node is not None else "it is not a saved request"
+        return _fail(f"{request_file} could not be read: {problem}")
+    pipeline.workspace.overrides = dict(options.var)
+    outcome = await pipeline.run(
+        node.request,
+        relative.as_posix(),
+        base_url=base_url,
+        timeout_seconds=options.timeout,
+        allow_protected=options.allow_protected,
+    )
+    exchange = outcome.exchange
+    if exchange is not None:
+        response = exchange.response
+        if options.include:
+            print(f"{response.http_version} {response.status} {response.reason}", file=sys.stderr)
+            for name, value in response.headers:
+                print(f"{name}: {redact(value, outcome.secrets)}", file=sys.stderr)
+            print(file=sys.stderr)
+        sys.stdout.buffer.write(response.body)
+        sys.stdout.flush()
+    for message in failure_messages(outcome):
+        print(f"api-explorer: {message}", file=sys.stderr)
+    return EXIT_OK if outcome.passed else EXIT_FAILED

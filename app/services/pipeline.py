@@ -1,0 +1,376 @@
+"""The send pipeline, without Qt: one request from "Send" to a verdict.
+
+For one saved request the pipeline resolves inheritance and variables (``Workspace``),
+refuses with a sentence what cannot be sent (an undefined variable, a protected environment,
+a request that cannot be built), prepares the exact bytes, signs them at send time (a MAC
+gets a fresh timestamp and nonce every time), sends them (``HttpClient``), reads the response
+once (JSON parsed with exact numbers, Paysera error decoded), checks the request's assertions
+and records the exchange in history. Every end is an ``Outcome`` value.
+
+The window (through ``app.services.qt_adapter``) and the command line (``app.services.runner``)
+both call it, so they send the same bytes and reach the same verdicts::
+
+    plan = pipeline.plan(request, source)          # sync: resolve, refuse, prepare
+    if isinstance(plan, Refusal): ...              # a sentence; nothing was sent
+    outcome = await pipeline.execute(plan)         # sign, send, read, assert
+    await pipeline.record(outcome)                 # history, off the event loop
+
+Parsing big bodies and writing history run in the pipeline's one worker thread, so an event
+loop that paints a window keeps painting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TypeVar
+
+from app.core.assertions import Assertion, AssertionResult, check_assertions
+from app.core.clock import describe_skew, server_time_of, server_time_url
+from app.core.collection import AuthSpec, SavedRequest
+from app.core.exchange import Exchange, read_exchange
+from app.core.outcome import FailureKind, TransportFailure
+from app.core.prepare import PreparedRequest, RequestNotSendable, prepare_request
+from app.core.request import RequestSpec
+from app.core.response import ResponseData
+from app.core.transport import TransportSettings
+from app.core.variables import redact, unresolved_message
+from app.http.auth import apply_auth
+from app.http.client import HttpClient, SendFailed
+from app.services.workspace import Workspace
+from app.storage.history import HistoryEntry, HistoryStore
+
+__all__ = [
+    "SAFE_METHODS",
+    "Confirm",
+    "Outcome",
+    "OutcomeKind",
+    "Pipeline",
+    "Refusal",
+    "SendPlan",
+]
+
+# Methods that do not change data: a protected environment sends them without asking.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Bodies up to this size are parsed on the loop's thread: a hop to the worker costs more than
+# the parse, and a small request's click-to-status is what people feel.
+_INLINE_PARSE_BYTES = 64 * 1024
+
+Confirm = Callable[[str, str], bool]
+"""Asks the user yes or no: ``confirm(title, text)``; ``None`` in its place means "no one to
+ask" (the command line), and the question's answer is No."""
+
+_T = TypeVar("_T")
+_NO_SECRETS: Mapping[str, str] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Nothing was sent: ``message`` says why and what to do. ``unprepared`` is true when the
+    request as built cannot be sent (bad JSON body, bad URL), as opposed to a refusal of the
+    context (undefined variable, protected environment, missing auth value)."""
+
+    message: str
+    unprepared: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SendPlan:
+    """A request ready to go: the exact bytes, the auth to sign them with at send time (its
+    values resolved), the same auth with its ``{{variables}}`` (what history keeps), the
+    transport settings, the secret values to redact and the assertions to check."""
+
+    name: str
+    prepared: PreparedRequest
+    auth: AuthSpec | None = None
+    stored_auth: AuthSpec | None = None
+    transport: TransportSettings = field(default_factory=TransportSettings)
+    secrets: Mapping[str, str] = field(default_factory=lambda: _NO_SECRETS)
+    warning: str | None = None
+    assertions: tuple[Assertion, ...] = ()
+    source: str | None = None
+
+    @property
+    def shown_url(self) -> str:
+        """The URL with secret values replaced by their names, for the screen and logs."""
+        return redact(self.prepared.url, self.secrets)
+
+
+class OutcomeKind(enum.Enum):
+    """How one request ended."""
+
+    REFUSED = "refused"  # nothing was sent; ``message`` says why
+    RESPONDED = "responded"  # a complete response arrived; ``exchange`` holds it
+    FAILED = "failed"  # sent, but no complete response; ``failure`` says why
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The end of one request. ``request`` is what went on the wire (signed)."""
+
+    kind: OutcomeKind
+    plan: SendPlan | None = None
+    refusal: Refusal | None = None
+    request: PreparedRequest | None = None
+    exchange: Exchange | None = None
+    failure: TransportFailure | None = None
+    assertions: tuple[AssertionResult, ...] = ()
+
+    @property
+    def message(self) -> str:
+        """The sentence for a refusal or a failure ("" for a response)."""
+        if self.refusal is not None:
+            return self.refusal.message
+        return self.failure.message if self.failure is not None else ""
+
+    @property
+    def secrets(self) -> Mapping[str, str]:
+        return self.plan.secrets if self.plan is not None else _NO_SECRETS
+
+    @property
+    def passed(self) -> bool:
+        """A response arrived and every assertion held (none at all passes too)."""
+        return self.kind is OutcomeKind.RESPONDED and all(r.passed for r in self.assertions)
+
+    @classmethod
+    def refused(cls, refusal: Refusal) -> Outcome:
+        return cls(OutcomeKind.REFUSED, refusal=refusal)
+
+
+class Pipeline:
+    """Resolves, refuses, prepares, signs, sends, reads, asserts and records requests.
+
+    Owns one ``HttpClient`` and one worker thread (not the loop's default executor: qasync's
+    runs QThreads that outlive a test's loop and abort the interpreter at exit). ``history``
+    is optional: the command line records nothing.
+    """
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        client: HttpClient | None = None,
+        history: HistoryStore | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.history = history
+        self._client = client or HttpClient()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pipeline")
+
+    # --- resolve, refuse, prepare ------------------------------------------------------------
+    def plan(
+        self,
+        request: SavedRequest,
+        source: str | None = None,
+        *,
+        base_url: str = "",
+        timeout_seconds: float = 30.0,
+        confirm: Confirm | None = None,
+        allow_protected: bool = False,
+    ) -> SendPlan | Refusal:
+        """``request`` (saved at ``source`` in the workspace's collection) ready to send, or
+        why not. ``base_url`` is the last fallback below every folder's and the collection's.
+
+        On a protected environment a request that may change data is sent only when
+        ``allow_protected`` is true or ``confirm`` says yes.
+        """
+        workspace = self.workspace
+        resolved = workspace.resolve(
+            request, source, base_url=base_url, timeout_seconds=timeout_seconds
+        )
+        unresolved = [*resolved.unresolved, *workspace.transport_unresolved(request, source)]
+        env = workspace.environment
+        if unresolved:
+            message = unresolved_message(dict.fromkeys(unresolved), env.name if env else None)
+            if workspace.problem:
+                # A secret that could not be read is not "undefined": say what really failed.
+                message = f"{workspace.problem} {message}"
+            return Refusal(message)
+        try:
+            prepared = prepare_request(resolved.spec)
+        except RequestNotSendable as exc:
+            return Refusal(str(exc), unprepared=True)
+        if env is not None and env.protected and prepared.method not in SAFE_METHODS:
+            shown = redact(prepared.url, resolved.secrets_used)
+            question = (
+                f'"{env.name}" is a protected environment. Send {prepared.method} {shown}? '
+                "It may change data there."
+            )
+            if allow_protected:
+                pass
+            elif confirm is None:
+                return Refusal(
+                    f'Not sent: "{env.name}" is a protected environment and {prepared.method} '
+                    "may change data there. Pass --allow-protected to send it anyway."
+                )
+            elif not confirm(f"Send to {env.name}?", question):
+                return Refusal("Not sent: you chose not to.")
+        return SendPlan(
+            name=request.name,
+            prepared=prepared,
+            auth=resolved.auth,
+            stored_auth=workspace.auth_of(request, source),
+            transport=workspace.transport(request, source),
+            secrets=resolved.secrets_used,
+            warning=workspace.verification_warning(prepared.url),
+            assertions=request.assertions,
+            source=source,
+        )
+
+    def clock_plan(self, exchange: Exchange, request: SavedRequest, source: str | None) -> SendPlan:
+        """Asking the API that sent ``exchange`` for its time (``GET /rest/v1/server``, no
+        auth), with the transport settings of ``request``. Raises ``RequestNotSendable``."""
+        url = server_time_url(exchange.request.url)
+        prepared = prepare_request(
+            RequestSpec("GET", url, timeout_seconds=exchange.request.timeout_seconds)
+        )
+        return SendPlan(
+            name="Server time",
+            prepared=prepared,
+            transport=self.workspace.transport(request, source),
+        )
+
+    # --- sign, send, read, assert ------------------------------------------------------------
+    @staticmethod
+    def sign(plan: SendPlan) -> PreparedRequest | Refusal:
+        """``plan``'s request with its auth applied (a MAC signed now, over these exact
+        bytes), or why it cannot be: an auth value is missing."""
+        if plan.auth is None:
+            return plan.prepared
+        try:
+            return apply_auth(plan.prepared, plan.auth)
+        except RequestNotSendable as exc:
+            return Refusal(str(exc))
+
+    async def execute(self, plan: SendPlan, signed: PreparedRequest | None = None) -> Outcome:
+        """Sign (unless ``signed`` is given: the result of ``sign(plan)``), send and read
+        ``plan``'s request and check its assertions.
+
+        A missing auth value is a ``REFUSED`` outcome (nothing went out); no complete
+        response is ``FAILED``. ``asyncio.CancelledError`` passes through.
+        """
+        request = self.sign(plan) if signed is None else signed
+        if isinstance(request, Refusal):
+            return Outcome(OutcomeKind.REFUSED, plan, refusal=request)
+        try:
+            response = await self._client.send(request, plan.transport)
+            exchange = await self._read(request, response)
+        except SendFailed as exc:
+            return Outcome(OutcomeKind.FAILED, plan, request=request, failure=exc.failure)
+        except (OSError, ValueError, RuntimeError) as exc:
+            failure = TransportFailure(
+                FailureKind.OTHER,
+                f"The request could not be completed: {exc}. Try again; if it happens again, "
+                "please report it with this message.",
+            )
+            return Outcome(OutcomeKind.FAILED, plan, request=request, failure=failure)
+        return Outcome(
+            OutcomeKind.RESPONDED,
+            plan,
+            request=request,
+            exchange=exchange,
+            assertions=check_assertions(plan.assertions, exchange),
+        )
+
+    async def _read(self, request: PreparedRequest, response: ResponseData) -> Exchange:
+        if len(response.body) <= _INLINE_PARSE_BYTES:
+            return read_exchange(request, response)
+        return await self.in_worker(read_exchange, request, response)
+
+    async def in_worker(self, work: Callable[..., _T], *args: object) -> _T:
+        """Run ``work(*args)`` in the pipeline's worker thread (parsing, history)."""
+        return await asyncio.get_running_loop().run_in_executor(self._worker, work, *args)
+
+    async def run(
+        self,
+        request: SavedRequest,
+        source: str | None = None,
+        *,
+        base_url: str = "",
+        timeout_seconds: float = 30.0,
+        allow_protected: bool = False,
+    ) -> Outcome:
+        """``plan``, ``execute`` and ``record`` in one go, with no one to ask."""
+        plan = self.plan(
+            request,
+            source,
+            base_url=base_url,
+            timeout_seconds=timeout_seconds,
+            allow_protected=allow_protected,
+        )
+        if isinstance(plan, Refusal):
+            return Outcome.refused(plan)
+        outcome = await self.execute(plan)
+        await self.record(outcome)
+        return outcome
+
+    # --- history -----------------------------------------------------------------------------
+    async def record(self, outcome: Outcome) -> int | None:
+        """Add ``outcome`` to history (secrets redacted) in the worker thread; the entry's id,
+        or ``None`` when there is no history or nothing was sent. Raises ``HistoryError``."""
+        history = self.history
+        plan, request = outcome.plan, outcome.request
+        if history is None or plan is None or request is None:
+            return None
+        if outcome.kind is OutcomeKind.REFUSED:
+            return None
+        exchange = outcome.exchange
+        error = exchange.error if exchange is not None else None
+
+        def write() -> int:
+            return history.record(
+                request,
+                exchange.response if exchange is not None else None,
+                error_code=error.code if error else None,
+                failure=outcome.failure.message if outcome.failure is not None else None,
+                secrets=plan.secrets,
+                auth=plan.stored_auth,
+                warning=plan.warning,
+            )
+
+        return await self.in_worker(write)
+
+    async def open_history_entry(self, entry_id: int) -> tuple[HistoryEntry, Exchange | None]:
+        """A history entry and its response read again (``None`` when none came), in the
+        worker thread: a 50 MB entry takes a while. Raises ``LookupError`` when it is gone
+        and ``HistoryError`` when it cannot be read."""
+        history = self.history
+        if history is None:
+            raise LookupError("There is no history.")
+
+        def load() -> tuple[HistoryEntry, Exchange | None]:
+            from app.services.history_records import recorded_exchange
+
+            entry = history.get(entry_id)
+            if entry is None:
+                raise LookupError("That history entry is gone.")
+            request, response = recorded_exchange(entry)
+            return entry, (read_exchange(request, response) if response is not None else None)
+
+        return await self.in_worker(load)
+
+    # --- clock -------------------------------------------------------------------------------
+    @staticmethod
+    def describe_clock(outcome: Outcome) -> str:
+        """What a server-time answer says about this computer's clock."""
+        exchange = outcome.exchange
+        if exchange is None:
+            return outcome.message
+        server_time = server_time_of(exchange.response, exchange.document)
+        if server_time is None:
+            return (
+                f"{exchange.request.url} did not say what time it is there "
+                f"({exchange.response.status} {exchange.response.reason})."
+            )
+        return describe_skew(server_time, time.time())
+
+    async def aclose(self) -> None:
+        """Close the HTTP client and stop the worker (call with nothing in flight)."""
+        self._worker.shutdown(wait=False, cancel_futures=True)
+        await self._client.aclose()

@@ -1,0 +1,206 @@
+"""The one asyncio <-> Qt seam: runs the ``Pipeline`` for the window's tabs and turns its
+outcomes into signals.
+
+This is the only module of ``app.services`` that imports PySide6 (an import-linter contract
+says so). It keeps a strong reference to every task (the loop keeps only weak ones) and
+reports every end from the task's done-callback, so a task cancelled before it ever ran
+still reports ``cancelled``. A tab has at most one request in flight: a new send cancels
+the previous one, but only once the new one really goes out (a request refused for its
+auth leaves the previous running). Results of a request that is no longer its tab's latest
+are not reported to the tab, though history records them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.core.outcome import FailureKind, TransportFailure
+from app.core.prepare import RequestNotSendable
+from app.core.tabs import OpenTab
+from app.services.pipeline import Confirm, Outcome, OutcomeKind, Pipeline, Refusal, SendPlan
+from app.storage.history import HistoryError
+
+__all__ = ["SendController"]
+
+_log = logging.getLogger(__name__)
+
+
+class SendController(QObject):
+    """Sends tabs' requests through a ``Pipeline`` and reports per tab id."""
+
+    refused = Signal(str, object)  # tab id, Refusal: nothing was sent
+    started = Signal(str, object)  # tab id, SendPlan: the request went out
+    finished = Signal(str, object)  # tab id, Outcome (responded, failed, or refused late)
+    cancelled = Signal(str)  # tab id
+    clock_checked = Signal(str, str)  # tab id, a sentence about this computer's clock
+    recorded = Signal(int)  # history has a new entry with this id
+    recording_failed = Signal(str)  # a sentence saying history missed a request
+    history_opened = Signal(object, object)  # HistoryEntry, Exchange | None
+    history_failed = Signal(str)  # a sentence saying a history entry could not be shown
+
+    def __init__(
+        self, pipeline: Pipeline, confirm: Confirm | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.pipeline = pipeline
+        self._confirm = confirm
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._in_flight: dict[str, asyncio.Task[Outcome]] = {}  # tab id -> its latest request
+        self._last: dict[str, Outcome] = {}  # tab id -> its last response (for the clock)
+
+    # --- sending -----------------------------------------------------------------------------
+    def send(self, tab: OpenTab, *, base_url: str, timeout_seconds: float) -> None:
+        """Send ``tab``'s request; ``refused`` or ``started`` follows at once. ``base_url``
+        and ``timeout_seconds`` are the window's fallbacks. Needs a running asyncio loop."""
+        plan = self.pipeline.plan(
+            tab.current,
+            tab.source,
+            base_url=base_url,
+            timeout_seconds=timeout_seconds,
+            confirm=self._confirm,
+        )
+        signed = plan if isinstance(plan, Refusal) else self.pipeline.sign(plan)
+        if isinstance(plan, Refusal) or isinstance(signed, Refusal):
+            refusal = plan if isinstance(plan, Refusal) else signed
+            assert isinstance(refusal, Refusal)
+            # Refused before anything went out: the tab's request in flight runs on.
+            self.refused.emit(tab.id, refusal)
+            return
+        previous = self._in_flight.pop(tab.id, None)
+        if previous is not None:
+            previous.cancel()
+        task = self._start(self.pipeline.execute(plan, signed))
+        self._in_flight[tab.id] = task
+        task.add_done_callback(functools.partial(self._on_request_done, tab.id, plan))
+        self.started.emit(tab.id, plan)
+
+    def cancel(self, tab_id: str | None = None) -> None:
+        """Cancel the tab's request in flight (every tab's when ``tab_id`` is None)."""
+        tasks = list(self._in_flight.values()) if tab_id is None else [self._in_flight.get(tab_id)]
+        for task in tasks:
+            if task is not None:
+                task.cancel()
+
+    def forget_tab(self, tab_id: str) -> None:
+        """The tab is gone: cancel its request in flight without reporting to it."""
+        task = self._in_flight.pop(tab_id, None)
+        if task is not None:
+            task.cancel()
+        self._last.pop(tab_id, None)
+
+    def in_flight(self, tab_id: str | None = None) -> bool:
+        return bool(self._in_flight) if tab_id is None else tab_id in self._in_flight
+
+    async def aclose(self) -> None:
+        """Cancel everything in flight, wait for it, then close the pipeline."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.pipeline.aclose()
+
+    def _start(self, work: Any) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    @staticmethod
+    def _outcome_of(task: asyncio.Task[Outcome], plan: SendPlan) -> Outcome | None:
+        """The task's outcome; ``None`` when it was cancelled. An unexpected exception
+        becomes a failure with a sentence (and goes to the log with its traceback)."""
+        if task.cancelled():
+            return None
+        exc = task.exception()
+        if exc is None:
+            return task.result()
+        _log.error("request %s failed unexpectedly", plan.shown_url, exc_info=exc)
+        failure = TransportFailure(
+            FailureKind.OTHER,
+            f"The request could not be completed: {exc}. Try again; if it happens again, "
+            "please report it with this message.",
+        )
+        return Outcome(OutcomeKind.FAILED, plan, request=plan.prepared, failure=failure)
+
+    def _on_request_done(self, tab_id: str, plan: SendPlan, task: asyncio.Task[Outcome]) -> None:
+        latest = self._in_flight.get(tab_id) is task
+        if latest:
+            del self._in_flight[tab_id]
+        outcome = self._outcome_of(task, plan)
+        if outcome is None:
+            if latest:
+                self.cancelled.emit(tab_id)
+            return
+        if latest:
+            if outcome.exchange is not None:
+                self._last[tab_id] = outcome
+            self.finished.emit(tab_id, outcome)
+        self._record_later(outcome)
+
+    # --- history -----------------------------------------------------------------------------
+    def _record_later(self, outcome: Outcome) -> None:
+        if self.pipeline.history is not None and outcome.kind is not OutcomeKind.REFUSED:
+            # Recorded once the loop has painted the response: a 50 MB body takes a while.
+            QTimer.singleShot(0, functools.partial(self._record, outcome))
+
+    def _record(self, outcome: Outcome) -> None:
+        task = self._start(self.pipeline.record(outcome))
+        task.add_done_callback(self._on_recorded)
+
+    def _on_recorded(self, task: asyncio.Task[int | None]) -> None:
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if isinstance(exc, HistoryError):
+            self.recording_failed.emit(f"This request was not added to history: {exc}")
+        elif exc is not None:
+            _log.error("recording history failed", exc_info=exc)
+            self.recording_failed.emit(f"This request was not added to history: {exc}")
+        elif (entry_id := task.result()) is not None:
+            self.recorded.emit(entry_id)
+
+    def open_history_entry(self, entry_id: int) -> None:
+        """Read a history entry and its response in the worker; ``history_opened`` or
+        ``history_failed`` follows."""
+        task = self._start(self.pipeline.open_history_entry(entry_id))
+        task.add_done_callback(self._on_history_opened)
+
+    def _on_history_opened(self, task: asyncio.Task[Any]) -> None:
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is None:
+            entry, exchange = task.result()
+            self.history_opened.emit(entry, exchange)
+        elif isinstance(exc, (LookupError, HistoryError)):
+            self.history_failed.emit(str(exc).strip("'\""))
+        else:
+            _log.error("opening a history entry failed", exc_info=exc)
+            self.history_failed.emit(f"That history entry could not be shown: {exc}")
+
+    # --- clock check -------------------------------------------------------------------------
+    def check_clock(self, tab: OpenTab) -> None:
+        """Ask the API of the tab's last response for its time; ``clock_checked`` says how
+        far this computer's clock is off."""
+        last = self._last.get(tab.id)
+        if last is None or last.exchange is None:
+            return
+        try:
+            plan = self.pipeline.clock_plan(last.exchange, tab.current, tab.source)
+        except RequestNotSendable as exc:
+            self.clock_checked.emit(tab.id, str(exc))
+            return
+        task = self._start(self.pipeline.execute(plan))
+        task.add_done_callback(functools.partial(self._on_clock_done, tab.id, plan))
+        self.clock_checked.emit(tab.id, f"Asking {plan.prepared.url} for its time…")
+
+    def _on_clock_done(self, tab_id: str, plan: SendPlan, task: asyncio.Task[Outcome]) -> None:
+        outcome = self._outcome_of(task, plan)
+        if outcome is not None:
+            self.clock_checked.emit(tab_id, Pipeline.describe_clock(outcome))
+            self._record_later(outcome)
