@@ -87,10 +87,6 @@ def step_lines(step: RunStep, *, show_iteration: bool = False) -> list[str]:
     lines = [line.rstrip()]
     if not step.passed:
         lines += [f"       {message}" for message in failure_messages(outcome)]
-    elif outcome.exchange is not None and outcome.exchange.error is not None:
-        error = _error_text(outcome)
-        if error:
-            lines.append(f"       {_safe(error, secrets)}")
     return lines
 
 
