@@ -1,8 +1,9 @@
-"""The request builder: method, base URL, URL, parameters, headers, body, send and cancel."""
+"""The request builder: method, base URL, URL, parameters, headers, body, auth, variables,
+tests (assertions and their last results), send and cancel."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.assertions import AssertionResult
 from app.core.collection import SavedRequest, Variable
 from app.core.request import METHODS, BodyMode, KeyValue, RequestSpec
 from app.core.urls import (
@@ -30,6 +32,7 @@ from app.core.urls import (
     url_without_query,
 )
 from app.core.variables import VARIABLE_PATTERN
+from app.ui.assertions_editor import AssertionsEditor
 from app.ui.auth_editor import AuthEditor
 from app.ui.body_editor import BodyEditor
 from app.ui.key_value_table import KeyValueTableWidget
@@ -105,6 +108,9 @@ class RequestBuilder(QWidget):
         self.auth = AuthEditor(self)
         self.tabs.addTab(self.auth, "Auth")
         self.tabs.addTab(self.variables, "Variables")
+        self.assertions = AssertionsEditor(self)
+        self._tests_tab = self.tabs.addTab(self.assertions, "Tests")
+        self.assertions.title_changed.connect(self._on_assertions_title_changed)
 
         line = QHBoxLayout()
         line.addWidget(self.method_combo)
@@ -152,6 +158,7 @@ class RequestBuilder(QWidget):
             self.variables.cell_text_edited,
         ):
             signal.connect(self.edited)
+        self.assertions.edited.connect(self.edited)
 
     # --- URL <-> params ------------------------------------------------------------------
     def _on_url_edit_text_changed(self, text: str) -> None:
@@ -268,6 +275,7 @@ class RequestBuilder(QWidget):
         self.body.set_text(request.body)
         self.body.set_mode(request.body_mode)
         self.auth.set_auth(request.auth)
+        self.assertions.set_assertions(request.assertions)
 
     def request(self, *, commit: bool = True) -> SavedRequest:
         """What the editors hold now, on top of the last loaded request.
@@ -278,6 +286,7 @@ class RequestBuilder(QWidget):
         if commit:
             for table in (self.params, self.headers, self.variables):
                 table.commit_pending_edit()
+            self.assertions.commit_pending_edit()
         return replace(
             self._loaded,
             method=self.method_combo.currentText(),
@@ -291,6 +300,7 @@ class RequestBuilder(QWidget):
             body_mode=self.body.mode(),
             auth=self.auth.auth(),
             variables=tuple(self._variable(row) for row in self.variables.rows_with_pending_edit()),
+            assertions=self.assertions.assertions(),
         )
 
     def _variable(self, row: KeyValue) -> Variable:
@@ -299,6 +309,19 @@ class RequestBuilder(QWidget):
         if any(v.secret and v.name == row.name for v in self._loaded.variables):
             return Variable(row.name, "", secret=True, enabled=row.enabled)
         return Variable(row.name, row.value, enabled=row.enabled)
+
+    # --- tests --------------------------------------------------------------------------------
+    def show_assertion_results(self, results: Sequence[AssertionResult]) -> None:
+        """Show how each assertion fared on the response just received (the Tests tab's
+        Result and Actual columns, and its title: "Tests 2/3")."""
+        self.assertions.show_results(results)
+
+    def clear_assertion_results(self) -> None:
+        """Forget the last results (a new send started, or its response is gone)."""
+        self.assertions.clear_results()
+
+    def _on_assertions_title_changed(self, title: str) -> None:
+        self.tabs.setTabText(self._tests_tab, title)
 
     def set_in_flight(self, in_flight: bool) -> None:
         self.cancel_button.setEnabled(in_flight)
