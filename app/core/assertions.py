@@ -392,9 +392,9 @@ class Assertion:
         if kind is AssertionKind.ERROR:
             return cls.error(None if text in _CORE_NULL else text)
         if kind is AssertionKind.TIME:
-            if not text.isdigit():
+            if not (text.isascii() and text.isdigit()):
                 raise ValueError(f"a time is a whole number of milliseconds, not {text!r}")
-            return cls(kind, "", operator, Expected.number(text))
+            return cls(kind, "", operator, Expected.number(int(text)))
         if operator is Operator.EQUALS:
             value = parse_expected(expected_text)
             if kind is AssertionKind.HEADER and value.type is not ValueType.STRING:

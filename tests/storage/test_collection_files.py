@@ -581,3 +581,9 @@ def test_bad_assertions_are_reported_with_line(items: str, line: int, reason: st
         parse_request(text, "payments/list.request.yaml")
     assert caught.value.line == line
     assert reason in caught.value.reason
+
+
+def test_a_time_with_leading_zeros_is_read_as_its_number() -> None:
+    req = parse_request("name: x\nassert:\n  - time_below_ms: 0500\n", "x.request.yaml")
+    assert req.assertions == (Assertion.time_below(500),)
+    assert round_trip(req) == req
