@@ -29,6 +29,8 @@ test: lint
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/large_response.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/window_large_response.py
+	$(BIN)/python bench/runner_vs_httpx.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/window_click_to_status.py
 
 # setuptools builds in the checkout and copies whatever build/ still holds (modules deleted
 # since) into the wheel: build/ goes first. No build isolation: the venv has setuptools.

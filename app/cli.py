@@ -204,7 +204,12 @@ async def _command(command: str, options: argparse.Namespace) -> int:
     from app.services.pipeline import Pipeline
     from app.services.workspace import Workspace
     from app.storage.collection_store import load_collection
-    from app.storage.secrets import EnvironmentSecretStore, SecretStore, open_secret_store
+    from app.storage.secrets import (
+        EnvironmentSecretStore,
+        SecretStore,
+        open_secret_store,
+        secret_env_name,
+    )
     from app.storage.settings import data_dir
 
     if command == "run":
@@ -242,6 +247,17 @@ async def _command(command: str, options: argparse.Namespace) -> int:
         return _fail(
             f'The collection "{loaded.name}" has no environment "{options.env}" (it has: {names}).'
         )
+    env = workspace.environment
+    if env is not None:
+        known = workspace.secret_values(env)
+        for variable in env.variables:
+            if variable.secret and variable.enabled and variable.name not in known:
+                print(
+                    f'api-explorer: the secret "{variable.name}" of environment "{env.name}" '
+                    f"has no value here: set {secret_env_name(variable.name)} or save it "
+                    "in the window; requests that use it are not sent.",
+                    file=sys.stderr,
+                )
     pipeline = Pipeline(workspace)
     # The window's Base URL field with the demo: what a request without one is joined to.
     base_url = f"{server.base_url}/rest/v1" if server is not None else ""
