@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.collection import Defaults, Environment, LoadedCollection, SavedRequest
+from app.core.assertions import AssertionResult
 from app.core.exchange import Exchange
 from app.core.outcome import FailureKind, TransportFailure
 from app.core.tabs import OpenTab, TabSession, new_tab
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         # The question is asked through ``self.confirm`` at the time (tests replace it).
         self.sends = SendController(pipeline, lambda title, text: self.confirm(title, text), self)
         self._results: dict[str, _Replay] = {}
+        self._verdicts: dict[str, tuple[AssertionResult, ...]] = {}  # tab id -> last results
         self._loading = False
         self._notice_label: QLabel | None = None
 
@@ -218,6 +220,7 @@ class MainWindow(QMainWindow):
                 return False
         self.sends.forget_tab(tab_id)
         self._results.pop(tab_id, None)
+        self._verdicts.pop(tab_id, None)
         self.tab_strip.remove(tab_id)
         if not self.tab_strip.tabs():
             self.new_tab()
@@ -543,6 +546,11 @@ class MainWindow(QMainWindow):
         finally:
             self._loading = False
         self.builder.set_in_flight(self.sends.in_flight(tab_id))
+        verdicts = self._verdicts.get(tab_id)
+        if verdicts is None:
+            self.builder.clear_assertion_results()
+        else:
+            self.builder.show_assertion_results(verdicts)
         replay = self._results.get(tab_id)
         if replay is None:
             self.response_pane.clear()
@@ -618,6 +626,11 @@ class MainWindow(QMainWindow):
         self._finished(tab_id)
         warning = outcome.plan.warning if outcome.plan is not None else None
 
+        self._verdicts[tab_id] = outcome.assertions
+        active = self.active_tab()
+        if active is not None and active.id == tab_id:
+            self.builder.show_assertion_results(outcome.assertions)
+
         def replay(pane: ResponsePane) -> None:
             if outcome.refusal is not None:
                 pane.show_refused(outcome.refusal.message)
@@ -636,7 +649,6 @@ class MainWindow(QMainWindow):
     def _on_sends_cancelled(self, tab_id: str) -> None:
         self._finished(tab_id)
         self._show(tab_id, lambda pane: pane.show_cancelled())
-
 
     # --- history -----------------------------------------------------------------------------
     def show_history_entry(self, entry_id: int) -> None:
