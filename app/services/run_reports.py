@@ -26,12 +26,18 @@ _MAX_TEXT = 300
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+# What a terminal would obey (escapes, bells) or print() cannot encode (lone surrogates).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# Lone surrogates (a server's "\\ud800") as JSON escapes: the report stays valid UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _xml(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
 def _clip(text: str, limit: int = _MAX_TEXT) -> str:
-    text = " ".join(text.split())
+    text = _UNPRINTABLE.sub("\ufffd", " ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -83,7 +89,8 @@ def step_lines(step: RunStep, *, show_iteration: bool = False) -> list[str]:
     elapsed = outcome.exchange.response.elapsed_ms if outcome.exchange is not None else None
     timing = f"{elapsed:.0f} ms" if elapsed is not None else "-"
     name = _safe(step.name, secrets)
-    line = f"{prefix}{verdict:<4} {method:<7} {name:<40} {_status(outcome):<24} {timing:>8}"
+    status = _safe(_status(outcome), secrets)  # the reason phrase is the server's text
+    line = f"{prefix}{verdict:<4} {method:<7} {name:<40} {status:<24} {timing:>8}"
     lines = [line.rstrip()]
     if not step.passed:
         lines += [f"       {message}" for message in failure_messages(outcome)]
@@ -117,15 +124,17 @@ def _step_data(step: RunStep) -> dict[str, Any]:
         "outcome": outcome.kind.value,
         "passed": step.passed,
         "status": exchange.response.status if exchange is not None else None,
-        "reason": exchange.response.reason if exchange is not None else None,
+        "reason": redact(exchange.response.reason, secrets) if exchange is not None else None,
         "time_ms": round(exchange.response.elapsed_ms, 3) if exchange is not None else None,
         "message": redact(outcome.message, secrets) or None,
         "error": None
         if error is None
         else {
-            "code": error.code,
+            "code": redact(error.code, secrets) if error.code else error.code,
             "description": redact(error.description or "", secrets) or None,
-            "correlation_id": error.correlation_id,
+            "correlation_id": (
+                redact(error.correlation_id, secrets) if error.correlation_id else None
+            ),
         },
         "assertions": [
             {
@@ -157,7 +166,8 @@ def json_report(report: RunReport) -> str:
         },
         "steps": [_step_data(step) for step in report.steps],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def junit_xml(report: RunReport) -> str:

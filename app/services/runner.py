@@ -122,16 +122,21 @@ def read_data_file(path: Path) -> list[dict[str, str]]:
                 f"The data file {path} must hold an array of objects, one per iteration, "
                 'like [{"id": 1}, {"id": 2}].'
             )
-        return [{str(k): _cell_text(v) for k, v in row.items()} for row in document]
-    if path.suffix.lower() != ".csv":
+        rows = [{str(k): _cell_text(v) for k, v in row.items()} for row in document]
+    elif path.suffix.lower() != ".csv":
         raise RunError(f"The data file {path} must be a .csv or a .json file.")
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        rows = [{k: v or "" for k, v in row.items() if k} for row in reader]
-    except csv.Error as exc:
-        raise RunError(f"The data file {path} is not valid CSV: {exc}") from None
-    if not reader.fieldnames:
-        raise RunError(f"The data file {path} has no header row naming its columns.")
+    else:
+        try:
+            # strict: a stray or unclosed quote is an error, not a silently changed value.
+            reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+            rows = [{k: v or "" for k, v in row.items() if k} for row in reader]
+        except csv.Error as exc:
+            raise RunError(f"The data file {path} is not valid CSV: {exc}.") from None
+        if not reader.fieldnames:
+            raise RunError(f"The data file {path} has no header row naming its columns.")
+    if not rows:
+        # Zero iterations would send nothing and pass.
+        raise RunError(f"The data file {path} has no rows: give one row per iteration.")
     return rows
 
 
