@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.collection import Defaults, Environment, LoadedCollection, SavedRequest
 from app.core.assertions import AssertionResult
+from app.core.collection import Defaults, Environment, LoadedCollection, SavedRequest
 from app.core.exchange import Exchange
 from app.core.outcome import FailureKind, TransportFailure
 from app.core.tabs import OpenTab, TabSession, new_tab
