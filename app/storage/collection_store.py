@@ -77,6 +77,7 @@ __all__ = [
     "create_collection",
     "load_collection",
     "slugify",
+    "write_collection",
 ]
 
 COLLECTION_FILE = "collection.yaml"
@@ -340,6 +341,81 @@ def create_collection(root: Path, name: str) -> CollectionStore:
     store._name = name
     store.save_collection_name(name)
     return store
+
+
+def _checked_part(part: str, where: str) -> str:
+    if part in ("", ".", "..") or part.startswith(".") or "/" in part or "\\" in part:
+        raise CollectionWriteError(
+            f'"{where}" is not a path inside the collection; nothing was written.'
+        )
+    return part
+
+
+def write_collection(target: Path, collection: LoadedCollection) -> Path:
+    """Write a whole collection tree (an importer's result) as the new folder ``target``.
+
+    Node paths must stay inside the collection: no absolute paths, no ``..``, no hidden
+    names, requests ending in ``.request.yaml``. The folder is assembled under a hidden
+    sibling name and renamed into place, so a failure leaves nothing half-written; an
+    existing ``target`` is never touched. Secret values are never written. Returns ``target``.
+    """
+    target = Path(target)
+    if target.exists():
+        raise CollectionWriteError(f"{target} already exists; choose a new folder to write to.")
+    staging = target.parent / f".{target.name}.partial"
+
+    def build(folder: Path) -> None:
+        root = collection.tree
+        file = DefaultsFile(root.defaults or Defaults(), collection.name, collection.collection_id)
+        (folder / COLLECTION_FILE).write_text(dump_defaults(file), encoding="utf-8")
+        for node in root.walk():
+            if node is root:
+                continue
+            parts = [_checked_part(part, node.path.as_posix()) for part in node.path.parts]
+            rel = Path(*parts)
+            if _reserved(rel) or rel.parts[0] in (COLLECTION_FILE,):
+                raise CollectionWriteError(
+                    f'"{rel.as_posix()}" is not a place for a request or folder; nothing was '
+                    "written."
+                )
+            if node.kind is NodeKind.FOLDER:
+                (folder / rel).mkdir(parents=True, exist_ok=True)
+                name = node.name if node.name != rel.name else None
+                defaults = node.defaults or Defaults()
+                if name is not None or defaults != Defaults():
+                    text = dump_defaults(DefaultsFile(defaults, name))
+                    (folder / rel / FOLDER_FILE).write_text(text, encoding="utf-8")
+            elif node.kind is NodeKind.REQUEST and node.request is not None:
+                if not rel.name.endswith(REQUEST_SUFFIX):
+                    raise CollectionWriteError(
+                        f'"{rel.as_posix()}" must end in {REQUEST_SUFFIX}; nothing was written.'
+                    )
+                (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+                (folder / rel).write_text(dump_request(node.request), encoding="utf-8")
+        names: set[str] = set()
+        for env in collection.environments:
+            stem = slugify(env.name, "environment")
+            while stem.casefold() in names:
+                stem += "-2"
+            names.add(stem.casefold())
+            path = folder / ENVIRONMENTS_DIR / f"{stem}{_ENVIRONMENT_SUFFIX}"
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(dump_environment(env), encoding="utf-8")
+
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir(parents=True)
+        build(staging)
+        os.replace(staging, target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise CollectionWriteError(
+            f"The collection could not be written to {target} ({_os_reason(exc)})."
+        ) from None
+    except CollectionWriteError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
 
 
 class CollectionStore:
