@@ -31,12 +31,12 @@ comparisons inside ``[?...]`` treat numbers by decimal value and never as text.
 A path that selects several values passes only when **every** selected value satisfies the
 check (and fails on the first that does not, naming its location); ``exists: true`` needs at
 least one value and ``exists: false`` none. A path that selects nothing fails ``equals``,
-``matches`` and ``type`` with "no value at PATH". ``matches`` searches (``re.search``: anchor
-with ``^``/``$``) a string value only, at most its first 64 KB; a number never matches as
-text. Several header fields with one name are joined with ", " (RFC 9110 §5.3) before the
-check. An invalid JSONPath or regular expression, and a body that is not JSON, fail the
-assertion with a sentence; :func:`check_assertions` never raises for what the server sent or
-what the user typed.
+``matches`` and ``type`` with "no value at PATH". ``matches`` searches (``regex.search``,
+stopped after ``REGEX_SECONDS``: anchor with ``^``/``$``) a string value only, at most its
+first 64 KB; a number never matches as text. Several header fields with one name are joined
+with ", " (RFC 9110 §5.3) before the check. An invalid JSONPath or regular expression, and a
+body that is not JSON, fail the assertion with a sentence; :func:`check_assertions` never
+raises for what the server sent or what the user typed.
 
 Building an :class:`Assertion` or :class:`Expected` that makes no sense (``status: abc``,
 ``exists: maybe``) raises ``ValueError`` whose message is a sentence for the user; the
@@ -54,6 +54,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+import regex
 from jsonpath import JSONPath, JSONPathEnvironment, JSONPathError
 from jsonpath.exceptions import JSONPathSyntaxError
 from jsonpath.filter import UNDEFINED, BaseExpression, FilterExpressionLiteral
@@ -85,6 +86,9 @@ ACTUAL_LIMIT = 200
 # A regular expression runs over at most this much of a value: a backtracking pattern on a
 # multi-megabyte string must not freeze the check.
 REGEX_LIMIT = 64 * 1024
+# ...and for at most this long: a pattern from a shared collection file may backtrack for
+# ever ("(a|aa)+$"), and the stdlib's ``re`` cannot be stopped, so patterns run with ``regex``.
+REGEX_SECONDS = 0.5
 
 JSON_TYPES = ("number", "string", "boolean", "null", "object", "array", "integer")
 
@@ -545,11 +549,20 @@ def _header_text(values: Sequence[str]) -> str:
 def _regex_result(assertion: Assertion, text: str, shown: str) -> AssertionResult:
     pattern = assertion.expected.text
     try:
-        regex = re.compile(pattern)
-    except re.error as exc:
+        compiled = regex.compile(pattern)
+    except regex.error as exc:
         sentence = f"the regular expression {pattern!r} is not valid ({exc})"
         return _result(assertion, False, sentence, is_value=False)
-    if regex.search(text[:REGEX_LIMIT]):
+    try:
+        found = compiled.search(text[:REGEX_LIMIT], timeout=REGEX_SECONDS)
+    except TimeoutError:
+        sentence = (
+            f"the regular expression {pattern!r} took more than {REGEX_SECONDS:g} s on this "
+            "value and was stopped; simplify it (overlapping repeats like (a|aa)+ backtrack "
+            "for ever)"
+        )
+        return _result(assertion, False, sentence, is_value=False)
+    if found:
         return _result(assertion, True, shown)
     if len(text) > REGEX_LIMIT:
         note = " (only its first 64 KB are checked)"
@@ -722,14 +735,29 @@ class _Length(Length):
         return UNDEFINED if isinstance(obj, JsonNumber) else super().__call__(obj)
 
 
+def _filter_regex(function: Match | Search, value: object, pattern: object, *, whole: bool) -> bool:
+    """``match``/``search`` in a filter: a ``JsonNumber`` is never text, and a pattern runs
+    for at most ``REGEX_SECONDS`` (a stopped one does not match)."""
+    if isinstance(value, JsonNumber) or not isinstance(value, str) or not isinstance(pattern, str):
+        return False
+    compiled = function.check_cache(pattern)  # a ``regex`` pattern: ``regex`` is installed
+    if compiled is None:
+        return False
+    run = compiled.fullmatch if whole else compiled.search
+    try:
+        return run(value[:REGEX_LIMIT], timeout=REGEX_SECONDS) is not None
+    except TimeoutError:
+        return False
+
+
 class _Match(Match):
     def __call__(self, value: object, pattern: object) -> bool:
-        return False if isinstance(value, JsonNumber) else super().__call__(value, pattern)
+        return _filter_regex(self, value, pattern, whole=True)
 
 
 class _Search(Search):
     def __call__(self, value: object, pattern: object) -> bool:
-        return False if isinstance(value, JsonNumber) else super().__call__(value, pattern)
+        return _filter_regex(self, value, pattern, whole=False)
 
 
 def _exact_json(value: object) -> object:

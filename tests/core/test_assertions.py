@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from app.core.assertions import (
@@ -399,3 +401,31 @@ def test_operators_per_kind() -> None:
         Operator.TYPE,
     )
     assert operators_for(AssertionKind.TIME) == (Operator.BELOW,)
+
+
+def test_a_pattern_that_backtracks_for_ever_is_stopped_with_a_sentence() -> None:
+    # (a|aa)+$ on 60 "a"s and a "b" backtracks through every split of the run: for ever.
+    exchange = _exchange(b'{"s": "' + b"a" * 60 + b'b"}')
+    started = time.monotonic()
+    result = _one(Assertion.path("$.s", Operator.MATCHES, Expected.string("(a|aa)+$")), exchange)
+    assert time.monotonic() - started < 5
+    assert not result.passed
+    assert "took more than" in result.describe() and "simplify it" in result.describe()
+    header = _exchange(headers=(("X-Hostile", "a" * 60 + "b"),))
+    stopped = _one(
+        Assertion.header("X-Hostile", Operator.MATCHES, Expected.string("(a|aa)+$")), header
+    )
+    assert not stopped.passed and "took more than" in stopped.describe()
+
+
+def test_a_filter_pattern_that_backtracks_for_ever_matches_nothing() -> None:
+    exchange = _exchange(b'{"items": [{"s": "' + b"a" * 60 + b'b"}, {"s": "ok"}]}')
+    started = time.monotonic()
+    found = _one(
+        Assertion.path(
+            '$.items[?match(@.s, "(a|aa)+|ok")]', Operator.EXISTS, Expected.boolean(True)
+        ),
+        exchange,
+    )
+    assert time.monotonic() - started < 5
+    assert found.passed  # "ok" matched; the hostile value was stopped, not waited for
