@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import logging
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +43,7 @@ from app.core.transport import TransportSettings
 from app.core.variables import redact, unresolved_message
 from app.http.auth import apply_auth
 from app.http.client import HttpClient, SendFailed
+from app.services.history_records import recorded_exchange
 from app.services.workspace import Workspace
 from app.storage.history import HistoryEntry, HistoryStore
 
@@ -53,6 +55,7 @@ __all__ = [
     "Pipeline",
     "Refusal",
     "SendPlan",
+    "unexpected_failure",
 ]
 
 # Methods that do not change data: a protected environment sends them without asking.
@@ -67,6 +70,7 @@ Confirm = Callable[[str, str], bool]
 ask" (the command line), and the question's answer is No."""
 
 _T = TypeVar("_T")
+_log = logging.getLogger(__name__)
 _NO_SECRETS: Mapping[str, str] = MappingProxyType({})
 
 
@@ -86,7 +90,6 @@ class SendPlan:
     values resolved), the same auth with its ``{{variables}}`` (what history keeps), the
     transport settings, the secret values to redact and the assertions to check."""
 
-    name: str
     prepared: PreparedRequest
     auth: AuthSpec | None = None
     stored_auth: AuthSpec | None = None
@@ -94,7 +97,6 @@ class SendPlan:
     secrets: Mapping[str, str] = field(default_factory=lambda: _NO_SECRETS)
     warning: str | None = None
     assertions: tuple[Assertion, ...] = ()
-    source: str | None = None
 
     @property
     def shown_url(self) -> str:
@@ -138,9 +140,21 @@ class Outcome:
         """A response arrived and every assertion held (none at all passes too)."""
         return self.kind is OutcomeKind.RESPONDED and all(r.passed for r in self.assertions)
 
-    @classmethod
-    def refused(cls, refusal: Refusal) -> Outcome:
-        return cls(OutcomeKind.REFUSED, refusal=refusal)
+
+def unexpected_failure(exc: BaseException) -> TransportFailure:
+    """The sentence for an exception nobody expected while sending (the log has the rest)."""
+    return TransportFailure(
+        FailureKind.OTHER,
+        f"The request could not be completed: {exc}. Try again; if it happens again, "
+        "please report it with this message.",
+    )
+
+
+def _read_and_check(
+    request: PreparedRequest, response: ResponseData, assertions: tuple[Assertion, ...]
+) -> tuple[Exchange, tuple[AssertionResult, ...]]:
+    exchange = read_exchange(request, response)
+    return exchange, check_assertions(assertions, exchange)
 
 
 class Pipeline:
@@ -202,17 +216,16 @@ class Pipeline:
                 f'"{env.name}" is a protected environment. Send {prepared.method} {shown}? '
                 "It may change data there."
             )
-            if allow_protected:
-                pass
-            elif confirm is None:
-                return Refusal(
-                    f'Not sent: "{env.name}" is a protected environment and {prepared.method} '
-                    "may change data there. Pass --allow-protected to send it anyway."
-                )
-            elif not confirm(f"Send to {env.name}?", question):
-                return Refusal("Not sent: you chose not to.")
+            if not allow_protected:
+                if confirm is None:
+                    return Refusal(
+                        f'Not sent: "{env.name}" is a protected environment and '
+                        f"{prepared.method} may change data there. Pass --allow-protected to "
+                        "send it anyway."
+                    )
+                if not confirm(f"Send to {env.name}?", question):
+                    return Refusal("Not sent: you chose not to.")
         return SendPlan(
-            name=request.name,
             prepared=prepared,
             auth=resolved.auth,
             stored_auth=workspace.auth_of(request, source),
@@ -220,7 +233,6 @@ class Pipeline:
             secrets=resolved.secrets_used,
             warning=workspace.verification_warning(prepared.url),
             assertions=request.assertions,
-            source=source,
         )
 
     def clock_plan(self, exchange: Exchange, request: SavedRequest, source: str | None) -> SendPlan:
@@ -231,7 +243,6 @@ class Pipeline:
             RequestSpec("GET", url, timeout_seconds=exchange.request.timeout_seconds)
         )
         return SendPlan(
-            name="Server time",
             prepared=prepared,
             transport=self.workspace.transport(request, source),
         )
@@ -260,28 +271,22 @@ class Pipeline:
             return Outcome(OutcomeKind.REFUSED, plan, refusal=request)
         try:
             response = await self._client.send(request, plan.transport)
-            exchange = await self._read(request, response)
+            if len(response.body) <= _INLINE_PARSE_BYTES:
+                exchange, results = _read_and_check(request, response, plan.assertions)
+            else:
+                # JSONPath over a big body takes as long as its parse: both off the loop.
+                exchange, results = await self.in_worker(
+                    _read_and_check, request, response, plan.assertions
+                )
         except SendFailed as exc:
             return Outcome(OutcomeKind.FAILED, plan, request=request, failure=exc.failure)
-        except (OSError, ValueError, RuntimeError) as exc:
-            failure = TransportFailure(
-                FailureKind.OTHER,
-                f"The request could not be completed: {exc}. Try again; if it happens again, "
-                "please report it with this message.",
-            )
+        except Exception as exc:  # a bug, not the server: say so, never hang or crash a run
+            _log.error("request to %s failed unexpectedly", plan.shown_url, exc_info=exc)
+            failure = unexpected_failure(exc)
             return Outcome(OutcomeKind.FAILED, plan, request=request, failure=failure)
         return Outcome(
-            OutcomeKind.RESPONDED,
-            plan,
-            request=request,
-            exchange=exchange,
-            assertions=check_assertions(plan.assertions, exchange),
+            OutcomeKind.RESPONDED, plan, request=request, exchange=exchange, assertions=results
         )
-
-    async def _read(self, request: PreparedRequest, response: ResponseData) -> Exchange:
-        if len(response.body) <= _INLINE_PARSE_BYTES:
-            return read_exchange(request, response)
-        return await self.in_worker(read_exchange, request, response)
 
     async def in_worker(self, work: Callable[..., _T], *args: object) -> _T:
         """Run ``work(*args)`` in the pipeline's worker thread (parsing, history)."""
@@ -305,7 +310,7 @@ class Pipeline:
             allow_protected=allow_protected,
         )
         if isinstance(plan, Refusal):
-            return Outcome.refused(plan)
+            return Outcome(OutcomeKind.REFUSED, refusal=plan)
         outcome = await self.execute(plan)
         await self.record(outcome)
         return outcome
@@ -345,8 +350,6 @@ class Pipeline:
             raise LookupError("There is no history.")
 
         def load() -> tuple[HistoryEntry, Exchange | None]:
-            from app.services.history_records import recorded_exchange
-
             entry = history.get(entry_id)
             if entry is None:
                 raise LookupError("That history entry is gone.")

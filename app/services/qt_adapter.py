@@ -19,10 +19,17 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.core.outcome import FailureKind, TransportFailure
 from app.core.prepare import RequestNotSendable
 from app.core.tabs import OpenTab
-from app.services.pipeline import Confirm, Outcome, OutcomeKind, Pipeline, Refusal, SendPlan
+from app.services.pipeline import (
+    Confirm,
+    Outcome,
+    OutcomeKind,
+    Pipeline,
+    Refusal,
+    SendPlan,
+    unexpected_failure,
+)
 from app.storage.history import HistoryError
 
 __all__ = ["SendController"]
@@ -65,12 +72,11 @@ class SendController(QObject):
             confirm=self._confirm,
         )
         signed = plan if isinstance(plan, Refusal) else self.pipeline.sign(plan)
-        if isinstance(plan, Refusal) or isinstance(signed, Refusal):
-            refusal = plan if isinstance(plan, Refusal) else signed
-            assert isinstance(refusal, Refusal)
+        if isinstance(signed, Refusal):
             # Refused before anything went out: the tab's request in flight runs on.
-            self.refused.emit(tab.id, refusal)
+            self.refused.emit(tab.id, signed)
             return
+        assert isinstance(plan, SendPlan)
         previous = self._in_flight.pop(tab.id, None)
         if previous is not None:
             previous.cancel()
@@ -120,11 +126,7 @@ class SendController(QObject):
         if exc is None:
             return task.result()
         _log.error("request %s failed unexpectedly", plan.shown_url, exc_info=exc)
-        failure = TransportFailure(
-            FailureKind.OTHER,
-            f"The request could not be completed: {exc}. Try again; if it happens again, "
-            "please report it with this message.",
-        )
+        failure = unexpected_failure(exc)
         return Outcome(OutcomeKind.FAILED, plan, request=plan.prepared, failure=failure)
 
     def _on_request_done(self, tab_id: str, plan: SendPlan, task: asyncio.Task[Outcome]) -> None:
@@ -178,7 +180,7 @@ class SendController(QObject):
             entry, exchange = task.result()
             self.history_opened.emit(entry, exchange)
         elif isinstance(exc, (LookupError, HistoryError)):
-            self.history_failed.emit(str(exc).strip("'\""))
+            self.history_failed.emit(str(exc))
         else:
             _log.error("opening a history entry failed", exc_info=exc)
             self.history_failed.emit(f"That history entry could not be shown: {exc}")

@@ -343,78 +343,90 @@ def create_collection(root: Path, name: str) -> CollectionStore:
     return store
 
 
-def _checked_part(part: str, where: str) -> str:
-    if part in ("", ".", "..") or part.startswith(".") or "/" in part or "\\" in part:
+def _place(target: Path, build: Callable[[Path], None]) -> None:
+    """Have ``build`` make the folder ``target`` inside a hidden directory beside it (the
+    loader skips those), then rename it into place: it appears complete or not at all.
+    Raises ``OSError``."""
+    holder = Path(tempfile.mkdtemp(prefix=".new-", dir=target.parent))
+    try:
+        build(holder / target.name)
+        os.rename(holder / target.name, target)
+    finally:
+        shutil.rmtree(holder, ignore_errors=True)
+
+
+def _write_folder_file(folder: Path, file: DefaultsFile) -> None:
+    """``folder.yaml``, when the folder has a display name or defaults of its own."""
+    if file != DefaultsFile():
+        atomic_write(folder / FOLDER_FILE, dump_defaults(file).encode("utf-8"))
+
+
+def _inside(path: Path) -> Path:
+    """``path`` when it names a request or folder place inside a collection, else refused."""
+    parts = path.parts
+    if (
+        not parts
+        or path.is_absolute()
+        or any(part in ("", ".", "..") or "\\" in part for part in parts)
+        or _reserved(path)
+        or parts[0] == COLLECTION_FILE
+    ):
         raise CollectionWriteError(
-            f'"{where}" is not a path inside the collection; nothing was written.'
+            f'"{path.as_posix()}" is not a place inside the collection; nothing was written.'
         )
-    return part
+    return path
 
 
 def write_collection(target: Path, collection: LoadedCollection) -> Path:
     """Write a whole collection tree (an importer's result) as the new folder ``target``.
 
     Node paths must stay inside the collection: no absolute paths, no ``..``, no hidden
-    names, requests ending in ``.request.yaml``. The folder is assembled under a hidden
-    sibling name and renamed into place, so a failure leaves nothing half-written; an
-    existing ``target`` is never touched. Secret values are never written. Returns ``target``.
+    names, requests ending in ``.request.yaml``. The folder is assembled under a hidden name
+    and renamed into place (as new folders are), so a failure leaves nothing half-written;
+    an existing ``target`` is never touched. Secret values are never written. Returns
+    ``target``; raises ``CollectionWriteError`` with a sentence.
     """
     target = Path(target)
     if target.exists():
         raise CollectionWriteError(f"{target} already exists; choose a new folder to write to.")
-    staging = target.parent / f".{target.name}.partial"
+    root = collection.tree
+    nodes = [(node, _inside(node.path)) for node in root.walk() if node is not root]
+    for node, rel in nodes:
+        if node.kind is NodeKind.REQUEST and not rel.name.endswith(REQUEST_SUFFIX):
+            raise CollectionWriteError(
+                f'"{rel.as_posix()}" must end in {REQUEST_SUFFIX}; nothing was written.'
+            )
 
     def build(folder: Path) -> None:
-        root = collection.tree
+        # Plain writes: the folder is private until the rename publishes it whole.
+        folder.mkdir()
         file = DefaultsFile(root.defaults or Defaults(), collection.name, collection.collection_id)
         (folder / COLLECTION_FILE).write_text(dump_defaults(file), encoding="utf-8")
-        for node in root.walk():
-            if node is root:
-                continue
-            parts = [_checked_part(part, node.path.as_posix()) for part in node.path.parts]
-            rel = Path(*parts)
-            if _reserved(rel) or rel.parts[0] in (COLLECTION_FILE,):
-                raise CollectionWriteError(
-                    f'"{rel.as_posix()}" is not a place for a request or folder; nothing was '
-                    "written."
-                )
+        for node, rel in nodes:
             if node.kind is NodeKind.FOLDER:
                 (folder / rel).mkdir(parents=True, exist_ok=True)
                 name = node.name if node.name != rel.name else None
-                defaults = node.defaults or Defaults()
-                if name is not None or defaults != Defaults():
-                    text = dump_defaults(DefaultsFile(defaults, name))
-                    (folder / rel / FOLDER_FILE).write_text(text, encoding="utf-8")
+                _write_folder_file(folder / rel, DefaultsFile(node.defaults or Defaults(), name))
             elif node.kind is NodeKind.REQUEST and node.request is not None:
-                if not rel.name.endswith(REQUEST_SUFFIX):
-                    raise CollectionWriteError(
-                        f'"{rel.as_posix()}" must end in {REQUEST_SUFFIX}; nothing was written.'
-                    )
                 (folder / rel).parent.mkdir(parents=True, exist_ok=True)
                 (folder / rel).write_text(dump_request(node.request), encoding="utf-8")
-        names: set[str] = set()
+        taken: set[str] = set()
         for env in collection.environments:
             stem = slugify(env.name, "environment")
-            while stem.casefold() in names:
+            while stem.casefold() in taken:
                 stem += "-2"
-            names.add(stem.casefold())
+            taken.add(stem.casefold())
             path = folder / ENVIRONMENTS_DIR / f"{stem}{_ENVIRONMENT_SUFFIX}"
             path.parent.mkdir(exist_ok=True)
             path.write_text(dump_environment(env), encoding="utf-8")
 
-    shutil.rmtree(staging, ignore_errors=True)
     try:
-        staging.mkdir(parents=True)
-        build(staging)
-        os.replace(staging, target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _place(target, build)
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
         raise CollectionWriteError(
             f"The collection could not be written to {target} ({_os_reason(exc)})."
         ) from None
-    except CollectionWriteError:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return target
 
 
@@ -849,24 +861,15 @@ class CollectionStore:
                     self._broken.add(new_rel / broken.relative_to(rel))
 
     def _place_folder(self, rel: Path, build: Callable[[Path], None]) -> None:
-        """Have ``build`` make the folder inside a hidden directory (the loader skips those),
-        then rename it into place: the folder appears complete or not at all."""
-        holder: Path | None = None
         try:
-            holder = Path(tempfile.mkdtemp(prefix=".new-", dir=self.root / rel.parent))
-            build(holder / rel.name)
-            os.rename(holder / rel.name, self.root / rel)
+            _place(self.root / rel, build)
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise CollectionWriteError(f"Could not create {rel.as_posix()}: {reason}.") from exc
-        finally:
-            if holder is not None:
-                shutil.rmtree(holder, ignore_errors=True)
 
     @staticmethod
     def _build_folder_file(folder: Path, file: DefaultsFile) -> None:
-        if file != DefaultsFile():
-            atomic_write(folder / FOLDER_FILE, dump_defaults(file).encode("utf-8"))
+        _write_folder_file(folder, file)
 
     @classmethod
     def _build_folder(cls, folder: Path, file: DefaultsFile) -> None:

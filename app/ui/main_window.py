@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
         sends.recorded.connect(self.history_panel.add_recorded)
         sends.recording_failed.connect(self.statusBar().showMessage)
         sends.history_opened.connect(self._on_sends_history_opened)
-        sends.history_failed.connect(self.statusBar().showMessage)
+        sends.history_failed.connect(self._on_sends_history_failed)
 
     def _shortcut(self, keys: tuple[str, ...], slot: Callable[[], object]) -> None:
         for key in keys:
@@ -656,6 +656,10 @@ class MainWindow(QMainWindow):
         entry is read and parsed off the GUI thread."""
         self.response_pane.show_message("Opening the history entry…")
         self.sends.open_history_entry(entry_id)
+
+    def _on_sends_history_failed(self, message: str) -> None:
+        self.response_pane.show_message(message)
+        self.statusBar().showMessage(message)
 
     def _on_sends_history_opened(self, entry: HistoryEntry, exchange: Exchange | None) -> None:
         request, _ = recorded_exchange(entry)

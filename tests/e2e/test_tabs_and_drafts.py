@@ -164,3 +164,16 @@ def test_text_typed_in_a_cell_is_drafted_before_the_cell_is_left(
 
     qtbot.waitUntil(drafted, timeout=3000)
     assert view.indexWidget(placeholder) is editor  # still editing: nothing was committed
+
+
+def test_a_history_entry_gone_meanwhile_is_said_where_the_response_shows(
+    qtbot: Any, window: MainWindow
+) -> None:
+    set_request(window, "GET", "/payments/10145")
+    send(qtbot, window)
+    qtbot.waitUntil(lambda: len(window.history) == 1, timeout=TIMEOUT_MS)
+    entry_id = window.history.search()[0].id
+    window.history.delete(entry_id)  # another window, or retention, removed it
+    with qtbot.waitSignal(window.sends.history_failed, timeout=TIMEOUT_MS):
+        window.show_history_entry(entry_id)
+    assert text(window, "responseMessageLabel") == "That history entry is gone."
