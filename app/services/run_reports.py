@@ -16,7 +16,7 @@ from app.core.variables import redact
 from app.services.pipeline import Outcome, OutcomeKind
 from app.services.runner import RunReport, RunStep
 
-__all__ = ["json_report", "junit_xml", "step_lines", "summary_line"]
+__all__ = ["failure_messages", "json_report", "junit_xml", "step_lines", "summary_line"]
 
 # A terminal line or report field holds at most this much of a server's text.
 _MAX_TEXT = 300

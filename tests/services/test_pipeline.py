@@ -190,6 +190,38 @@ def test_connection_refused_is_a_failed_outcome_with_a_sentence() -> None:
     assert outcome.message.endswith(".") and "Traceback" not in outcome.message
 
 
+def test_a_big_body_is_read_and_checked_in_the_worker_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    import app.services.pipeline as pipeline_module
+
+    body = b'{"items": [' + b",".join(b'{"id": %d}' % i for i in range(20_000)) + b"]}"
+    assert len(body) > 64 * 1024
+    threads: list[str] = []
+    real = pipeline_module.check_assertions
+
+    def spy(*args: object) -> object:
+        threads.append(threading.current_thread().name)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline_module, "check_assertions", spy)
+    pipeline = mock_pipeline(
+        Api(
+            lambda _r: httpx.Response(
+                200, headers={"Content-Type": "application/json"}, content=body
+            )
+        )
+    )
+    check = Assertion.path("$.items[19999].id", Operator.EQUALS, Expected.number("19999"))
+    outcome = run_with(
+        pipeline, lambda p: p.run(SavedRequest("Big", url="{{host}}/x", assertions=(check,)))
+    )
+    assert outcome.passed
+    assert threads and threads[0].startswith("pipeline")  # not the loop's thread
+
+
 def test_assertions_are_checked_into_the_outcome() -> None:
     def respond(_request: httpx.Request) -> httpx.Response:
         return httpx.Response(
