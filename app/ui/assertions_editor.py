@@ -29,13 +29,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +48,7 @@ from app.core.assertions import (
 )
 from app.ui.key_value_table import commit_pending_edit
 from app.ui.status_style import error_text_color, problem_label, status_color
+from app.ui.table_view import editable_table_view
 
 __all__ = ["AssertionsEditor", "AssertionsModel"]
 
@@ -410,26 +409,15 @@ class AssertionsEditor(QWidget):
         super().__init__(parent)
         self.setObjectName("assertionsEditor")
         self.model = AssertionsModel(parent=self)
-        self.view = QTableView(self)
-        self.view.setObjectName("assertionsTable")
-        self.view.setModel(self.model)
-        delegate = _AssertionsDelegate(self.view)
-        self.view.setItemDelegate(delegate)
-        self.view.verticalHeader().setVisible(False)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.SelectedClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        self.view = editable_table_view(
+            "assertionsTable",
+            self.model,
+            _AssertionsDelegate(),
+            self,
+            sized_column=AssertionsModel.TARGET,
+            width=220,
+            stretch_column=AssertionsModel.ACTUAL,
         )
-        header = self.view.horizontalHeader()
-        for column in range(self.model.columnCount()):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(AssertionsModel.TARGET, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(AssertionsModel.ACTUAL, QHeaderView.ResizeMode.Stretch)
-        self.view.setColumnWidth(AssertionsModel.TARGET, 220)
         self.view.setToolTip(
             "Checked on every response. F2 or typing edits a cell; Delete removes rows"
         )

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
     QStyledItemDelegate,
@@ -41,6 +40,7 @@ from PySide6.QtWidgets import (
 from app.core.request import KeyValue
 from app.core.variables import VARIABLE_PATTERN
 from app.ui.json_highlighter import JsonTheme
+from app.ui.table_view import editable_table_view
 
 __all__ = [
     "CheckColumn",
@@ -361,29 +361,17 @@ def rows_view(
     *,
     name_width: int,
 ) -> QTableView:
-    """A table view named ``name`` over ``model``: whole rows selected, any key starts
-    editing, checkbox columns as narrow as their contents and the value column stretched."""
-    view = QTableView(parent)
-    view.setObjectName(name)
-    view.setModel(model)
-    delegate.setParent(view)
-    view.setItemDelegate(delegate)
-    view.verticalHeader().setVisible(False)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-    view.setEditTriggers(
-        QAbstractItemView.EditTrigger.DoubleClicked
-        | QAbstractItemView.EditTrigger.SelectedClicked
-        | QAbstractItemView.EditTrigger.EditKeyPressed
-        | QAbstractItemView.EditTrigger.AnyKeyPressed
+    """A table view named ``name`` over ``model``: checkbox columns as narrow as their
+    contents, the name column ``name_width`` px and the value column stretched."""
+    return editable_table_view(
+        name,
+        model,
+        delegate,
+        parent,
+        sized_column=model.NAME_COLUMN,
+        width=name_width,
+        stretch_column=model.VALUE_COLUMN,
     )
-    header = view.horizontalHeader()
-    for column in range(model.columnCount()):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(model.NAME_COLUMN, QHeaderView.ResizeMode.Interactive)
-    header.setSectionResizeMode(model.VALUE_COLUMN, QHeaderView.ResizeMode.Stretch)
-    view.setColumnWidth(model.NAME_COLUMN, name_width)
-    return view
 
 
 def commit_pending_edit(view: QAbstractItemView) -> None:

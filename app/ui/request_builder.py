@@ -111,6 +111,8 @@ class RequestBuilder(QWidget):
         self.assertions = AssertionsEditor(self)
         self._tests_tab = self.tabs.addTab(self.assertions, "Tests")
         self.assertions.title_changed.connect(self._on_assertions_title_changed)
+        # Tab goes from the request line to the tabs (arrow keys pick one), then into the page.
+        QWidget.setTabOrder(self.timeout_spin, self.tabs.tabBar())
 
         line = QHBoxLayout()
         line.addWidget(self.method_combo)

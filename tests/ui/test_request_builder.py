@@ -74,3 +74,28 @@ def test_a_secret_request_variable_stays_secret_and_valueless(qtbot: Any) -> Non
     request = SavedRequest("r", variables=(Variable("token", secret=True), Variable("a", "1")))
     builder.load_request(request)
     assert builder.request() == request
+
+
+def test_the_keyboard_reaches_every_builder_tab_and_leaves_a_table_with_tab(qtbot: Any) -> None:
+    builder = _builder(qtbot)
+    builder.show()
+    qtbot.waitExposed(builder)
+    builder.timeout_spin.setFocus()
+    qtbot.keyClick(builder.timeout_spin, Qt.Key.Key_Tab)
+    bar = builder.tabs.tabBar()
+    assert builder.focusWidget() is bar
+    for _ in range(builder.tabs.count()):
+        if builder.tabs.currentWidget() is builder.assertions:
+            break
+        qtbot.keyClick(bar, Qt.Key.Key_Right)
+    assert builder.tabs.currentWidget() is builder.assertions
+
+    # A table hands Tab on to the next control instead of walking its cells for ever.
+    builder.tabs.setCurrentWidget(builder.params)
+    builder.params.view.setFocus()
+    qtbot.keyClick(builder.params.view, Qt.Key.Key_Tab)
+    assert builder.focusWidget() is not builder.params.view
+    builder.tabs.setCurrentWidget(builder.assertions)
+    builder.assertions.view.setFocus()
+    qtbot.keyClick(builder.assertions.view, Qt.Key.Key_Tab)
+    assert builder.focusWidget() is not builder.assertions.view
