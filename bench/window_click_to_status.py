@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -33,6 +34,9 @@ sys.stdin.read()
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=300)
+    parser.add_argument(
+        "--assert", dest="asserts", action="store_true", help="keep the sample's 5 assertions"
+    )
     args = parser.parse_args()
     home = tempfile.mkdtemp()
     os.environ.update(HOME=home, XDG_CONFIG_HOME=home, API_EXPLORER_KEYRING="off")
@@ -49,6 +53,7 @@ def main() -> None:
     from app.application import create_main_window
 
     app = QApplication([])
+    app.setQuitOnLastWindowClosed(False)  # the loop must outlive the window: see DEVELOPERS.md
     ours: list[float] = []
     raw: list[float] = []
 
@@ -57,6 +62,9 @@ def main() -> None:
         window.show()
         window.builder.base_url_edit.setText(f"{base}/rest/v1")
         window.builder.set_request("GET", "/server")
+        # The first tab is the sample's "List payments": keep its assertions out (or in: --assert).
+        checks = window.builder.request().assertions if args.asserts else ()
+        window.builder.load_request(replace(window.builder.request(), assertions=checks))
         done: list[asyncio.Event] = []
         window.sends.finished.connect(lambda *_: done[-1].set())
         async with httpx.AsyncClient() as client:
@@ -82,7 +90,8 @@ def main() -> None:
     finally:
         server.communicate("")
     ours_median, raw_median = statistics.median(ours), statistics.median(raw)
-    print(f"click to status, median of {args.rounds} small GETs:")
+    what = "with 5 assertions" if args.asserts else "no assertions"
+    print(f"click to status, median of {args.rounds} small GETs ({what}):")
     print(f"  raw httpx on the same loop  {raw_median:6.2f} ms")
     print(f"  the window                  {ours_median:6.2f} ms")
     print(f"  difference                  {ours_median - raw_median:6.2f} ms  (goal: at most 3 ms)")

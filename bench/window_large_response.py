@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     app = QApplication([])
+    app.setQuitOnLastWindowClosed(False)  # the loop must outlive the window: see DEVELOPERS.md
 
     async def run() -> None:
         window = create_main_window()
