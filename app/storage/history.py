@@ -36,6 +36,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import threading
 import time
 import uuid
@@ -48,6 +49,7 @@ from app.core.collection import AuthKind, AuthSpec
 from app.core.prepare import PreparedRequest
 from app.core.response import ResponseData
 from app.core.variables import redact, redact_bytes, redact_headers
+from app.storage.fs import PRIVATE_FILE_MODE, private_folder
 
 __all__ = [
     "BODY_IN_DB_LIMIT",
@@ -60,6 +62,7 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 2
+_SQLITE_MAX_INTEGER = 2**63 - 1
 BODY_IN_DB_LIMIT = 64 * 1024
 """Bodies longer than this many bytes are kept as files, not in the database."""
 
@@ -245,8 +248,7 @@ class HistoryStore:
         self.bodies = folder / self.BODIES_DIR
         self.problem: str | None = None
         self._check_limits(max_entries, max_bytes)
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
+        self.max_entries, self.max_bytes = self._storable(max_entries, max_bytes)
         # In memory when the file on disk cannot be used; bodies then stay in the database
         # too, so nothing in ``bodies`` (perhaps a newer app's) is touched.
         self._in_memory = False
@@ -269,6 +271,7 @@ class HistoryStore:
     def _open(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = None
         try:
+            self._make_private()
             conn = self._connect(str(self.path))
             rows = conn.execute("PRAGMA quick_check").fetchall()
             if [tuple(r) for r in rows] != [("ok",)]:
@@ -309,10 +312,34 @@ class HistoryStore:
                 f"The history database {self.path} was damaged ({reason}); it was moved to "
                 f"{moved} and a new, empty history was started."
             )
+            self._make_private()
             conn = self._connect(str(self.path))
             self._use_wal(conn)
             self._migrate(conn, 0)
             return conn
+
+    def _make_private(self) -> None:
+        """The database, and its WAL and shared-memory files, readable only by the user.
+
+        SQLite creates a new database ``0644 & ~umask`` and gives the ``-wal`` and ``-shm``
+        files the database's own mode, so the database is created here first, empty
+        (which SQLite takes for a new database), with mode 0600; one made by an older
+        version is narrowed.
+        """
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+            os.close(os.open(self.path, flags, PRIVATE_FILE_MODE))
+        except FileExistsError:
+            pass
+        except OSError:
+            return  # the folder is not writable: opening the database says so
+        for extra in ("", "-wal", "-shm"):
+            path = self.path.with_name(self.path.name + extra)
+            # A file that cannot be changed is not the user's: opening it says what matters.
+            with contextlib.suppress(OSError):
+                mode = path.stat().st_mode
+                if stat.S_ISREG(mode) and stat.S_IMODE(mode) != PRIVATE_FILE_MODE:
+                    path.chmod(PRIVATE_FILE_MODE)
 
     @staticmethod
     def _use_wal(conn: sqlite3.Connection) -> None:
@@ -412,10 +439,11 @@ class HistoryStore:
         Named like every stray temporary file removed at the next start (``.*.tmp``). The
         folder is not synced (see the module docstring): a lost name is reported on reading.
         """
-        self.bodies.mkdir(parents=True, exist_ok=True)
+        private_folder(self.bodies)
         path = self.bodies / f".{uuid.uuid4().hex}.tmp"
-        # 0o666 less the umask, like any file the user makes; os.open applies the umask.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        # Bodies may hold personal data the server sent: readable only by the user.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+        fd = os.open(path, flags, PRIVATE_FILE_MODE)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(body)
@@ -557,12 +585,17 @@ class HistoryStore:
         if max_entries < 1 or max_bytes < 0:
             raise ValueError("History keeps at least one entry and a size of 0 bytes or more.")
 
+    @staticmethod
+    def _storable(max_entries: int, max_bytes: int) -> tuple[int, int]:
+        # The limits are bound into SQL, which overflows past a 64-bit integer; a limit that
+        # large already means "no limit", so it is lowered to one SQLite can hold.
+        return min(max_entries, _SQLITE_MAX_INTEGER), min(max_bytes, _SQLITE_MAX_INTEGER)
+
     def set_limits(self, *, max_entries: int, max_bytes: int) -> None:
         """Change the retention limits and apply them now."""
         self._check_limits(max_entries, max_bytes)
         with self._lock:
-            self.max_entries = max_entries
-            self.max_bytes = max_bytes
+            self.max_entries, self.max_bytes = self._storable(max_entries, max_bytes)
             self._apply_retention()
 
     def _apply_retention(self) -> None:

@@ -28,7 +28,8 @@ import keyring.backends.fail
 import keyring.backends.null
 import keyring.errors
 
-from app.storage.fs import atomic_write
+from app.core import json_strict
+from app.storage.fs import PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, atomic_write
 
 __all__ = [
     "KEYRING_ENV",
@@ -124,7 +125,7 @@ class FileSecretStore:
 
     def _load(self) -> _Tree:
         try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            raw = json_strict.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
@@ -219,8 +220,8 @@ def open_secret_store(folder: Path) -> tuple[SecretStore, str | None]:
         return store, None
     # Should the marker not be writable, the notice comes again next time: harmless.
     with contextlib.suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-        marker.touch()
+        folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER_MODE)
+        marker.touch(mode=PRIVATE_FILE_MODE)
     return store, f"{reason} are stored in {path}, readable only by you."
 
 

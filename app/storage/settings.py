@@ -1,7 +1,14 @@
 """The user's settings, as JSON in the data folder.
 
 The data folder is ``$API_EXPLORER_HOME`` when set (tests always set it), else
-``$XDG_CONFIG_HOME/api-explorer`` (``~/.config/api-explorer``). It is created when missing.
+``$XDG_CONFIG_HOME/api-explorer`` (``~/.config/api-explorer``). It is created when missing,
+and is readable only by the user (it holds history, drafts and perhaps secrets).
+
+``SettingsStore.load`` always returns usable ``Settings``, whatever the file holds: every
+value has its type and lies in its range (``TIMEOUT_SECONDS``, ``HISTORY_MAX_ENTRIES``,
+``HISTORY_MAX_MB``, ``RECENT_COLLECTIONS_KEPT``), the ranges the window's controls offer.
+A file that is not JSON, or holds a value the app would never write, is set aside
+(``settings.json.damaged-<time>``) and ``problem`` says what was used instead.
 """
 
 from __future__ import annotations
@@ -10,22 +17,41 @@ import json
 import os
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+from typing import TypeVar
 
-from app.storage.fs import atomic_write
+from app.core import json_strict
+from app.storage.fs import atomic_write, private_folder, set_aside
 
-__all__ = ["Settings", "SettingsStore", "data_dir"]
+__all__ = [
+    "HISTORY_MAX_ENTRIES",
+    "HISTORY_MAX_MB",
+    "RECENT_COLLECTIONS_KEPT",
+    "TIMEOUT_SECONDS",
+    "Settings",
+    "SettingsStore",
+    "data_dir",
+]
+
+TIMEOUT_SECONDS = (0.5, 3600.0)
+"""The smallest and largest request timeout, in seconds."""
+HISTORY_MAX_ENTRIES = (1, 1_000_000)
+"""The fewest and most history entries kept."""
+HISTORY_MAX_MB = (1, 100_000)
+"""The least and most history kept, in megabytes (``* 1024 * 1024`` stays far within int64)."""
+RECENT_COLLECTIONS_KEPT = 8
+
+_Number = TypeVar("_Number", int, float)
 
 
 def data_dir() -> Path:
-    """The folder for all settings and data, created when missing."""
+    """The folder for all settings and data, created when missing, mode 0700."""
     home = os.environ.get("API_EXPLORER_HOME")
     if home:
         path = Path(home)
     else:
         config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
         path = Path(config) / "api-explorer"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_folder(path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +64,14 @@ class Settings:
     history_max_entries: int = 1000
     history_max_mb: int = 200
 
-    def with_recent(self, folder: str, *, keep: int = 8) -> Settings:
+    def with_recent(self, folder: str, *, keep: int = RECENT_COLLECTIONS_KEPT) -> Settings:
         """``folder`` first among the recent collections (no duplicates, at most ``keep``)."""
         rest = tuple(f for f in self.recent_collections if f != folder)
         return replace(self, recent_collections=(folder, *rest)[:keep])
 
 
 class SettingsStore:
-    """Loads and saves ``settings.json``; a damaged file is reported, kept, and not used."""
+    """Loads and saves ``settings.json``; a damaged file is set aside, reported, not used."""
 
     FILE_NAME = "settings.json"
 
@@ -54,38 +80,95 @@ class SettingsStore:
         self.problem: str | None = None
 
     def load(self) -> Settings:
+        """The saved settings, each one valid; defaults for what is missing or damaged."""
         self.problem = None
         try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            raw = json_strict.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return Settings()
         except (OSError, ValueError) as exc:
-            self.problem = f"Settings in {self.path} could not be read ({exc}); defaults are used."
+            self._set_aside(f"could not be read ({exc}), so the defaults are used")
             return Settings()
         if not isinstance(raw, dict):
-            self.problem = f"Settings in {self.path} are not a JSON object; defaults are used."
+            self._set_aside("are not a JSON object, so the defaults are used")
             return Settings()
-        defaults = Settings()
-        values: dict[str, object] = {}
-        for field in fields(Settings):
-            value = raw.get(field.name, getattr(defaults, field.name))
-            expected = type(getattr(defaults, field.name))
-            if expected is float and isinstance(value, int) and not isinstance(value, bool):
-                value = float(value)
-            if (
-                expected is tuple
-                and isinstance(value, list)
-                and all(isinstance(v, str) for v in value)
-            ):
-                value = tuple(value)
-            if not isinstance(value, expected):
-                self.problem = (
-                    f"Setting {field.name} in {self.path} is invalid; its default is used."
-                )
-                value = getattr(defaults, field.name)
-            values[field.name] = value
-        return Settings(**values)  # type: ignore[arg-type]
+        settings, complaints = _settings(raw)
+        if complaints:
+            self._set_aside("are partly unusable: " + "; ".join(complaints))
+        return settings
+
+    def _set_aside(self, what: str) -> None:
+        try:
+            kept = f"The file was kept as {set_aside(self.path)}."
+        except OSError as exc:
+            kept = f"It could not be set aside ({exc}) and is replaced when the app closes."
+        self.problem = f"Settings in {self.path} {what}. {kept}"
 
     def save(self, settings: Settings) -> None:
         text = json.dumps(asdict(settings), indent=2, sort_keys=True) + "\n"
         atomic_write(self.path, text.encode("utf-8"), private=True)
+
+
+def _is_text(value: object) -> bool:
+    """A string that can be written back as UTF-8 (JSON's ``"\\ud800"`` cannot)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _settings(raw: dict[str, object]) -> tuple[Settings, list[str]]:
+    """Settings from a JSON object, and a phrase for each value that could not be used.
+
+    Keys the app does not know are ignored: a newer version may have written them.
+    """
+    defaults = Settings()
+    values: dict[str, object] = {}
+    complaints: list[str] = []
+    for field in fields(Settings):
+        name = field.name
+        default = getattr(defaults, name)
+        if name not in raw:
+            values[name] = default
+            continue
+        value = raw[name]
+        if (
+            name == "timeout_seconds"
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+        ):
+            # Bounded before float(): an integer of 400 digits overflows a float.
+            value = float(_bounded(name, value, TIMEOUT_SECONDS, complaints))
+        elif name == "history_max_entries" and type(value) is int:
+            value = _bounded(name, value, HISTORY_MAX_ENTRIES, complaints)
+        elif name == "history_max_mb" and type(value) is int:
+            value = _bounded(name, value, HISTORY_MAX_MB, complaints)
+        elif name == "base_url" and _is_text(value):
+            pass
+        elif name == "recent_collections" and isinstance(value, list):
+            folders = tuple(v for v in value if _is_text(v) and v)
+            if len(folders) != len(value):
+                complaints.append(f"{name} holds entries that are not folder names")
+            value = tuple(dict.fromkeys(folders))[:RECENT_COLLECTIONS_KEPT]
+        else:
+            complaints.append(f"{name} is not valid, so its default is used")
+            value = default
+        values[name] = value
+    return Settings(**values), complaints  # type: ignore[arg-type]
+
+
+def _bounded(
+    name: str, value: _Number, bounds: tuple[_Number, _Number], complaints: list[str]
+) -> _Number:
+    """``value`` within ``bounds``; a value beyond them gets the nearer bound, and a complaint."""
+    low, high = bounds
+    if value < low:
+        complaints.append(f"{name} is less than {low}, so {low} is used")
+        return low
+    if value > high:  # also inf, which "1e400" reads as
+        complaints.append(f"{name} is more than {high}, so {high} is used")
+        return high
+    return value

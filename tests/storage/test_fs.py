@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.storage.fs import atomic_write
+from app.storage.fs import atomic_write, private_folder, set_aside
 
 
 def mode(path: Path) -> int:
@@ -74,3 +74,41 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file(
         atomic_write(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]
+
+
+def test_private_folder_is_made_0700_and_an_existing_one_narrowed(tmp_path: Path) -> None:
+    mask = os.umask(0o022)
+    try:
+        fresh = private_folder(tmp_path / "a" / "data")
+    finally:
+        os.umask(mask)
+    assert mode(fresh) == 0o700
+    fresh.chmod(0o755)
+    assert mode(private_folder(fresh)) == 0o700
+
+
+def test_a_missing_folder_for_a_private_file_is_made_private(tmp_path: Path) -> None:
+    mask = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "drafts" / "session.json", b"{}", private=True)
+        atomic_write(tmp_path / "shared" / "a.yaml", b"a")
+    finally:
+        os.umask(mask)
+    assert mode(tmp_path / "drafts") == 0o700
+    assert mode(tmp_path / "shared") == 0o755
+
+
+def test_set_aside_renames_beside_and_never_over_an_earlier_one(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    kept = []
+    for text in ("first", "second", "third"):
+        path.write_text(text)
+        kept.append(set_aside(path))
+        assert not path.exists()
+    assert [p.read_text() for p in kept] == ["first", "second", "third"]
+    assert all(p.parent == tmp_path and p.name.startswith("settings.json.damaged-") for p in kept)
+
+
+def test_set_aside_of_a_missing_file_raises_oserror(tmp_path: Path) -> None:
+    with pytest.raises(OSError):
+        set_aside(tmp_path / "gone.json")

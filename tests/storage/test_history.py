@@ -403,15 +403,76 @@ def test_a_missing_body_file_is_a_sentence_not_a_crash(store: HistoryStore) -> N
     assert store.get(entry_id) is None
 
 
-def test_body_files_get_the_usual_permissions_and_no_temporary_file_stays(
-    store: HistoryStore,
-) -> None:
-    mask = os.umask(0)
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    """The usual umask, under which files are made readable by everyone unless kept private."""
+    mask = os.umask(0o022)
+    yield
     os.umask(mask)
+
+
+def test_every_history_file_is_readable_only_by_the_user(umask_022: None) -> None:
+    store = HistoryStore(data_dir())
+    big = b"x" * (BODY_IN_DB_LIMIT + 1)
+    entry_id = store.record(
+        sent(body=big), received(body=big), error_code=None, failure=None, secrets={}
+    )
+    files = {p.name: mode(p) for p in store.path.parent.glob("history.sqlite3*")}
+    assert files == {
+        "history.sqlite3": 0o600,
+        "history.sqlite3-wal": 0o600,
+        "history.sqlite3-shm": 0o600,
+    }
+    assert mode(store.bodies) == 0o700
+    bodies = {p.name: mode(p) for p in store.bodies.iterdir()}
+    assert bodies == {f"{entry_id}.bin": 0o600, f"{entry_id}.request.bin": 0o600}
+    store.close()
+
+
+def test_a_history_an_older_version_left_readable_is_narrowed(umask_022: None) -> None:
+    folder = data_dir()
+    HistoryStore(folder).close()
+    (folder / "history.sqlite3").chmod(0o644)
+    store = HistoryStore(folder)
+    store.record(sent(), received(), error_code=None, failure=None, secrets={})
+    assert {p.name: mode(p) for p in folder.glob("history.sqlite3*")} == dict.fromkeys(
+        ("history.sqlite3", "history.sqlite3-wal", "history.sqlite3-shm"), 0o600
+    )
+    store.close()
+
+
+def test_a_new_history_after_a_damaged_one_is_private(umask_022: None) -> None:
+    folder = data_dir()
+    (folder / "history.sqlite3").write_bytes(b"not a database " * 100)
+    store = HistoryStore(folder)
+    assert store.problem is not None and "moved to" in store.problem
+    store.record(sent(), received(), error_code=None, failure=None, secrets={})
+    assert mode(folder / "history.sqlite3") == 0o600
+    assert mode(folder / "history.sqlite3-wal") == 0o600
+    store.close()
+
+
+def test_limits_beyond_what_sqlite_holds_mean_no_limit() -> None:
+    # A size limit from a damaged settings file once reached SQL as a number SQLite
+    # cannot hold (OverflowError while recording).
+    store = HistoryStore(data_dir(), max_entries=1, max_bytes=10**30)
+    for _ in range(3):
+        store.record(sent(), received(), error_code=None, failure=None, secrets={})
+    assert len(store) == 1
+    store.set_limits(max_entries=10**30, max_bytes=10**30)
+    store.record(sent(), received(), error_code=None, failure=None, secrets={})
+    assert len(store) == 2
+    store.close()
+
+
+def test_no_temporary_body_file_stays(store: HistoryStore) -> None:
     big = b"x" * (BODY_IN_DB_LIMIT + 1)
     entry_id = store.record(sent(), received(body=big), error_code=None, failure=None, secrets={})
     assert [p.name for p in store.bodies.iterdir()] == [f"{entry_id}.bin"]
-    assert (store.bodies / f"{entry_id}.bin").stat().st_mode & 0o777 == 0o666 & ~mask
 
 
 def test_a_failed_record_leaves_no_body_file_and_says_why(store: HistoryStore) -> None:

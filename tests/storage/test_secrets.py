@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,6 +102,38 @@ def test_file_store_never_overwrites_a_file_it_cannot_read(tmp_path: Path) -> No
     with pytest.raises(SecretStoreError, match="could not be read"):
         store.get("c", "", "a")
     assert path.read_text(encoding="utf-8") == "{broken"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"version": 1, "secrets": ' + "[" * 100_000 + "]" * 100_000 + "}",  # RecursionError
+        '{"version": 1, "secrets": {"c": {"": {"a": NaN}}}}',
+        "\ud800",
+    ],
+)
+def test_file_store_reports_a_file_json_cannot_read_and_keeps_it(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "secrets.json"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    store = FileSecretStore(path)
+    with pytest.raises(SecretStoreError, match="could not be read"):
+        store.get("c", "", "a")
+    with pytest.raises(SecretStoreError, match="could not be read"):
+        store.set("c", "", "a", "1")
+    assert path.read_text(encoding="utf-8", errors="surrogatepass") == text
+
+
+def test_the_notice_marker_is_private_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("API_EXPLORER_KEYRING", "off")
+    mask = os.umask(0o022)
+    try:
+        open_secret_store(tmp_path / "home")
+    finally:
+        os.umask(mask)
+    assert mode(tmp_path / "home") == 0o700
+    assert [(p.name, mode(p)) for p in (tmp_path / "home").iterdir()] == [
+        ("secrets-file-notice-shown", 0o600)
+    ]
 
 
 def test_file_store_rejects_a_file_of_the_wrong_shape(tmp_path: Path) -> None:
