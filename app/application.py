@@ -19,7 +19,10 @@ from app.core.tabs import OpenTab, new_tab
 from app.core.urls import params_from_url
 from app.demo import DemoServer
 from app.resources import copy_sample_collection, sample_collection
+from app.services.collections import CollectionService
+from app.services.history import HistoryService
 from app.services.pipeline import Pipeline
+from app.services.session import Session
 from app.services.workspace import Workspace
 from app.storage.drafts import DraftStore
 from app.storage.history import HistoryStore
@@ -27,6 +30,7 @@ from app.storage.secrets import SecretStore, open_secret_store
 from app.storage.settings import SettingsStore, data_dir
 from app.ui import unexpected_errors
 from app.ui.main_window import MainWindow
+from app.ui.prompts import DialogPrompts, Prompts
 
 __all__ = [
     "DEMO_FIRST_REQUEST",
@@ -51,8 +55,11 @@ def sample_collection_copy(folder: Path) -> Path | None:
     return target if target.is_dir() else None
 
 
-def create_main_window(*, demo: bool = True, collection: Path | None = None) -> MainWindow:
+def create_main_window(
+    *, demo: bool = True, collection: Path | None = None, prompts: Prompts | None = None
+) -> MainWindow:
     """The wired main window; with ``demo`` the built-in demo API runs until it closes.
+    ``prompts`` answers the window's questions (default: dialogs; tests script them).
 
     The collection opened is ``collection``, else the last session's, else the most
     recent one, else (with ``demo``) a copy of the sample collection. The tabs of the
@@ -82,7 +89,16 @@ def create_main_window(*, demo: bool = True, collection: Path | None = None) -> 
         max_entries=max(1, settings.history_max_entries),
         max_bytes=max(1, settings.history_max_mb) * 1024 * 1024,
     )
-    window = MainWindow(Pipeline(workspace, history=history), drafts, history)
+    dialogs = DialogPrompts()
+    collections = CollectionService(workspace)
+    session = Session(collections, drafts, prompts or dialogs)
+    window = MainWindow(
+        Pipeline(workspace, history=history),
+        session,
+        HistoryService(history),
+        prompts or dialogs,
+    )
+    dialogs.parent = window
     window.call_on_close(history.close)
     builder = window.builder
     builder.timeout_spin.setValue(settings.timeout_seconds)
@@ -102,12 +118,12 @@ def create_main_window(*, demo: bool = True, collection: Path | None = None) -> 
         lambda root: recent_settings.append(recent_settings[-1].with_recent(str(root)))
     )
 
-    session = drafts.load()
+    kept = drafts.load()
     notices += [p for p in (drafts.problem, history.problem) if p]
-    first_start = session is None
+    first_start = kept is None
     candidates = [
         collection,
-        Path(session.collection_root) if session and session.collection_root else None,
+        Path(kept.collection_root) if kept and kept.collection_root else None,
         *recent[:1],
     ]
     chosen = next((c for c in candidates if c is not None and c.is_dir()), None)
@@ -117,13 +133,13 @@ def create_main_window(*, demo: bool = True, collection: Path | None = None) -> 
         chosen = sample_collection_copy(folder)
     if chosen is not None:
         window.open_collection(chosen)
-    if session is not None and session.environment:
-        window.environment_bar.select(session.environment)
+    if kept is not None and kept.environment:
+        window.settings.select_environment(kept.environment)
     elif first_start and server is not None:
-        window.environment_bar.select(DEMO_ENVIRONMENT)
+        window.settings.select_environment(DEMO_ENVIRONMENT)
 
-    if session is not None and session.tabs:
-        window.restore_session(session)
+    if kept is not None and kept.tabs:
+        session.restore(kept)
     elif server is not None:
         window.open_tab(_first_demo_tab(window))
     else:
@@ -153,7 +169,7 @@ def create_main_window(*, demo: bool = True, collection: Path | None = None) -> 
 
 def _first_demo_tab(window: MainWindow) -> OpenTab:
     """The sample collection's "list payments" request, or the same request unsaved."""
-    loaded = window.sidebar.loaded()
+    loaded = window.collections.loaded
     node = loaded.find(DEMO_FIRST_REQUEST_FILE) if loaded else None
     if loaded is not None and node is not None and node.request is not None:
         return new_tab(node.request, DEMO_FIRST_REQUEST_FILE.as_posix(), str(loaded.root))

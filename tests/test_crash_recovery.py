@@ -61,7 +61,7 @@ def report():
     tabs = [
         {"url": t.current.url, "method": t.current.method, "body": t.current.body,
          "dirty": t.dirty}
-        for t in window.tab_strip.tabs()
+        for t in window.session.tabs()
     ]
     print(json.dumps({"tabs": tabs, "url_shown": window.builder.url_edit.text()}), flush=True)
     window.close()

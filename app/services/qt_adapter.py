@@ -17,10 +17,11 @@ import functools
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from app.core.prepare import RequestNotSendable
 from app.core.tabs import OpenTab
+from app.services.collections import CollectionEvent, CollectionLoaded, CollectionService
 from app.services.pipeline import (
     Confirm,
     Outcome,
@@ -32,7 +33,7 @@ from app.services.pipeline import (
 )
 from app.storage.history import HistoryError
 
-__all__ = ["SendController"]
+__all__ = ["CollectionWatcher", "SendController"]
 
 _log = logging.getLogger(__name__)
 
@@ -104,10 +105,14 @@ class SendController(QObject):
 
     async def aclose(self) -> None:
         """Cancel everything in flight, wait for it, then close the pipeline."""
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        # A request ending meanwhile starts its history recording: wait for that one too,
+        # or its done-callback would signal from an object Qt has deleted.
+        while self._tasks:
+            tasks = list(self._tasks)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.sleep(0)  # let done-callbacks drop finished tasks from the set
         await self.pipeline.aclose()
 
     def _start(self, work: Any) -> asyncio.Task[Any]:
@@ -206,3 +211,42 @@ class SendController(QObject):
         if outcome is not None:
             self.clock_checked.emit(tab_id, Pipeline.describe_clock(outcome))
             self._record_later(outcome)
+
+
+class CollectionWatcher(QObject):
+    """Reloads the open collection shortly after git or an editor changes its files.
+
+    Which paths to watch is the service's answer (``CollectionService.watched_paths``), asked
+    after every load; paths that do not exist are simply not watched, deleted ones drop out
+    on their own. A burst of changes (a checkout) reloads once, ``delay_ms`` after the last.
+    """
+
+    def __init__(
+        self, collections: CollectionService, delay_ms: int = 200, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.collections = collections
+        self._watcher = QFileSystemWatcher(self)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._watcher.directoryChanged.connect(self._timer.start)
+        self._watcher.fileChanged.connect(self._timer.start)
+        self._timer.timeout.connect(self.collections.reload)
+        collections.subscribe(self._on_collection_event)
+
+    def watched(self) -> set[str]:
+        return set(self._watcher.directories()) | set(self._watcher.files())
+
+    def _on_collection_event(self, event: CollectionEvent) -> None:
+        if not isinstance(event, CollectionLoaded):
+            return
+        self._timer.stop()  # this load already shows what changed
+        wanted = {str(path) for path in self.collections.watched_paths()}
+        current = self.watched()
+        stale = sorted(current - wanted)
+        if stale:
+            self._watcher.removePaths(stale)
+        new = sorted(wanted - current)
+        if new:
+            self._watcher.addPaths(new)

@@ -35,7 +35,7 @@ from app.core.variables import (
 )
 from app.storage.secrets import SecretStore, SecretStoreError
 
-__all__ = ["Workspace"]
+__all__ = ["SecretStoreError", "Workspace"]
 
 
 class Workspace:

@@ -1,41 +1,34 @@
 """The collection sidebar: the tree of folders and requests, and the actions that change it.
 
-``CollectionSidebar`` shows a ``CollectionStore`` through ``CollectionTreeModel`` and performs
-every change (new, rename, duplicate, delete, move by drag and drop) through the store, then
-reloads. Files the store refused to load are listed under the tree with path, line and reason.
-A ``QFileSystemWatcher`` on the collection's folders and files reloads the tree shortly after
-git or an editor changes them, keeping expanded folders and the selection.
+``CollectionSidebar`` shows the ``CollectionService``'s collection through
+``CollectionTreeModel`` and performs every change (new, rename, duplicate, delete, move by drag
+and drop) through the service, then reloads. Files that could not be loaded are listed under
+the tree with path, line and reason. Every load (after an action here, a save, or an outside
+change seen by the ``CollectionWatcher``) keeps expanded folders and the selection.
 
-The sidebar never asks the user anything directly: prompts go through ``ask_text``,
-``confirm``, ``choose_folder`` and ``show_error``, which tests replace on the instance.
+The sidebar asks the user through the ``Prompts`` it is given (tests give scripted answers).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import (
     QEvent,
-    QFileSystemWatcher,
     QModelIndex,
     QObject,
     QPoint,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QMenu,
-    QMessageBox,
     QScrollArea,
     QSizePolicy,
     QToolButton,
@@ -45,22 +38,22 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.collection import CollectionNode, LoadedCollection, NodeKind, SavedRequest
-from app.storage.collection_store import (
-    COLLECTION_FILE,
-    ENVIRONMENTS_DIR,
-    FOLDER_FILE,
-    REQUEST_SUFFIX,
-    CollectionStore,
+from app.services.collections import (
+    ROOT,
+    CollectionEvent,
+    CollectionLoaded,
+    CollectionService,
     CollectionWriteError,
+    editable_name,
+    request_files,
 )
 from app.ui.collection_tree_model import CollectionTreeModel, problem_text
-from app.ui.prompts import ask_yes_no
+from app.ui.prompts import Prompts
 from app.ui.status_style import error_text_color
 
 __all__ = ["CollectionSidebar"]
 
-_ROOT = Path(".")
-_FILES = (NodeKind.REQUEST, NodeKind.BROKEN)
+_ROOT = ROOT
 _T = TypeVar("_T")
 
 
@@ -72,33 +65,31 @@ class CollectionSidebar(QWidget):
     - ``request_opened(path: Path, request: SavedRequest)``: a request was activated
       (double-click, Enter, "Open") or just created.
     - ``open_collection_requested(path: Path)``: the user chose a collection folder (recent
-      menu or folder dialog); the owner opens it and calls ``set_store``.
-    - ``collection_changed(loaded: LoadedCollection | None)``: after every reload (``None``
-      when the sidebar was cleared with ``set_store(None)``).
-    - ``request_renamed(old: Path, new: Path)``: a request file has a new path (renamed, moved,
-      or inside a renamed or moved folder); emitted before the reload that shows it.
-    - ``request_deleted(path: Path)``: a request file was deleted (alone or with its folder);
-      emitted before the reload.
-    - ``error_shown(text: str)``: an operation failed and ``show_error`` told the user.
+      menu or folder dialog); the owner opens it.
+    - ``error_shown(text: str)``: an operation failed and the user was told.
+    - ``settings_requested(path: Path)``: edit the settings of a folder (``Path(".")``: the
+      collection's).
+
+    Renames, moves and deletions reach open tabs through the service's own events.
     """
 
     request_opened = Signal(object, object)
     open_collection_requested = Signal(object)
-    collection_changed = Signal(object)
-    request_renamed = Signal(object, object)
-    request_deleted = Signal(object)
     error_shown = Signal(str)
-    settings_requested = Signal(object)  # Path of the folder, Path(".") for the collection
+    settings_requested = Signal(object)
 
-    RELOAD_DELAY_MS = 200
-    """How long the folder must stay quiet before an outside change is reloaded."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, collections: CollectionService, prompts: Prompts, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("collectionSidebar")
-        self._store: CollectionStore | None = None
+        self.collections = collections
+        self.prompts = prompts
         self._loaded: LoadedCollection | None = None
         self._recent: list[Path] = []
+        # Expanded folders and the row to select for the next load, when an action here
+        # knows better than "keep what is shown" (a new row, a move).
+        self._pending: tuple[set[Path], Path | None, bool] | None = None
 
         self.model = CollectionTreeModel(self)
 
@@ -181,11 +172,6 @@ class CollectionSidebar(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self._problems_area)
 
-        self._watcher = QFileSystemWatcher(self)
-        self._reload_timer = QTimer(self)
-        self._reload_timer.setSingleShot(True)
-        self._reload_timer.setInterval(self.RELOAD_DELAY_MS)
-
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.open_menu.triggered.connect(self._on_open_menu_triggered)
         self.new_request_button.clicked.connect(self._on_new_request_button_clicked)
@@ -198,34 +184,12 @@ class CollectionSidebar(QWidget):
         self.model.move_requested.connect(
             self._on_model_move_requested, Qt.ConnectionType.QueuedConnection
         )
-        self._watcher.directoryChanged.connect(self._on_watcher_directory_changed)
-        self._watcher.fileChanged.connect(self._on_watcher_file_changed)
-        self._reload_timer.timeout.connect(self._on_reload_timer_timeout)
+        collections.subscribe(self._on_collection_event)
 
         self.set_recent([])
-        self._update_header()
+        self._show_loaded(collections.loaded)
 
     # -- public API -------------------------------------------------------------------
-
-    def set_store(self, store: CollectionStore | None) -> None:
-        """Show the collection of ``store`` (or nothing) and watch its folder for changes."""
-        self._store = store
-        self._loaded = None
-        # A different collection: nothing of the old tree's expansion or selection carries over.
-        self.model.set_collection(None)
-        self.reload()
-
-    def store(self) -> CollectionStore | None:
-        """The store shown, or ``None``."""
-        return self._store
-
-    def reload(self) -> None:
-        """Read the collection again, keeping expanded folders and the selection."""
-        self._reload()
-
-    def loaded(self) -> LoadedCollection | None:
-        """The collection as last loaded, or ``None``."""
-        return self._loaded
 
     def selected_folder(self) -> Path:
         """The folder of the selection (a request's own folder); ``Path(".")`` for the root."""
@@ -269,10 +233,10 @@ class CollectionSidebar(QWidget):
         """Ask for a name and add a request to ``folder`` (default: the selected folder);
         the new request is selected and opened. Returns its path, or ``None``."""
         where = self.selected_folder() if folder is None else folder
-        name = self.ask_text("New request", "Name of the new request:", "New request")
+        name = self.prompts.ask_text("New request", "Name of the new request:", "New request")
         if name is None:
             return None
-        new = self._change(lambda s: s.new_request(where, SavedRequest(name=name.strip())))
+        new = self._change(lambda s: s.new_request(where, SavedRequest(name=name)))
         if new is not None:
             self._reload(select=new)
             self.open_request(new)
@@ -281,7 +245,7 @@ class CollectionSidebar(QWidget):
     def new_folder(self, parent: Path | None = None) -> Path | None:
         """Ask for a name and add a folder inside ``parent`` (default: the selected folder)."""
         where = self.selected_folder() if parent is None else parent
-        name = self.ask_text("New folder", "Name of the new folder:", "New folder")
+        name = self.prompts.ask_text("New folder", "Name of the new folder:", "New folder")
         if name is None:
             return None
         new = self._change(lambda s: s.new_folder(where, name))
@@ -294,16 +258,14 @@ class CollectionSidebar(QWidget):
         node = self._node(path)
         if node is None:
             return None
-        current = (
-            node.name.removesuffix(REQUEST_SUFFIX) if node.kind is NodeKind.BROKEN else node.name
-        )
+        current = editable_name(node)
         what = {
             NodeKind.COLLECTION: "collection",
             NodeKind.FOLDER: "folder",
             NodeKind.REQUEST: "request",
             NodeKind.BROKEN: "file",
         }[node.kind]
-        name = self.ask_text(f"Rename {what}", f"New name of the {what}:", current)
+        name = self.prompts.ask_text(f"Rename {what}", f"New name of the {what}:", current)
         if name is None or name == current:
             return None
         return self.rename_to(path, name)
@@ -315,7 +277,6 @@ class CollectionSidebar(QWidget):
             return None
         new = self._change(lambda s: s.rename(node.path, name))
         if new is not None:
-            self._emit_renamed(node, new)
             self._reload(select=new if new != _ROOT else None, moved=(node.path, new))
         return new
 
@@ -331,17 +292,15 @@ class CollectionSidebar(QWidget):
         node = self._node(path)
         if node is None or node.kind is NodeKind.COLLECTION:
             return False
-        if not self.confirm("Delete", _delete_question(node)):
+        if not self.prompts.confirm("Delete", _delete_question(node)):
             return False
 
-        def delete(store: CollectionStore) -> bool:
-            store.delete(node.path)
+        def delete(collections: CollectionService) -> bool:
+            collections.delete(node.path)
             return True
 
         if not self._change(delete):
             return False
-        for request_path in _file_paths(node):
-            self.request_deleted.emit(request_path)
         self._reload()
         return True
 
@@ -349,9 +308,6 @@ class CollectionSidebar(QWidget):
         """Move the request or folder at ``source`` into ``target_folder``."""
         new = self._change(lambda s: s.move(source, target_folder))
         if new is not None:
-            node = self._node(source)
-            if node is not None:
-                self._emit_renamed(node, new)
             self._reload(select=new, moved=(source, new))
         return new
 
@@ -390,27 +346,10 @@ class CollectionSidebar(QWidget):
             )
         return menu
 
-    # -- prompts (tests replace these on the instance) ----------------------------------
-
-    def ask_text(self, title: str, label: str, default: str) -> str | None:
-        """Ask for one line of text; ``None`` when cancelled."""
-        text, ok = QInputDialog.getText(self, title, label, QLineEdit.EchoMode.Normal, default)
-        return text if ok else None
-
-    def confirm(self, title: str, text: str) -> bool:
-        """Ask yes or no, No by default (tests replace this method)."""
-        return ask_yes_no(self, title, text)
-
-    def choose_folder(self) -> Path | None:
-        """Ask for a collection folder; ``None`` when cancelled."""
-        start = str(self._store.root) if self._store is not None else ""
-        chosen = QFileDialog.getExistingDirectory(self, "Open a collection folder", start)
-        return Path(chosen) if chosen else None
-
     def show_error(self, text: str) -> None:
         """Tell the user an operation failed (``text`` says what to do) and emit it."""
         self.error_shown.emit(text)
-        QMessageBox.warning(self, "Collection", text)
+        self.prompts.warn(text)
 
     # -- slots ------------------------------------------------------------------------
 
@@ -436,7 +375,7 @@ class CollectionSidebar(QWidget):
             self.open_request(node.path)
 
     def _on_tree_custom_context_menu_requested(self, pos: QPoint) -> None:
-        if self._store is None:
+        if self.collections.root is None:
             return
         index = self.tree.indexAt(pos)
         node = self.model.node(index)
@@ -448,15 +387,6 @@ class CollectionSidebar(QWidget):
 
     def _on_model_move_requested(self, source: Path, target_folder: Path) -> None:
         self.move_item(source, target_folder)
-
-    def _on_watcher_directory_changed(self, _path: str) -> None:
-        self._reload_timer.start()
-
-    def _on_watcher_file_changed(self, _path: str) -> None:
-        self._reload_timer.start()
-
-    def _on_reload_timer_timeout(self) -> None:
-        self.reload()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
@@ -480,62 +410,64 @@ class CollectionSidebar(QWidget):
         return self._loaded.find(path) if self._loaded is not None else None
 
     def _choose_collection(self) -> None:
-        path = self.choose_folder()
+        path = self.prompts.choose_folder("Open a collection folder", self.collections.root)
         if path is not None:
             self.open_collection_requested.emit(path)
 
-    def _change(self, operation: Callable[[CollectionStore], _T]) -> _T | None:
-        """Run one store operation; a refusal is shown and the tree re-read from disk."""
-        if self._store is None:
+    def _change(self, operation: Callable[[CollectionService], _T]) -> _T | None:
+        """Run one change; a refusal is shown and the tree re-read from disk."""
+        if self.collections.root is None:
             return None
         try:
-            return operation(self._store)
+            return operation(self.collections)
         except CollectionWriteError as exc:
             self.show_error(str(exc))
             # The refusal often means the folder changed outside the app: show what is there.
             self._reload()
             return None
 
-    def _emit_renamed(self, node: CollectionNode, new: Path) -> None:
-        if new == node.path:
-            return
-        for old in _file_paths(node):
-            self.request_renamed.emit(old, new / old.relative_to(node.path))
-
     def _reload(self, select: Path | None = None, moved: tuple[Path, Path] | None = None) -> None:
-        """Load the store again. ``select`` is the row to select and reveal (else the current
-        one is kept); ``moved`` carries expansion and selection from an old path to a new one."""
-        self._reload_timer.stop()
-        if self._store is None:
-            self._loaded = None
-            self.model.set_collection(None)
-            self._update_header()
-            self._show_problems(None)
-            self._watch(None)
-            self.collection_changed.emit(None)
-            return
+        """Load the collection again. ``select`` is the row to select and reveal (else the
+        current one is kept); ``moved`` carries expansion and selection from an old path to a
+        new one."""
         expanded = self._expanded_paths()
         current = select if select is not None else self.selected_path()
         if moved is not None:
             expanded = {_follow(path, *moved) for path in expanded}
             current = _follow(current, *moved) if current is not None else None
-        scroll = self.tree.verticalScrollBar().value()
+        self._pending = (expanded, current, select is not None)
+        try:
+            self.collections.reload()
+        finally:
+            self._pending = None
 
-        loaded = self._store.load()
+    def _on_collection_event(self, event: CollectionEvent) -> None:
+        if isinstance(event, CollectionLoaded):
+            self._show_loaded(event.loaded)
+
+    def _show_loaded(self, loaded: LoadedCollection | None) -> None:
+        """Show ``loaded``, keeping expanded folders, the selection and the scroll position
+        when it is the same collection as before."""
+        same = loaded is not None and self._loaded is not None and loaded.root == self._loaded.root
+        if self._pending is not None:
+            expanded, current, reveal = self._pending
+        elif same:
+            expanded, current, reveal = self._expanded_paths(), self.selected_path(), False
+        else:
+            # A different collection: nothing of the old tree's expansion or selection.
+            expanded, current, reveal = set(), None, False
+        scroll = self.tree.verticalScrollBar().value()
         self._loaded = loaded
         self.model.set_collection(loaded)
-
         for path in sorted(expanded):
             index = self.model.index_for_path(path)
             if index.isValid():
                 self.tree.setExpanded(index, True)
-        self._restore_selection(current, reveal=select is not None)
-        if select is None:
+        self._restore_selection(current, reveal=reveal)
+        if same and not reveal:
             self.tree.verticalScrollBar().setValue(scroll)
         self._update_header()
         self._show_problems(loaded)
-        self._watch(loaded)
-        self.collection_changed.emit(loaded)
 
     def _expanded_paths(self) -> set[Path]:
         expanded: set[Path] = set()
@@ -566,7 +498,7 @@ class CollectionSidebar(QWidget):
         self.tree.setCurrentIndex(QModelIndex())
 
     def _update_header(self) -> None:
-        has_store = self._store is not None
+        has_store = self.collections.root is not None
         self.new_request_button.setEnabled(has_store)
         self.new_folder_button.setEnabled(has_store)
         self.settings_button.setEnabled(has_store)
@@ -596,42 +528,6 @@ class CollectionSidebar(QWidget):
         self.problems_label.show()
         self._problems_area.show()
 
-    def _watch(self, loaded: LoadedCollection | None) -> None:
-        """Watch every folder and file of ``loaded``: directories report files added, removed
-        or renamed; files report edits made in place. Deleted paths drop out of the watcher
-        on their own, new ones are added here after each reload."""
-        wanted: set[str] = set()
-        if loaded is not None:
-            root = loaded.root.absolute()
-            wanted |= {str(root / ENVIRONMENTS_DIR), str(root / COLLECTION_FILE)}
-            wanted |= {str(root / rel) for rel in loaded.environment_files}
-            for node in _walk(loaded.tree):
-                if node.kind in (NodeKind.COLLECTION, NodeKind.FOLDER):
-                    wanted.add(str(root / node.path))
-                    if node.kind is NodeKind.FOLDER:
-                        wanted.add(str(root / node.path / FOLDER_FILE))
-                else:
-                    wanted.add(str(root / node.path))
-        current = set(self._watcher.directories()) | set(self._watcher.files())
-        stale = sorted(current - wanted)
-        if stale:
-            self._watcher.removePaths(stale)
-        new = sorted(wanted - current)
-        if new:
-            # Paths that do not exist (no folder.yaml, no environments/) are simply not added.
-            self._watcher.addPaths(new)
-
-
-def _walk(node: CollectionNode) -> Iterator[CollectionNode]:
-    yield node
-    for child in node.children:
-        yield from _walk(child)
-
-
-def _file_paths(node: CollectionNode) -> list[Path]:
-    """The request files at or under ``node``."""
-    return [n.path for n in _walk(node) if n.kind in _FILES]
-
 
 def _follow(path: Path, old: Path, new: Path) -> Path:
     """Where ``path`` is after ``old`` became ``new``."""
@@ -648,7 +544,7 @@ def _delete_question(node: CollectionNode) -> str:
         return f"Delete the request “{node.name}”?\n\nIts file {where} is deleted from disk."
     if node.kind is NodeKind.BROKEN:
         return f"Delete the file {where}?\n\nIt could not be loaded; it is deleted from disk."
-    count = len(_file_paths(node))
+    count = len(request_files(node))
     inside = "it is empty" if count == 0 else "1 request" if count == 1 else f"{count} requests"
     return (
         f"Delete the folder “{node.name}” and everything in it ({inside})?\n\n"

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.history_query import HistoryQuery, parse_history_query
-from app.storage.history import HistoryError, HistoryStore, HistorySummary, summary_matches
+from app.services.history import HistoryError, HistoryService, HistorySummary
 from app.ui.status_style import status_color
 
 __all__ = ["HistoryModel", "HistoryPanel"]
@@ -127,13 +127,13 @@ class HistoryPanel(QWidget):
     entry_opened = Signal(int)  # show the recorded response
     entry_reopened = Signal(int)  # open the request in a new tab
 
-    def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
+    def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.history = history
         # What the rows show: the last search (None when it failed) and the store's
         # ``removals`` when it ran, to tell whether rows may have gone since.
         self._query: HistoryQuery | None = None
-        self._removals_seen = store.removals
+        self._removals_seen = history.removals
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("historySearchEdit")
         self.search_edit.setPlaceholderText("Search: text method:POST status:4xx error:code")
@@ -157,12 +157,13 @@ class HistoryPanel(QWidget):
         self.max_entries_spin = QSpinBox(self)
         self.max_entries_spin.setObjectName("historyMaxEntriesSpin")
         self.max_entries_spin.setRange(1, 1_000_000)
-        self.max_entries_spin.setValue(store.max_entries)
+        entries, megabytes = history.limits()
+        self.max_entries_spin.setValue(entries)
         self.max_entries_spin.setSuffix(" requests")
         self.max_mb_spin = QSpinBox(self)
         self.max_mb_spin.setObjectName("historyMaxMbSpin")
         self.max_mb_spin.setRange(1, 100_000)
-        self.max_mb_spin.setValue(max(1, store.max_bytes // (1024 * 1024)))
+        self.max_mb_spin.setValue(megabytes)
         self.max_mb_spin.setSuffix(" MB")
         keep = QHBoxLayout()
         keep.addWidget(QLabel("Keep at most", self))
@@ -202,7 +203,7 @@ class HistoryPanel(QWidget):
         entries, megabytes = self.limits()
         # The oldest go first, at once: the user sees the list shrink to the new limit.
         try:
-            self.store.set_limits(max_entries=entries, max_bytes=megabytes * 1024 * 1024)
+            self.history.set_limits(entries, megabytes)
         except (HistoryError, ValueError) as exc:
             self.count_label.setText(f"The limits were not applied: {exc}")
             return
@@ -213,15 +214,9 @@ class HistoryPanel(QWidget):
         query = parse_history_query(self.search_edit.text())
         self._query = None
         # Read before searching: a removal during the search is checked on the next add.
-        self._removals_seen = self.store.removals
+        self._removals_seen = self.history.removals
         try:
-            rows = self.store.search(
-                query.text,
-                method=query.method,
-                status=query.status,
-                error_code=query.error_code,
-                limit=self.ROW_LIMIT,
-            )
+            rows = self.history.search(query, self.ROW_LIMIT)
         except (HistoryError, ValueError) as exc:
             self.model.set_rows([])
             self.count_label.setText(f"{exc} (try status:404 or status:4xx)")
@@ -238,20 +233,14 @@ class HistoryPanel(QWidget):
         if query is None:
             return  # the panel says why its search failed; the next refresh starts over
         try:
-            summary = self.store.summary(entry_id)
+            summary = self.history.summary(entry_id)
             self._drop_removed_rows()
         except HistoryError as exc:
             self.count_label.setText(str(exc))
             return
         if self._query is None:
             return  # searching again failed while dropping rows; the panel says why
-        if summary is None or not summary_matches(
-            summary,
-            query.text,
-            method=query.method,
-            status=query.status,
-            error_code=query.error_code,
-        ):
+        if summary is None or not self.history.matches(summary, query):
             self._show_count()
             return
         rows = self.model.summaries()
@@ -267,12 +256,12 @@ class HistoryPanel(QWidget):
         self._show_count()
 
     def _drop_removed_rows(self) -> None:
-        removals = self.store.removals
+        removals = self.history.removals
         if removals == self._removals_seen:
             return
         self._removals_seen = removals
         rows = self.model.summaries()
-        kept = self.store.existing_ids(row.id for row in rows)
+        kept = self.history.existing_ids([row.id for row in rows])
         gone = [index for index, row in enumerate(rows) if row.id not in kept]
         if not gone:
             return
@@ -303,7 +292,7 @@ class HistoryPanel(QWidget):
 
     def _on_clear_button_clicked(self) -> None:
         try:
-            self.store.clear()
+            self.history.clear()
         except HistoryError as exc:
             self.count_label.setText(str(exc))
             return

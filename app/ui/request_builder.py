@@ -32,6 +32,7 @@ from app.core.urls import (
     url_without_query,
 )
 from app.core.variables import VARIABLE_PATTERN
+from app.services.workspace import Workspace
 from app.ui.assertions_editor import AssertionsEditor
 from app.ui.auth_editor import AuthEditor
 from app.ui.body_editor import BodyEditor
@@ -188,6 +189,24 @@ class RequestBuilder(QWidget):
         typed = self.url_edit.text().strip()
         self.final_url_label.setText(f"Sends to: {url}" if url and url != typed else "")
         self.final_url_label.setVisible(bool(self.final_url_label.text()))
+
+    def show_context(self, workspace: Workspace, source: str | None) -> None:
+        """Show where the request goes and what it inherits, for the request file ``source``
+        (``None``: unsaved) in ``workspace``; always computed from what will be sent."""
+        request = self.request(commit=False)
+        base = self.base_url_edit.text()
+        self.show_target(workspace.preview_url(request, source, base_url=base))
+        self.auth.set_inherited(workspace.inherited_auth(source))
+        described = workspace.describe_variables(self.url_edit.text(), request, source)
+        self.url_edit.setToolTip(described or "A full URL, or a path joined to the base URL")
+        # The base URL field is only a fallback: say so when the collection sets its own.
+        from_collection = workspace.has_base_url(source)
+        self.base_url_edit.setEnabled(not from_collection)
+        self.base_url_edit.setToolTip(
+            "The collection (or a folder) sets the base URL of this request"
+            if from_collection
+            else "A URL that starts with / is joined to this base URL"
+        )
 
     # --- variables under the mouse -------------------------------------------------------------
     def set_variable_describer(self, describe: Callable[[str], str]) -> None:

@@ -1,4 +1,9 @@
-"""The strip of open request tabs: titles, unsaved markers, new/close/reorder."""
+"""The strip of open request tabs: titles, unsaved markers, new/close/reorder.
+
+A view of ``app.services.session.Session``: it shows the session's tabs and forwards what the
+user does (pick, drag, close) to it. Closing goes through ``close_requested`` because the
+window first copies the builder's edits into the tab.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QTabBar, QToolButton, QWidget
 
 from app.core.tabs import OpenTab
+from app.services.session import (
+    Session,
+    SessionEvent,
+    TabActivated,
+    TabAdded,
+    TabChanged,
+    TabRemoved,
+)
 
 __all__ = ["TabStrip"]
 
@@ -13,20 +26,16 @@ _DIRTY_MARK = "● "
 
 
 class TabStrip(QWidget):
-    """Holds the ``OpenTab`` list in the order the tab bar shows it.
+    """Signals carry tab ids, never indexes, so that a reorder cannot point a slot at the
+    wrong tab."""
 
-    Signals carry tab ids, never indexes, so that a reorder cannot point a slot at the
-    wrong tab.
-    """
-
-    activated = Signal(str, str)  # previous tab id ("" if none), new tab id
     close_requested = Signal(str)
     new_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._tabs: list[OpenTab] = []
-        self._active_id = ""
+        self.session = session
+        self._syncing = False  # the bar is being changed to match the session
         self.bar = QTabBar(self)
         self.bar.setObjectName("requestTabBar")
         self.bar.setTabsClosable(True)
@@ -45,63 +54,40 @@ class TabStrip(QWidget):
         self.bar.tabCloseRequested.connect(self._on_bar_tab_close_requested)
         self.bar.tabMoved.connect(self._on_bar_tab_moved)
         self.new_button.clicked.connect(self.new_requested)
-
-    def tabs(self) -> tuple[OpenTab, ...]:
-        return tuple(self._tabs)
-
-    def active(self) -> OpenTab | None:
-        return self.get(self._active_id)
-
-    def active_index(self) -> int:
-        return self.bar.currentIndex()
-
-    def get(self, tab_id: str) -> OpenTab | None:
-        return next((tab for tab in self._tabs if tab.id == tab_id), None)
-
-    def add(self, tab: OpenTab) -> None:
-        """Append ``tab`` and make it the active one."""
-        self._tabs.append(tab)
-        index = self.bar.addTab(self._label(tab))
-        self.bar.setTabToolTip(index, tab.source or "Not saved yet")
-        self.bar.setCurrentIndex(index)
-
-    def replace_tab(self, tab: OpenTab) -> None:
-        """Replace the tab with ``tab.id``, refreshing its title and unsaved marker."""
-        for index, existing in enumerate(self._tabs):
-            if existing.id == tab.id:
-                self._tabs[index] = tab
-                self.bar.setTabText(index, self._label(tab))
-                self.bar.setTabToolTip(index, tab.source or "Not saved yet")
-                return
-
-    def remove(self, tab_id: str) -> None:
-        for index, existing in enumerate(self._tabs):
-            if existing.id == tab_id:
-                del self._tabs[index]
-                if tab_id == self._active_id:
-                    self._active_id = ""
-                self.bar.removeTab(index)
-                return
-
-    def activate(self, tab_id: str) -> None:
-        for index, existing in enumerate(self._tabs):
-            if existing.id == tab_id:
-                self.bar.setCurrentIndex(index)
-                return
+        for index, tab in enumerate(session.tabs()):
+            self._on_session_event(TabAdded(tab, index))
+        session.subscribe(self._on_session_event)
 
     @staticmethod
     def _label(tab: OpenTab) -> str:
         return (_DIRTY_MARK if tab.dirty else "") + tab.title
 
+    def _on_session_event(self, event: SessionEvent) -> None:
+        self._syncing = True
+        try:
+            if isinstance(event, TabAdded):
+                self.bar.insertTab(event.index, self._label(event.tab))
+                self.bar.setTabToolTip(event.index, event.tab.source or "Not saved yet")
+            elif isinstance(event, TabChanged):
+                index = self.session.index(event.tab.id)
+                self.bar.setTabText(index, self._label(event.tab))
+                self.bar.setTabToolTip(index, event.tab.source or "Not saved yet")
+            elif isinstance(event, TabRemoved):
+                self.bar.removeTab(event.index)
+            elif isinstance(event, TabActivated):
+                self.bar.setCurrentIndex(self.session.index(event.tab_id))
+        finally:
+            self._syncing = False
+
     def _on_bar_current_changed(self, index: int) -> None:
-        previous = self._active_id
-        self._active_id = self._tabs[index].id if 0 <= index < len(self._tabs) else ""
-        if self._active_id != previous:
-            self.activated.emit(previous, self._active_id)
+        tabs = self.session.tabs()
+        if not self._syncing and 0 <= index < len(tabs):
+            self.session.activate(tabs[index].id)
 
     def _on_bar_tab_close_requested(self, index: int) -> None:
-        if 0 <= index < len(self._tabs):
-            self.close_requested.emit(self._tabs[index].id)
+        tabs = self.session.tabs()
+        if 0 <= index < len(tabs):
+            self.close_requested.emit(tabs[index].id)
 
     def _on_bar_tab_moved(self, source: int, target: int) -> None:
-        self._tabs.insert(target, self._tabs.pop(source))
+        self.session.move(source, target)

@@ -11,11 +11,20 @@ from PySide6.QtWidgets import QWidget
 
 from app.application import create_main_window
 from app.ui.main_window import MainWindow
+from tests.prompts import ScriptedPrompts
 
 
 @pytest.fixture
-def window(qtbot: Any, qt_loop: asyncio.AbstractEventLoop) -> Iterator[MainWindow]:
-    main = create_main_window()
+def prompts() -> ScriptedPrompts:
+    """The user's answers to the window's questions (none queued: any question fails)."""
+    return ScriptedPrompts()
+
+
+@pytest.fixture
+def window(
+    qtbot: Any, qt_loop: asyncio.AbstractEventLoop, prompts: ScriptedPrompts
+) -> Iterator[MainWindow]:
+    main = create_main_window(prompts=prompts)
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)

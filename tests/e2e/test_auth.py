@@ -18,7 +18,7 @@ def _open(window: MainWindow, path: str) -> None:
 
 
 def _sent_authorization(window: MainWindow) -> str:
-    entry = window.history.get(window.history.search()[0].id)
+    entry = window.history.store.get(window.history.store.search()[0].id)
     assert entry is not None
     return next(v for k, v in entry.request_headers if k.lower() == "authorization")
 
@@ -97,7 +97,7 @@ def test_invalid_timestamp_offers_to_compare_clocks(
     settle(qtbot)
     # This computer's clock is right (only the signature was skewed), and the panel says so.
     assert "agrees with the server" in text(window, "clockSkewLabel")
-    entry = window.history.search()[0]
+    entry = window.history.store.search()[0]
     assert entry.url.endswith("/rest/v1/server")
 
 
@@ -113,7 +113,7 @@ def test_a_request_reopened_from_history_is_signed_afresh(qtbot: Any, window: Ma
     _open(window, "auth/mac-wallet.request.yaml")
     send(qtbot, window)
     first = parse_mac_header(_sent_authorization(window))
-    window.reopen_history_entry(window.history.search()[0].id)
+    window.reopen_history_entry(window.history.store.search()[0].id)
     assert window.builder.auth.kind() is AuthKind.PAYSERA_MAC
     assert all(h.name.lower() != "authorization" for h in window.builder.request().headers)
     send(qtbot, window)
@@ -129,6 +129,6 @@ def test_basic_auth_reopened_from_history_sends_proper_basic(
     window.builder.url_edit.setText("/wallet/me")
     window.builder.auth.set_auth(AuthSpec(AuthKind.BASIC, (("username", "al"), ("password", "pw"))))
     send(qtbot, window)
-    window.reopen_history_entry(window.history.search()[0].id)
+    window.reopen_history_entry(window.history.store.search()[0].id)
     send(qtbot, window)
     assert _sent_authorization(window) == "Basic YWw6cHc="

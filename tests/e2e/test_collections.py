@@ -18,6 +18,7 @@ from app.storage.collection_store import CollectionStore, create_collection
 from app.ui.main_window import MainWindow
 from tests.e2e.conftest import child
 from tests.e2e.test_send_and_read import TIMEOUT_MS, send, text
+from tests.prompts import ScriptedPrompts
 
 SECRET = "s3cr3t-T0KEN-value-9f8e7d"
 
@@ -63,9 +64,12 @@ def collection(tmp_path: Path) -> CollectionStore:
 
 @pytest.fixture
 def team_window(
-    qtbot: Any, qt_loop: asyncio.AbstractEventLoop, collection: CollectionStore
+    qtbot: Any,
+    qt_loop: asyncio.AbstractEventLoop,
+    collection: CollectionStore,
+    prompts: ScriptedPrompts,
 ) -> Iterator[MainWindow]:
-    window = create_main_window(collection=collection.root)
+    window = create_main_window(collection=collection.root, prompts=prompts)
     qtbot.addWidget(window)
     window.show()
     yield window
@@ -75,7 +79,7 @@ def team_window(
 
 
 def _open(window: MainWindow, path: str) -> None:
-    loaded = window.sidebar.loaded()
+    loaded = window.collections.loaded
     assert loaded is not None
     node = loaded.find(Path(path))
     assert node is not None and node.request is not None
@@ -105,7 +109,7 @@ def test_secrets_never_reach_a_file(
     _open(team_window, "wallet/create.request.yaml")
     send(qtbot, team_window)
     team_window.save_drafts()
-    team_window.history.close()
+    team_window.history.store.close()
 
     leaks = []
     history_and_drafts = [p for p in explorer_home.rglob("*") if p.name != "secrets.json"]
@@ -118,28 +122,21 @@ def test_secrets_never_reach_a_file(
 
 
 def test_protected_environment_shows_a_bar_and_asks_before_changing_data(
-    qtbot: Any, team_window: MainWindow
+    qtbot: Any, team_window: MainWindow, prompts: ScriptedPrompts
 ) -> None:
     team_window.environment_bar.select("production")
     banner = child(team_window, "protectedBanner")
     assert banner.isVisible() and "PRODUCTION" in banner.text()
     team_window.workspace.store_secrets("production", {"token": SECRET})
-    asked: list[str] = []
-
-    def refuse(title: str, question: str) -> bool:
-        asked.append(question)
-        return False
-
-    team_window.confirm = refuse  # type: ignore[method-assign]
+    prompts.confirms.append(False)
     _open(team_window, "wallet/create.request.yaml")
     team_window.send()
-    assert asked and "POST" in asked[0]
+    assert len(prompts.questions) == 1 and "POST" in prompts.questions[0]
     assert text(team_window, "statusLabel") == "Not sent"
 
-    asked.clear()
     _open(team_window, "wallet/me.request.yaml")
-    send(qtbot, team_window)  # GET does not ask
-    assert asked == []
+    send(qtbot, team_window)  # GET does not ask (an unexpected question fails the test)
+    assert len(prompts.questions) == 1
     team_window.environment_bar.select("sandbox")
     assert not banner.isVisible()
 
@@ -159,11 +156,11 @@ def test_save_writes_the_request_file_and_clears_the_marker(
 
 
 def test_save_as_puts_a_new_request_in_the_collection(
-    qtbot: Any, team_window: MainWindow, collection: CollectionStore
+    qtbot: Any, team_window: MainWindow, collection: CollectionStore, prompts: ScriptedPrompts
 ) -> None:
     team_window.new_tab()
     qtbot.keyClicks(child(team_window, "urlEdit"), "/server")
-    team_window.ask_text = lambda *_args: "Server time"  # type: ignore[method-assign]
+    prompts.texts.append("Server time")
     team_window.save_active_tab()
     assert (collection.root / "server-time.request.yaml").exists()
     tab = team_window.active_tab()
@@ -178,7 +175,7 @@ def test_the_last_collection_opens_again(
     first.close()
     second = create_main_window(demo=False)
     qtbot.addWidget(second)
-    loaded = second.sidebar.loaded()
+    loaded = second.collections.loaded
     assert loaded is not None and loaded.root == collection.root
     second.close()
 
@@ -188,7 +185,7 @@ def test_first_start_opens_the_sample_collection_with_the_demo_environment(
 ) -> None:
     window = create_main_window()
     qtbot.addWidget(window)
-    loaded = window.sidebar.loaded()
+    loaded = window.collections.loaded
     assert loaded is not None and loaded.problems == ()
     assert loaded.root == explorer_home / "collections" / "demo-api"
     assert window.environment_bar.current() == "demo"
@@ -226,7 +223,7 @@ def test_editing_an_environment_keeps_its_secret_out_of_the_file(
         "sandbox",
         (Variable("currency", "USD"), Variable("token", secret=True), Variable("new", "1")),
     )
-    team_window.apply_environment(updated, {"token": SECRET})
+    team_window.settings.apply_environment(updated, {"token": SECRET})
     text_on_disk = (collection.root / "environments" / "sandbox.yaml").read_text()
     assert "USD" in text_on_disk and "new" in text_on_disk
     assert SECRET not in text_on_disk
@@ -242,7 +239,7 @@ def test_a_file_added_outside_the_app_appears_in_the_sidebar(
     )
 
     def shows_it() -> bool:
-        loaded = team_window.sidebar.loaded()
+        loaded = team_window.collections.loaded
         return (
             loaded is not None and loaded.find(Path("wallet/added-by-git.request.yaml")) is not None
         )
@@ -263,7 +260,7 @@ def test_a_broken_file_is_reported_and_the_rest_loads(
     problems = child(window, "collectionProblemsLabel").text()
     assert "wallet/bad.request.yaml, line" in problems
     assert "evil.request.yaml, line 1" in problems
-    loaded = window.sidebar.loaded()
+    loaded = window.collections.loaded
     assert loaded is not None and loaded.find(Path("wallet/me.request.yaml")) is not None
     window.close()
     assert (bad.read_bytes(), evil.read_bytes()) == before
@@ -336,27 +333,21 @@ def test_a_clean_tab_follows_a_change_made_on_disk(
 
 
 def test_saving_over_a_change_made_on_disk_asks_first(
-    qtbot: Any, team_window: MainWindow, collection: CollectionStore
+    qtbot: Any, team_window: MainWindow, collection: CollectionStore, prompts: ScriptedPrompts
 ) -> None:
     _open(team_window, "wallet/me.request.yaml")
     qtbot.keyClicks(child(team_window, "urlEdit"), "&mine=1")
     _edit_on_disk(collection, "wallet/me.request.yaml", "url: /wallet/me", "url: /wallet/theirs")
-    asked: list[str] = []
-
-    def keep_theirs(title: str, question: str) -> bool:
-        asked.append(question)
-        return False
-
-    team_window.confirm = keep_theirs  # type: ignore[method-assign]
+    prompts.confirms.append(False)  # keep theirs
     assert not team_window.save_tab(team_window.active_tab().id)  # type: ignore[union-attr]
-    assert asked and "changed outside" in asked[0]
+    assert prompts.questions and "changed outside" in prompts.questions[0]
     assert "url: /wallet/theirs" in (collection.root / "wallet" / "me.request.yaml").read_text()
     tab = team_window.active_tab()
     assert tab is not None and tab.dirty  # the user's edits are still there
 
 
 def test_a_tab_of_another_collection_never_overwrites_a_file_here(
-    qtbot: Any, team_window: MainWindow, tmp_path: Path
+    qtbot: Any, team_window: MainWindow, tmp_path: Path, prompts: ScriptedPrompts
 ) -> None:
     _open(team_window, "wallet/me.request.yaml")
     qtbot.keyClicks(child(team_window, "urlEdit"), "&edited=1")
@@ -365,7 +356,7 @@ def test_a_tab_of_another_collection_never_overwrites_a_file_here(
     other.new_request(wallet, SavedRequest("Me", url="/OTHER-ONLY"))
     before = (other.root / "wallet" / "me.request.yaml").read_bytes()
     team_window.open_collection(other.root)
-    team_window.ask_text = lambda *_args: "Me from team"  # type: ignore[method-assign]
+    prompts.texts.append("Me from team")
     assert team_window.save_tab(team_window.active_tab().id)  # type: ignore[union-attr]
     assert (other.root / "wallet" / "me.request.yaml").read_bytes() == before
     assert (other.root / "me-from-team.request.yaml").exists()
@@ -390,7 +381,7 @@ def test_an_environment_edited_in_place_is_picked_up(
 
 
 def test_collection_settings_set_auth_and_a_base_url_that_requests_inherit(
-    qtbot: Any, team_window: MainWindow, collection: CollectionStore
+    qtbot: Any, team_window: MainWindow, collection: CollectionStore, prompts: ScriptedPrompts
 ) -> None:
     from app.core.collection import AuthKind, AuthSpec
     from app.ui.defaults_dialog import DefaultsDialog
@@ -405,7 +396,7 @@ def test_collection_settings_set_auth_and_a_base_url_that_requests_inherit(
         assert dialog.auth.auth() == AuthSpec(AuthKind.BEARER, (("token", "{{token}}"),))
         return True
 
-    team_window.run_dialog = accept_with_bearer  # type: ignore[method-assign]
+    prompts.dialogs.append(accept_with_bearer)
     qtbot.mouseClick(child(team_window, "collectionSettingsButton"), Qt.MouseButton.LeftButton)
     text_on_disk = (collection.root / "collection.yaml").read_text()
     assert "kind: bearer" in text_on_disk and "name: Team API v2" in text_on_disk

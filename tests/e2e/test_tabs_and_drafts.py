@@ -6,10 +6,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from app.services.prompts import UnsavedChoice
 from app.storage.drafts import DraftStore
-from app.ui.main_window import MainWindow, UnsavedChoice
+from app.ui.main_window import MainWindow
 from tests.e2e.conftest import child
 from tests.e2e.test_send_and_read import TIMEOUT_MS, send, set_request, settle, text
+from tests.prompts import ScriptedPrompts
 
 
 def test_each_tab_keeps_its_request_and_its_response(qtbot: Any, window: MainWindow) -> None:
@@ -17,24 +19,26 @@ def test_each_tab_keeps_its_request_and_its_response(qtbot: Any, window: MainWin
     first = window.active_tab()
     assert first is not None
     qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
-    assert len(window.tab_strip.tabs()) == 2
+    assert len(window.session.tabs()) == 2
     assert text(window, "urlEdit") == ""
     set_request(window, "GET", "/payments/999999")
     window.builder.url_edit.textEdited.emit("/payments/999999")
     send(qtbot, window)
     assert text(window, "statusLabel") == "404 Not Found"
 
-    window.tab_strip.activate(first.id)
+    window.session.activate(first.id)
     assert text(window, "urlEdit") == "/payments?limit=5"
     assert text(window, "statusLabel") == "200 OK"
     assert not child(window, "errorPanel").isVisible()
 
-    window.tab_strip.activate(window.tab_strip.tabs()[1].id)
+    window.session.activate(window.session.tabs()[1].id)
     assert text(window, "urlEdit") == "/payments/999999"
     assert text(window, "errorCodeLabel") == "not_found"
 
 
-def test_a_tab_with_edits_shows_it_and_closing_asks(qtbot: Any, window: MainWindow) -> None:
+def test_a_tab_with_edits_shows_it_and_closing_asks(
+    qtbot: Any, window: MainWindow, prompts: ScriptedPrompts
+) -> None:
     window.new_tab()
     qtbot.keyClicks(child(window, "urlEdit"), "/server")
     tab = window.active_tab()
@@ -42,29 +46,25 @@ def test_a_tab_with_edits_shows_it_and_closing_asks(qtbot: Any, window: MainWind
     bar = window.tab_strip.bar
     assert bar.tabText(bar.currentIndex()).startswith("●")
 
-    asked: list[str] = []
-
-    def keep(tab_asked: Any) -> str:
-        asked.append(tab_asked.title)
-        return UnsavedChoice.CANCEL
-
-    window.ask_unsaved = keep  # type: ignore[method-assign]
+    prompts.unsaved.append(UnsavedChoice.CANCEL)
     assert not window.close_tab(tab.id)
-    assert asked == ["New request"]
-    assert window.tab_strip.get(tab.id) is not None
+    assert prompts.questions == ["unsaved: New request"]
+    assert window.session.get(tab.id) is not None
 
-    window.ask_unsaved = lambda _tab: UnsavedChoice.DISCARD  # type: ignore[method-assign]
+    prompts.unsaved.append(UnsavedChoice.DISCARD)
     assert window.close_tab(tab.id)
-    assert window.tab_strip.get(tab.id) is None
+    assert window.session.get(tab.id) is None
 
 
-def test_closing_the_last_tab_leaves_a_blank_one(qtbot: Any, window: MainWindow) -> None:
-    window.ask_unsaved = lambda _tab: UnsavedChoice.DISCARD  # type: ignore[method-assign]
+def test_closing_the_last_tab_leaves_a_blank_one(
+    qtbot: Any, window: MainWindow, prompts: ScriptedPrompts
+) -> None:
+    prompts.unsaved.append(UnsavedChoice.DISCARD)
     only = window.active_tab()
     assert only is not None
     assert window.close_tab(only.id)
-    assert len(window.tab_strip.tabs()) == 1
-    assert window.tab_strip.tabs()[0].id != only.id
+    assert len(window.session.tabs()) == 1
+    assert window.session.tabs()[0].id != only.id
 
 
 def test_edits_are_kept_as_drafts_while_typing(
@@ -85,10 +85,10 @@ def test_sent_requests_are_in_history_newest_first(qtbot: Any, window: MainWindo
     send(qtbot, window)
     set_request(window, "GET", "/payments/999999")
     send(qtbot, window)
-    entries = window.history.search()
+    entries = window.history.store.search()
     assert [e.status for e in entries[:2]] == [404, 200]
     assert entries[0].error_code == "not_found"
-    assert window.history.search(error_code="not_found")[0].url.endswith("/payments/999999")
+    assert window.history.store.search(error_code="not_found")[0].url.endswith("/payments/999999")
 
 
 def test_refused_connection_is_in_history_with_its_sentence(qtbot: Any, window: MainWindow) -> None:
@@ -100,7 +100,7 @@ def test_refused_connection_is_in_history_with_its_sentence(qtbot: Any, window: 
     with qtbot.waitSignal(window.sends.finished, timeout=TIMEOUT_MS):
         window.send()
     settle(qtbot)
-    entry = window.history.search()[0]
+    entry = window.history.store.search()[0]
     assert entry.status is None
     assert entry.failure is not None and "refused" in entry.failure
 
@@ -134,9 +134,9 @@ def test_history_panel_searches_shows_and_reopens(qtbot: Any, window: MainWindow
     assert "Recorded in history" in text(window, "responseMessageLabel")
     assert newest.isValid()
 
-    tabs_before = len(window.tab_strip.tabs())
+    tabs_before = len(window.session.tabs())
     qtbot.mouseClick(child(window, "historyReopenButton"), Qt.MouseButton.LeftButton)
-    assert len(window.tab_strip.tabs()) == tabs_before + 1
+    assert len(window.session.tabs()) == tabs_before + 1
     assert window.builder.method_combo.currentText() == "POST"
     assert window.builder.body.text() == '{"price": {"amount": ""}}'
     assert window.builder.url_edit.text().endswith("/rest/v1/payments")
@@ -171,9 +171,9 @@ def test_a_history_entry_gone_meanwhile_is_said_where_the_response_shows(
 ) -> None:
     set_request(window, "GET", "/payments/10145")
     send(qtbot, window)
-    qtbot.waitUntil(lambda: len(window.history) == 1, timeout=TIMEOUT_MS)
-    entry_id = window.history.search()[0].id
-    window.history.delete(entry_id)  # another window, or retention, removed it
+    qtbot.waitUntil(lambda: len(window.history.store) == 1, timeout=TIMEOUT_MS)
+    entry_id = window.history.store.search()[0].id
+    window.history.store.delete(entry_id)  # another window, or retention, removed it
     with qtbot.waitSignal(window.sends.history_failed, timeout=TIMEOUT_MS):
         window.show_history_entry(entry_id)
     assert text(window, "responseMessageLabel") == "That history entry is gone."

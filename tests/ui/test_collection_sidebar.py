@@ -9,15 +9,21 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QToolButton, QTreeView
+from PySide6.QtWidgets import QLabel, QToolButton, QTreeView
 
 from app.core.collection import LoadedCollection, NodeKind, SavedRequest
-from app.storage.collection_store import (
-    CollectionStore,
-    create_collection,
+from app.services.collections import (
+    CollectionLoaded,
+    CollectionService,
+    RequestDeleted,
+    RequestMoved,
 )
+from app.services.qt_adapter import CollectionWatcher
+from app.services.workspace import Workspace
+from app.storage.collection_store import create_collection
 from app.ui.collection_sidebar import CollectionSidebar
 from app.ui.collection_tree_model import PATH_ROLE
+from tests.prompts import ScriptedPrompts as Prompts
 
 LIST = Path("payments/list-payments.request.yaml")
 TIME = Path("get-time.request.yaml")
@@ -27,32 +33,6 @@ def write(root: Path, rel: str, text: str) -> None:
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-
-
-class Prompts:
-    """What the fake user answers, and what the sidebar said."""
-
-    def __init__(self) -> None:
-        self.texts: list[str | None] = []
-        self.confirms: list[bool] = []
-        self.folders: list[Path | None] = []
-        self.asked: list[tuple[str, str, str]] = []
-        self.questions: list[str] = []
-        self.errors: list[str] = []
-
-    def ask_text(self, title: str, label: str, default: str) -> str | None:
-        self.asked.append((title, label, default))
-        return self.texts.pop(0)
-
-    def confirm(self, title: str, text: str) -> bool:
-        self.questions.append(text)
-        return self.confirms.pop(0)
-
-    def choose_folder(self) -> Path | None:
-        return self.folders.pop(0)
-
-    def show_error(self, text: str) -> None:
-        self.errors.append(text)
 
 
 @pytest.fixture
@@ -70,15 +50,18 @@ def prompts() -> Prompts:
     return Prompts()
 
 
+def new_sidebar(prompts: Prompts) -> CollectionSidebar:
+    """A sidebar over its own collection service, with the watcher the window gives it."""
+    sidebar = CollectionSidebar(CollectionService(Workspace()), prompts)
+    CollectionWatcher(sidebar.collections, parent=sidebar)
+    return sidebar
+
+
 @pytest.fixture
 def sidebar(qtbot: Any, root: Path, prompts: Prompts) -> CollectionSidebar:
-    sidebar = CollectionSidebar()
+    sidebar = new_sidebar(prompts)
     qtbot.addWidget(sidebar)
-    sidebar.ask_text = prompts.ask_text  # type: ignore[method-assign]
-    sidebar.confirm = prompts.confirm  # type: ignore[method-assign]
-    sidebar.choose_folder = prompts.choose_folder  # type: ignore[method-assign]
-    sidebar.show_error = prompts.show_error  # type: ignore[method-assign]
-    sidebar.set_store(CollectionStore(root))
+    sidebar.collections.open(root)
     sidebar.resize(320, 480)
     sidebar.show()
     return sidebar
@@ -122,6 +105,31 @@ def select(sidebar: CollectionSidebar, path: Path) -> None:
     tree(sidebar).setCurrentIndex(index)
 
 
+def moves(sidebar: CollectionSidebar) -> list[tuple[Path, Path]]:
+    """Every (old, new) path of a request file the service reports from now on."""
+    seen: list[tuple[Path, Path]] = []
+    sidebar.collections.subscribe(
+        lambda e: seen.append((e.old, e.new)) if isinstance(e, RequestMoved) else None
+    )
+    return seen
+
+
+def deletions(sidebar: CollectionSidebar) -> list[Path]:
+    seen: list[Path] = []
+    sidebar.collections.subscribe(
+        lambda e: seen.append(e.path) if isinstance(e, RequestDeleted) else None
+    )
+    return seen
+
+
+def loads(sidebar: CollectionSidebar) -> list[LoadedCollection | None]:
+    seen: list[LoadedCollection | None] = []
+    sidebar.collections.subscribe(
+        lambda e: seen.append(e.loaded) if isinstance(e, CollectionLoaded) else None
+    )
+    return seen
+
+
 def recorder(signal: Any) -> list[tuple[Any, ...]]:
     calls: list[tuple[Any, ...]] = []
     signal.connect(lambda *args: calls.append(args))
@@ -147,7 +155,7 @@ def test_sidebar_shows_the_collection_and_hides_the_problems_label(
     assert shown_paths(sidebar) == {Path("payments"), LIST, TIME}
     assert problems_label(sidebar).isHidden()
     assert tree(sidebar).dragDropMode() == QTreeView.DragDropMode.InternalMove
-    loaded = sidebar.loaded()
+    loaded = sidebar.collections.loaded
     assert loaded is not None and loaded.root == root
     assert sidebar.selected_folder() == Path(".")
     for name in ("openCollectionButton", "newRequestButton", "newFolderButton"):
@@ -157,32 +165,32 @@ def test_sidebar_shows_the_collection_and_hides_the_problems_label(
 def test_set_store_none_clears_the_tree_and_disables_new(
     qtbot: Any, sidebar: CollectionSidebar
 ) -> None:
-    with qtbot.waitSignal(sidebar.collection_changed) as changed:
-        sidebar.set_store(None)
+    changed = loads(sidebar)
+    sidebar.collections.close()
 
-    assert changed.args == [None]
+    assert changed == [None]
     assert sidebar.model.rowCount() == 0
-    assert sidebar.loaded() is None
+    assert sidebar.collections.loaded is None
     assert not button(sidebar, "newRequestButton").isEnabled()
     assert not button(sidebar, "newFolderButton").isEnabled()
 
 
 def test_every_reload_reports_the_collection(qtbot: Any, sidebar: CollectionSidebar) -> None:
-    with qtbot.waitSignal(sidebar.collection_changed) as changed:
-        sidebar.reload()
+    changed = loads(sidebar)
+    sidebar.collections.reload()
 
-    assert isinstance(changed.args[0], LoadedCollection)
-    assert changed.args[0].name == "Demo API"
+    assert len(changed) == 1 and isinstance(changed[0], LoadedCollection)
+    assert changed[0].name == "Demo API"
 
 
 def test_broken_file_is_listed_with_path_and_line_and_the_rest_loads(
     qtbot: Any, root: Path, prompts: Prompts
 ) -> None:
     write(root, "payments/bad.request.yaml", "name: Bad\nheaders: [\n")
-    sidebar = CollectionSidebar()
+    sidebar = new_sidebar(prompts)
     qtbot.addWidget(sidebar)
 
-    sidebar.set_store(CollectionStore(root))
+    sidebar.collections.open(root)
 
     label = problems_label(sidebar)
     assert not label.isHidden()
@@ -195,7 +203,7 @@ def test_broken_file_is_listed_with_path_and_line_and_the_rest_loads(
         TIME,
         Path("payments/bad.request.yaml"),
     }
-    loaded = sidebar.loaded()
+    loaded = sidebar.collections.loaded
     assert loaded is not None
     bad = loaded.find(Path("payments/bad.request.yaml"))
     assert bad is not None and bad.kind is NodeKind.BROKEN
@@ -244,7 +252,7 @@ def test_new_folder_goes_into_the_root_without_selection_and_cancel_does_nothing
 def test_rename_request_renames_the_file_and_tells_open_tabs(
     sidebar: CollectionSidebar, root: Path, prompts: Prompts
 ) -> None:
-    renamed = recorder(sidebar.request_renamed)
+    renamed = moves(sidebar)
     prompts.texts = ["Fetch time"]
 
     new = sidebar.rename_item(TIME)
@@ -260,7 +268,7 @@ def test_rename_folder_follows_its_requests_and_keeps_it_expanded(
     sidebar: CollectionSidebar, prompts: Prompts
 ) -> None:
     tree(sidebar).setExpanded(sidebar.model.index_for_path(Path("payments")), True)
-    renamed = recorder(sidebar.request_renamed)
+    renamed = moves(sidebar)
     prompts.texts = ["Transfers"]
 
     new = sidebar.rename_item(Path("payments"))
@@ -273,7 +281,7 @@ def test_rename_folder_follows_its_requests_and_keeps_it_expanded(
 def test_rename_cancelled_or_unchanged_does_nothing(
     sidebar: CollectionSidebar, root: Path, prompts: Prompts
 ) -> None:
-    renamed = recorder(sidebar.request_renamed)
+    renamed = moves(sidebar)
     prompts.texts = [None, "Get time"]
 
     assert sidebar.rename_item(TIME) is None
@@ -294,7 +302,7 @@ def test_duplicate_copies_beside_and_selects_the_copy(
 def test_delete_asks_and_respects_no(
     sidebar: CollectionSidebar, root: Path, prompts: Prompts
 ) -> None:
-    deleted = recorder(sidebar.request_deleted)
+    deleted = deletions(sidebar)
     prompts.confirms = [False]
 
     assert sidebar.delete_item(TIME) is False
@@ -308,7 +316,7 @@ def test_delete_asks_and_respects_no(
 def test_delete_folder_after_yes_deletes_everything_in_it(
     sidebar: CollectionSidebar, root: Path, prompts: Prompts
 ) -> None:
-    deleted = recorder(sidebar.request_deleted)
+    deleted = deletions(sidebar)
     prompts.confirms = [True]
 
     assert sidebar.delete_item(Path("payments")) is True
@@ -316,7 +324,7 @@ def test_delete_folder_after_yes_deletes_everything_in_it(
     assert "1 request" in prompts.questions[0]
     assert not (root / "payments").exists()
     assert shown_paths(sidebar) == {TIME}
-    assert deleted == [(LIST,)]
+    assert deleted == [LIST]
 
 
 def test_delete_key_asks_too(
@@ -334,7 +342,7 @@ def test_context_menus_offer_what_fits_the_row(
     sidebar: CollectionSidebar, root: Path, prompts: Prompts
 ) -> None:
     write(root, "bad.request.yaml", "name: [\n")
-    sidebar.reload()
+    sidebar.collections.reload()
 
     on_request = sidebar.context_menu(TIME)
     texts = [a.text() for a in on_request.actions() if not a.isSeparator()]
@@ -376,7 +384,7 @@ def test_context_menus_offer_what_fits_the_row(
 def test_drop_moves_the_file_through_the_store(
     qtbot: Any, sidebar: CollectionSidebar, root: Path
 ) -> None:
-    renamed = recorder(sidebar.request_renamed)
+    renamed = moves(sidebar)
     model = sidebar.model
     data = model.mimeData([model.index_for_path(TIME)])
 
@@ -440,7 +448,7 @@ def test_new_folders_are_watched_and_edits_in_place_are_seen(
         file.write("name: Server time\n")
 
     def renamed_in_tree() -> bool:
-        loaded = sidebar.loaded()
+        loaded = sidebar.collections.loaded
         node = loaded.find(TIME) if loaded is not None else None
         return node is not None and node.name == "Server time"
 
@@ -514,7 +522,7 @@ def test_refused_operations_are_shown_and_change_nothing(
     expected: str,
 ) -> None:
     write(root, "bad.request.yaml", "name: [\n")
-    sidebar.reload()
+    sidebar.collections.reload()
     prompts.texts = ["   "]
     before = sorted(p.relative_to(root) for p in root.rglob("*"))
 
@@ -537,18 +545,10 @@ def test_renaming_a_file_deleted_outside_says_so_and_reloads(
 
 
 def test_show_error_warns_and_emits(
-    qtbot: Any, monkeypatch: pytest.MonkeyPatch, root: Path
+    qtbot: Any, sidebar: CollectionSidebar, prompts: Prompts
 ) -> None:
-    warnings: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "warning", staticmethod(lambda _parent, _title, text: warnings.append(text))
-    )
-    sidebar = CollectionSidebar()
-    qtbot.addWidget(sidebar)
-    sidebar.set_store(CollectionStore(root))
-
     with qtbot.waitSignal(sidebar.error_shown) as shown:
         sidebar.duplicate_item(Path("missing.request.yaml"))
 
     assert "no longer exists" in shown.args[0]
-    assert warnings == shown.args
+    assert prompts.errors == shown.args

@@ -5,6 +5,7 @@ from typing import Any
 from app.core.history_query import HistoryQuery, parse_history_query
 from app.core.prepare import PreparedRequest
 from app.core.response import ResponseData
+from app.services.history import HistoryService
 from app.storage.history import HistoryStore
 from app.ui.history_panel import HistoryModel, HistoryPanel
 
@@ -38,7 +39,7 @@ def test_lowering_the_limit_drops_the_oldest_at_once(qtbot: Any, tmp_path: Path)
             ResponseData(200, "OK", (), b"{}", 1.0),
             secrets={},
         )
-    panel = HistoryPanel(store)
+    panel = HistoryPanel(HistoryService(store))
     qtbot.addWidget(panel)
     panel.max_entries_spin.setValue(2)
     panel.max_entries_spin.editingFinished.emit()
@@ -80,7 +81,7 @@ def test_a_recorded_entry_is_inserted_on_top_without_a_model_reset(
     store = HistoryStore(tmp_path)
     for i in range(3):
         _record(store, f"https://h/{i}")
-    panel = HistoryPanel(store)
+    panel = HistoryPanel(HistoryService(store))
     qtbot.addWidget(panel)
     qtmodeltester.check(panel.model)  # Qt's tester stays attached and checks every change
     panel.view.selectRow(1)
@@ -102,7 +103,7 @@ def test_a_recorded_entry_is_inserted_on_top_without_a_model_reset(
 def test_an_entry_the_search_hides_is_not_added(qtbot: Any, tmp_path: Path) -> None:
     store = HistoryStore(tmp_path)
     _record(store, "https://h/payments/1", 404)
-    panel = HistoryPanel(store)
+    panel = HistoryPanel(HistoryService(store))
     qtbot.addWidget(panel)
     panel.search_edit.setText("payments status:4xx")
     panel.refresh()
@@ -128,7 +129,7 @@ def test_rows_retention_removed_go_from_the_bottom_without_a_reset(
     store = HistoryStore(tmp_path, max_entries=3)
     for i in range(3):
         _record(store, f"https://h/{i}")
-    panel = HistoryPanel(store)
+    panel = HistoryPanel(HistoryService(store))
     qtbot.addWidget(panel)
     qtmodeltester.check(panel.model)
     events = _ModelEvents(panel.model)
@@ -147,7 +148,7 @@ def test_rows_retention_removed_go_from_the_bottom_without_a_reset(
 
 def test_only_the_newest_rows_are_shown(qtbot: Any, tmp_path: Path) -> None:
     store = HistoryStore(tmp_path)
-    panel = HistoryPanel(store)
+    panel = HistoryPanel(HistoryService(store))
     qtbot.addWidget(panel)
     panel.ROW_LIMIT = 3
     panel.refresh()
@@ -162,7 +163,7 @@ def test_only_the_newest_rows_are_shown(qtbot: Any, tmp_path: Path) -> None:
 def test_entries_recorded_in_a_worker_thread_reach_the_panel(qtbot: Any, tmp_path: Path) -> None:
     # The send pipeline records in its worker thread and tells the panel the new id.
     store = HistoryStore(tmp_path, max_entries=10)
-    panel = HistoryPanel(store)
+    panel = HistoryPanel(HistoryService(store))
     qtbot.addWidget(panel)
     events = _ModelEvents(panel.model)
     with ThreadPoolExecutor(max_workers=1) as worker:

@@ -1,0 +1,209 @@
+"""The open collection, without Qt: which folder, what was last loaded, every change to it.
+
+``CollectionService`` owns the ``CollectionStore`` of the open folder and the
+``LoadedCollection`` read from it. Widgets never touch the store: they call an operation here,
+which raises ``CollectionWriteError`` (a sentence for the user) when the store refuses, and
+they observe plain events:
+
+- ``CollectionLoaded(loaded)`` after every (re)load, ``loaded`` is ``None`` once closed;
+- ``RequestMoved(old, new)`` for each request file a rename or move gave a new path, and
+  ``RequestDeleted(path)`` for each one deleted, both before the reload that shows it.
+
+The workspace (what requests resolve in) is updated before listeners hear of a load, so a
+listener that asks the workspace sees the new collection. Which paths a file watcher should
+watch is answered here too (``watched_paths``); the watcher itself is the Qt adapter's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.collection import (
+    CollectionNode,
+    Defaults,
+    Environment,
+    LoadedCollection,
+    NodeKind,
+    SavedRequest,
+)
+from app.services.workspace import Workspace
+from app.storage.collection_store import (
+    COLLECTION_FILE,
+    ENVIRONMENTS_DIR,
+    FOLDER_FILE,
+    REQUEST_SUFFIX,
+    CollectionStore,
+    CollectionWriteError,
+)
+
+__all__ = [
+    "ROOT",
+    "CollectionEvent",
+    "CollectionLoaded",
+    "CollectionService",
+    "CollectionWriteError",
+    "RequestDeleted",
+    "RequestMoved",
+    "editable_name",
+    "request_files",
+    "walk",
+]
+
+ROOT = Path(".")
+"""The collection itself, as a path relative to its folder."""
+
+_FILES = (NodeKind.REQUEST, NodeKind.BROKEN)
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionLoaded:
+    loaded: LoadedCollection | None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestMoved:
+    old: Path
+    new: Path
+
+
+@dataclass(frozen=True, slots=True)
+class RequestDeleted:
+    path: Path
+
+
+CollectionEvent = CollectionLoaded | RequestMoved | RequestDeleted
+
+
+class CollectionService:
+    """The collection folder open in the app (at most one), and every change to it."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._store: CollectionStore | None = None
+        self._loaded: LoadedCollection | None = None
+        self._listeners: list[Callable[[CollectionEvent], None]] = []
+
+    def subscribe(self, listener: Callable[[CollectionEvent], None]) -> None:
+        self._listeners.append(listener)
+
+    def _emit(self, event: CollectionEvent) -> None:
+        for listener in list(self._listeners):
+            listener(event)
+
+    # --- the open folder ---------------------------------------------------------------------
+    @property
+    def root(self) -> Path | None:
+        return self._store.root if self._store is not None else None
+
+    @property
+    def loaded(self) -> LoadedCollection | None:
+        """The collection as last loaded, or ``None``."""
+        return self._loaded
+
+    def open(self, root: Path) -> None:
+        """Open the collection folder ``root``; ``CollectionWriteError`` when it is not one."""
+        if not Path(root).is_dir():
+            raise CollectionWriteError(
+                f"The collection in {root} could not be opened: not a folder."
+            )
+        self._store = CollectionStore(root)
+        self._loaded = None
+        self.reload()
+
+    def close(self) -> None:
+        self._store = None
+        self.reload()
+
+    def reload(self) -> LoadedCollection | None:
+        """Read the folder again (after an outside change, or after an operation)."""
+        self._loaded = self._store.load() if self._store is not None else None
+        self.workspace.set_collection(self._loaded)
+        self._emit(CollectionLoaded(self._loaded))
+        return self._loaded
+
+    def find(self, path: Path) -> CollectionNode | None:
+        return self._loaded.find(path) if self._loaded is not None else None
+
+    def watched_paths(self) -> set[Path]:
+        """Every folder and file a watcher should watch: folders report files added, removed
+        or renamed; files report edits made in place."""
+        loaded = self._loaded
+        if loaded is None:
+            return set()
+        root = loaded.root.absolute()
+        wanted = {root / ENVIRONMENTS_DIR, root / COLLECTION_FILE}
+        wanted |= {root / rel for rel in loaded.environment_files}
+        for node in walk(loaded.tree):
+            wanted.add(root / node.path)
+            if node.kind is NodeKind.FOLDER:
+                wanted.add(root / node.path / FOLDER_FILE)
+        return wanted
+
+    # --- changes (each raises CollectionWriteError with a sentence when refused) ------------
+    def _require(self) -> CollectionStore:
+        if self._store is None:
+            raise CollectionWriteError(
+                "Open a collection folder first (Open… in the Collection panel)."
+            )
+        return self._store
+
+    def new_request(self, folder: Path, request: SavedRequest) -> Path:
+        return self._require().new_request(folder, request)
+
+    def new_folder(self, parent: Path, name: str) -> Path:
+        return self._require().new_folder(parent, name)
+
+    def save_request(self, path: Path, request: SavedRequest) -> Path:
+        return self._require().save_request(path, request)
+
+    def save_defaults(self, folder: Path, defaults: Defaults) -> Path:
+        return self._require().save_defaults(folder, defaults)
+
+    def save_environment(self, environment: Environment) -> Path:
+        return self._require().save_environment(environment)
+
+    def duplicate(self, path: Path) -> Path:
+        return self._require().duplicate(path)
+
+    def rename(self, path: Path, name: str) -> Path:
+        """Rename a request, a folder or (``ROOT``) the collection; open tabs follow."""
+        node = self.find(path)
+        new = self._require().rename(path, name)
+        self._moved(node, new)
+        return new
+
+    def move(self, source: Path, target_folder: Path) -> Path:
+        node = self.find(source)
+        new = self._require().move(source, target_folder)
+        self._moved(node, new)
+        return new
+
+    def delete(self, path: Path) -> None:
+        node = self.find(path)
+        self._require().delete(path)
+        for gone in request_files(node) if node is not None else ():
+            self._emit(RequestDeleted(gone))
+
+    def _moved(self, node: CollectionNode | None, new: Path) -> None:
+        if node is None or new == node.path:
+            return
+        for old in request_files(node):
+            self._emit(RequestMoved(old, new / old.relative_to(node.path)))
+
+
+def walk(node: CollectionNode) -> Iterator[CollectionNode]:
+    yield node
+    for child in node.children:
+        yield from walk(child)
+
+
+def request_files(node: CollectionNode) -> list[Path]:
+    """The request files (loadable or not) at or under ``node``."""
+    return [n.path for n in walk(node) if n.kind in _FILES]
+
+
+def editable_name(node: CollectionNode) -> str:
+    """The name a rename starts from (a broken file shows its file name, without suffix)."""
+    return node.name.removesuffix(REQUEST_SUFFIX) if node.kind is NodeKind.BROKEN else node.name

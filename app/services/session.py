@@ -1,0 +1,361 @@
+"""The open tabs, without Qt: their order, the active one, their edits, what each last showed,
+saving them into the collection, and keeping them in step with the files on disk.
+
+``Session`` is the one owner of the tab list. The tab strip, the builder and the response pane
+observe it through plain events (``TabAdded``, ``TabChanged``, ``TabRemoved``,
+``TabActivated``) and call its methods; nothing else keeps a copy of a tab.
+
+It listens to the ``CollectionService``: after a reload, tabs whose file changed on disk (git
+pull, an editor) show the new version when they hold no edits (``TabChanged(reloaded=True)``);
+tabs with edits keep them, and saving them asks first. A renamed or moved file takes its tabs
+along; a deleted one leaves them open as requests saved nowhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from app.core.assertions import AssertionResult
+from app.core.collection import SavedRequest
+from app.core.tabs import OpenTab, TabSession, new_tab
+from app.services.collections import (
+    CollectionEvent,
+    CollectionLoaded,
+    CollectionService,
+    CollectionWriteError,
+    RequestDeleted,
+    RequestMoved,
+)
+from app.services.pipeline import Outcome
+from app.services.prompts import Questions, UnsavedChoice
+from app.storage.drafts import DraftStore
+
+__all__ = [
+    "Cancelled",
+    "Finished",
+    "Refused",
+    "SaveResult",
+    "Sending",
+    "Session",
+    "SessionEvent",
+    "TabActivated",
+    "TabAdded",
+    "TabChanged",
+    "TabRemoved",
+    "TabResult",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class TabAdded:
+    tab: OpenTab
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class TabChanged:
+    """``reloaded``: the request was replaced from outside (the file changed on disk), so a
+    view showing it loads it again; otherwise only its title or saved state changed."""
+
+    tab: OpenTab
+    reloaded: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TabRemoved:
+    tab_id: str
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class TabActivated:
+    previous_id: str  # "" when no tab was active
+    tab_id: str
+
+
+SessionEvent = TabAdded | TabChanged | TabRemoved | TabActivated
+
+
+# What the response pane shows for a tab, kept so that switching back shows it again.
+@dataclass(frozen=True, slots=True)
+class Refused:
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sending:
+    method: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    pass
+
+
+TabResult = Refused | Sending | Finished | Cancelled
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """``path`` of the file written, or ``None`` with ``message`` saying why nothing was."""
+
+    path: Path | None
+    message: str = ""
+
+    @property
+    def saved(self) -> bool:
+        return self.path is not None
+
+
+class Session:
+    """The tabs open in the window, in the order shown."""
+
+    def __init__(
+        self,
+        collections: CollectionService,
+        drafts: DraftStore,
+        questions: Questions,
+    ) -> None:
+        self.collections = collections
+        self.drafts = drafts
+        self.questions = questions
+        self._tabs: list[OpenTab] = []
+        self._active_id = ""
+        self._results: dict[str, TabResult] = {}
+        self._verdicts: dict[str, tuple[AssertionResult, ...]] = {}  # of the last finished send
+        self._listeners: list[Callable[[SessionEvent], None]] = []
+        collections.subscribe(self._on_collection_event)
+
+    def subscribe(self, listener: Callable[[SessionEvent], None]) -> None:
+        self._listeners.append(listener)
+
+    def _emit(self, event: SessionEvent) -> None:
+        for listener in list(self._listeners):
+            listener(event)
+
+    # --- reading -----------------------------------------------------------------------------
+    def tabs(self) -> tuple[OpenTab, ...]:
+        return tuple(self._tabs)
+
+    def get(self, tab_id: str) -> OpenTab | None:
+        return next((tab for tab in self._tabs if tab.id == tab_id), None)
+
+    def active(self) -> OpenTab | None:
+        return self.get(self._active_id)
+
+    def index(self, tab_id: str) -> int:
+        return next((i for i, tab in enumerate(self._tabs) if tab.id == tab_id), -1)
+
+    def result(self, tab_id: str) -> TabResult | None:
+        return self._results.get(tab_id)
+
+    def verdicts(self, tab_id: str) -> tuple[AssertionResult, ...] | None:
+        """The assertion results of the tab's last finished send (``None``: none yet)."""
+        return self._verdicts.get(tab_id)
+
+    def _root(self) -> str | None:
+        root = self.collections.root
+        return str(root) if root is not None else None
+
+    # --- changing the list -------------------------------------------------------------------
+    def open(self, tab: OpenTab) -> None:
+        """Append ``tab`` and make it the active one."""
+        self._tabs.append(tab)
+        self._emit(TabAdded(tab, len(self._tabs) - 1))
+        self.activate(tab.id)
+
+    def open_new(self) -> None:
+        self.open(new_tab())
+
+    def open_saved(self, path: Path, request: SavedRequest) -> None:
+        """Show the request file ``path`` of the open collection: its tab if one is open."""
+        source, root = path.as_posix(), self._root()
+        existing = next((t for t in self._tabs if t.belongs_to(root, source)), None)
+        if existing is not None:
+            self.activate(existing.id)
+        else:
+            self.open(new_tab(request, source, root))
+
+    def activate(self, tab_id: str) -> None:
+        if tab_id == self._active_id or self.get(tab_id) is None:
+            return
+        previous, self._active_id = self._active_id, tab_id
+        self._emit(TabActivated(previous, tab_id))
+
+    def move(self, source: int, target: int) -> None:
+        """The user dragged a tab from ``source`` to ``target`` (the view has moved it)."""
+        self._tabs.insert(target, self._tabs.pop(source))
+
+    def update(self, tab: OpenTab, *, reloaded: bool = False) -> None:
+        """Replace the tab with ``tab.id``."""
+        index = self.index(tab.id)
+        if index < 0 or (self._tabs[index] == tab and not reloaded):
+            return
+        self._tabs[index] = tab
+        self._emit(TabChanged(tab, reloaded))
+
+    def edit(self, tab_id: str, current: SavedRequest) -> OpenTab | None:
+        """What the editors hold became ``current``."""
+        tab = self.get(tab_id)
+        if tab is not None and tab.current != current:
+            tab = tab.edited(current)
+            self.update(tab)
+        return tab
+
+    def close(self, tab_id: str) -> bool:
+        """Close a tab, asking first when it holds unsaved edits; False if the user kept
+        it. The last tab closed leaves a new blank one."""
+        tab = self.get(tab_id)
+        if tab is None:
+            return True
+        if tab.dirty:
+            choice = self.questions.ask_unsaved(tab.title)
+            if choice is UnsavedChoice.CANCEL:
+                return False
+            if choice is UnsavedChoice.SAVE and not self.save(tab_id).saved:
+                return False
+        index = self.index(tab_id)
+        del self._tabs[index]
+        self._results.pop(tab_id, None)
+        self._verdicts.pop(tab_id, None)
+        self._emit(TabRemoved(tab_id, index))
+        if tab_id == self._active_id:
+            self._active_id = ""
+            if self._tabs:
+                # The neighbour on the right, as a tab bar does.
+                self.activate(self._tabs[min(index, len(self._tabs) - 1)].id)
+        if not self._tabs:
+            self.open_new()
+        return True
+
+    def show(self, tab_id: str, result: TabResult) -> None:
+        """Keep what the tab's response pane shows now."""
+        if self.get(tab_id) is None:
+            return
+        self._results[tab_id] = result
+        if isinstance(result, Finished):
+            self._verdicts[tab_id] = result.outcome.assertions
+
+    # --- saving into the collection ----------------------------------------------------------
+    def save(self, tab_id: str, *, ask_name: bool = False, folder: Path = Path(".")) -> SaveResult:
+        """Save a tab into the open collection: in place, or (a new request, Save As, a tab of
+        another collection) as a new request file in ``folder``."""
+        tab = self.get(tab_id)
+        root = self._root()
+        if tab is None:
+            return SaveResult(None)
+        if root is None:
+            return SaveResult(
+                None, "Open a collection folder first (Open… in the Collection panel), then save."
+            )
+        request = tab.current
+        try:
+            if tab.source is not None and tab.collection == root and not ask_name:
+                if not self._may_overwrite(tab, tab.source):
+                    return SaveResult(None, "Not saved: the file on disk was kept.")
+                path = self.collections.save_request(Path(tab.source), request)
+            else:
+                name = self.questions.ask_text("Save request", "Name of the request:", request.name)
+                if name is None:
+                    return SaveResult(None)
+                request = replace(request, name=name)
+                path = self.collections.new_request(folder, request)
+        except CollectionWriteError as exc:
+            return SaveResult(None, str(exc))
+        self.update(tab.saved_as(request, path.as_posix(), root))
+        self.collections.reload()
+        return SaveResult(path, f"Saved {path.as_posix()}")
+
+    def _may_overwrite(self, tab: OpenTab, source: str) -> bool:
+        """True unless the file changed on disk since the tab loaded it and the user
+        chose to keep the file's version."""
+        self.collections.reload()  # a watcher may not have caught up yet
+        node = self.collections.find(Path(source))
+        on_disk = node.request if node is not None else None
+        if on_disk is None or on_disk == tab.saved:
+            return True
+        return self.questions.confirm(
+            "Changed on disk",
+            f'"{source}" was changed outside API Explorer (by git or an editor) since you '
+            "opened it. Overwrite it with your version? (No keeps the file as it is; you can "
+            "Save As to keep yours too.)",
+        )
+
+    # --- following the files on disk ---------------------------------------------------------
+    def _on_collection_event(self, event: CollectionEvent) -> None:
+        root = self._root()
+        if isinstance(event, CollectionLoaded):
+            self.follow_disk()
+        elif isinstance(event, RequestMoved):
+            for tab in self._tabs:
+                if tab.belongs_to(root, event.old.as_posix()):
+                    self.update(replace(tab, source=event.new.as_posix()))
+        elif isinstance(event, RequestDeleted):
+            # The tab stays, with its edits, as a request that is no longer saved anywhere.
+            for tab in self._tabs:
+                if tab.belongs_to(root, event.path.as_posix()):
+                    self.update(replace(tab, source=None, saved=None, collection=None))
+
+    def follow_disk(self) -> None:
+        """Tabs of the open collection whose file changed show the new version, unless
+        they hold edits."""
+        loaded = self.collections.loaded
+        if loaded is None:
+            return
+        root = str(loaded.root)
+        for tab in self._tabs:
+            if tab.collection != root or tab.source is None:
+                continue
+            node = loaded.find(Path(tab.source))
+            if node is None or node.request is None or node.request == tab.saved:
+                continue
+            if tab.dirty:
+                # A rename changes the name in the file; the tab's edits keep the rest.
+                if tab.saved is not None and node.request.name != tab.saved.name:
+                    name = node.request.name
+                    self.update(
+                        replace(
+                            tab,
+                            saved=replace(tab.saved, name=name),
+                            current=replace(tab.current, name=name),
+                        ),
+                        reloaded=True,
+                    )
+                continue
+            self.update(replace(tab, saved=node.request, current=node.request), reloaded=True)
+
+    # --- drafts ------------------------------------------------------------------------------
+    def snapshot(self) -> TabSession:
+        workspace = self.collections.workspace
+        environment = workspace.environment
+        return TabSession(
+            tabs=self.tabs(),
+            active=max(0, self.index(self._active_id)),
+            collection_root=self._root(),
+            environment=environment.name if environment else None,
+        )
+
+    def restore(self, saved: TabSession) -> None:
+        """Open the tabs of a session kept in drafts, then follow the files on disk."""
+        for tab in saved.tabs:
+            self._tabs.append(tab)
+            self._emit(TabAdded(tab, len(self._tabs) - 1))
+        if saved.tabs:
+            self.activate(saved.tabs[min(saved.active, len(saved.tabs) - 1)].id)
+        self.follow_disk()
+
+    def save_drafts(self) -> str | None:
+        """Keep every tab's edits in the data folder; a sentence when that failed."""
+        try:
+            self.drafts.save(self.snapshot())
+        except OSError as exc:
+            return f"Unsaved edits could not be kept in drafts: {exc}"
+        return None
