@@ -8,6 +8,7 @@ be loaded and proxy settings that cannot be used; ``asyncio.CancelledError`` pas
 from __future__ import annotations
 
 import asyncio
+import base64
 import ssl
 import time
 import urllib.request
@@ -22,6 +23,7 @@ from app.core.prepare import PreparedRequest
 from app.core.response import ResponseData, reason_phrase
 from app.core.transport import ProxyMode, ProxySettings, TlsSettings, TransportSettings
 from app.http._failures import describe_failure
+from app.http._network import AsyncioBackend
 
 __all__ = ["HttpClient", "SendFailed", "to_httpx_request"]
 
@@ -35,13 +37,21 @@ class SendFailed(Exception):
 
 
 def to_httpx_request(prepared: PreparedRequest) -> httpx.Request:
-    """The httpx request for ``prepared``, byte for byte (the URL is not re-encoded)."""
-    return httpx.Request(
+    """The httpx request for ``prepared``, byte for byte (the URL is not re-encoded).
+
+    A user name or password in the URL is sent as Basic auth, as browsers and curl do (and
+    as ``httpx.AsyncClient`` did when requests went through it)."""
+    request = httpx.Request(
         prepared.method,
         prepared.url,
         headers=list(prepared.headers),
         content=prepared.body if prepared.body else None,
     )
+    url = request.url
+    if url.username or url.password:
+        credentials = f"{url.username}:{url.password}".encode()
+        request.headers["Authorization"] = f"Basic {base64.b64encode(credentials).decode()}"
+    return request
 
 
 def _tls_problem(message: str) -> SendFailed:
@@ -152,6 +162,17 @@ def _ssl_context(tls: TlsSettings) -> ssl.SSLContext:
     return context
 
 
+_NETWORK = AsyncioBackend()
+
+
+def _on_asyncio(transport: httpx.AsyncHTTPTransport) -> httpx.AsyncHTTPTransport:
+    """``transport`` with its connections made by ``AsyncioBackend`` (``app.http._network``
+    says why). httpx 0.28 has no parameter for it, so it goes on the httpcore pool that
+    ``transport`` made; ``tests/http/test_client.py`` checks that it is used."""
+    transport._pool._network_backend = _NETWORK
+    return transport
+
+
 class _ProxyRouter(httpx.AsyncBaseTransport):
     """Sends each request direct or through the proxy that ``ProxySettings.proxy_for`` names.
 
@@ -162,7 +183,7 @@ class _ProxyRouter(httpx.AsyncBaseTransport):
     def __init__(self, proxy: ProxySettings, ssl_context: ssl.SSLContext) -> None:
         self._proxy = proxy
         self._transports: dict[str, httpx.AsyncHTTPTransport] = {
-            "": httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False)
+            "": _on_asyncio(httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False))
         }
         for url in proxy.proxy_urls():
             self._transports[url] = _proxy_transport(url, ssl_context)
@@ -198,7 +219,7 @@ def _proxy_transport(url: str, ssl_context: ssl.SSLContext) -> httpx.AsyncHTTPTr
             )
         )
     try:
-        return httpx.AsyncHTTPTransport(verify=ssl_context, proxy=url, trust_env=False)
+        return _on_asyncio(httpx.AsyncHTTPTransport(verify=ssl_context, proxy=url, trust_env=False))
     except (httpx.InvalidURL, ValueError):
         raise SendFailed(
             TransportFailure(FailureKind.OTHER, f'The proxy "{shown}" cannot be used. {advice}')
@@ -207,9 +228,9 @@ def _proxy_transport(url: str, ssl_context: ssl.SSLContext) -> httpx.AsyncHTTPTr
 
 @dataclass(frozen=True, slots=True)
 class _Route:
-    """One connection pool and the proxy settings (``SYSTEM`` resolved) it routes by."""
+    """One set of connection pools and the proxy settings (``SYSTEM`` resolved) it routes by."""
 
-    client: httpx.AsyncClient
+    transport: httpx.AsyncBaseTransport
     proxy: ProxySettings
 
     def proxy_for(self, url: str) -> str:
@@ -220,13 +241,17 @@ _DEFAULT_SETTINGS = TransportSettings()
 
 
 class HttpClient:
-    """Keeps one ``httpx.AsyncClient`` per distinct ``TransportSettings``, made on first use.
+    """Keeps one httpx transport (connection pools) per distinct ``TransportSettings``, made
+    on first use.
 
-    Made lazily because an AsyncClient is bound to the loop it first runs on, and each
-    test may bring a fresh loop. Certificate files and system proxy settings are read when
-    a client is made; ``aclose()`` forgets them all. Redirects are not followed: an API
-    explorer shows the 3xx the server sent. A ``transport`` given here replaces the network
-    (tests): TLS files are still checked, but proxies are not used.
+    Made lazily because connections are bound to the loop they first run on, and each test
+    may bring a fresh loop. Certificate files and system proxy settings are read when a
+    transport is made; ``aclose()`` forgets them all. Redirects are not followed: an API
+    explorer shows the 3xx the server sent. Requests go to the transport itself, not
+    through an ``httpx.AsyncClient``: for a request built here that layer only added Basic
+    auth from the URL's user info (``to_httpx_request`` does that now) and kept Set-Cookie
+    values it never sent, for about 0.1 ms a request. A ``transport`` given here replaces
+    the network (tests): TLS files are still checked, but proxies are not used.
     """
 
     def __init__(self, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
@@ -243,10 +268,7 @@ class HttpClient:
             else:
                 proxy = settings.proxy.resolved(urllib.request.getproxies())
                 transport = _ProxyRouter(proxy, ssl_context)
-            client = httpx.AsyncClient(
-                transport=transport, follow_redirects=False, trust_env=False, headers={}
-            )
-            route = self._routes[settings] = _Route(client, proxy)
+            route = self._routes[settings] = _Route(transport, proxy)
         return route
 
     async def send(
@@ -262,16 +284,12 @@ class HttpClient:
             raise SendFailed(describe_failure(exc, prepared.url, timeout)) from exc
         route = self._route_for(settings)
         proxy = route.proxy_for(prepared.url)
-        # httpx adds its own defaults; drop any the user did not ask for.
-        for name in ("user-agent", "accept"):
-            if prepared.header(name) is None:
-                request.headers.pop(name, None)
         request.extensions["timeout"] = httpx.Timeout(timeout).as_dict()
         started = time.perf_counter()
         try:
             # httpx's timeouts are per phase; the user's setting bounds the whole exchange.
             async with asyncio.timeout(timeout):
-                response = await route.client.send(request, stream=True)
+                response = await route.transport.handle_async_request(request)
                 try:
                     body = await response.aread()
                 finally:
@@ -295,7 +313,7 @@ class HttpClient:
             ),
             body=body,
             elapsed_ms=elapsed_ms,
-            url=str(response.request.url),
+            url=str(request.url),
             http_version=response.http_version,
         )
 
@@ -303,4 +321,4 @@ class HttpClient:
         """Close every connection pool; the next ``send`` makes fresh ones."""
         routes, self._routes = list(self._routes.values()), {}
         for route in routes:
-            await route.client.aclose()
+            await route.transport.aclose()

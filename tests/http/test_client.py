@@ -14,6 +14,7 @@ import pytest
 
 from app.core.outcome import FailureKind
 from app.core.prepare import PreparedRequest
+from app.http._network import AsyncioBackend
 from app.http.client import HttpClient, SendFailed
 
 
@@ -196,3 +197,78 @@ def test_a_host_name_httpx_cannot_encode_is_an_invalid_url_not_a_crash() -> None
         _send(_request("http://xn--/"))
     assert caught.value.failure.kind is FailureKind.INVALID_URL
     assert "Check the URL" in caught.value.failure.message
+
+
+def _read_body(conn: socket.socket, head: bytes) -> bytes:
+    """The body of a request whose head (up to the blank line, maybe more) is ``head``."""
+    header_block, _, body = head.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":", 1)[1])
+        for line in header_block.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        chunk = conn.recv(1 << 20)
+        if not chunk:
+            break
+        body += chunk
+    return body
+
+
+def test_connections_are_made_by_the_asyncio_backend(
+    raw_server: StartServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[object] = []
+    connect = AsyncioBackend.connect_tcp
+
+    async def spy(self: AsyncioBackend, *args: Any, **kwargs: Any) -> Any:
+        stream = await connect(self, *args, **kwargs)
+        made.append(stream)
+        return stream
+
+    monkeypatch.setattr(AsyncioBackend, "connect_tcp", spy)
+
+    def handler(conn: socket.socket) -> None:
+        _read_request(conn)
+        conn.sendall(b"HTTP/1.1 204 No Content\r\n\r\n")
+
+    port = raw_server(handler)
+    assert _send(_request(f"http://127.0.0.1:{port}/")).status == 204
+    assert len(made) == 1
+
+
+def test_a_big_body_arrives_whole_in_both_directions(raw_server: StartServer) -> None:
+    # Bigger than what the connection buffers before it stops reading (and than what the
+    # socket takes before writing must wait), so both kinds of flow control take turns.
+    upload = bytes(range(256)) * (16 * 1024)
+    download = bytes(reversed(range(256))) * (24 * 1024)
+    received: list[bytes] = []
+
+    def handler(conn: socket.socket) -> None:
+        received.append(_read_body(conn, _read_request(conn)))
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Length: " + str(len(download)).encode() + b"\r\n\r\n"
+        )
+        view = memoryview(download)
+        for start in range(0, len(view), 1 << 16):
+            conn.sendall(view[start : start + (1 << 16)])
+
+    port = raw_server(handler)
+    response = _send(_request(f"http://127.0.0.1:{port}/", body=upload))
+    assert received == [upload]
+    assert response.body == download
+
+
+def test_credentials_in_the_url_are_sent_as_basic_auth(raw_server: StartServer) -> None:
+    seen: list[bytes] = []
+
+    def handler(conn: socket.socket) -> None:
+        seen.append(_read_request(conn))
+        conn.sendall(b"HTTP/1.1 204 No Content\r\n\r\n")
+
+    port = raw_server(handler)
+    _send(_request(f"http://me:s%40cret@127.0.0.1:{port}/"))
+    head = seen[0].decode("latin-1")
+    assert head.startswith("GET / HTTP/1.1\r\n")
+    assert "Authorization: Basic bWU6c0BjcmV0\r\n" in head  # me:s@cret
+    assert "me:" not in head.split("Authorization")[0]
