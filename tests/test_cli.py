@@ -350,3 +350,47 @@ def test_run_and_send_work_without_pyside6(tmp_path: Path, collection: Path) -> 
     )
     assert sent.returncode == 0 and b"BLOCKED" not in sent.stderr
     assert sent.stdout == _demo_body("/rest/v1/payments?limit=5")
+
+
+# --- start-up --------------------------------------------------------------------------------
+
+# What a run loads only when it needs it (each costs milliseconds of every start; see the
+# comments at their imports): JSONPath and regex for path and pattern assertions, the history
+# database for the window. Reported on stderr, not blocked.
+LAZY = """
+import sys
+
+class _Lazy:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("jsonpath", "regex", "sqlite3"):
+            sys.stderr.write(f"LOADED {name}\\n")
+        return None
+
+sys.meta_path.insert(0, _Lazy())
+"""
+
+
+def test_a_run_that_checks_no_json_path_loads_no_jsonpath_regex_or_history(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "statuses"
+    _add_request(root, "collection.yaml", "name: Statuses\n")
+    _add_request(
+        root,
+        "time.request.yaml",
+        "name: Time\nmethod: GET\nurl: '{{demo_url}}/rest/v1/server'\n"
+        "assert:\n  - status: 200\n  - header: Content-Type\n    exists: true\n",
+    )
+    done = cli(tmp_path, "run", root, "--demo", "--iterations", "2", prelude=LAZY)
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"LOADED" not in done.stderr, done.stderr.decode()
+
+    _add_request(
+        root,
+        "time.request.yaml",
+        "name: Time\nmethod: GET\nurl: '{{demo_url}}/rest/v1/server'\n"
+        "assert:\n  - path: $.time\n    type: integer\n",
+    )
+    done = cli(tmp_path, "run", root, "--demo", prelude=LAZY)
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"LOADED jsonpath" in done.stderr  # the blocker sees what it should

@@ -52,18 +52,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
-
-import regex
-from jsonpath import JSONPath, JSONPathEnvironment, JSONPathError
-from jsonpath.exceptions import JSONPathSyntaxError
-from jsonpath.filter import UNDEFINED, BaseExpression, FilterExpressionLiteral
-from jsonpath.function_extensions import Length, Match, Search
-from jsonpath.parse import Parser
-from jsonpath.stream import TokenStream
+from typing import TYPE_CHECKING, Any
 
 from app.core.exchange import Exchange
 from app.core.json_doc import JsonNumber, json_path, json_scalar_text, json_type_name
+
+if TYPE_CHECKING:
+    from jsonpath import JSONPath, JSONPathEnvironment, JSONPathError
+    from jsonpath.function_extensions import Match, Search
+
+# python-jsonpath and regex are imported where they are first used: they are about 35 ms of
+# every start of the command line (regex 8 ms, python-jsonpath and the lexer it compiles
+# 27 ms; fresh processes with compiled bytecode, after the modules the run loads anyway),
+# and a run whose requests check only statuses, error codes, headers or times needs neither.
 
 __all__ = [
     "JSON_TYPES",
@@ -547,6 +548,8 @@ def _header_text(values: Sequence[str]) -> str:
 
 
 def _regex_result(assertion: Assertion, text: str, shown: str) -> AssertionResult:
+    import regex
+
     pattern = assertion.expected.text
     try:
         compiled = regex.compile(pattern)
@@ -574,6 +577,8 @@ def _regex_result(assertion: Assertion, text: str, shown: str) -> AssertionResul
 
 
 def _check_path(assertion: Assertion, exchange: Exchange) -> AssertionResult:
+    from jsonpath import JSONPathError
+
     if not exchange.is_json:
         return _result(assertion, False, _not_json(exchange), is_value=False)
     try:
@@ -705,36 +710,6 @@ def _equals(expected: Expected, value: object) -> bool:
 # --- an RFC 9535 environment whose filters compare numbers exactly ------------------------
 
 
-class _DecimalLiteral(FilterExpressionLiteral[Decimal]):
-    """A number written in a filter (``?@.amount == 10.12``), kept exact."""
-
-    __slots__ = ()
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-
-class _ExactParser(Parser):
-    """Number literals in filters become ``Decimal`` (the stock parser goes through float)."""
-
-    def parse_integer_literal(self, stream: TokenStream) -> BaseExpression:
-        token = stream.next()
-        if token.value.startswith("0") and len(token.value) > 1:
-            raise JSONPathSyntaxError("invalid integer literal", token=token)
-        return _DecimalLiteral(value=Decimal(token.value))
-
-    def parse_float_literal(self, stream: TokenStream) -> BaseExpression:
-        token = stream.next()
-        if token.value.startswith("0") and len(token.value.split(".")[0]) > 1:
-            raise JSONPathSyntaxError("invalid float literal", token=token)
-        return _DecimalLiteral(value=Decimal(token.value))
-
-
-class _Length(Length):
-    def __call__(self, obj: Any) -> Any:
-        return UNDEFINED if isinstance(obj, JsonNumber) else super().__call__(obj)
-
-
 def _filter_regex(function: Match | Search, value: object, pattern: object, *, whole: bool) -> bool:
     """``match``/``search`` in a filter: a ``JsonNumber`` is never text, and a pattern runs
     for at most ``REGEX_SECONDS`` (a stopped one does not match)."""
@@ -750,16 +725,6 @@ def _filter_regex(function: Match | Search, value: object, pattern: object, *, w
         return False
 
 
-class _Match(Match):
-    def __call__(self, value: object, pattern: object) -> bool:
-        return _filter_regex(self, value, pattern, whole=True)
-
-
-class _Search(Search):
-    def __call__(self, value: object, pattern: object) -> bool:
-        return _filter_regex(self, value, pattern, whole=False)
-
-
 def _exact_json(value: object) -> object:
     """``value`` with every JSON number as ``Decimal``, for comparisons inside filters."""
     if isinstance(value, JsonNumber):
@@ -771,29 +736,75 @@ def _exact_json(value: object) -> object:
     return value
 
 
-class _ExactEnvironment(JSONPathEnvironment):
-    """Strict RFC 9535, except that a ``JsonNumber`` is a number, never a string."""
+@lru_cache(maxsize=1)
+def _environment() -> JSONPathEnvironment:
+    """Strict RFC 9535, except that a ``JsonNumber`` is a number, never a string, and number
+    literals in filters are exact. Made on first use (python-jsonpath's import, above)."""
+    from jsonpath import JSONPathEnvironment
+    from jsonpath.exceptions import JSONPathSyntaxError
+    from jsonpath.filter import UNDEFINED, BaseExpression, FilterExpressionLiteral
+    from jsonpath.function_extensions import Length, Match, Search
+    from jsonpath.parse import Parser
+    from jsonpath.stream import TokenStream
 
-    parser_class = _ExactParser
+    class DecimalLiteral(FilterExpressionLiteral[Decimal]):
+        """A number written in a filter (``?@.amount == 10.12``), kept exact."""
 
-    def setup_function_extensions(self) -> None:
-        super().setup_function_extensions()
-        self.function_extensions["length"] = _Length()
-        self.function_extensions["match"] = _Match()
-        self.function_extensions["search"] = _Search()
+        __slots__ = ()
 
-    def compare(self, left: object, operator: str, right: object) -> bool:
-        if operator not in ("&&", "||"):
-            left, right = _exact_json(left), _exact_json(right)
-        return super().compare(left, operator, right)
+        def __str__(self) -> str:
+            return str(self.value)
 
+    class ExactParser(Parser):
+        """Number literals in filters become ``Decimal`` (the stock parser goes through
+        float)."""
 
-_ENVIRONMENT = _ExactEnvironment(strict=True)
+        def parse_integer_literal(self, stream: TokenStream) -> BaseExpression:
+            token = stream.next()
+            if token.value.startswith("0") and len(token.value) > 1:
+                raise JSONPathSyntaxError("invalid integer literal", token=token)
+            return DecimalLiteral(value=Decimal(token.value))
+
+        def parse_float_literal(self, stream: TokenStream) -> BaseExpression:
+            token = stream.next()
+            if token.value.startswith("0") and len(token.value.split(".")[0]) > 1:
+                raise JSONPathSyntaxError("invalid float literal", token=token)
+            return DecimalLiteral(value=Decimal(token.value))
+
+    class ExactLength(Length):
+        def __call__(self, obj: Any) -> Any:
+            return UNDEFINED if isinstance(obj, JsonNumber) else super().__call__(obj)
+
+    class ExactMatch(Match):
+        def __call__(self, value: object, pattern: object) -> bool:
+            return _filter_regex(self, value, pattern, whole=True)
+
+    class ExactSearch(Search):
+        def __call__(self, value: object, pattern: object) -> bool:
+            return _filter_regex(self, value, pattern, whole=False)
+
+    class ExactEnvironment(JSONPathEnvironment):
+        parser_class = ExactParser
+
+        def setup_function_extensions(self) -> None:
+            super().setup_function_extensions()
+            self.function_extensions["length"] = ExactLength()
+            self.function_extensions["match"] = ExactMatch()
+            self.function_extensions["search"] = ExactSearch()
+
+        def compare(self, left: object, operator: str, right: object) -> bool:
+            if operator not in ("&&", "||"):
+                left, right = _exact_json(left), _exact_json(right)
+            return super().compare(left, operator, right)
+
+    return ExactEnvironment(strict=True)
 
 
 @lru_cache(maxsize=256)
 def _compile(path: str) -> JSONPath:
-    query = _ENVIRONMENT.compile(path)
+    from jsonpath import JSONPath, JSONPathError
+
+    query = _environment().compile(path)
     if not isinstance(query, JSONPath):  # strict mode has no unions of whole queries
         raise JSONPathError("a single query is expected")
     return query

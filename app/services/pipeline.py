@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from app.core.assertions import Assertion, AssertionResult, check_assertions
 from app.core.clock import describe_skew, server_time_of, server_time_url
@@ -43,9 +43,12 @@ from app.core.transport import TransportSettings
 from app.core.variables import redact, unresolved_message
 from app.http.auth import apply_auth
 from app.http.client import HttpClient, SendFailed
-from app.services.history_records import recorded_exchange
 from app.services.workspace import Workspace
-from app.storage.history import HistoryEntry, HistoryStore
+
+if TYPE_CHECKING:
+    # The command line keeps no history: the history store (sqlite3, uuid) is imported where
+    # the window opens an entry; it is about 15 ms of a start of the command line.
+    from app.storage.history import HistoryEntry, HistoryStore
 
 __all__ = [
     "SAFE_METHODS",
@@ -345,6 +348,8 @@ class Pipeline:
         """A history entry and its response read again (``None`` when none came), in the
         worker thread: a 50 MB entry takes a while. Raises ``LookupError`` when it is gone
         and ``HistoryError`` when it cannot be read."""
+        from app.services.history_records import recorded_exchange
+
         history = self.history
         if history is None:
             raise LookupError("There is no history.")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,8 +21,10 @@ __all__ = ["failure_messages", "json_report", "junit_xml", "step_lines", "summar
 _MAX_TEXT = 300
 
 
-# Characters XML 1.0 cannot carry at all, not even escaped: a server may send them.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters XML 1.0 cannot carry at all, not even escaped: a server may send them. Spelled
+# as what is excluded (everything outside Char, spec section 2.2) rather than as the negation
+# of Char: the same set, but compiled in 1 ms instead of 12 ms on every start of the command.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 # What a terminal would obey (escapes, bells) or print() cannot encode (lone surrogates).
@@ -173,6 +174,9 @@ def json_report(report: RunReport) -> str:
 def junit_xml(report: RunReport) -> str:
     """JUnit XML: one testsuite per folder, one testcase per request and iteration; a step
     that did not pass has a ``<failure>`` whose message is its first reason."""
+    # Imported here: about 3 ms of every start of the command, for the runs that write JUnit.
+    import xml.etree.ElementTree as ET
+
     root = ET.Element("testsuites", name=_xml(report.collection))
     suites: dict[str, ET.Element] = {}
     counts: dict[str, list[float]] = {}
