@@ -312,6 +312,10 @@ class Pipeline:
             timeout_seconds=timeout_seconds,
             allow_protected=allow_protected,
         )
+        return await self.run_plan(plan)
+
+    async def run_plan(self, plan: SendPlan | Refusal) -> Outcome:
+        """``execute`` and ``record`` a plan made earlier; a refusal is its own outcome."""
         if isinstance(plan, Refusal):
             return Outcome(OutcomeKind.REFUSED, refusal=plan)
         outcome = await self.execute(plan)

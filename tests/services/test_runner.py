@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from app.core.collection import LoadedCollection
+from app.demo.server import DEMO_MAC_ID, DEMO_MAC_KEY, DemoServer
+from app.services.pipeline import Pipeline
 from app.services.runner import (
     CollectionRunner,
     RunError,
@@ -339,3 +343,59 @@ def test_on_step_hears_each_step_as_it_ends(failing_collection: LoadedCollection
     assert heard == [("A", 1), ("B", 2)]
     assert [s.folder for s in report.steps] == ["", ""]
     assert report.collection == "Failing" and report.environment is None
+
+
+@pytest.fixture
+def demo() -> Iterator[DemoServer]:
+    with DemoServer() as server:
+        yield server
+
+
+def test_every_iteration_signs_its_request_afresh(demo: DemoServer, tmp_path: Path) -> None:
+    # A request is planned once for all iterations; the MAC must still be new each time:
+    # the demo API refuses a nonce it has seen, so three 200s mean three signatures.
+    root = tmp_path / "mac"
+    _write(
+        root,
+        {
+            "collection.yaml": "name: Mac\n",
+            "wallet.request.yaml": (
+                "name: Wallet\nmethod: GET\nurl: /mac/wallet\n"
+                f"auth:\n  kind: paysera_mac\n  mac_id: {DEMO_MAC_ID}\n  mac_key: {DEMO_MAC_KEY}\n"
+                "assert:\n  - status: 200\n"
+            ),
+        },
+    )
+    loaded = load_collection(root)
+    workspace = Workspace()
+    workspace.set_collection(loaded)
+    pipeline = Pipeline(workspace)
+
+    async def main() -> RunReport:
+        try:
+            return await CollectionRunner(pipeline).run(
+                select_requests(loaded, []), iterations=3, base_url=f"{demo.base_url}/rest/v1"
+            )
+        finally:
+            await pipeline.aclose()
+
+    report = asyncio.run(main())
+    assert report.passed, [step.outcome.message for step in report.steps]
+    nonces = set()
+    for step in report.steps:
+        assert step.outcome.request is not None
+        header = step.outcome.request.header("Authorization") or ""
+        found = re.search(r'nonce="([^"]+)"', header)
+        assert found is not None
+        nonces.add(found.group(1))
+    assert len(nonces) == 3
+
+
+def test_a_data_row_with_the_same_values_as_the_last_sends_the_same_request(
+    variables_collection: LoadedCollection,
+) -> None:
+    api = Api()
+    rows = [{"id": "7"}, {"id": "7"}, {"id": "9"}, {"id": "7"}]
+    report, _ = _run(api, variables_collection, ["Second"], data=rows)
+    assert api.paths == ["/other/7", "/other/7", "/other/9", "/other/7"]
+    assert report.passed
