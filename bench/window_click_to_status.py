@@ -1,8 +1,13 @@
 """A small request's click-to-status in the real window, against raw httpx on the same loop.
 
 The demo API runs in its own process. For each of N rounds we time ``window.send()`` until
-the status label shows the status (the ``finished`` signal handled), then the same GET with
-a plain ``httpx.AsyncClient`` on the same qasync loop. A benchmark, not a test.
+the status is on screen: the end of the window's first repaint (paint and flush of its
+backing store) that painted the status label with the response's status. Then the same GET
+with a plain ``httpx.AsyncClient`` on the same qasync loop. Before each timing the window is
+left to finish what it does after a send (history recorded, the rest of the pane painted),
+so neither timing pays for the other's leftovers. Also printed: the time until the
+``finished`` signal was handled and the loop came round again (what this script measured
+before it watched the screen). A benchmark, not a test.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/window_click_to_status.py [--rounds 300]
 """
@@ -30,6 +35,11 @@ print(server.base_url, flush=True)
 sys.stdin.read()
 """
 
+# The window has settled when the loop came round this many times without repainting it.
+# Turns of the loop, not a sleep: a CPU left idle for milliseconds wakes up slower, which
+# would slow both timings by more than what they compare.
+_QUIET_TURNS = 3
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -48,39 +58,107 @@ def main() -> None:
 
     import httpx
     import qasync
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QLabel
 
-    from app.application import create_main_window
+    from app import application
+    from app.ui.main_window import MainWindow
 
     app = QApplication([])
     app.setQuitOnLastWindowClosed(False)  # the loop must outlive the window: see DEVELOPERS.md
-    ours: list[float] = []
+    on_screen: list[float] = []
+    handled: list[float] = []
     raw: list[float] = []
 
+    class StatusWatcher(QObject):
+        """Notes the end of the first repaint of the window that painted a response's status
+        (not "Sending…") in the status label: the moment it reaches the screen."""
+
+        def __init__(self, label: QLabel) -> None:
+            super().__init__(label)
+            self.label = label
+            self.label_painted = False
+            self.shown_at: float | None = None
+            self.shown = asyncio.Event()
+            label.installEventFilter(self)
+
+        def arm(self) -> None:
+            self.label_painted = False
+            self.shown_at = None
+            self.shown.clear()
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and self.label.text() not in ("", "Sending…"):
+                self.label_painted = True
+            return False
+
+        def repainted(self) -> None:
+            if self.label_painted and self.shown_at is None:
+                self.shown_at = time.perf_counter()
+                self.shown.set()
+
+    class TimedMainWindow(MainWindow):
+        """The real window; only tells its watcher when a repaint (paint and flush) ended."""
+
+        watcher: StatusWatcher | None = None
+        repaints = 0
+
+        def event(self, event: QEvent) -> bool:
+            handled = super().event(event)
+            if event.type() == QEvent.Type.UpdateRequest:
+                self.repaints += 1
+                if self.watcher is not None:
+                    self.watcher.repainted()
+            return handled
+
+    application.MainWindow = TimedMainWindow  # type: ignore[misc]
+
     async def run() -> None:
-        window = create_main_window(demo=False)
+        window = application.create_main_window(demo=False)
         window.show()
         window.builder.base_url_edit.setText(f"{base}/rest/v1")
         window.builder.set_request("GET", "/server")
         # The first tab is the sample's "List payments": keep its assertions out (or in: --assert).
         checks = window.builder.request().assertions if args.asserts else ()
         window.builder.load_request(replace(window.builder.request(), assertions=checks))
+        assert isinstance(window, TimedMainWindow)
+        status_label = window.response_pane.findChild(QLabel, "statusLabel")
+        assert status_label is not None
+        watcher = window.watcher = StatusWatcher(status_label)
         done: list[asyncio.Event] = []
+        recorded: list[asyncio.Event] = []
         window.sends.finished.connect(lambda *_: done[-1].set())
+        window.sends.recorded.connect(lambda *_: recorded[-1].set())
+
+        async def settled() -> None:
+            quiet = 0
+            while quiet < _QUIET_TURNS:
+                repaints = window.repaints
+                await asyncio.sleep(0)
+                quiet = quiet + 1 if window.repaints == repaints else 0
+
         async with httpx.AsyncClient() as client:
             for attempt in range(args.rounds + 10):
                 done.append(asyncio.Event())
+                recorded.append(asyncio.Event())
+                await settled()
+                watcher.arm()
                 started = time.perf_counter()
                 window.send()
                 await done[-1].wait()
-                elapsed = time.perf_counter() - started
-                assert window.response_pane.findChild(object, "statusLabel") is not None
+                handled_elapsed = time.perf_counter() - started
+                await watcher.shown.wait()
+                assert watcher.shown_at is not None
+                shown_elapsed = watcher.shown_at - started
+                await recorded[-1].wait()
+                await settled()
                 started = time.perf_counter()
                 response = await client.get(f"{base}/rest/v1/server")
                 raw_elapsed = time.perf_counter() - started
                 assert response.status_code == 200
                 if attempt >= 10:  # warm-up: connections, caches
-                    ours.append(elapsed * 1000)
+                    on_screen.append(shown_elapsed * 1000)
+                    handled.append(handled_elapsed * 1000)
                     raw.append(raw_elapsed * 1000)
         window.close()
         await window.sends.aclose()
@@ -89,12 +167,15 @@ def main() -> None:
         qasync.run(run())
     finally:
         server.communicate("")
-    ours_median, raw_median = statistics.median(ours), statistics.median(raw)
+    raw_median, ours_median = statistics.median(raw), statistics.median(on_screen)
     what = "with 5 assertions" if args.asserts else "no assertions"
     print(f"click to status, median of {args.rounds} small GETs ({what}):")
-    print(f"  raw httpx on the same loop  {raw_median:6.2f} ms")
-    print(f"  the window                  {ours_median:6.2f} ms")
-    print(f"  difference                  {ours_median - raw_median:6.2f} ms  (goal: at most 3 ms)")
+    print(f"  raw httpx on the same loop      {raw_median:6.2f} ms")
+    print(f"  the window, status on screen    {ours_median:6.2f} ms")
+    difference = ours_median - raw_median
+    print(f"  difference                      {difference:6.2f} ms  (goal: 3 ms at most)")
+    handled_median = statistics.median(handled)
+    print(f"  the window, finished handled    {handled_median:6.2f} ms  (timed before: see above)")
     app.quit()
 
 

@@ -25,6 +25,8 @@ class HeadersModel(QAbstractTableModel):
         self._rows: tuple[tuple[str, str], ...] = ()
 
     def set_headers(self, headers: tuple[tuple[str, str], ...]) -> None:
+        if headers == self._rows:
+            return  # no reset: the view would lay itself out again for nothing
         self.beginResetModel()
         self._rows = headers
         self.endResetModel()

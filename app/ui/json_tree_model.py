@@ -115,7 +115,9 @@ class JsonTreeModel(QAbstractItemModel):
         self.endResetModel()
 
     def clear(self) -> None:
-        """Show nothing."""
+        """Show nothing (no reset when nothing is shown: views re-lay out on every reset)."""
+        if self._root.size == 0 and not self._root.children:
+            return
         self.beginResetModel()
         self._root = _Node(None, None, [], 0)
         self.endResetModel()

@@ -95,7 +95,8 @@ class RawView(QWidget):
     def clear(self) -> None:
         """Show nothing."""
         self._reset()
-        self._text.clear()
+        if not self._text.document().isEmpty():
+            self._text.clear()
 
     def show_text_chunks(self, chunks: Iterator[str], total_hint: str) -> None:
         """Show the first ``FIRST_CHARS`` characters of the text ``chunks`` yields.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QColor, QFontDatabase, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -70,11 +70,15 @@ class ResponsePane(QWidget):
         status_row.addWidget(self.size_label)
         status_row.addStretch(1)
 
+        # The message line keeps its place (one line, empty when there is nothing to say):
+        # showing and hiding it moved the tabs below on every send, and repainting them and
+        # laying out the whole window again took most of a small request's click-to-status.
         self.message_label = QLabel(self)
         self.message_label.setObjectName("responseMessageLabel")
         self.message_label.setTextFormat(Qt.TextFormat.PlainText)
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message_label.setMinimumHeight(self.message_label.fontMetrics().lineSpacing())
 
         self.warning_label = QLabel(self)
         self.warning_label.setObjectName("tlsWarningLabel")
@@ -121,7 +125,14 @@ class ResponsePane(QWidget):
         self._sent: tuple[PreparedRequest, Mapping[str, str]] | None = None
         self.reveal_sent_check.toggled.connect(self._render_sent)
 
-        layout = QVBoxLayout(self)
+        # Every layout of a widget ends by telling its parent that its size hints may have
+        # changed, and the splitter then lays out the whole main window again (docks and
+        # toolbar included): about a millisecond, on every send. The pane's widgets live in
+        # ``_body``, which the pane sizes itself, so only a real change of the minimum size
+        # goes up (see ``event``).
+        self._body = QWidget(self)
+        self._body_minimum = QSize()
+        layout = QVBoxLayout(self._body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(status_row)
         layout.addWidget(self.message_label)
@@ -131,22 +142,64 @@ class ResponsePane(QWidget):
         self.clear()
         self.show_message("Press Send (Ctrl+Enter) to see the response here.")
 
+    def sizeHint(self) -> QSize:
+        return self._body.sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        return self._body.minimumSizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._body.setGeometry(self.rect())
+        super().resizeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            minimum = self._body.minimumSizeHint()
+            if minimum != self._body_minimum:
+                self._body_minimum = minimum
+                self.updateGeometry()
+        return super().event(event)
+
     def clear(self) -> None:
-        self.status_label.clear()
-        self.status_label.setStyleSheet("")
-        self.elapsed_label.clear()
-        self.size_label.clear()
-        self.message_label.clear()
-        self.message_label.hide()
-        self.warning_label.clear()
-        self.warning_label.hide()
-        self.error_panel.clear()
+        """Show nothing."""
+        self._show_no_response("")
+
+    def _show_no_response(self, status: str, colour: QColor | None = None) -> None:
+        """``status`` over empty views. Each part is set once, and only what changes costs
+        anything (a send shows this first, then the response)."""
+        self._set_status(status, colour)
+        self.elapsed_label.setText("")
+        self.size_label.setText("")
+        self._clear_notes()
         self.tree_model.clear()
         self.raw_view.clear()
         self.headers_model.set_headers(())
+
+    def _set_status(self, text: str, colour: QColor | None = None) -> None:
+        # setText("") where QLabel.clear() was: clear() lays the pane out again even when the
+        # label was empty already.
+        self.status_label.setText(text)
+        self._set_text_colour(self.status_label, colour)
+
+    @staticmethod
+    def _set_text_colour(label: QLabel, colour: QColor | None) -> None:
+        """Colour ``label``'s text (``None``: the usual colour). The style sheet is set only
+        when it changes: setting one polishes the label and lays the pane out again."""
+        sheet = f"color: {colour.name()};" if colour is not None else ""
+        if label.styleSheet() != sheet:
+            label.setStyleSheet(sheet)
+
+    def _clear_notes(self) -> None:
+        """Clear the message, warning, decoded error and sent request."""
+        self.message_label.setText("")
+        if not self.warning_label.isHidden():
+            self.warning_label.setText("")
+            self.warning_label.hide()
+        self.error_panel.clear()
         self._sent = None
         self.reveal_sent_check.setChecked(False)
-        self.sent_view.clear()
+        if not self.sent_view.document().isEmpty():
+            self.sent_view.clear()
 
     def show_warning(self, text: str) -> None:
         """A warning about the exchange itself (e.g. certificate verification was off)."""
@@ -172,42 +225,37 @@ class ResponsePane(QWidget):
         )
 
     def show_message(self, text: str, *, is_error: bool = False) -> None:
-        colour = error_text_color(self.palette()).name() if is_error else ""
-        self.message_label.setStyleSheet(f"color: {colour};" if colour else "")
+        colour = error_text_color(self.palette()) if is_error else None
+        self._set_text_colour(self.message_label, colour)
         self.message_label.setText(text)
-        self.message_label.show()
 
     def show_sending(self, method: str, url: str) -> None:
-        self.clear()
-        self.status_label.setText("Sending…")
+        self._show_no_response("Sending…")
         self.show_message(f"{method} {url}")
 
     def show_cancelled(self) -> None:
-        self.clear()
-        self.status_label.setText("Cancelled")
+        self._show_no_response("Cancelled")
         self.show_message("The request was cancelled; nothing more will be received.")
 
     def show_failure(self, failure: TransportFailure) -> None:
-        self.clear()
-        self.status_label.setText("No response")
-        self.status_label.setStyleSheet(f"color: {error_text_color(self.palette()).name()};")
+        self._show_no_response("No response", error_text_color(self.palette()))
         self.show_message(failure.message, is_error=True)
 
     def show_refused(self, message: str) -> None:
-        self.clear()
-        self.status_label.setText("Not sent")
-        self.status_label.setStyleSheet(f"color: {error_text_color(self.palette()).name()};")
+        self._show_no_response("Not sent", error_text_color(self.palette()))
         self.show_message(message, is_error=True)
 
     def show_exchange(self, exchange: Exchange) -> None:
-        self.clear()
+        """Show ``exchange``, replacing whatever was shown. Each part is set once, without
+        clearing the pane first (after a send it was cleared a moment ago)."""
         response = exchange.response
-        self.status_label.setText(f"{response.status} {response.reason}".strip())
-        self.status_label.setStyleSheet(
-            f"color: {status_color(response.status, self.palette()).name()};"
+        self._set_status(
+            f"{response.status} {response.reason}".strip(),
+            status_color(response.status, self.palette()),
         )
         self.elapsed_label.setText(format_duration(response.elapsed_ms))
         self.size_label.setText(format_size(len(response.body)))
+        self._clear_notes()
         self.headers_model.set_headers(response.headers)
         if exchange.error is not None:
             self.error_panel.show_error(exchange.error)
@@ -221,6 +269,7 @@ class ResponsePane(QWidget):
             if self.tabs.currentIndex() != self.HEADERS_TAB:
                 self.tabs.setCurrentIndex(self.TREE_TAB)
         else:
+            self.tree_model.clear()
             self.raw_view.show_text_chunks(
                 _text_chunks(response.text()), format_size(len(response.body))
             )

@@ -19,3 +19,19 @@ def test_repeated_headers_stay_separate_rows_in_order(qapp: Any) -> None:
     values = [model.data(model.index(r, 1), Qt.ItemDataRole.DisplayRole) for r in range(2)]
     assert values == ["a=1", "b=2"]
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Name"
+
+
+def test_the_same_headers_again_do_not_reset_views(qapp: Any) -> None:
+    # Every send clears the table and fills it again; a reset makes the view lay itself out.
+    model = HeadersModel()
+    resets: list[None] = []
+    model.modelReset.connect(lambda: resets.append(None))
+    model.set_headers(())
+    assert resets == []
+    headers = (("Content-Type", "application/json"),)
+    model.set_headers(headers)
+    model.set_headers(headers)
+    assert len(resets) == 1
+    model.set_headers((("Content-Type", "text/plain"),))
+    model.set_headers(())
+    assert len(resets) == 3 and model.rowCount(QModelIndex()) == 0

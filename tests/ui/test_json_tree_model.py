@@ -97,6 +97,23 @@ def test_model_stays_correct_through_resets(qtmodeltester: Any) -> None:
     assert model.rowCount() == 0
 
 
+def test_clearing_resets_views_only_when_something_was_shown(qapp: Any) -> None:
+    # Every send clears the tree; a reset makes the view lay itself out and repaint.
+    model = JsonTreeModel()
+    resets: list[None] = []
+    model.modelReset.connect(lambda: resets.append(None))
+    model.clear()
+    assert resets == []
+    model.set_document(parse_json_exact('{"a": 1}'))
+    model.clear()
+    assert len(resets) == 2 and model.rowCount() == 0
+    model.clear()
+    assert len(resets) == 2
+    model.set_document(parse_json_exact("42"))  # a scalar is one row
+    model.clear()
+    assert len(resets) == 4 and model.rowCount() == 0
+
+
 def test_set_document_resets_views(qtbot: Any) -> None:
     model = JsonTreeModel()
     model.set_document(parse_json_exact(SAMPLE))

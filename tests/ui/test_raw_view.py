@@ -171,6 +171,17 @@ def test_small_text_and_clear_drop_the_bar(raw_view: RawView, big_body: str) -> 
     assert not raw_view.has_more()
 
 
+def test_clearing_an_empty_view_leaves_the_text_alone(raw_view: RawView) -> None:
+    # Every send clears the view; clearing an empty editor still lays it out again.
+    changes: list[None] = []
+    raw_view.text_widget().document().contentsChanged.connect(lambda: changes.append(None))
+    raw_view.clear()
+    assert changes == []
+    raw_view.show_text_chunks(iter(["plain text"]), "10 bytes")
+    raw_view.clear()
+    assert len(changes) == 2 and _shown_text(raw_view) == ""
+
+
 @pytest.mark.parametrize(
     ("size", "text"),
     [(0, "0 bytes"), (1023, "1023 bytes"), (256 * 1024, "256 KB"), (50_640_000, "48.3 MB")],
