@@ -57,7 +57,7 @@ app = QApplication([])
 
 def report():
     window = next(w for w in app.topLevelWidgets() if w.objectName() == "mainWindow")
-    window._pull_builder()
+    window.area.pull_builder()
     tabs = [
         {"url": t.current.url, "method": t.current.method, "body": t.current.body,
          "dirty": t.dirty}

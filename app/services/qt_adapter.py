@@ -15,8 +15,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from app.core.prepare import RequestNotSendable
@@ -83,7 +85,7 @@ class SendController(QObject):
             previous.cancel()
         task = self._start(self.pipeline.execute(plan, signed))
         self._in_flight[tab.id] = task
-        task.add_done_callback(functools.partial(self._on_request_done, tab.id, plan))
+        self._when_done(task, functools.partial(self._on_request_done, tab.id, plan))
         self.started.emit(tab.id, plan)
 
     def cancel(self, tab_id: str | None = None) -> None:
@@ -121,6 +123,18 @@ class SendController(QObject):
         task.add_done_callback(self._tasks.discard)
         return task
 
+    def _when_done(self, task: asyncio.Task[Any], report: Callable[[Any], None]) -> None:
+        """Call ``report(task)`` when the task ends, unless Qt has deleted this object by then
+        (its window closed without ``aclose``): a signal from it would raise."""
+
+        def done(task: asyncio.Task[Any]) -> None:
+            if shiboken6.isValid(self):
+                report(task)
+            elif not task.cancelled() and task.exception() is not None:
+                _log.error("a request ended after its window closed", exc_info=task.exception())
+
+        task.add_done_callback(done)
+
     @staticmethod
     def _outcome_of(task: asyncio.Task[Outcome], plan: SendPlan) -> Outcome | None:
         """The task's outcome; ``None`` when it was cancelled. An unexpected exception
@@ -157,7 +171,7 @@ class SendController(QObject):
 
     def _record(self, outcome: Outcome) -> None:
         task = self._start(self.pipeline.record(outcome))
-        task.add_done_callback(self._on_recorded)
+        self._when_done(task, self._on_recorded)
 
     def _on_recorded(self, task: asyncio.Task[int | None]) -> None:
         if task.cancelled():
@@ -175,7 +189,7 @@ class SendController(QObject):
         """Read a history entry and its response in the worker; ``history_opened`` or
         ``history_failed`` follows."""
         task = self._start(self.pipeline.open_history_entry(entry_id))
-        task.add_done_callback(self._on_history_opened)
+        self._when_done(task, self._on_history_opened)
 
     def _on_history_opened(self, task: asyncio.Task[Any]) -> None:
         if task.cancelled():
@@ -203,7 +217,7 @@ class SendController(QObject):
             self.clock_checked.emit(tab.id, str(exc))
             return
         task = self._start(self.pipeline.execute(plan))
-        task.add_done_callback(functools.partial(self._on_clock_done, tab.id, plan))
+        self._when_done(task, functools.partial(self._on_clock_done, tab.id, plan))
         self.clock_checked.emit(tab.id, f"Asking {plan.prepared.url} for its time…")
 
     def _on_clock_done(self, tab_id: str, plan: SendPlan, task: asyncio.Task[Outcome]) -> None:

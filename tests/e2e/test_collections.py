@@ -204,7 +204,7 @@ def test_hovering_a_variable_shows_its_value_and_masks_secrets(
     team_window.environment_bar.select("sandbox")
     team_window.workspace.store_secrets("sandbox", {"token": SECRET})
     _open(team_window, "wallet/me.request.yaml")
-    described = team_window._describe_variables("Bearer {{token}} {{who}} {{nope}}")
+    described = team_window.area.describe_variables("Bearer {{token}} {{who}} {{nope}}")
     assert "{{token}} = ••••••" in described and 'environment "sandbox"' in described
     assert "{{who}} = collection   (collection)" in described
     assert "{{nope}} is not defined" in described

@@ -1,0 +1,188 @@
+"""The request area: the tab strip, the request builder and the response pane, kept showing
+the session's active tab.
+
+``RequestArea`` loads the active tab into the builder, copies the builder's edits back into
+the session, sends through the ``SendController`` and shows each tab's latest result (kept by
+the session, so switching back to a tab shows it again).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+
+from app.core.tabs import OpenTab
+from app.services.pipeline import Refusal, SendPlan
+from app.services.qt_adapter import SendController
+from app.services.session import (
+    Cancelled,
+    Finished,
+    Refused,
+    Sending,
+    Session,
+    SessionEvent,
+    TabActivated,
+    TabChanged,
+    TabResult,
+)
+from app.services.workspace import Workspace
+from app.ui.request_builder import RequestBuilder
+from app.ui.response_pane import ResponsePane
+from app.ui.tab_results import show_result
+from app.ui.tab_strip import TabStrip
+
+__all__ = ["RequestArea"]
+
+
+class RequestArea(QSplitter):
+    """Tabs and the builder above, the response below."""
+
+    changed = Signal()  # the session changed (edits, tabs): drafts should be kept
+
+    def __init__(
+        self,
+        session: Session,
+        sends: SendController,
+        workspace: Workspace,
+        top: QWidget,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.session = session
+        self.sends = sends
+        self.workspace = workspace
+        self._loading = False  # the builder is being filled from a tab, not edited
+        self.tab_strip = TabStrip(session, self)
+        self.builder = RequestBuilder(self)
+        self.response_pane = ResponsePane(self)
+        request_side = QWidget(self)
+        layout = QVBoxLayout(request_side)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(top)
+        layout.addWidget(self.tab_strip)
+        layout.addWidget(self.builder, 1)
+        self.addWidget(request_side)
+        self.addWidget(self.response_pane)
+        self.setStretchFactor(0, 2)
+        self.setStretchFactor(1, 3)
+        self.setContentsMargins(8, 8, 8, 0)
+
+        session.subscribe(self._on_session_event)
+        self.builder.send_requested.connect(self.send)
+        self.builder.cancel_requested.connect(self.cancel)
+        self.builder.edited.connect(self._on_builder_edited)
+        self.builder.target_changed.connect(self.update_target)
+        self.builder.set_variable_describer(self.describe_variables)
+        self.response_pane.error_panel.clock_check_requested.connect(self.compare_clock)
+        sends.refused.connect(self._on_sends_refused)
+        sends.started.connect(self._on_sends_started)
+        sends.finished.connect(lambda tab_id, outcome: self._show(tab_id, Finished(outcome)))
+        sends.cancelled.connect(lambda tab_id: self._show(tab_id, Cancelled()))
+        sends.clock_checked.connect(self._on_sends_clock_checked)
+
+    def active_tab(self) -> OpenTab | None:
+        return self.session.active()
+
+    def pull_builder(self, *, commit: bool = True) -> OpenTab | None:
+        """Copy what the editors hold into the active tab (``commit``: see
+        ``RequestBuilder.request``)."""
+        tab = self.active_tab()
+        if tab is None or self._loading:
+            return tab
+        return self.session.edit(tab.id, self.builder.request(commit=commit))
+
+    def _on_builder_edited(self) -> None:
+        self.pull_builder(commit=False)
+        self.changed.emit()
+
+    def _on_session_event(self, event: SessionEvent) -> None:
+        if isinstance(event, TabActivated):
+            previous = self.session.get(event.previous_id)
+            if previous is not None:
+                self.session.edit(previous.id, self.builder.request())
+            self._load_active()
+        elif isinstance(event, TabChanged) and event.reloaded:
+            active = self.active_tab()
+            if active is not None and active.id == event.tab.id:
+                self._load_active()
+        self.changed.emit()
+
+    def _load_active(self) -> None:
+        tab = self.active_tab()
+        if tab is None:
+            return
+        self._loading = True
+        try:
+            self.builder.load_request(tab.current)
+        finally:
+            self._loading = False
+        self.builder.set_in_flight(self.sends.in_flight(tab.id))
+        verdicts = self.session.verdicts(tab.id)
+        if verdicts is None:
+            self.builder.clear_assertion_results()
+        else:
+            self.builder.show_assertion_results(verdicts)
+        show_result(self.response_pane, self.session.result(tab.id))
+        self.update_target()
+
+    def update_target(self) -> None:
+        """Show where the active tab's request goes and what it inherits."""
+        tab = self.active_tab()
+        if tab is not None and not self._loading:
+            self.builder.show_context(self.workspace, tab.source)
+
+    def describe_variables(self, text: str) -> str:
+        tab = self.active_tab()
+        if tab is None:
+            return ""
+        return self.workspace.describe_variables(
+            text, self.builder.request(commit=False), tab.source
+        )
+
+    # --- sending -----------------------------------------------------------------------------
+    def send(self) -> None:
+        """Send the active tab's request; a request of that tab still in flight is cancelled."""
+        tab = self.pull_builder()
+        if tab is not None:
+            self.sends.send(
+                tab,
+                base_url=self.builder.base_url_edit.text(),
+                timeout_seconds=self.builder.timeout_spin.value(),
+            )
+
+    def cancel(self) -> None:
+        tab = self.active_tab()
+        if tab is not None:
+            self.sends.cancel(tab.id)
+
+    def _show(self, tab_id: str, result: TabResult) -> None:
+        self.session.show(tab_id, result)
+        active = self.active_tab()
+        if active is None or active.id != tab_id:
+            return
+        if isinstance(result, Finished | Cancelled):
+            self.builder.set_in_flight(False)
+        if isinstance(result, Finished):
+            self.builder.show_assertion_results(result.outcome.assertions)
+        show_result(self.response_pane, result)
+
+    def _on_sends_refused(self, tab_id: str, refusal: Refusal) -> None:
+        if refusal.unprepared:
+            self.builder.body.validate_now()
+        self._show(tab_id, Refused(refusal.message))
+
+    def _on_sends_started(self, tab_id: str, plan: SendPlan) -> None:
+        self.builder.set_in_flight(True)
+        self._show(tab_id, Sending(plan.prepared.method, plan.shown_url))
+
+    def compare_clock(self) -> None:
+        """Ask the API of the active tab's last response for its time and show how far this
+        computer's clock is off (see ``SendController.check_clock``)."""
+        tab = self.active_tab()
+        if tab is not None:
+            self.sends.check_clock(tab)
+
+    def _on_sends_clock_checked(self, tab_id: str, text: str) -> None:
+        active = self.active_tab()
+        if active is not None and active.id == tab_id:
+            self.response_pane.error_panel.show_clock_result(text)
