@@ -78,6 +78,9 @@ class TabStrip(QWidget):
                 self.bar.setCurrentIndex(self.session.index(event.tab_id))
         finally:
             self._syncing = False
+        # A hidden QTabBar does not tell its layout that its size changed: tabs restored
+        # before the window shows would get a height of 0 (invisible) without this.
+        self.bar.updateGeometry()
 
     def _on_bar_current_changed(self, index: int) -> None:
         tabs = self.session.tabs()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 
+from app.application import create_main_window
+from app.core.collection import SavedRequest
+from app.core.tabs import TabSession, new_tab
 from app.services.prompts import UnsavedChoice
 from app.storage.drafts import DraftStore
 from app.ui.main_window import MainWindow
@@ -177,3 +182,23 @@ def test_a_history_entry_gone_meanwhile_is_said_where_the_response_shows(
     with qtbot.waitSignal(window.sends.history_failed, timeout=TIMEOUT_MS):
         window.show_history_entry(entry_id)
     assert text(window, "responseMessageLabel") == "That history entry is gone."
+
+
+def test_tabs_restored_at_start_are_visible_in_the_tab_bar(
+    qtbot: Any, qt_loop: asyncio.AbstractEventLoop, explorer_home: Path, prompts: ScriptedPrompts
+) -> None:
+    kept = TabSession(
+        tabs=(new_tab(SavedRequest("One", url="/one")), new_tab(SavedRequest("Two", url="/two"))),
+        active=1,
+    )
+    DraftStore(explorer_home).save(kept)
+    restored = create_main_window(demo=False, prompts=prompts)
+    qtbot.addWidget(restored)
+    restored.show()
+    qtbot.waitExposed(restored)
+    bar = restored.tab_strip.bar
+    assert [bar.tabText(i) for i in range(bar.count())] == ["● One", "● Two"]  # unsaved
+    assert bar.currentIndex() == 1 and restored.builder.url_edit.text() == "/two"
+    # Hidden tab bars do not resize their layout by themselves: this was 0 pixels high.
+    qtbot.waitUntil(lambda: bar.height() >= bar.sizeHint().height() > 0, timeout=2000)
+    restored.close()
