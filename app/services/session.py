@@ -256,12 +256,18 @@ class Session:
             return SaveResult(
                 None, "Open a collection folder first (Open… in the Collection panel), then save."
             )
+        source = tab.source if tab.collection == root and not ask_name else None
+        if source is not None:
+            # A watcher may not have caught up: follow the disk first, so that a tab without
+            # edits shows the file's new version instead of writing its old one over it.
+            self.collections.reload()
+            tab = self.get(tab_id) or tab
         request = tab.current
         try:
-            if tab.source is not None and tab.collection == root and not ask_name:
-                if not self._may_overwrite(tab, tab.source):
+            if source is not None:
+                if not self._may_overwrite(tab, source):
                     return SaveResult(None, "Not saved: the file on disk was kept.")
-                path = self.collections.save_request(Path(tab.source), request)
+                path = self.collections.save_request(Path(source), request)
             else:
                 name = self.questions.ask_text("Save request", "Name of the request:", request.name)
                 if name is None:
@@ -276,8 +282,7 @@ class Session:
 
     def _may_overwrite(self, tab: OpenTab, source: str) -> bool:
         """True unless the file changed on disk since the tab loaded it and the user
-        chose to keep the file's version."""
-        self.collections.reload()  # a watcher may not have caught up yet
+        chose to keep the file's version (the collection was just reloaded)."""
         node = self.collections.find(Path(source))
         on_disk = node.request if node is not None else None
         if on_disk is None or on_disk == tab.saved:
