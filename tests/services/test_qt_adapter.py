@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from shiboken6 import Shiboken
 
 from app.core.assertions import Assertion, Expected, Operator
 from app.core.collection import AuthKind, AuthSpec, SavedRequest
@@ -17,12 +22,13 @@ from app.core.prepare import PreparedRequest
 from app.core.tabs import OpenTab, new_tab
 from app.demo import DemoServer
 from app.http.client import HttpClient
+from app.services.collections import CollectionEvent, CollectionLoaded, CollectionService
 from app.services.pipeline import Outcome, OutcomeKind, Pipeline, Refusal, SendPlan
-from app.services.qt_adapter import SendController
+from app.services.qt_adapter import CollectionWatcher, SendController
 from app.services.runner import CollectionRunner, select_requests
 from app.services.workspace import Workspace
 from app.storage.collection_files import dump_request
-from app.storage.collection_store import load_collection
+from app.storage.collection_store import create_collection, load_collection
 from app.storage.history import HistoryStore
 from tests.services.pipeline_support import Api, mock_pipeline
 
@@ -209,7 +215,7 @@ def test_an_unexpected_exception_is_a_failed_outcome_with_a_sentence(
     tab_id, outcome = blocker.args
     assert tab_id == tab.id
     assert isinstance(outcome, Outcome) and outcome.kind is OutcomeKind.FAILED
-    assert outcome.failure.kind is FailureKind.OTHER
+    assert outcome.failure is not None and outcome.failure.kind is FailureKind.OTHER
     assert "boom" in outcome.message and "Traceback" not in outcome.message
     assert outcome.message.startswith("The request could not be completed")
     # The traceback goes to the log, not to the user.
@@ -283,3 +289,158 @@ def test_the_window_and_the_runner_reach_the_same_verdicts(
         runner.request.body,
     )
     assert plans[0].prepared.url == f"{base_url}/payments/10145"
+
+
+# --- closing while a recording starts -------------------------------------------------------
+
+
+class _LateResponsePipeline(Pipeline):
+    """Its requests answer at the very moment they are cancelled (the response was already
+    in), and its recordings take a while: what a window closing mid-request meets."""
+
+    def __init__(self, history: HistoryStore) -> None:
+        super().__init__(
+            Workspace(app_variables={"host": "https://api.test"}),
+            client=HttpClient(transport=httpx.MockTransport(Api())),
+            history=history,
+        )
+        self.entered = asyncio.Event()
+        self.recordings_started = 0
+        self.recordings_ended = 0
+
+    async def execute(self, plan: SendPlan, signed: PreparedRequest | None = None) -> Outcome:
+        self.entered.set()
+        with contextlib.suppress(asyncio.CancelledError):  # too late: the response is here
+            await asyncio.Event().wait()
+        return Outcome(OutcomeKind.RESPONDED, plan, request=plan.prepared)
+
+    async def record(self, outcome: Outcome) -> int | None:
+        self.recordings_started += 1
+        try:
+            await asyncio.sleep(0.3)
+        finally:
+            self.recordings_ended += 1
+        return 1
+
+
+def _delete_and_pump(qtbot: Any, sends: SendController) -> None:
+    """Delete the controller as Qt does with the window's children, then let anything still
+    scheduled run: a signal from the deleted object fails the test (an asyncio error)."""
+    Shiboken.delete(sends)
+    assert not Shiboken.isValid(sends)
+    qtbot.wait(500)
+
+
+def test_aclose_waits_for_a_recording_started_while_it_closes(
+    qtbot: Any, qt_loop: asyncio.AbstractEventLoop, history: HistoryStore
+) -> None:
+    pipeline = _LateResponsePipeline(history)
+    sends = SendController(pipeline)
+    closed = False
+    late: list[str] = []
+    sends.finished.connect(lambda tab_id, _o: late.append("finished") if closed else None)
+    sends.recorded.connect(lambda _id: late.append("recorded") if closed else None)
+    sends.recording_failed.connect(lambda _m: late.append("recording_failed") if closed else None)
+    with qtbot.waitSignal(sends.started, timeout=1000):
+        _send(sends, _tab("{{host}}/slow"))
+    qtbot.waitUntil(pipeline.entered.is_set, timeout=5000)
+
+    closing = qt_loop.create_task(sends.aclose())
+    qtbot.waitUntil(closing.done, timeout=5000)
+    closed = True
+    assert closing.exception() is None
+    # The response that beat the cancel started a recording while aclose ran; aclose saw it
+    # through before returning, and nothing of the controller is left running.
+    assert pipeline.recordings_started == 1
+    assert pipeline.recordings_ended == 1
+    assert not sends.in_flight()
+    assert all(task.done() for task in asyncio.all_tasks(qt_loop) if task is not closing)
+    _delete_and_pump(qtbot, sends)
+    assert late == []
+    assert pipeline.recordings_started == 1
+
+
+def test_aclose_ends_a_recording_in_flight_before_the_controller_goes(
+    qtbot: Any, qt_loop: asyncio.AbstractEventLoop, history: HistoryStore
+) -> None:
+    pipeline = _LateResponsePipeline(history)
+    sends = SendController(pipeline)
+    recorded: list[int] = []
+    sends.recorded.connect(recorded.append)
+    outcome = Outcome(OutcomeKind.RESPONDED)
+    sends._record(outcome)  # as the timer after a response does
+    qtbot.waitUntil(lambda: pipeline.recordings_started == 1, timeout=5000)
+
+    closing = qt_loop.create_task(sends.aclose())
+    qtbot.waitUntil(closing.done, timeout=5000)
+    assert closing.exception() is None
+    assert pipeline.recordings_ended == 1
+    _delete_and_pump(qtbot, sends)
+    assert recorded == []
+
+
+# --- the collection watcher -----------------------------------------------------------------
+
+
+@dataclass
+class Watched:
+    root: Path
+    collections: CollectionService
+    watcher: CollectionWatcher
+
+    def request_at(self, rel: str) -> SavedRequest | None:
+        node = self.collections.find(Path(rel))
+        return node.request if node is not None else None
+
+
+@pytest.fixture
+def watched(qtbot: Any, tmp_path: Path) -> Iterator[Watched]:
+    root = tmp_path / "api"
+    store = create_collection(root, "API")
+    store.new_folder(Path("."), "Payments")
+    store.new_request(Path("payments"), SavedRequest("List payments", url="/payments"))
+    collections = CollectionService(Workspace())
+    watcher = CollectionWatcher(collections, delay_ms=50)
+    collections.open(root)
+    yield Watched(root, collections, watcher)
+    Shiboken.delete(watcher)
+
+
+def test_the_watcher_watches_what_the_service_says(watched: Watched) -> None:
+    existing = {str(path) for path in watched.collections.watched_paths() if path.exists()}
+    assert watched.watcher.watched() == existing
+    assert str(watched.root / "payments/list-payments.request.yaml") in existing
+    watched.collections.close()
+    assert watched.watcher.watched() == set()
+
+
+def test_outside_changes_reload_the_collection(qtbot: Any, watched: Watched) -> None:
+    root, collections, watcher = watched.root, watched.collections, watched.watcher
+    rel = "payments/list-payments.request.yaml"
+    loads: list[CollectionEvent] = []
+    collections.subscribe(loads.append)
+
+    # An editor writing in place.
+    (root / rel).write_text(dump_request(SavedRequest("List payments", url="/v2")))
+    edited = SavedRequest("List payments", url="/v2")
+    qtbot.waitUntil(lambda: watched.request_at(rel) == edited, timeout=5000)
+
+    # git replacing the file (a new file renamed over it), twice: the watch follows the file.
+    for url in ("/v3", "/v4"):
+        fresh = root / "payments" / ".fresh.tmp"
+        fresh.write_text(dump_request(SavedRequest("List payments", url=url)))
+        os.replace(fresh, root / rel)
+        replaced = SavedRequest("List payments", url=url)
+        qtbot.waitUntil(lambda replaced=replaced: watched.request_at(rel) == replaced, timeout=5000)
+        qtbot.waitUntil(lambda: str(root / rel) in watcher.watched(), timeout=5000)
+
+    # A new file in a folder, and a new folder with a file in it.
+    (root / "payments" / "refund.request.yaml").write_text("name: Refund\n")
+    qtbot.waitUntil(
+        lambda: watched.request_at("payments/refund.request.yaml") is not None, timeout=5000
+    )
+    (root / "users").mkdir()
+    qtbot.waitUntil(lambda: collections.find(Path("users")) is not None, timeout=5000)
+    (root / "users" / "list.request.yaml").write_text("name: Users\n")
+    qtbot.waitUntil(lambda: watched.request_at("users/list.request.yaml") is not None, timeout=5000)
+    assert loads and all(isinstance(event, CollectionLoaded) for event in loads)

@@ -538,6 +538,25 @@ def test_a_refused_write_is_a_sentence_and_the_tab_keeps_its_edits(
     assert on_disk(root, TIME) == TIME_REQUEST
 
 
+def test_saving_into_a_folder_deleted_outside_is_a_sentence(
+    session: Session, root: Path, prompts: ScriptedPrompts
+) -> None:
+    session.open_new()
+    tab = session.active()
+    assert tab is not None
+    tab = edit(session, tab, url="/archived")
+    (root / "archive" / "folder.yaml").unlink()
+    (root / "archive").rmdir()  # the sidebar still shows it
+    prompts.texts.append("Archived")
+    result = session.save(tab.id, folder=Path("archive"))
+    assert not result.saved
+    assert (
+        result.message.startswith("archive is not a ")
+        and "folder of the collection" in result.message
+    )
+    assert session.get(tab.id) == tab
+
+
 def test_a_file_changed_on_disk_asks_before_it_is_overwritten(
     session: Session, root: Path, prompts: ScriptedPrompts
 ) -> None:
