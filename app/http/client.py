@@ -187,9 +187,11 @@ class _ProxyRouter(httpx.AsyncBaseTransport):
         }
         for url in proxy.proxy_urls():
             self._transports[url] = _proxy_transport(url, ssl_context)
+        # With no proxy at all (the usual case) there is nothing to decide per request.
+        self._direct = self._transports[""] if len(self._transports) == 1 else None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        transport = self._transports[self._proxy.proxy_for(str(request.url))]
+        transport = self._direct or self._transports[self._proxy.proxy_for(str(request.url))]
         return await transport.handle_async_request(request)
 
     async def aclose(self) -> None:
@@ -283,7 +285,6 @@ class HttpClient:
             # Built before any connection is opened: nothing went on the wire.
             raise SendFailed(describe_failure(exc, prepared.url, timeout)) from exc
         route = self._route_for(settings)
-        proxy = route.proxy_for(prepared.url)
         request.extensions["timeout"] = httpx.Timeout(timeout).as_dict()
         started = time.perf_counter()
         try:
@@ -295,12 +296,14 @@ class HttpClient:
                 finally:
                     await response.aclose()
         except TimeoutError as exc:
+            proxy = route.proxy_for(prepared.url)
             raise SendFailed(
                 describe_failure(
                     httpx.ReadTimeout("total timeout"), prepared.url, timeout, proxy=proxy
                 )
             ) from exc
         except (httpx.HTTPError, OSError, UnicodeError) as exc:
+            proxy = route.proxy_for(prepared.url)
             raise SendFailed(
                 describe_failure(exc, prepared.url, timeout, proxy=proxy, client_cert=client_cert)
             ) from exc
