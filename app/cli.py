@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -278,6 +279,10 @@ async def _run(
     from app.services.runner import CollectionRunner, RunError, read_data_file, select_requests
     from app.storage.fs import atomic_write
 
+    # Everything loaded by now lives as long as the process: keep it out of the cyclic GC's
+    # full collections, which would walk all of it again (a 1,000-request run makes one, 20
+    # to 26 ms of CPU; a plain httpx script, with a third fewer objects, makes none).
+    gc.freeze()
     try:
         reporters = _reporters(options.reporter)
         requests = select_requests(loaded, options.items)
