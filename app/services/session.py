@@ -35,6 +35,7 @@ from app.storage.drafts import DraftStore
 __all__ = [
     "Cancelled",
     "Finished",
+    "Notice",
     "Refused",
     "SaveResult",
     "Sending",
@@ -75,7 +76,14 @@ class TabActivated:
     tab_id: str
 
 
-SessionEvent = TabAdded | TabChanged | TabRemoved | TabActivated
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A sentence the user must read (an action they asked for did not happen)."""
+
+    text: str
+
+
+SessionEvent = TabAdded | TabChanged | TabRemoved | TabActivated | Notice
 
 
 # What the response pane shows for a tab, kept so that switching back shows it again.
@@ -220,8 +228,12 @@ class Session:
             choice = self.questions.ask_unsaved(tab.title)
             if choice is UnsavedChoice.CANCEL:
                 return False
-            if choice is UnsavedChoice.SAVE and not self.save(tab_id).saved:
-                return False
+            if choice is UnsavedChoice.SAVE:
+                saved = self.save(tab_id)
+                if not saved.saved:
+                    if saved.message:
+                        self._emit(Notice(f"{tab.title} was not closed: {saved.message}"))
+                    return False
         index = self.index(tab_id)
         del self._tabs[index]
         self._results.pop(tab_id, None)
@@ -357,10 +369,11 @@ class Session:
             self.activate(saved.tabs[min(saved.active, len(saved.tabs) - 1)].id)
         self.follow_disk()
 
-    def save_drafts(self) -> str | None:
-        """Keep every tab's edits in the data folder; a sentence when that failed."""
+    def save_drafts(self, snapshot: TabSession | None = None) -> str | None:
+        """Keep every tab's edits (``snapshot``, default: now) in the data folder; a sentence
+        when that failed. Safe in another thread with a snapshot (see ``DraftKeeper``)."""
         try:
-            self.drafts.save(self.snapshot())
+            self.drafts.save(snapshot if snapshot is not None else self.snapshot())
         except OSError as exc:
             return f"Unsaved edits could not be kept in drafts: {exc}"
         return None

@@ -21,12 +21,11 @@ from PySide6.QtWidgets import (
 from app.core.exchange import Exchange
 from app.core.tabs import OpenTab, new_tab
 from app.services.collections import CollectionWriteError
+from app.services.draft_keeper import DraftKeeper
 from app.services.history import HistoryEntry, HistoryError, HistoryService
 from app.services.pipeline import Pipeline
 from app.services.qt_adapter import CollectionWatcher, SendController
-from app.services.session import (
-    Session,
-)
+from app.services.session import Notice, Session, SessionEvent
 from app.ui.collection_sidebar import CollectionSidebar
 from app.ui.environment_bar import EnvironmentBar, ProtectedBanner
 from app.ui.history_panel import HistoryPanel
@@ -99,7 +98,8 @@ class MainWindow(QMainWindow):
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(DRAFT_SAVE_DELAY_MS)
-        self._draft_timer.timeout.connect(self.save_drafts)
+        self._draft_timer.timeout.connect(self._on_draft_timer_timeout)
+        self.draft_keeper = DraftKeeper(session, self._on_drafts_written)
 
         self._shortcut(("Ctrl+Return", "Ctrl+Enter"), self.area.send)
         self._shortcut(("Escape",), self.area.cancel)
@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self._shortcut(("Ctrl+Shift+S",), lambda: self.save_active_tab(ask_name=True))
 
         self.area.changed.connect(self._schedule_draft_save)
+        session.subscribe(self._on_session_event)
         self.tab_strip.close_requested.connect(self.close_tab)
         self.tab_strip.new_requested.connect(self.new_tab)
         self.settings.changed.connect(self.area.update_target)
@@ -205,30 +206,46 @@ class MainWindow(QMainWindow):
         if result.message:
             self.statusBar().showMessage(result.message, 4000 if result.saved else 0)
         if result.saved:
-            self._schedule_draft_save()
+            # At once: a crash must never bring back a draft older than the file just saved.
+            self.save_drafts()
         return result.saved
 
     def open_collection(self, root: Path) -> None:
         """Open the collection folder ``root`` in the sidebar."""
         try:
             self.collections.open(root)
-        except (OSError, CollectionWriteError) as exc:
+        except CollectionWriteError as exc:
+            self.show_error(str(exc))
+            return
+        except OSError as exc:
             self.show_error(f"The collection in {root} could not be opened: {exc}")
             return
         self.collection_opened.emit(root)
 
     # --- drafts ------------------------------------------------------------------------------
     def _schedule_draft_save(self) -> None:
-        self._draft_timer.start()
+        # Not restarted by each keystroke: while the user types on, drafts are still written
+        # every DRAFT_SAVE_DELAY_MS, so a crash loses at most that much.
+        if not self._draft_timer.isActive():
+            self._draft_timer.start()
 
-    def save_drafts(self) -> bool:
-        """Keep every tab's edits in the data folder; False (and said so) when that failed."""
-        self._draft_timer.stop()
+    def _on_session_event(self, event: SessionEvent) -> None:
+        if isinstance(event, Notice):
+            self.statusBar().showMessage(event.text)
+
+    def _on_draft_timer_timeout(self) -> None:
         self.area.pull_builder(commit=False)
-        problem = self.session.save_drafts()
+        self.draft_keeper.keep()
+
+    def _on_drafts_written(self, problem: str | None) -> None:
         if problem is not None:
             self.statusBar().showMessage(problem)
-        return problem is None
+
+    def save_drafts(self) -> bool:
+        """Keep every tab's edits in the data folder now; False (and said so) when that failed."""
+        self._draft_timer.stop()
+        self.area.pull_builder(commit=False)
+        return self.draft_keeper.flush() is None
 
     # --- history -----------------------------------------------------------------------------
     def show_history_entry(self, entry_id: int) -> None:
@@ -272,6 +289,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.sends.cancel()
+        self.draft_keeper.close()
         for callback in self._on_close:
             callback()
         self._on_close.clear()

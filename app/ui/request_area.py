@@ -101,10 +101,13 @@ class RequestArea(QSplitter):
             if previous is not None:
                 self.session.edit(previous.id, self.builder.request())
             self._load_active()
-        elif isinstance(event, TabChanged) and event.reloaded:
+        elif isinstance(event, TabChanged):
             active = self.active_tab()
             if active is not None and active.id == event.tab.id:
-                self._load_active()
+                if event.reloaded:
+                    self._load_active()
+                elif not self._loading:
+                    self.builder.set_base(event.tab.current)
         self.changed.emit()
 
     def _load_active(self) -> None:

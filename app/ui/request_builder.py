@@ -298,6 +298,11 @@ class RequestBuilder(QWidget):
         self.auth.set_auth(request.auth)
         self.assertions.set_assertions(request.assertions)
 
+    def set_base(self, request: SavedRequest) -> None:
+        """Take what the editors cannot change (name, description) from ``request`` without
+        touching the editors: the tab was saved under a new name, or renamed."""
+        self._loaded = request
+
     def request(self, *, commit: bool = True) -> SavedRequest:
         """What the editors hold now, on top of the last loaded request.
 

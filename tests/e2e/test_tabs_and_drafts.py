@@ -202,3 +202,35 @@ def test_tabs_restored_at_start_are_visible_in_the_tab_bar(
     # Hidden tab bars do not resize their layout by themselves: this was 0 pixels high.
     qtbot.waitUntil(lambda: bar.height() >= bar.sizeHint().height() > 0, timeout=2000)
     restored.close()
+
+
+def test_drafts_are_written_while_the_user_keeps_typing(
+    qtbot: Any, window: MainWindow, explorer_home: Path
+) -> None:
+    window.new_tab()
+    url = child(window, "urlEdit")
+    store = DraftStore(explorer_home)
+    drafted_at: list[int] = []
+    # A key every 50 ms, never a pause as long as the draft delay: the delay is a maximum
+    # wait, not restarted by each key.
+    for i in range(30):
+        qtbot.keyClick(url, Qt.Key.Key_A)
+        qtbot.wait(50)
+        kept = store.load()
+        if kept is not None and any(t.current.url.startswith("aa") for t in kept.tabs):
+            drafted_at.append(i)
+    assert drafted_at and drafted_at[0] < 20
+
+
+def test_saving_keeps_the_saved_state_in_drafts_at_once(
+    qtbot: Any, window: MainWindow, explorer_home: Path
+) -> None:
+    tab = window.active_tab()
+    assert tab is not None and tab.source is not None
+    qtbot.keyClicks(child(window, "urlEdit"), "&mine=1")
+    window.save_active_tab()
+    kept = DraftStore(explorer_home).load()  # no waiting: a kill now must not undo the save
+    assert kept is not None
+    restored = next(t for t in kept.tabs if t.id == tab.id)
+    assert not restored.dirty and restored.saved is not None
+    assert ("mine", "1") in [(p.name, p.value) for p in restored.saved.params]

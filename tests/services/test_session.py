@@ -26,6 +26,7 @@ from app.services.prompts import UnsavedChoice
 from app.services.session import (
     Cancelled,
     Finished,
+    Notice,
     Refused,
     Sending,
     Session,
@@ -372,6 +373,22 @@ def test_save_refused_at_close_keeps_the_tab(
     assert not session.close(tab.id)
     assert session.get(tab.id) is not None
     assert on_disk(root, TIME).url == "/v2/time"
+
+
+def test_a_save_that_fails_at_close_says_why_and_keeps_the_tab(
+    session: Session, prompts: ScriptedPrompts, events: list[SessionEvent]
+) -> None:
+    session.open_new()
+    tab = session.active()
+    assert tab is not None
+    tab = edit(session, tab, url="/payments/10145")
+    prompts.unsaved.append(UnsavedChoice.SAVE)
+    prompts.texts.append("   ")  # an empty name: the store refuses it with a sentence
+    events.clear()
+    assert not session.close(tab.id)
+    assert session.get(tab.id) is not None
+    notices = [e.text for e in events if isinstance(e, Notice)]
+    assert len(notices) == 1 and notices[0].startswith("New request was not closed: ")
 
 
 # --- what each tab shows -------------------------------------------------------------------
