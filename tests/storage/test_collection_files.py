@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,29 @@ def test_multi_line_bodies_keep_exact_text(body: str) -> None:
 def test_multi_line_text_is_a_literal_block_even_with_trailing_spaces() -> None:
     text = dump_request(SavedRequest(name="B", body='{\n  "a": 1,   \n  "b": 2\n}'))
     assert text.endswith('body: |-\n  {\n    "a": 1,   \n    "b": 2\n  }\n')
+
+
+def test_a_block_starting_with_a_tab_reads_back_through_libyaml_and_as_written_before() -> None:
+    # libyaml cannot tell the indentation of a block whose first line starts with a tab: the
+    # file says it (|2-), and a file written without it by an older version still reads.
+    text = dump_request(SavedRequest(name="B", body='\t{"a": 1}\n\t"b"'))
+    assert 'body: |2-\n  \t{"a": 1}\n  \t"b"\n' in text
+    assert parse_request(text, "x.request.yaml").body == '\t{"a": 1}\n\t"b"'
+    older = text.replace("|2-", "|-")
+    assert parse_request(older, "x.request.yaml").body == '\t{"a": 1}\n\t"b"'
+
+
+def test_a_large_request_file_reads_in_a_fraction_of_a_second() -> None:
+    # 1.8 MB, under the 2 MB limit: a pasted JSON body and 10,000 headers. PyYAML's
+    # pure-Python scanner took 2 s here (more in the app, with its larger heap to collect).
+    body = "".join(f'{{"id": {i}, "amount": "10.12", "currency": "EUR"}},\n' for i in range(25000))
+    headers = tuple(KeyValue(f"X-Header-{i}", f"value {i}") for i in range(10000))
+    text = dump_request(SavedRequest(name="Big", method="POST", body=body, headers=headers))
+    assert 1.5e6 < len(text.encode()) < 2 * 1024 * 1024
+    started = time.perf_counter()
+    req = parse_request(text, "big.request.yaml")
+    assert time.perf_counter() - started < 1.0
+    assert req.body == body and req.headers == headers
 
 
 def test_unicode_is_written_as_is() -> None:
@@ -346,6 +370,14 @@ def test_python_object_tag_is_reported_and_never_run(tmp_path: Path) -> None:
 def test_deep_nesting_is_an_error_not_a_crash() -> None:
     with pytest.raises(CollectionFileError):
         parse_request("name: " + "[" * 5000 + "]" * 5000 + "\n", "deep.request.yaml")
+
+
+def test_a_control_character_is_reported_on_its_line_after_non_ascii_text() -> None:
+    text = "name: Mokėjimai\ndescription: ąčę €\nurl: /a\x07b\n"
+    with pytest.raises(CollectionFileError) as caught:
+        parse_request(text, "bell.request.yaml")
+    assert caught.value.line == 3
+    assert "#x0007" in caught.value.reason
 
 
 def test_self_referencing_aliases_are_rejected_quickly() -> None:
