@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QKeyEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,11 +20,17 @@ from app.core.request import BodyMode
 from app.ui.json_highlighter import JsonHighlighter
 from app.ui.status_style import error_text_color
 
+_KEEP_ANCHOR = QTextCursor.MoveMode.KeepAnchor
+
 __all__ = ["VALIDATION_DELAY_MS", "BodyEditor"]
 
 # Long enough that a fast typist does not see an error flash after every keystroke,
 # short enough that the message appears as soon as they pause.
 VALIDATION_DELAY_MS = 150
+HIGHLIGHT_LIMIT = 1_000_000
+"""Bodies longer than this (characters) are neither coloured nor checked as the user types:
+colouring runs a Python call per line on the GUI thread (about 8 s for a 10 MB body), a check
+parses the whole body. They are checked when sent or formatted."""
 
 _INDENT = "  "
 _MODE_LABELS: tuple[tuple[str, BodyMode], ...] = (
@@ -46,6 +52,14 @@ class _CodeEdit(QPlainTextEdit):
     """A plain text editor where Tab indents with spaces and Ctrl+Shift+F asks to format."""
 
     format_requested = Signal()
+    big_paste = Signal()  # text past HIGHLIGHT_LIMIT is about to be pasted or dropped
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        # The highlighter colours inserted text before anyone else hears of it: stop it
+        # first, or pasting 10 MB freezes the window for seconds.
+        if source.hasText() and len(source.text()) > HIGHLIGHT_LIMIT // 2:
+            self.big_paste.emit()
+        super().insertFromMimeData(source)
 
     def event(self, event: QEvent) -> bool:
         # Claim Ctrl+Shift+F before a window-wide shortcut with the same keys can take it.
@@ -83,7 +97,10 @@ class BodyEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._loading = False
-        self._last_text = ""
+        # The text, kept in step with each change (``None``: read it from the document when
+        # asked). Reading a 10 MB document takes about 0.2 s; patching this copy with the
+        # few characters a key changed takes a few milliseconds.
+        self._text: str | None = ""
 
         self._mode_combo = QComboBox(self)
         self._mode_combo.setObjectName("bodyModeCombo")
@@ -128,8 +145,9 @@ class BodyEditor(QWidget):
         layout.addWidget(self._editor, 1)
 
         self._validation_timer.timeout.connect(self.validate_now)
-        self._editor.textChanged.connect(self._on_editor_text_changed)
+        self._editor.document().contentsChange.connect(self._on_document_contents_change)
         self._editor.format_requested.connect(self.format_body)
+        self._editor.big_paste.connect(self._stop_highlighting)
         self._format_button.clicked.connect(self.format_body)
         self._mode_combo.currentIndexChanged.connect(self._on_mode_combo_current_index_changed)
         self._mode_combo.activated.connect(self._on_mode_combo_activated)
@@ -144,16 +162,35 @@ class BodyEditor(QWidget):
         # toPlainText() would turn non-breaking spaces into plain spaces and U+2028 into a
         # line break, silently changing what is sent; raw text only needs block separators
         # turned back into newlines.
-        return self._editor.document().toRawText().replace("\u2029", "\n")
+        if self._text is None:
+            self._text = self._editor.document().toRawText().replace("\u2029", "\n")
+        return self._text
+
+    def _document_length(self) -> int:
+        """The document's length in the units of its positions (UTF-16, one per line break)."""
+        return self._editor.document().characterCount() - 1
+
+    def _document_slice(self, position: int, length: int) -> str:
+        cursor = QTextCursor(self._editor.document())
+        cursor.setPosition(position)
+        cursor.setPosition(min(position + length, self._document_length()), _KEEP_ANCHOR)
+        return cursor.selectedText().replace("\u2029", "\n")
 
     def set_text(self, text: str) -> None:
         """Replace the body (e.g. when loading a request); clears undo history."""
         self._loading = True
+        self._text = None  # nothing to patch: the whole document changes
         try:
+            if len(text) > HIGHLIGHT_LIMIT:
+                self._stop_highlighting()
             self._editor.setPlainText(text)
         finally:
             self._loading = False
-        self.validate_now()
+        # The copy is the text itself when the document counts it the same way (no
+        # characters outside the BMP, no line breaks the document rewrites).
+        same = len(text) == self._document_length() and not any(c in text for c in "\r\u2029")
+        self._text = text if same else None
+        self._apply_mode(self.mode())
 
     def mode(self) -> BodyMode:
         """How the body will be treated when sending."""
@@ -217,16 +254,34 @@ class BodyEditor(QWidget):
 
     # Slots ------------------------------------------------------------------------------
 
-    def _on_editor_text_changed(self) -> None:
-        # textChanged also fires when the highlighter recolours (switching modes, palette
-        # changes), so only a real difference in the text counts as an edit.
-        text = self.text()
-        if text == self._last_text:
+    def _on_document_contents_change(self, position: int, removed: int, added: int) -> None:
+        # The highlighter recolouring a block (after each key, on mode or palette changes)
+        # reports it as removed and added again, with equal counts. A key typed or deleted
+        # is an edit without reading the whole body.
+        before = self._text
+        self._text = None
+        if before is None:
+            if removed == added:
+                return  # nobody read the text since the last edit, which was reported
+        elif len(before) == self._document_length() - added + removed:
+            # Positions count UTF-16 units and one per line break: the copy is patched only
+            # while it counts the same (no characters outside the BMP).
+            piece = self._document_slice(position, added)
+            if removed == added and before[position : position + added] == piece:
+                self._text = before
+                return
+            patched = before[:position] + piece + before[position + removed :]
+            if len(patched) == self._document_length():
+                self._text = patched
+        elif removed == added and self.text() == before:
             return
-        self._last_text = text
+        if self._document_length() > HIGHLIGHT_LIMIT:
+            self._stop_highlighting()
         if self._loading:
             return
-        if self.mode() is BodyMode.JSON:
+        # A big body is checked when it is sent or formatted: parsing 10 MB after every
+        # pause in typing would hold the GUI thread for about 0.15 s each time.
+        if self.mode() is BodyMode.JSON and self._document_length() <= HIGHLIGHT_LIMIT:
             self._validation_timer.start()
         self.changed.emit()
 
@@ -239,15 +294,21 @@ class BodyEditor(QWidget):
 
     # Helpers ----------------------------------------------------------------------------
 
+    def _stop_highlighting(self) -> None:
+        if self._highlighting:
+            self._highlighter.setDocument(None)
+            self._highlighting = False
+
     def _apply_mode(self, mode: BodyMode) -> None:
         is_json = mode is BodyMode.JSON
         self._format_button.setEnabled(is_json)
+        highlight = is_json and self._document_length() <= HIGHLIGHT_LIMIT
         self._editor.setPlaceholderText(_PLACEHOLDERS[mode])
         # Raw bodies are often not JSON at all (XML, form data): colouring them as JSON
         # would suggest errors that do not matter.
-        if is_json != self._highlighting:
-            self._highlighter.setDocument(self._editor.document() if is_json else None)
-            self._highlighting = is_json
+        if highlight != self._highlighting:
+            self._highlighter.setDocument(self._editor.document() if highlight else None)
+            self._highlighting = highlight
         self.validate_now()
 
     def _show_problem(self, problem: JsonProblem | None) -> None:

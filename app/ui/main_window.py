@@ -164,7 +164,8 @@ class MainWindow(QMainWindow):
 
     # --- tabs --------------------------------------------------------------------------------
     def active_tab(self) -> OpenTab | None:
-        return self.session.active()
+        """The active tab with what its editors hold now."""
+        return self.area.pull_builder(commit=False)
 
     def send(self) -> None:
         self.area.send()

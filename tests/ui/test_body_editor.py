@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QPushButton
@@ -234,3 +235,87 @@ def test_recolouring_is_not_an_edit(qtbot: QtBot) -> None:
     qtbot.wait(10)
 
     assert emitted == []
+
+
+def _document_text(edit: QPlainTextEdit) -> str:
+    return edit.document().toRawText().replace("\u2029", "\n")
+
+
+def test_the_text_follows_every_kind_of_edit_and_each_edit_is_reported(qtbot: QtBot) -> None:
+    """``text()`` is patched from each change instead of re-reading the document: after any
+    edit it must still equal the document, and every edit must emit ``changed``."""
+    import random
+
+    widget = make_editor(qtbot)
+    edit = text_area(widget)
+    widget.set_text('{\n "name": "Zoë",\n "note": "a\u00a0b\u2028c"\n}')
+    changes: list[None] = []
+    widget.changed.connect(lambda: changes.append(None))
+    rng = random.Random(7)
+    pieces = ["x", "\n", "{}", "\u00a0", "\u2028", "😀", "ab\ncd", '"key": 1', "Ω"]
+    for step in range(300):
+        cursor = edit.textCursor()
+        length = edit.document().characterCount() - 1
+        start = rng.randint(0, length)
+        cursor.setPosition(start)
+        cursor.setPosition(rng.randint(start, min(length, start + 5)), cursor.MoveMode.KeepAnchor)
+        edit.setTextCursor(cursor)
+        before = widget.text()
+        action = rng.choice(["insert", "insert", "delete", "undo", "redo"])
+        if action == "insert":
+            edit.insertPlainText(rng.choice(pieces))
+        elif action == "delete":
+            qtbot.keyClick(edit, Qt.Key.Key_Delete)
+        elif action == "undo":
+            edit.undo()
+        else:
+            edit.redo()
+        assert widget.text() == _document_text(edit), f"step {step}: {action}"
+        if widget.text() != before:
+            assert changes, f"step {step}: {action} was not reported"
+        changes.clear()
+
+
+def test_a_body_past_the_highlight_limit_is_not_coloured(qtbot: QtBot) -> None:
+    from app.ui.body_editor import HIGHLIGHT_LIMIT
+
+    widget = make_editor(qtbot)
+    big = '{"items": [' + ",".join(['"x"'] * (HIGHLIGHT_LIMIT // 4)) + "]}"
+    widget.set_text(big)
+    assert widget.text() == big
+    formats = edit_formats(text_area(widget))
+    assert formats == 0
+    widget.set_text('{"small": true}')
+    qtbot.waitUntil(lambda: edit_formats(text_area(widget)) > 0, timeout=1000)
+
+
+def edit_formats(edit: QPlainTextEdit) -> int:
+    """How many colour runs the first line has (the highlighter's work)."""
+    return len(edit.document().firstBlock().layout().formats())
+
+
+def test_pasting_a_huge_body_stops_colouring_before_it_lands(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QMimeData
+
+    from app.ui.body_editor import HIGHLIGHT_LIMIT
+    from app.ui.json_highlighter import JsonHighlighter
+
+    coloured: list[int] = []
+    original = JsonHighlighter.highlightBlock
+
+    def counting(self: JsonHighlighter, text: str) -> None:
+        coloured.append(len(text))
+        original(self, text)
+
+    monkeypatch.setattr(JsonHighlighter, "highlightBlock", counting)
+    widget = make_editor(qtbot)
+    edit = text_area(widget)
+    data = QMimeData()
+    big = "[\n" + ",\n".join(["1"] * (HIGHLIGHT_LIMIT // 3)) + "\n]"
+    data.setText(big)
+    coloured.clear()
+    edit.insertFromMimeData(data)
+    assert widget.text() == big
+    assert sum(coloured) < 1000  # coloured first, it would colour every line
