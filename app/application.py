@@ -26,11 +26,13 @@ from app.services.session import Session
 from app.services.workspace import Workspace
 from app.storage.drafts import DraftStore
 from app.storage.history import HistoryStore
+from app.storage.instance import InstanceLock
 from app.storage.secrets import SecretStore, open_secret_store
 from app.storage.settings import SettingsStore, data_dir
 from app.ui import unexpected_errors
 from app.ui.main_window import MainWindow
 from app.ui.prompts import DialogPrompts, Prompts
+from app.ui.single_instance import HandOverServer, hand_over
 
 __all__ = [
     "DEMO_FIRST_REQUEST",
@@ -192,18 +194,54 @@ def run_window(*, collection: Path | None = None, demo: bool = True) -> int:
     # Let Ctrl+C in the terminal end the app instead of being swallowed by Qt's loop.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
+    folder = data_dir()
+    lock = InstanceLock(folder)
+    if not lock.acquire():
+        if hand_over(folder, collection):
+            print(
+                f"api-explorer: already running with the data folder {folder}; "
+                "that window was brought to the front.",
+                file=sys.stderr,
+            )
+            return 0
+        print(
+            f"api-explorer: another API Explorer is using the data folder {folder} but does "
+            "not answer. Close it (or end its process), or set API_EXPLORER_HOME to another "
+            "folder to run a second one.",
+            file=sys.stderr,
+        )
+        return 1
+    server = HandOverServer(folder, parent=app)
+
     async def run() -> None:
         closed = asyncio.Event()
         app.aboutToQuit.connect(closed.set)
         window = create_main_window(demo=demo, collection=collection)
         unexpected_errors.install(window.show_unexpected)
+        server.requested.connect(lambda named: _come_forward(window, named))
         window.closed.connect(closed.set)
         window.show()
         await closed.wait()
         await window.sends.aclose()
 
-    qasync.run(run())
+    try:
+        qasync.run(run())
+    finally:
+        server.close()
+        lock.release()
     return 0
+
+
+def _come_forward(window: MainWindow, collection: Path | None) -> None:
+    """Another start on this data folder handed over to this window."""
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
+    if collection is not None:
+        window.open_collection(collection)
+    window.statusBar().showMessage(
+        "API Explorer was started again: this window took over (one window per data folder)."
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
