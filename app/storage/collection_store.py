@@ -21,6 +21,13 @@ environments, a problem on its node) and everything else still loads. A folder w
 ``collection.yaml`` opens as a collection named after the folder; the file, with a new id, is
 written by the first change made through ``CollectionStore``.
 
+Nothing below the folder is followed: a symbolic link (to a file or a folder, outside the
+collection or inside it) is a problem, and what it leads to is never listed, read or written;
+deleting one deletes the link. The folder itself may be a link: the user chose it. One load
+lists at most ``MAX_ENTRIES`` entries down to ``MAX_DEPTH`` folders and reads at most
+``MAX_TOTAL_BYTES``; a problem says what was left out. Given a ``LoadCache`` (a
+``CollectionStore`` keeps one), a load reads again only the files that changed since.
+
 ``CollectionStore`` changes the folder one operation at a time. Every file is written atomically
 (temporary file, then ``os.replace``); new and duplicated folders are assembled under a hidden
 name and renamed into place. A file that failed to load is never overwritten: it may be renamed,
@@ -36,15 +43,20 @@ Exceptions::
 
 from __future__ import annotations
 
+import errno
+import itertools
 import os
 import shutil
+import stat
 import tempfile
+import threading
+import time
 import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar, cast
 
 from app.core.collection import (
     CollectionFileError,
@@ -65,7 +77,7 @@ from app.storage.collection_files import (
     parse_environment,
     parse_request,
 )
-from app.storage.fs import atomic_write
+from app.storage.fs import atomic_write, first_link, is_link, open_no_follow
 
 __all__ = [
     "COLLECTION_FILE",
@@ -74,6 +86,7 @@ __all__ = [
     "REQUEST_SUFFIX",
     "CollectionStore",
     "CollectionWriteError",
+    "LoadCache",
     "create_collection",
     "load_collection",
     "slugify",
@@ -138,6 +151,10 @@ def _reserved(rel: Path) -> bool:
     return rel.parts[:1] == (ENVIRONMENTS_DIR,) or any(p.startswith(".") for p in rel.parts)
 
 
+def _not_a_node(rel: Path) -> CollectionWriteError:
+    return CollectionWriteError(f"{rel.as_posix()} is not a request or folder of the collection.")
+
+
 def _clean_name(name: str) -> str:
     cleaned = name.strip()
     if not cleaned:
@@ -155,32 +172,139 @@ def _clear_secrets(variables: tuple[Variable, ...]) -> tuple[Variable, ...]:
 # A request, folder or environment file is a few KB; anything this big is not one, and
 # parsing it would stall the window on every reload.
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# The most one load reads, so that a folder which is not a collection (a home folder, a
+# checkout with node_modules in it) opens in a second, not minutes: entries listed (hidden
+# ones too: listing them is the cost), folders below the root, bytes of files read.
+MAX_ENTRIES = 10_000
+MAX_DEPTH = 20
+MAX_TOTAL_BYTES = 64 * 1024 * 1024
+
+_LINK = "is a symbolic link; links are not followed (put the file or folder itself here instead)"
+
+# A file modified this shortly before it was read may be modified again within the same tick
+# of the file system's clock (2 s on FAT) with the same size: its size and times would not
+# tell. Such a file is read again at the next load instead of being taken from the cache.
+_RACY_NS = 2_000_000_000
+
+_StatKey = tuple[int, int, int, int, int]
+_Parse = Callable[[str, str], _T]
 
 
-def _read_text(root: Path, rel: Path) -> str:
+def _stat_key(info: os.stat_result) -> _StatKey:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+class LoadCache:
+    """What loading read, so that the next load of the folder re-reads only what changed.
+
+    Each file's result (what it holds, or why it could not be used) is kept with its path and
+    what ``stat`` says of it: device, inode, size, modification and change times. A change
+    made by the app (a new file renamed into place), an editor or git changes at least one of
+    them. Files that a load no longer meets are dropped. Safe to share between threads.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[Path, object], tuple[_StatKey, object]] = {}
+
+    def _lookup(self, path: Path, parse: object, info: os.stat_result) -> object | None:
+        with self._lock:
+            entry = self._entries.get((path, parse))
+        return entry[1] if entry is not None and entry[0] == _stat_key(info) else None
+
+    def _keep(self, path: Path, parse: object, info: os.stat_result, result: object) -> None:
+        if time.time_ns() - info.st_mtime_ns < _RACY_NS:
+            return
+        with self._lock:
+            self._entries[(path, parse)] = (_stat_key(info), result)
+
+    def _keep_only(self, met: set[tuple[Path, object]]) -> None:
+        with self._lock:
+            self._entries = {key: value for key, value in self._entries.items() if key in met}
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    """``path``'s own entry (a link is not followed), or ``None`` when there is none."""
     try:
-        size = (root / rel).stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise CollectionFileError(
-                rel.as_posix(),
-                None,
-                f"is {size / 1024 / 1024:.1f} MB, too large to be a collection file "
-                f"(the limit is {MAX_FILE_BYTES // 1024 // 1024} MB)",
-            )
-        data = (root / rel).read_bytes()
-    except OSError as exc:
-        raise CollectionFileError(
-            rel.as_posix(), None, f"could not be read ({_os_reason(exc)})"
-        ) from None
+        return os.lstat(path)
+    except OSError:
+        return None
+
+
+def _link_problem(rel: Path, link: Path | None = None) -> CollectionFileError:
+    if link is None or link == rel:
+        return CollectionFileError(rel.as_posix(), None, _LINK)
+    return CollectionFileError(rel.as_posix(), None, f"is inside {link.as_posix()}, which {_LINK}")
+
+
+def _decode(handle: BinaryIO, size: int, rel: Path) -> str | CollectionFileError:
+    if size <= MAX_FILE_BYTES:
+        data = handle.read(MAX_FILE_BYTES + 1)  # no more, even if it grew since
+        size = len(data)
+    if size > MAX_FILE_BYTES:
+        return CollectionFileError(
+            rel.as_posix(),
+            None,
+            f"is {size / 1024 / 1024:.1f} MB, too large to be a collection file "
+            f"(the limit is {MAX_FILE_BYTES // 1024 // 1024} MB)",
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise CollectionFileError(rel.as_posix(), line, "is not UTF-8 text") from None
+        return CollectionFileError(rel.as_posix(), line, "is not UTF-8 text")
 
 
-def _read(root: Path, rel: Path, parse: Callable[[str, str], _T]) -> _T:
-    return parse(_read_text(root, rel), rel.as_posix())
+def _parsed(
+    root: Path,
+    rel: Path,
+    parse: _Parse[_T],
+    cache: LoadCache | None,
+    listed: os.stat_result | None = None,
+) -> _T | CollectionFileError:
+    """What the file at ``rel`` holds, or why it can't be used; from ``cache`` when unchanged.
+
+    ``listed`` is the file's ``lstat`` when the caller found it by listing its folder, which
+    the loader only enters when it is not a link; without it, every part of ``rel`` is checked.
+    The file itself is opened without following a link, whatever was checked before.
+    """
+    path = root / rel
+    if listed is None:
+        link = first_link(root, rel)
+        if link is not None:
+            return _link_problem(rel, link)
+    if cache is not None:
+        info = listed or _lstat(path)
+        cached = cache._lookup(path, parse, info) if info is not None else None
+        if cached is not None:
+            return cast("_T | CollectionFileError", cached)
+    try:
+        with open_no_follow(path) as handle:
+            info = os.fstat(handle.fileno())
+            text = _decode(handle, info.st_size, rel)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return _link_problem(rel)
+        reason = "is not a regular file" if exc.errno == errno.EINVAL else None
+        return CollectionFileError(
+            rel.as_posix(), None, reason or f"could not be read ({_os_reason(exc)})"
+        )
+    result: _T | CollectionFileError
+    try:
+        result = text if isinstance(text, CollectionFileError) else parse(text, rel.as_posix())
+    except CollectionFileError as exc:
+        result = exc
+    if cache is not None:
+        cache._keep(path, parse, info, result)
+    return result
+
+
+def _read(root: Path, rel: Path, parse: _Parse[_T], cache: LoadCache | None = None) -> _T:
+    """What the file at ``rel`` holds; raises ``CollectionFileError`` when it can't be used."""
+    result = _parsed(root, rel, parse, cache)
+    if isinstance(result, CollectionFileError):
+        raise CollectionFileError(result.source, result.line, result.reason)
+    return result
 
 
 def _parse_collection(text: str, source: str) -> DefaultsFile:
@@ -196,51 +320,125 @@ def _sort_key(node: CollectionNode) -> tuple[str, str]:
 
 
 class _Loader:
-    """One pass over a collection folder, collecting problems instead of raising."""
+    """One pass over a collection folder, collecting problems instead of raising.
 
-    def __init__(self, root: Path) -> None:
+    Nothing below the root is followed: a link (to a file or a folder, outside the collection
+    or inside it) is a problem, and what it leads to is neither listed nor read. Following
+    links inside the collection only would mean resolving each one, and the same request
+    under two paths; a collection shared through git has no need of them.
+    """
+
+    def __init__(self, root: Path, cache: LoadCache | None) -> None:
         self.root = root
+        self.cache = cache
         self.problems: list[CollectionFileError] = []
-        self.seen: set[Path] = set()
         self.environment_files: tuple[Path, ...] = ()
+        self.met: set[tuple[Path, object]] = set()
+        self.entries_left = MAX_ENTRIES
+        self.bytes_left = MAX_TOTAL_BYTES
+        self.full = False  # a limit was reached: nothing more is listed or read
 
-    def defaults_file(
-        self, rel: Path, parse: Callable[[str, str], DefaultsFile]
-    ) -> tuple[DefaultsFile | None, CollectionFileError | None]:
-        if not (self.root / rel).is_file():
-            return DefaultsFile(), None
-        try:
-            return _read(self.root, rel, parse), None
-        except CollectionFileError as exc:
-            self.problems.append(exc)
-            return None, exc
+    def stop(self, rel: Path, reason: str) -> None:
+        self.full = True
+        self.problems.append(CollectionFileError(_display(rel), None, reason))
 
-    def children(self, rel: Path) -> tuple[tuple[CollectionNode, ...], CollectionFileError | None]:
-        folder = self.root / rel
+    def listing(self, rel: Path) -> tuple[list[os.DirEntry[str]], CollectionFileError | None]:
+        """The entries of the folder ``rel``, by name, within the limits."""
+        if self.full:
+            return [], None
+        if len(rel.parts) >= MAX_DEPTH:
+            problem = CollectionFileError(
+                rel.as_posix(),
+                None,
+                f"is {MAX_DEPTH} folders deep, the most a collection may have; "
+                "what it holds is not shown",
+            )
+            self.problems.append(problem)
+            return [], problem
         try:
-            real = folder.resolve()
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(self.root / rel) as listing:
+                entries = list(itertools.islice(listing, self.entries_left + 1))
         except OSError as exc:
             problem = CollectionFileError(
                 _display(rel), None, f"could not be listed ({_os_reason(exc)})"
             )
             self.problems.append(problem)
-            return (), problem
-        if real in self.seen:  # a symbolic link back up the tree
-            return (), None
-        self.seen.add(real)
+            return [], problem
+        if len(entries) > self.entries_left:
+            entries = entries[: self.entries_left]
+            self.stop(
+                rel,
+                f"was not read in full: the collection reached {MAX_ENTRIES:,} files and "
+                "folders, the most one may have; what was not read yet is not shown",
+            )
+        self.entries_left -= len(entries)
+        return sorted(entries, key=lambda entry: entry.name), None
+
+    def file(
+        self, rel: Path, parse: _Parse[_T], info: os.stat_result
+    ) -> _T | CollectionFileError | None:
+        """What the listed regular file ``rel`` holds; ``None`` once a limit is reached."""
+        if self.full:
+            return None
+        if info.st_size <= MAX_FILE_BYTES:  # a larger one is refused without being read
+            if info.st_size > self.bytes_left:
+                self.stop(
+                    rel,
+                    f"was not read: the collection's files reached "
+                    f"{MAX_TOTAL_BYTES // 1024 // 1024} MB, the most one may hold; "
+                    "this file and those not read yet are not shown",
+                )
+                return None
+            self.bytes_left -= info.st_size
+        self.met.add((self.root / rel, parse))
+        return _parsed(self.root, rel, parse, self.cache, listed=info)
+
+    def defaults_file(
+        self, rel: Path, parse: _Parse[DefaultsFile]
+    ) -> tuple[DefaultsFile | None, CollectionFileError | None]:
+        info = _lstat(self.root / rel)
+        if info is None:
+            return DefaultsFile(), None
+        if is_link(info):
+            result: DefaultsFile | CollectionFileError | None = _link_problem(rel)
+        elif stat.S_ISREG(info.st_mode):
+            result = self.file(rel, parse, info)
+        else:
+            result = None
+        if result is None:
+            return DefaultsFile(), None
+        if isinstance(result, CollectionFileError):
+            self.problems.append(result)
+            return None, result
+        return result, None
+
+    def children(self, rel: Path) -> tuple[tuple[CollectionNode, ...], CollectionFileError | None]:
+        entries, problem = self.listing(rel)
+        # Links read (and reported) as their own files, not as entries of the folder.
+        read_apart = {COLLECTION_FILE, ENVIRONMENTS_DIR} if rel == _ROOT else {FOLDER_FILE}
         folders: list[CollectionNode] = []
         requests: list[CollectionNode] = []
         for entry in entries:
-            child = rel / entry.name
+            if self.full:
+                break
             if entry.name.startswith("."):
                 continue
-            if entry.is_dir():
+            child = rel / entry.name
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue  # gone since the listing
+            if is_link(info):
+                if entry.name not in read_apart:
+                    self.problems.append(_link_problem(child))
+            elif stat.S_ISDIR(info.st_mode):
                 if rel != _ROOT or entry.name != ENVIRONMENTS_DIR:
                     folders.append(self.folder(child))
-            elif entry.name.endswith(REQUEST_SUFFIX) and entry.is_file():
-                requests.append(self.request(child))
-        return tuple(sorted(folders, key=_sort_key) + sorted(requests, key=_sort_key)), None
+            elif entry.name.endswith(REQUEST_SUFFIX) and stat.S_ISREG(info.st_mode):
+                node = self.request(child, info)
+                if node is not None:
+                    requests.append(node)
+        return tuple(sorted(folders, key=_sort_key) + sorted(requests, key=_sort_key)), problem
 
     def folder(self, rel: Path) -> CollectionNode:
         file, problem = self.defaults_file(rel / FOLDER_FILE, _parse_folder)
@@ -254,56 +452,66 @@ class _Loader:
             problem=problem or listing_problem,
         )
 
-    def request(self, rel: Path) -> CollectionNode:
-        try:
-            request = _read(self.root, rel, parse_request)
-        except CollectionFileError as exc:
-            self.problems.append(exc)
-            return CollectionNode(NodeKind.BROKEN, rel, rel.name, problem=exc)
-        return CollectionNode(NodeKind.REQUEST, rel, request.name, request=request)
+    def request(self, rel: Path, info: os.stat_result) -> CollectionNode | None:
+        result = self.file(rel, parse_request, info)
+        if result is None:
+            return None
+        if isinstance(result, CollectionFileError):
+            self.problems.append(result)
+            return CollectionNode(NodeKind.BROKEN, rel, rel.name, problem=result)
+        return CollectionNode(NodeKind.REQUEST, rel, result.name, request=result)
+
+    def environment_entries(self) -> list[tuple[Path, os.stat_result]]:
+        """The environment files (regular, not hidden, ``*.yaml``); links are problems."""
+        folder = Path(ENVIRONMENTS_DIR)
+        info = _lstat(self.root / folder)
+        if info is None:
+            return []
+        if is_link(info):
+            self.problems.append(_link_problem(folder))
+            return []
+        if not stat.S_ISDIR(info.st_mode):
+            return []
+        found: list[tuple[Path, os.stat_result]] = []
+        for entry in self.listing(folder)[0]:
+            if entry.name.startswith(".") or not entry.name.endswith(_ENVIRONMENT_SUFFIX):
+                continue
+            try:
+                entry_info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_link(entry_info):
+                self.problems.append(_link_problem(folder / entry.name))
+            elif stat.S_ISREG(entry_info.st_mode):
+                found.append((folder / entry.name, entry_info))
+        return found
 
     def environments(self) -> tuple[Environment, ...]:
-        folder = self.root / ENVIRONMENTS_DIR
-        if not folder.is_dir():
-            return ()
+        entries = self.environment_entries()
+        self.environment_files = tuple(rel for rel, _info in entries)
         found: list[Environment] = []
-        self.environment_files = tuple(_environment_files(self.root, self.problems))
-        for rel in self.environment_files:
-            try:
-                found.append(_read(self.root, rel, parse_environment))
-            except CollectionFileError as exc:
-                self.problems.append(exc)
+        for rel, info in entries:
+            result = self.file(rel, parse_environment, info)
+            if isinstance(result, CollectionFileError):
+                self.problems.append(result)
+            elif result is not None:
+                found.append(result)
         return tuple(sorted(found, key=lambda env: (env.name.casefold(), env.name)))
 
 
-def _environment_files(root: Path, problems: list[CollectionFileError]) -> list[Path]:
-    folder = root / ENVIRONMENTS_DIR
-    try:
-        names = sorted(os.listdir(folder))
-    except FileNotFoundError:
-        return []
-    except OSError as exc:
-        problems.append(
-            CollectionFileError(ENVIRONMENTS_DIR, None, f"could not be listed ({_os_reason(exc)})")
-        )
-        return []
-    return [
-        Path(ENVIRONMENTS_DIR, name)
-        for name in names
-        if not name.startswith(".")
-        and name.endswith(_ENVIRONMENT_SUFFIX)
-        and (folder / name).is_file()
-    ]
+def load_collection(root: Path, cache: LoadCache | None = None) -> LoadedCollection:
+    """Read the collection folder at ``root``. Never writes; a bad file becomes a problem.
 
-
-def load_collection(root: Path) -> LoadedCollection:
-    """Read the collection folder at ``root``. Never writes; a bad file becomes a problem."""
+    With a ``cache`` (kept from one load to the next), only files changed since are read.
+    """
+    # ``root`` itself may be a link, and its folders too: the user chose it, so it is
+    # followed. Nothing below it is (see ``_Loader``).
     root = Path(root)
-    loader = _Loader(root)
     if not root.is_dir():
         missing = CollectionFileError(root.as_posix(), None, "there is no folder here")
         tree = CollectionNode(NodeKind.COLLECTION, _ROOT, root.name, problem=missing)
         return LoadedCollection(root, root.name, str(uuid.uuid4()), tree, (missing,), ())
+    loader = _Loader(root, cache)
     file, problem = loader.defaults_file(Path(COLLECTION_FILE), _parse_collection)
     children, listing_problem = loader.children(_ROOT)
     name = (file.name if file is not None else None) or root.resolve().name
@@ -316,6 +524,8 @@ def load_collection(root: Path) -> LoadedCollection:
         problem=problem or listing_problem,
     )
     environments = loader.environments()
+    if cache is not None:
+        cache._keep_only(loader.met)
     collection_id = (file.collection_id if file is not None else None) or str(uuid.uuid4())
     return LoadedCollection(
         root=root,
@@ -335,7 +545,7 @@ def create_collection(root: Path, name: str) -> CollectionStore:
     """Make ``root`` a new collection named ``name`` (the folder is created when missing)."""
     root = Path(root)
     name = _clean_name(name)
-    if (root / COLLECTION_FILE).exists():
+    if os.path.lexists(root / COLLECTION_FILE):
         raise CollectionWriteError(f"{root} already holds a collection; open it instead.")
     store = CollectionStore(root)
     store._name = name
@@ -387,7 +597,7 @@ def write_collection(target: Path, collection: LoadedCollection) -> Path:
     ``target``; raises ``CollectionWriteError`` with a sentence.
     """
     target = Path(target)
-    if target.exists():
+    if os.path.lexists(target):  # a link too, even one that leads nowhere
         raise CollectionWriteError(f"{target} already exists; choose a new folder to write to.")
     root = collection.tree
     nodes = [(node, _inside(node.path)) for node in root.walk() if node is not root]
@@ -443,12 +653,16 @@ class CollectionStore:
         self._broken: set[Path] = set()
         self._name: str | None = None
         self._collection_id: str | None = None
+        self._cache = LoadCache()
 
     # -- reading
 
     def load(self) -> LoadedCollection:
-        """Read the folder and remember which files failed, so they are never overwritten."""
-        loaded = load_collection(self.root)
+        """Read the folder and remember which files failed, so they are never overwritten.
+
+        Files unchanged since the last load are not read again.
+        """
+        loaded = load_collection(self.root, self._cache)
         self._broken = set(loaded.broken_paths)
         self._name = loaded.name
         self._collection_id = loaded.collection_id
@@ -522,13 +736,13 @@ class CollectionStore:
         if rel == _ROOT:
             self.save_collection_name(name)
             return _ROOT
-        target = self._existing(rel)
+        is_folder = self._existing(rel)
         self._ensure_collection_file()
-        if target.is_dir():
+        if is_folder:
             return self._rename_folder(rel, name)
         new_rel = self._unique(rel.parent, slugify(name, "request"), REQUEST_SUFFIX, keep=rel)
         if self._is_broken(rel, parse_request) is None:
-            req = _read(self.root, rel, parse_request)
+            req = self._read(rel, parse_request)
             self._write(rel, self._request_text(rel, replace(req, name=name)))
         return self._rename_path(rel, new_rel)
 
@@ -550,8 +764,7 @@ class CollectionStore:
         rel = self._relative(path)
         if rel == _ROOT:
             raise CollectionWriteError("The collection itself can't be duplicated here.")
-        target = self._existing(rel)
-        if target.is_dir():
+        if self._existing(rel):
             return self._duplicate_folder(rel)
         problem = self._is_broken(rel, parse_request)
         if problem is not None:
@@ -559,19 +772,23 @@ class CollectionStore:
                 f"{rel.as_posix()} can't be duplicated because it could not be read "
                 f"({problem.reason}); fix it first."
             )
-        req = _read(self.root, rel, parse_request)
+        req = self._read(rel, parse_request)
         return self.new_request(rel.parent, replace(req, name=f"Copy of {req.name}"))
 
     def delete(self, path: Path) -> None:
-        """Delete a request file or a folder with everything in it (already gone is fine)."""
+        """Delete a request file or a folder with everything in it (already gone is fine).
+
+        A symbolic link is deleted itself, never what it leads to, whatever its name.
+        """
         rel = self._relative(path)
         if rel == _ROOT:
             raise CollectionWriteError("The collection itself can't be deleted from here.")
-        target = self.root / rel
-        if not target.exists() and not target.is_symlink():
+        info = _lstat(self.root / rel)
+        if info is None:
             return
-        self._check_node(rel)
-        if target.is_dir() and not target.is_symlink():
+        if is_link(info) and not _reserved(rel):
+            self._unlink(rel)
+        elif self._check_node(rel, info):
             self._delete_folder(rel)
         else:
             self._unlink(rel)
@@ -582,18 +799,15 @@ class CollectionStore:
         rel = self._relative(path)
         if rel == _ROOT:
             raise CollectionWriteError("The collection itself can't be moved.")
-        target = self._existing(rel)
+        is_folder = self._existing(rel)
         parent = self._folder(new_parent)
         if parent == rel.parent:
             return rel
-        destination = (self.root / parent).resolve()
-        if target.is_dir() and (
-            destination == target.resolve() or target.resolve() in destination.parents
-        ):
+        if is_folder and self._within(parent, rel):
             raise CollectionWriteError(
                 f"The folder {rel.as_posix()} can't be moved into itself; choose another folder."
             )
-        if target.is_dir():
+        if is_folder:
             new_rel = self._unique(parent, rel.name, "")
         else:
             new_rel = self._unique(parent, rel.name.removesuffix(REQUEST_SUFFIX), REQUEST_SUFFIX)
@@ -631,6 +845,7 @@ class CollectionStore:
         if rel is None:
             return
         try:
+            self._refuse_links(rel.parent)
             (self.root / rel).unlink()
         except FileNotFoundError:
             return
@@ -642,45 +857,72 @@ class CollectionStore:
     # -- helpers: paths
 
     def _relative(self, path: Path) -> Path:
+        """``path`` as a path inside the collection whose folders are not links."""
         rel = Path(path)
         if rel.is_absolute() or ".." in rel.parts:
             raise CollectionWriteError(f"{path} is not a place inside the collection.")
+        self._refuse_links(rel.parent)
         return rel
 
-    def _existing(self, rel: Path) -> Path:
-        target = self.root / rel
-        if not target.exists():
+    def _refuse_links(self, rel: Path) -> None:
+        """Refuse ``rel`` when it or a folder on the way to it is a link: nothing outside the
+        collection's folder is read or written, and a link inside it is not followed either."""
+        link = first_link(self.root, rel)
+        if link is not None:
+            raise CollectionWriteError(
+                f"{link.as_posix()} is a symbolic link, and the app never reads or writes "
+                "through links, so nothing was changed. Put the file or folder itself there."
+            )
+
+    def _existing(self, rel: Path) -> bool:
+        """Whether the existing request or folder at ``rel`` is a folder."""
+        info = _lstat(self.root / rel)
+        if info is None:
             raise CollectionWriteError(
                 f"{rel.as_posix()} no longer exists; it may have been moved or deleted outside "
                 "the app. Reload the collection."
             )
-        self._check_node(rel)
-        return target
+        return self._check_node(rel, info)
 
-    def _check_node(self, rel: Path) -> None:
-        """Refuse paths that are not folders or requests of the collection."""
-        target = self.root / rel
-        is_request = rel.name.endswith(REQUEST_SUFFIX) and not target.is_dir()
-        if _reserved(rel) or not (target.is_dir() or is_request):
-            raise CollectionWriteError(
-                f"{rel.as_posix()} is not a request or folder of the collection."
-            )
+    def _check_node(self, rel: Path, info: os.stat_result) -> bool:
+        """Whether ``rel`` (``info`` its ``lstat``) is a folder; refused when it is not a
+        folder or request of the collection. A link named as a request is one that failed to
+        load: it may be renamed, moved or deleted, which never follows it."""
+        is_folder = stat.S_ISDIR(info.st_mode) and not is_link(info)
+        is_request = rel.name.endswith(REQUEST_SUFFIX) and not is_folder
+        if _reserved(rel) or not (is_folder or is_request):
+            raise _not_a_node(rel)
+        return is_folder
 
     def _folder(self, path: Path) -> Path:
         rel = self._relative(path)
         if rel == _ROOT:
             return rel
-        self._check_node(rel)
-        if not (self.root / rel).is_dir():
+        self._refuse_links(rel)
+        if _reserved(rel):
+            raise _not_a_node(rel)
+        info = _lstat(self.root / rel)
+        if info is None or not self._check_node(rel, info):
             raise CollectionWriteError(
                 f"{rel.as_posix()} is not a folder of the collection (it may have been moved or "
                 "deleted outside the app). Reload the collection."
             )
         return rel
 
+    def _within(self, folder: Path, rel: Path) -> bool:
+        """Whether the folder ``folder`` is the folder ``rel`` or inside it; compared by
+        the file system, which may ignore case. Neither holds a link (checked before)."""
+        target = _lstat(self.root / rel)
+        for place in (folder, *folder.parents):
+            info = _lstat(self.root / place)
+            if target is not None and info is not None and os.path.samestat(info, target):
+                return True
+        return False
+
     def _unique(self, folder: Path, stem: str, suffix: str, keep: Path | None = None) -> Path:
         """``folder/stem+suffix``, or ``stem-2``, ``stem-3``...: a name not yet taken (compared
         without case, for case-insensitive file systems). ``keep`` may keep its own name."""
+        self._refuse_links(folder)
         try:
             taken = [name.casefold() for name in os.listdir(self.root / folder)]
         except FileNotFoundError:
@@ -700,13 +942,18 @@ class CollectionStore:
         return folder / candidate
 
     def _environment_path(self, name: str) -> Path | None:
-        for rel in _environment_files(self.root, []):
-            try:
-                if _read(self.root, rel, parse_environment).name == name:
-                    return rel
-            except CollectionFileError:
-                continue
+        """The file of the environment called ``name`` (never a link), or ``None``."""
+        for rel, info in _Loader(self.root, self._cache).environment_entries():
+            env = _parsed(self.root, rel, parse_environment, self._cache, listed=info)
+            if isinstance(env, Environment) and env.name == name:
+                return rel
         return None
+
+    def _read(self, rel: Path, parse: _Parse[_T]) -> _T:
+        return _read(self.root, rel, parse, self._cache)
+
+    def _lexists(self, rel: Path) -> bool:
+        return _lstat(self.root / rel) is not None
 
     # -- helpers: safety
 
@@ -715,10 +962,10 @@ class CollectionStore:
     ) -> CollectionFileError | None:
         """Why the file at ``rel`` must not be overwritten, if it must not: it failed at the
         last load, or fails now (changed outside the app since)."""
-        if not (self.root / rel).exists():
+        if not self._lexists(rel):  # a link that leads nowhere is there, and broken
             return None
         try:
-            _read(self.root, rel, parse)
+            self._read(rel, parse)
         except CollectionFileError as exc:
             self._broken.add(rel)
             return exc
@@ -740,9 +987,9 @@ class CollectionStore:
         self, rel: Path, parse: Callable[[str, str], DefaultsFile]
     ) -> DefaultsFile | None:
         self._refuse_broken(rel, parse)
-        if not (self.root / rel).exists():
+        if not self._lexists(rel):
             return None
-        return _read(self.root, rel, parse)
+        return self._read(rel, parse)
 
     def _verify(self, rel: Path, name: str, reads_back: Callable[[], bool]) -> None:
         try:
@@ -774,7 +1021,7 @@ class CollectionStore:
         rel = Path(COLLECTION_FILE)
         if self._is_broken(rel, _parse_collection) is not None:
             return
-        current = _read(self.root, rel, _parse_collection) if (self.root / rel).exists() else None
+        current = self._read(rel, _parse_collection) if self._lexists(rel) else None
         if current is not None and current.collection_id:
             self._collection_id = current.collection_id
             return
@@ -799,6 +1046,7 @@ class CollectionStore:
             self._write(rel, text)
 
     def _write(self, rel: Path, text: str) -> None:
+        self._refuse_links(rel)
         try:
             atomic_write(self.root / rel, text.encode("utf-8"))
         except OSError as exc:
@@ -808,6 +1056,8 @@ class CollectionStore:
             ) from exc
 
     def _unlink(self, rel: Path) -> None:
+        """Remove the file, or the link itself, at ``rel``."""
+        self._refuse_links(rel.parent)
         try:
             (self.root / rel).unlink(missing_ok=True)
         except OSError as exc:
@@ -817,7 +1067,9 @@ class CollectionStore:
 
     def _delete_folder(self, rel: Path) -> None:
         """Take the folder out of the tree in one rename, then remove its files, so the
-        collection never shows a half-deleted folder."""
+        collection never shows a half-deleted folder. ``rmtree`` removes links found inside
+        it, never what they lead to."""
+        self._refuse_links(rel)
         target = self.root / rel
         try:
             holder = Path(tempfile.mkdtemp(prefix=".deleted-", dir=target.parent))
@@ -843,6 +1095,8 @@ class CollectionStore:
     def _rename_path(self, rel: Path, new_rel: Path) -> Path:
         if new_rel == rel:
             return rel
+        self._refuse_links(rel.parent)
+        self._refuse_links(new_rel.parent)
         try:
             os.replace(self.root / rel, self.root / new_rel)
         except OSError as exc:
@@ -861,6 +1115,7 @@ class CollectionStore:
                     self._broken.add(new_rel / broken.relative_to(rel))
 
     def _place_folder(self, rel: Path, build: Callable[[Path], None]) -> None:
+        self._refuse_links(rel.parent)
         try:
             _place(self.root / rel, build)
         except OSError as exc:
@@ -881,9 +1136,9 @@ class CollectionStore:
         file_rel = rel / FOLDER_FILE
         if self._is_broken(file_rel, _parse_folder) is not None:
             return None
-        if not (self.root / file_rel).exists():
+        if not self._lexists(file_rel):
             return DefaultsFile()
-        return _read(self.root, file_rel, _parse_folder)
+        return self._read(file_rel, _parse_folder)
 
     def _rename_folder(self, rel: Path, name: str) -> Path:
         new_rel = self._unique(rel.parent, slugify(name, "folder"), "", keep=rel)
@@ -900,6 +1155,7 @@ class CollectionStore:
         new_rel = self._unique(rel.parent, slugify(name, "folder"), "")
 
         def build(folder: Path) -> None:
+            # Links are copied as links: what they lead to is not read.
             shutil.copytree(self.root / rel, folder, symlinks=True)
             if current is not None:
                 new = replace(current, name=None if name == new_rel.name else name)

@@ -11,21 +11,31 @@ each file the app writes in it is ``PRIVATE_FILE_MODE`` (0600).
 
 A file the app cannot use is never deleted nor silently overwritten: ``set_aside`` renames
 it to ``<name>.damaged-<time>`` beside itself, and the store that read it says so.
+
+A folder someone else made (a shared collection) may hold symbolic links to anywhere:
+``first_link`` finds one on a path below a trusted folder, ``is_link`` tells one (or a
+Windows junction) from an ``lstat``, and ``open_no_follow`` opens a regular file for reading
+only if it is not one, so a link swapped in after the check is not followed either.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 __all__ = [
     "PRIVATE_FILE_MODE",
     "PRIVATE_FOLDER_MODE",
     "atomic_write",
+    "first_link",
+    "is_link",
+    "open_no_follow",
     "private_folder",
     "set_aside",
 ]
@@ -116,3 +126,53 @@ def set_aside(path: Path, label: str = "damaged") -> Path:
         serial += 1
     path.rename(target)
     return target
+
+
+# A junction is Windows' other kind of link: a directory to ``lstat``, not ``S_ISLNK``.
+_JUNCTION = getattr(stat, "IO_REPARSE_TAG_MOUNT_POINT", None)
+
+
+def is_link(info: os.stat_result) -> bool:
+    """Whether an ``lstat`` result is an entry that leads elsewhere: a symbolic link, or on
+    Windows a junction."""
+    return stat.S_ISLNK(info.st_mode) or (
+        _JUNCTION is not None and getattr(info, "st_reparse_tag", None) == _JUNCTION
+    )
+
+
+def first_link(root: Path, rel: Path) -> Path | None:
+    """The first of ``rel``'s paths (``a``, ``a/b``, ... ``rel`` itself last) that is a link
+    inside ``root``, or ``None``. ``root`` and the folders above it are not looked at: the
+    user chose them. The walk ends quietly at a part that does not exist (nothing to follow)
+    or cannot be looked at (what uses the path next reports that)."""
+    current = root
+    for depth, part in enumerate(rel.parts, 1):
+        current = current / part
+        try:
+            info = os.lstat(current)
+        except OSError:
+            return None
+        if is_link(info):
+            return Path(*rel.parts[:depth])
+    return None
+
+
+def open_no_follow(path: Path) -> BinaryIO:
+    """``path`` opened for reading, if it is a regular file and not a link.
+
+    Raises ``OSError``: ``ELOOP`` for a link, ``EINVAL`` for anything but a regular file (a
+    folder, a named pipe, whose opening would wait for a writer for ever, a device). The
+    parent folders are followed as usual: check them with ``first_link``.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    no_follow = getattr(os, "O_NOFOLLOW", 0)
+    if not no_follow and is_link(os.lstat(path)):  # Windows: checked first, no flag to do it
+        raise OSError(errno.ELOOP, "is a symbolic link", str(path))
+    fd = os.open(path, flags | no_follow)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise

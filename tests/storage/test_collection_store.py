@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -19,6 +22,7 @@ from app.core.collection import (
     Variable,
 )
 from app.core.request import KeyValue
+from app.storage import collection_store
 from app.storage.collection_files import parse_defaults, parse_request
 from app.storage.collection_store import (
     CollectionStore,
@@ -29,6 +33,7 @@ from app.storage.collection_store import (
 )
 
 Snapshot = dict[str, tuple[bytes | None, int]]
+_P = TypeVar("_P")
 
 
 def snapshot(root: Path) -> Snapshot:
@@ -551,3 +556,98 @@ def test_environment_files_are_listed_for_watching(tmp_path: Path) -> None:
     store = create_collection(tmp_path / "c", "C")
     store.save_environment(Environment("sandbox"))
     assert store.load().environment_files == (Path("environments/sandbox.yaml"),)
+
+
+# --- reloading -------------------------------------------------------------------------------
+
+
+class CountingParsers:
+    """The store's parsers, counting which files each load reads."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.read: list[str] = []
+        for name in ("parse_request", "parse_defaults", "parse_environment"):
+            monkeypatch.setattr(
+                collection_store, name, self._counting(getattr(collection_store, name))
+            )
+
+    def _counting(self, parse: Callable[..., _P]) -> Callable[..., _P]:
+        def counted(text: str, source: str, **options: bool) -> _P:
+            self.read.append(source)
+            return parse(text, source, **options)
+
+        return counted
+
+    def take(self) -> list[str]:
+        read, self.read = sorted(self.read), []
+        return read
+
+
+def age(root: Path, seconds: float = 3600) -> None:
+    """Make every file under ``root`` look last changed ``seconds`` ago."""
+    then = time.time() - seconds
+    for path in root.rglob("*"):
+        os.utime(path, (then, then))
+
+
+def test_a_reload_reads_only_the_files_that_changed(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsers = CountingParsers(monkeypatch)
+    store = create_collection(root, "My API")
+    for i in range(5):
+        store.new_request(Path("."), SavedRequest(f"Request {i}"))
+    store.new_folder(Path("."), "Payments")
+    store.save_defaults(Path("payments"), Defaults(base_url="/payments"))
+    store.save_environment(Environment("sandbox"))
+    age(root)
+    parsers.take()
+
+    first = store.load()
+    assert len(parsers.take()) == 8  # collection.yaml, five requests, folder.yaml, sandbox
+    assert store.load() == first
+    assert parsers.take() == []
+
+    write(root, "request-2.request.yaml", "name: Changed\n")
+    (root / "request-3.request.yaml").unlink()
+    loaded = store.load()
+
+    assert parsers.take() == ["request-2.request.yaml"]
+    assert names(loaded) == ["Payments", "Changed", "Request 0", "Request 1", "Request 4"]
+
+
+def test_a_file_changed_in_place_is_read_again_even_with_the_same_size_and_time(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsers = CountingParsers(monkeypatch)
+    store = create_collection(root, "My API")
+    path = write(root, "a.request.yaml", "name: Before\n")
+    age(root)
+    then = path.stat().st_mtime_ns
+    store.load()
+    parsers.take()
+
+    time.sleep(0.05)  # past a tick of the clock that stamps the change time
+    with path.open("r+", encoding="utf-8") as handle:
+        handle.write("name: Behind\n")  # same size, same inode
+    os.utime(path, ns=(then, then))  # and the same modification time, as `cp -p` leaves it
+    loaded = store.load()
+
+    assert parsers.take() == ["a.request.yaml"]
+    assert names(loaded) == ["Behind"]
+
+
+def test_a_file_written_just_now_is_read_again_at_the_next_load(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its next change could fall within the same tick of the file system's clock, with the
+    # same size: nothing about it would tell. So it is not kept until it is older.
+    parsers = CountingParsers(monkeypatch)
+    store = create_collection(root, "My API")
+    age(root)
+    write(root, "fresh.request.yaml", "name: Fresh\n")
+    parsers.take()
+    store.load()
+    assert parsers.take() == ["collection.yaml", "fresh.request.yaml"]
+    store.load()
+    assert parsers.take() == ["fresh.request.yaml"]
