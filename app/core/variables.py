@@ -48,6 +48,7 @@ __all__ = [
     "ResolvedRequest",
     "Scope",
     "VariableContext",
+    "derived_secrets",
     "effective_auth",
     "mask",
     "redact",
@@ -422,6 +423,37 @@ def _redact_basic(value: str, secrets: Mapping[str, str]) -> str | None:
         return None
     redacted = redact(decoded, secrets)
     return None if redacted == decoded else f"{scheme} {redacted}"
+
+
+_MAC_VALUE = re.compile(r'\bmac="([^"]+)"', re.IGNORECASE)
+
+
+def derived_secrets(
+    headers: Iterable[tuple[str, str]], secrets: Mapping[str, str]
+) -> dict[str, str]:
+    """``secrets`` plus what a request derived from them that no form of a value shows: the
+    base64 token of Basic credentials holding a secret (a server may echo it in a body), and
+    a Paysera MAC signature (computed with the secret key), as ``NAME_base64`` and
+    ``mac_signature``. Redact with the result wherever a response may repeat the request."""
+    result = dict(secrets)
+    for name, value in headers:
+        if name.lower() not in _CREDENTIAL_HEADERS:
+            continue
+        scheme, _, rest = value.strip().partition(" ")
+        if scheme.lower() == "mac":
+            signature = _MAC_VALUE.search(rest)
+            if signature is not None:
+                result.setdefault("mac_signature", signature.group(1))
+        elif scheme.lower() == "basic":
+            token = rest.strip()
+            try:
+                decoded = base64.b64decode(token, validate=True).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError):
+                continue
+            for secret_name, secret in secrets.items():
+                if secret and secret in decoded:
+                    result.setdefault(f"{secret_name}_base64", token)
+    return result
 
 
 def redact_headers(

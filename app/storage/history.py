@@ -48,7 +48,7 @@ from types import TracebackType
 from app.core.collection import AuthKind, AuthSpec
 from app.core.prepare import PreparedRequest
 from app.core.response import ResponseData
-from app.core.variables import redact, redact_bytes, redact_headers
+from app.core.variables import derived_secrets, redact, redact_bytes, redact_headers
 from app.storage.fs import PRIVATE_FILE_MODE, private_folder
 
 __all__ = [
@@ -501,6 +501,8 @@ class HistoryStore:
         ``secrets`` maps secret variable names to the values that went into the request;
         every one is redacted from URL, headers, bodies and texts before storing.
         """
+        # A response may echo the request: its Basic token and MAC signature too.
+        secrets = derived_secrets(request.headers, secrets)
         url = redact(request.url, secrets)
         request_headers = redact_headers(request.headers, secrets)
         request_body = redact_bytes(request.body, secrets)

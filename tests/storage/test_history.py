@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import sqlite3
 import threading
@@ -584,3 +585,36 @@ def test_reading_does_not_wait_while_a_big_body_is_being_written(
         newest = future.result(timeout=10)
     entry = store.get(newest)
     assert entry is not None and entry.response_body == big
+
+
+def test_a_response_echoing_basic_credentials_or_a_mac_signature_keeps_neither(
+    store: HistoryStore,
+) -> None:
+    """httpbin-style servers echo the request's headers in their body: the base64 token of
+    Basic credentials and a MAC signature are derived from secrets and are redacted too."""
+    password = "pa55-w0rd"
+    basic = base64.b64encode(f"alice:{password}".encode()).decode()
+    mac = "ZmFrZS1zaWduYXR1cmU="
+    mac_header = f'MAC id="wallet", ts="1", nonce="n", mac="{mac}"'
+    request = PreparedRequest(
+        "GET",
+        "https://api.test/rest/v1/anything",
+        (("Authorization", f"Basic {basic}"),),
+        b"",
+        30.0,
+    )
+    signed = PreparedRequest(
+        "GET", "https://api.test/x", (("Authorization", mac_header),), b"", 30.0
+    )
+    secrets = {"password": password, "mac_key": "k3y-k3y"}
+    for sent_request, header in ((request, f"Basic {basic}"), (signed, mac_header)):
+        echo = json.dumps({"headers": {"Authorization": header}}).encode()
+        for body in (echo, echo * (BODY_IN_DB_LIMIT // len(echo) + 2)):
+            response = ResponseData(200, "OK", (("X-Echo", header),), body, 5.0)
+            entry_id = store.record(sent_request, response, secrets=secrets)
+            entry = store.get(entry_id)
+            assert entry is not None
+            assert basic.encode() not in entry.response_body
+            assert mac.encode() not in entry.response_body
+    store.close()
+    assert_no_secret_in_any_file((password, basic, mac))
