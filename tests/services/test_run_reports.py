@@ -101,7 +101,7 @@ def test_junit_has_a_testsuite_per_folder_and_a_testcase_per_request_and_iterati
     suites = {suite.get("name"): suite for suite in root.findall("testsuite")}
     assert set(suites) == {"payments", "wallet", "(collection)"}
     cases = {
-        name: [case.get("name") for case in suite.findall("testcase")]
+        name: [case.get("name", "") for case in suite.findall("testcase")]
         for name, suite in suites.items()
     }
     assert sorted(cases["payments"]) == [
@@ -123,7 +123,7 @@ def test_a_junit_failure_says_which_assertion_failed_and_the_paysera_error(
 ) -> None:
     root = ET.fromstring(junit_xml(shop))
     failures = {
-        case.get("name"): case.find("failure")
+        case.get("name", ""): case.find("failure")
         for case in root.iter("testcase")
         if case.find("failure") is not None
     }
@@ -151,7 +151,9 @@ def test_a_junit_failure_says_which_assertion_failed_and_the_paysera_error(
 
 def test_a_single_iteration_names_testcases_plainly(tmp_path: Path) -> None:
     report = _run(tmp_path, SHOP, shop_api)
-    names = sorted(case.get("name") for case in ET.fromstring(junit_xml(report)).iter("testcase"))
+    names = sorted(
+        case.get("name", "") for case in ET.fromstring(junit_xml(report)).iter("testcase")
+    )
     assert names == ["Balance", "List", "Missing", "Top"]
 
 
@@ -228,7 +230,8 @@ def test_control_characters_from_a_server_break_no_report(tmp_path: Path) -> Non
     )
     [step] = report.steps
     assert step.outcome.exchange is not None
-    assert "\x00" in (step.outcome.exchange.error.description or "")  # it did arrive
+    error = step.outcome.exchange.error
+    assert error is not None and "\x00" in (error.description or "")  # it did arrive
 
     xml_text = junit_xml(report)
     failure = ET.fromstring(xml_text.encode("utf-8")).find("testsuite/testcase/failure")

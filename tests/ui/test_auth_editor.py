@@ -36,6 +36,7 @@ def test_credentials_are_masked_unless_revealed(qtbot: Any) -> None:
     editor.set_auth(AuthSpec(AuthKind.BASIC, (("username", "u"), ("password", "p"))))
     password = editor.findChild(QLineEdit, "auth_password")
     username = editor.findChild(QLineEdit, "auth_username")
+    assert password is not None and username is not None
     assert password.echoMode() == QLineEdit.EchoMode.Password
     assert username.echoMode() == QLineEdit.EchoMode.Normal
     editor.reveal_check.setChecked(True)
@@ -47,6 +48,7 @@ def test_a_literal_credential_is_flagged_a_variable_is_not(qtbot: Any) -> None:
     editor.set_auth(AuthSpec(AuthKind.BEARER, (("token", "{{token}}"),)))
     assert "collection file" not in editor.hint_label.text()
     token = editor.findChild(QLineEdit, "auth_token")
+    assert token is not None
     token.clear()
     qtbot.keyClicks(token, "abc123")
     assert "collection file" in editor.hint_label.text()
