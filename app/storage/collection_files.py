@@ -71,6 +71,7 @@ import contextlib
 import difflib
 import enum
 import gc
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, Protocol, TypeVar
@@ -147,8 +148,11 @@ _BOOL = _TAG + "bool"
 # What PyYAML's reader refuses (libyaml refuses the same), checked before parsing.
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 
-# Line breaks YAML 1.1 would normalise or reinterpret inside a literal block.
-_UNSAFE_IN_BLOCK = frozenset("\r\x85\u2028\u2029\ufeff")
+# What a literal block cannot hold exactly: anything YAML does not print, and the line breaks
+# (and BOM) that YAML 1.1 would normalise or reinterpret inside one.
+_NOT_IN_BLOCK = re.compile(
+    "[^\n\t -~\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\r\x85\u2028\u2029\ufeff]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,14 +173,7 @@ class DefaultsFile:
 
 def _block_safe(text: str) -> bool:
     """Whether ``text`` reads back unchanged as a literal block: printable, ``\\n`` breaks only."""
-    for ch in text:
-        if ch in _UNSAFE_IN_BLOCK:
-            return False
-        if ch in "\n\t" or " " <= ch <= "~":
-            continue
-        if not ("\xa0" <= ch <= "\ud7ff" or "\ue000" <= ch <= "\ufffd" or ch >= "\U00010000"):
-            return False
-    return True
+    return _NOT_IN_BLOCK.search(text) is None
 
 
 class _QuotedDumper(yaml.SafeDumper):
@@ -192,11 +189,40 @@ class _BlockDumper(_QuotedDumper):
     """Writes multi-line text as literal blocks, trailing spaces and tabs included (PyYAML
     would double-quote those, which turns a pasted JSON body into one long escaped line)."""
 
+    # PyYAML analyses and writes a scalar one character at a time in Python: 1.6 s to dump a
+    # 1.9 MB body, on every save and every draft. A multi-line text that is block safe is
+    # always a literal block here, so its analysis is known and its lines are written whole
+    # (the same bytes: tests/storage/test_collection_files.py compares with PyYAML's own).
+
     def analyze_scalar(self, scalar: str) -> yaml.emitter.ScalarAnalysis:
-        analysis = super().analyze_scalar(scalar)
         if "\n" in scalar and _block_safe(scalar):
-            analysis.allow_block = True
-        return analysis
+            return yaml.emitter.ScalarAnalysis(
+                scalar=scalar,
+                empty=False,
+                multiline=True,
+                allow_flow_plain=False,
+                allow_block_plain=False,
+                allow_single_quoted=False,  # never asked: its style is "|" (or '"')
+                allow_double_quoted=True,
+                allow_block=True,
+            )
+        return super().analyze_scalar(scalar)
+
+    def write_literal(self, text: str) -> None:
+        if self.encoding or self.best_line_break != "\n" or not _block_safe(text):
+            super().write_literal(text)  # type: ignore[no-untyped-call]
+            return
+        hints = self.determine_block_hints(text)
+        self.write_indicator("|" + hints, True)  # type: ignore[no-untyped-call]
+        if hints[-1:] == "+":
+            self.open_ended = True
+        self.write_line_break()  # type: ignore[no-untyped-call]
+        lines = text.split("\n")
+        if text.endswith("\n"):
+            lines.pop()  # its last break ends the last line
+        indent = " " * (self.indent or 0)
+        self.stream.write("".join(f"{indent}{line}\n" if line else "\n" for line in lines))
+        self.line += len(lines)  # column, whitespace, indention: as after any line break
 
     def determine_block_hints(self, text: str) -> str:
         # PyYAML gives a block its indentation (``|2``) only when the text starts with a
