@@ -654,18 +654,29 @@ class CollectionStore:
         self._name: str | None = None
         self._collection_id: str | None = None
         self._cache = LoadCache()
+        self._loads = threading.Lock()
+        self._loads_started = 0
+        self._newest_load_kept = 0
 
     # -- reading
 
     def load(self) -> LoadedCollection:
         """Read the folder and remember which files failed, so they are never overwritten.
 
-        Files unchanged since the last load are not read again.
+        Files unchanged since the last load are not read again. Loads may run in other
+        threads, and at the same time: what a load remembers is kept only when no load that
+        started after it has finished first.
         """
+        with self._loads:
+            self._loads_started += 1
+            started = self._loads_started
         loaded = load_collection(self.root, self._cache)
-        self._broken = set(loaded.broken_paths)
-        self._name = loaded.name
-        self._collection_id = loaded.collection_id
+        with self._loads:
+            if started > self._newest_load_kept:
+                self._newest_load_kept = started
+                self._broken = set(loaded.broken_paths)
+                self._name = loaded.name
+                self._collection_id = loaded.collection_id
         return loaded
 
     # -- requests

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
@@ -651,3 +652,33 @@ def test_a_file_written_just_now_is_read_again_at_the_next_load(
     assert parsers.take() == ["collection.yaml", "fresh.request.yaml"]
     store.load()
     assert parsers.take() == ["fresh.request.yaml"]
+
+
+def test_a_load_that_ends_after_a_newer_one_keeps_the_newer_ones_marks(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A reload in a worker thread (after an outside change) may end after a reload made
+    # for an operation: a file fixed in between stays savable.
+    store = create_collection(root, "My API")
+    write(root, "a.request.yaml", "name: [broken\n")
+    read, release = threading.Event(), threading.Event()
+    real = collection_store.load_collection
+
+    def first_load_ends_last(folder: Path, cache: collection_store.LoadCache | None) -> Any:
+        loaded = real(folder, cache)
+        if not read.is_set():
+            read.set()
+            release.wait(timeout=5)
+        return loaded
+
+    monkeypatch.setattr(collection_store, "load_collection", first_load_ends_last)
+    background = threading.Thread(target=store.load)
+    background.start()
+    assert read.wait(timeout=5)
+    write(root, "a.request.yaml", "name: Fixed\n")
+    assert names(store.load()) == ["Fixed"]
+    release.set()
+    background.join(timeout=5)
+
+    assert store.save_request(Path("a.request.yaml"), SavedRequest("Saved"))
+    assert parse_request((root / "a.request.yaml").read_text(), "a").name == "Saved"
