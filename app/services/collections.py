@@ -16,7 +16,9 @@ watch is answered here too (``watched_paths``); the watcher itself is the Qt ada
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +86,9 @@ class CollectionService:
         self._store: CollectionStore | None = None
         self._loaded: LoadedCollection | None = None
         self._listeners: list[Callable[[CollectionEvent], None]] = []
+        self._generation = 0  # counts loads started: a background one overtaken is dropped
+        # One thread: loads after outside changes happen one at a time, in order.
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="collection")
 
     def subscribe(self, listener: Callable[[CollectionEvent], None]) -> None:
         self._listeners.append(listener)
@@ -117,11 +122,36 @@ class CollectionService:
         self.reload()
 
     def reload(self) -> LoadedCollection | None:
-        """Read the folder again (after an outside change, or after an operation)."""
-        self._loaded = self._store.load() if self._store is not None else None
-        self.workspace.set_collection(self._loaded)
-        self._emit(CollectionLoaded(self._loaded))
-        return self._loaded
+        """Read the folder again now (after an operation: the user waits for its result)."""
+        self._generation += 1
+        return self._show(self._store.load() if self._store is not None else None)
+
+    async def reload_in_background(self) -> None:
+        """Read the folder again in a worker thread (after an outside change: git or an
+        editor), so a big file never holds up the window. A load overtaken by another one
+        (an operation meanwhile) is dropped."""
+        store = self._store
+        if store is None:
+            return
+        self._generation += 1
+        generation = self._generation
+        loop = asyncio.get_running_loop()
+        loaded = await loop.run_in_executor(self._executor, store.load)
+        if generation == self._generation and store is self._store:
+            self._show(loaded)
+
+    def _show(self, loaded: LoadedCollection | None) -> LoadedCollection | None:
+        self._loaded = loaded
+        self.workspace.set_collection(loaded)
+        self._emit(CollectionLoaded(loaded))
+        return loaded
+
+    def shut_down(self) -> None:
+        """The window is closing: a background load still running is dropped, and nobody
+        hears of anything any more."""
+        self._generation += 1
+        self._listeners.clear()
+        self._executor.shutdown(wait=False)
 
     def find(self, path: Path) -> CollectionNode | None:
         return self._loaded.find(path) if self._loaded is not None else None

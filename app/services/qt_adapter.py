@@ -246,8 +246,26 @@ class CollectionWatcher(QObject):
         self._timer.setInterval(delay_ms)
         self._watcher.directoryChanged.connect(self._timer.start)
         self._watcher.fileChanged.connect(self._timer.start)
-        self._timer.timeout.connect(self.collections.reload)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._tasks: set[asyncio.Task[None]] = set()
         collections.subscribe(self._on_collection_event)
+
+    def _on_timer_timeout(self) -> None:
+        # Off the GUI thread: a reload parses what changed, which may be a big file. Without
+        # a running loop (a script, a test between loops) it happens here and now.
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.collections.reload()
+            return
+        task = loop.create_task(self.collections.reload_in_background())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(_log_failure)
+
+    async def aclose(self) -> None:
+        """Wait for a reload in progress (the window is closing)."""
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     def watched(self) -> set[str]:
         return set(self._watcher.directories()) | set(self._watcher.files())
@@ -264,3 +282,8 @@ class CollectionWatcher(QObject):
         new = sorted(wanted - current)
         if new:
             self._watcher.addPaths(new)
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        _log.error("reloading the collection failed", exc_info=task.exception())

@@ -291,6 +291,7 @@ class MainWindow(QMainWindow):
             return
         self.sends.cancel()
         self.draft_keeper.close()
+        self.collections.shut_down()
         for callback in self._on_close:
             callback()
         self._on_close.clear()

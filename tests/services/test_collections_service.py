@@ -4,6 +4,9 @@ tabs follow renames, moves and deletions, and a sentence for every refusal."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -342,3 +345,57 @@ def test_every_change_with_no_collection_open_says_what_to_do(
         OPERATIONS[operation](service)
     assert events == []
     assert (root / TIME).exists() and not (root / "f").exists()
+
+
+def test_a_background_reload_shows_what_changed_outside(
+    service: CollectionService, root: Path, events: list[CollectionEvent]
+) -> None:
+    opened(service, root)
+    (root / "archive" / "old.request.yaml").write_text("name: Old\n", encoding="utf-8")
+    events.clear()
+    asyncio.run(service.reload_in_background())
+    assert [type(e) for e in events] == [CollectionLoaded]
+    assert service.find(Path("archive/old.request.yaml")) is not None
+    assert service.workspace.collection is service.loaded
+    service.shut_down()
+
+
+def test_a_background_reload_overtaken_by_an_operation_is_dropped(
+    service: CollectionService, root: Path, events: list[CollectionEvent]
+) -> None:
+    opened(service, root)
+    store = service._store
+    assert store is not None
+    slow_load = store.load
+    reading = threading.Event()
+
+    def load_then_wait() -> LoadedCollection:
+        loaded = slow_load()  # what was on disk before the operation below
+        reading.set()
+        time.sleep(0.3)
+        return loaded
+
+    async def scenario() -> None:
+        store.load = load_then_wait  # type: ignore[method-assign]
+        background = asyncio.get_running_loop().create_task(service.reload_in_background())
+        await asyncio.get_running_loop().run_in_executor(None, reading.wait, 5)
+        store.load = slow_load  # type: ignore[method-assign]
+        service.new_request(ROOT, SavedRequest("Fresh"))
+        service.reload()  # the operation's own load, newer than the one in the worker
+        await background
+
+    events.clear()
+    asyncio.run(scenario())
+    assert len(events) == 1  # only the operation's load was shown
+    assert service.find(Path("fresh.request.yaml")) is not None
+    service.shut_down()
+
+
+def test_after_shut_down_nobody_hears_of_a_load(
+    service: CollectionService, root: Path, events: list[CollectionEvent]
+) -> None:
+    opened(service, root)
+    events.clear()
+    service.shut_down()
+    service.reload()
+    assert events == []

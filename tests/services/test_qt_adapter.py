@@ -394,7 +394,7 @@ class Watched:
 
 
 @pytest.fixture
-def watched(qtbot: Any, tmp_path: Path) -> Iterator[Watched]:
+def watched(qtbot: Any, tmp_path: Path, qt_loop: asyncio.AbstractEventLoop) -> Iterator[Watched]:
     root = tmp_path / "api"
     store = create_collection(root, "API")
     store.new_folder(Path("."), "Payments")
@@ -403,6 +403,7 @@ def watched(qtbot: Any, tmp_path: Path) -> Iterator[Watched]:
     watcher = CollectionWatcher(collections, delay_ms=50)
     collections.open(root)
     yield Watched(root, collections, watcher)
+    collections.shut_down()
     Shiboken.delete(watcher)
 
 

@@ -3,6 +3,7 @@ tree follows the folder when git or an editor changes it."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,9 @@ def new_sidebar(prompts: Prompts) -> CollectionSidebar:
 
 
 @pytest.fixture
-def sidebar(qtbot: Any, root: Path, prompts: Prompts) -> CollectionSidebar:
+def sidebar(
+    qtbot: Any, root: Path, prompts: Prompts, qt_loop: asyncio.AbstractEventLoop
+) -> CollectionSidebar:
     sidebar = new_sidebar(prompts)
     qtbot.addWidget(sidebar)
     sidebar.collections.open(root)
