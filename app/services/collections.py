@@ -169,7 +169,8 @@ class CollectionService:
             wanted.add(root / node.path)
             if node.kind is NodeKind.FOLDER:
                 wanted.add(root / node.path / FOLDER_FILE)
-        return wanted
+        # A watcher follows links; the collection never does (see ``load_collection``).
+        return {path for path in wanted if not path.is_symlink()}
 
     # --- changes (each raises CollectionWriteError with a sentence when refused) ------------
     def _require(self) -> CollectionStore:

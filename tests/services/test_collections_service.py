@@ -399,3 +399,15 @@ def test_after_shut_down_nobody_hears_of_a_load(
     service.shut_down()
     service.reload()
     assert events == []
+
+
+def test_links_are_never_watched(service: CollectionService, root: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("name: Elsewhere\n", encoding="utf-8")
+    (root / "archive" / "folder.yaml").unlink(missing_ok=True)
+    (root / "archive" / "folder.yaml").symlink_to(outside)
+    opened(service, root)
+    watched = service.watched_paths()
+    assert root.absolute() / "archive" in watched
+    assert not any(path.is_symlink() for path in watched)
+    assert root.absolute() / "archive" / "folder.yaml" not in watched
