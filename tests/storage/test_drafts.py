@@ -193,3 +193,37 @@ def test_assertions_of_a_tab_survive_a_restart_with_their_types(tmp_path: Path) 
     assert restored.tabs[0].current.assertions == checks
     assert restored.tabs[0].saved is not None and restored.tabs[0].saved.assertions == checks[:1]
     assert restored.tabs[0].dirty
+
+
+def test_a_big_body_is_kept_as_json_beside_the_yaml(tmp_path: Path) -> None:
+    body = '{"items": [' + ",".join(['"\\u00e9 \t x"'] * 50_000) + "]}\n"
+    tab = OpenTab("t1", SavedRequest("Big", body=body), SavedRequest("Big", body=body[:10]))
+    store = DraftStore(tmp_path)
+    store.save(TabSession((tab,)))
+    raw = json.loads((tmp_path / "drafts" / "session.json").read_text(encoding="utf-8"))
+    assert raw["tabs"][0]["current_body"] == body and "body" not in raw["tabs"][0]["current"]
+    loaded = store.load()
+    assert loaded is not None and loaded.tabs == (tab,)
+
+
+def test_drafts_written_with_the_body_inside_the_yaml_still_load(tmp_path: Path) -> None:
+    (tmp_path / "drafts").mkdir()
+    old = {
+        "version": 1,
+        "collection": None,
+        "environment": None,
+        "active": 0,
+        "tabs": [
+            {
+                "id": "t1",
+                "source": None,
+                "collection": None,
+                "saved": None,
+                "current": 'name: Old\nmethod: POST\nurl: /p\nbody: |\n  {"a": 1}\n',
+            }
+        ],
+    }
+    (tmp_path / "drafts" / "session.json").write_text(json.dumps(old), encoding="utf-8")
+    loaded = DraftStore(tmp_path).load()
+    assert loaded is not None
+    assert loaded.tabs[0].current.body == '{"a": 1}\n'
