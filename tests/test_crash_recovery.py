@@ -122,3 +122,134 @@ def test_sigkill_loses_nothing_typed(explorer_home: Path) -> None:
     ]
     assert tabs[1]["body"] == '{"note": "typed, never saved"}'
     assert report["url_shown"] == "/payments"  # the active tab comes back active
+
+
+_TYPE_IN_BURSTS = """
+import random, sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from app.application import main
+
+app = QApplication([])
+rng = random.Random(int(sys.argv[1]))
+typed = [0]
+
+def start():
+    window = next(w for w in app.topLevelWidgets() if w.objectName() == "mainWindow")
+    window.new_tab()
+    key(window)
+
+def key(window):
+    QTest.keyClicks(window.builder.url_edit, "x")
+    typed[0] += 1
+    print(f"KEY {typed[0]} {time.monotonic()}", flush=True)
+    # Bursts of quick keys with short pauses, as a person types: never a pause as long
+    # as the draft delay, so drafts must be written while the typing goes on.
+    delay = rng.choice([30, 40, 60, 80, 200])
+    QTimer.singleShot(delay, lambda: key(window))
+
+QTimer.singleShot(500, start)
+sys.exit(main([]))
+"""
+
+_SAVE_THEN_WAIT = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from app.application import main
+from app.storage.drafts import DraftStore
+from app.storage.settings import data_dir
+
+app = QApplication([])
+
+def edit():
+    window = next(w for w in app.topLevelWidgets() if w.objectName() == "mainWindow")
+    QTest.keyClicks(window.builder.url_edit, "&saved=1")
+    QTimer.singleShot(100, lambda: save_once_drafted(window))
+
+def save_once_drafted(window):
+    # The edit is in drafts first (as after any typing); then Ctrl+S, then the kill.
+    session = DraftStore(data_dir()).load()
+    if session is None or not any(t.dirty for t in session.tabs):
+        QTimer.singleShot(100, lambda: save_once_drafted(window))
+        return
+    window.save_active_tab()
+    print("SAVED", flush=True)
+
+QTimer.singleShot(500, edit)
+sys.exit(main([]))
+"""
+
+
+def _start(script: str, home: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        cwd=ROOT,
+        env=_env(home),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _restored_tabs(home: Path) -> list[dict[str, object]]:
+    restarted = subprocess.run(
+        [sys.executable, "-c", _REPORT_TABS],
+        cwd=ROOT,
+        env=_env(home),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert restarted.returncode == 0, restarted.stderr[-3000:]
+    report = json.loads(restarted.stdout.strip().splitlines()[-1])
+    tabs: list[dict[str, object]] = report["tabs"]
+    return tabs
+
+
+def test_a_kill_while_typing_loses_no_key_older_than_half_a_second(tmp_path: Path) -> None:
+    for run, typing_for in enumerate((1.3, 2.1, 2.9)):
+        home = tmp_path / f"home-{run}"
+        typing = _start(_TYPE_IN_BURSTS, home, str(run))
+        keys: list[tuple[int, float]] = []
+        try:
+            assert typing.stdout is not None
+            started: float | None = None
+            while True:
+                line = typing.stdout.readline()
+                assert line, typing.stderr.read() if typing.stderr else ""
+                if line.startswith("KEY "):
+                    _, count, at = line.split()
+                    keys.append((int(count), float(at)))
+                    started = started or float(at)
+                    if float(at) - started > typing_for:
+                        break
+        finally:
+            typing.send_signal(signal.SIGKILL)
+            typing.communicate(timeout=10)
+        killed_at = time.monotonic()
+        old_enough = max(count for count, at in keys if at <= killed_at - 0.5)
+        urls = [str(t["url"]) for t in _restored_tabs(home)]
+        restored = max((len(u) for u in urls if set(u) == {"x"}), default=0)
+        assert restored >= old_enough, (run, restored, old_enough, len(keys))
+
+
+def test_a_kill_right_after_saving_never_brings_back_an_older_draft(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    saving = _start(_SAVE_THEN_WAIT, home)
+    try:
+        assert saving.stdout is not None
+        line = saving.stdout.readline()
+        assert "SAVED" in line, saving.stderr.read() if saving.stderr else ""
+    finally:
+        saving.send_signal(signal.SIGKILL)
+        saving.communicate(timeout=10)
+    on_disk = home / "collections" / "demo-api" / "payments" / "list-payments.request.yaml"
+    assert "saved" in on_disk.read_text(encoding="utf-8")
+    [tab] = _restored_tabs(home)
+    # An older draft would bring the tab back with the typed edits as unsaved changes.
+    assert tab["dirty"] is False
