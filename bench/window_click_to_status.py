@@ -96,7 +96,7 @@ def main() -> None:
         def status_is_a_response(self) -> bool:
             return self.response_pane.status_label.text() not in ("", "Sending…")
 
-    application.MainWindow = TimedMainWindow  # type: ignore[misc]
+    application.MainWindow = TimedMainWindow  # type: ignore[attr-defined,misc]
 
     async def run() -> None:
         window = application.create_main_window(demo=False)
