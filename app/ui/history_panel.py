@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.core.history_query import HistoryQuery, parse_history_query
 from app.services.history import HistoryError, HistoryService, HistorySummary
+from app.ui.elided_label import ElidedLabel
 from app.ui.status_style import status_color
 
 __all__ = ["HistoryModel", "HistoryPanel"]
@@ -153,7 +154,7 @@ class HistoryPanel(QWidget):
         self.reopen_button.setObjectName("historyReopenButton")
         self.clear_button = QPushButton("Clear history", self)
         self.clear_button.setObjectName("historyClearButton")
-        self.count_label = QLabel(self)
+        self.count_label = ElidedLabel(self, Qt.TextElideMode.ElideRight)
         self.max_entries_spin = QSpinBox(self)
         self.max_entries_spin.setObjectName("historyMaxEntriesSpin")
         self.max_entries_spin.setRange(1, 1_000_000)

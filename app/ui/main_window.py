@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
+    QSizePolicy,
     QToolBar,
     QWidget,
 )
@@ -150,6 +151,10 @@ class MainWindow(QMainWindow):
             self._notice_label.setObjectName("noticeLabel")
             self._notice_label.setTextFormat(Qt.TextFormat.PlainText)
             self._notice_label.setWordWrap(True)
+            # A long path has nowhere to wrap: it must not set the window's width.
+            self._notice_label.setSizePolicy(
+                QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+            )
             self.statusBar().addPermanentWidget(self._notice_label, 1)
         shown = self._notice_label.text()
         self._notice_label.setText(f"{shown}\n{text}" if shown else text)

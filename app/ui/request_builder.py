@@ -36,6 +36,7 @@ from app.services.workspace import Workspace
 from app.ui.assertions_editor import AssertionsEditor
 from app.ui.auth_editor import AuthEditor
 from app.ui.body_editor import BodyEditor
+from app.ui.elided_label import ElidedLabel
 from app.ui.key_value_table import KeyValueTableWidget
 from app.ui.variable_line_edit import VariableLineEdit
 
@@ -87,9 +88,8 @@ class RequestBuilder(QWidget):
         self.timeout_spin.setValue(30)
         self.timeout_spin.setSuffix(" s")
         self.timeout_spin.setToolTip("Give up when the server sends nothing for this long")
-        self.final_url_label = QLabel(self)
+        self.final_url_label = ElidedLabel(self)
         self.final_url_label.setObjectName("finalUrlLabel")
-        self.final_url_label.setTextFormat(Qt.TextFormat.PlainText)
         self.final_url_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.params = KeyValueTableWidget("paramsTable", self, name_hint="Add parameter")

@@ -316,3 +316,19 @@ def test_ctrl_enter_while_editing_a_header_cell_sends_the_typed_value(
         qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert text(window, "statusLabel") == "200 OK"
     assert model.rows()[0].value == "MAC id=x"
+
+
+def test_long_user_and_server_text_never_widens_the_window(qtbot: Any, window: MainWindow) -> None:
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    long_url = "/payments?" + "&".join(f"parameter{i}=value{i}" for i in range(12))
+    assert len(long_url) > 200
+    window.builder.url_edit.setText(long_url)
+    window.history_panel.search_edit.setText("status:" + "nonsense" * 40)
+    window.history_panel.refresh()  # its sentence repeats what was typed
+    window.show_notice("Kept in /" + "very-long-folder-name/" * 30 + "secrets.json")
+    qtbot.wait(50)
+    assert window.minimumSizeHint().width() <= 1024
+    assert window.width() == 1024
+    label = child(window, "finalUrlLabel")
+    assert label.text().endswith("value11") and label.width() <= window.width()
