@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshot wheel clean
+.PHONY: run test lint bench screenshot wheel package clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,21 @@ bench: $(STAMP)
 wheel: $(STAMP)
 	rm -rf build
 	$(BIN)/python -m pip wheel --no-deps --no-build-isolation -w dist .
+
+# The one-folder app, dist/api-explorer/ (PyInstaller's work files go to build/pyinstaller/),
+# then its smoke test: the built program starts headless, its window sends one request to the
+# demo API, and it must exit 0 (--self-test: app/self_test.py).
+PACKAGE_STAMP := $(VENV)/.installed-package
+
+$(PACKAGE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[package]'
+	touch $(PACKAGE_STAMP)
+
+package: $(PACKAGE_STAMP)
+	rm -rf dist/api-explorer
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/api-explorer.spec
+	QT_QPA_PLATFORM=offscreen dist/api-explorer/api-explorer --self-test
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

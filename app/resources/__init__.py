@@ -7,17 +7,52 @@ Standard library only: any layer may use it.
 
 from __future__ import annotations
 
+import atexit
 import shutil
-from importlib.resources import files
+from contextlib import ExitStack
+from importlib.resources import as_file, files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-__all__ = ["copy_sample_collection", "sample_collection"]
+__all__ = [
+    "APP_ICON_SIZES",
+    "app_icon_files",
+    "app_icon_svg",
+    "copy_sample_collection",
+    "sample_collection",
+]
+
+APP_ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
+"""The pixel sizes the app icon ships as PNG, rendered from its SVG by scripts/render_icons.py."""
+
+# Icons extracted from a zipped package, kept until the interpreter exits (see app_icon_files).
+_extracted = ExitStack()
+atexit.register(_extracted.close)
 
 
 def sample_collection() -> Traversable:
     """The sample collection for the demo API, as shipped: read it, never write to it."""
     return files(__name__) / "sample-collection"
+
+
+def app_icon_svg() -> Traversable:
+    """The app icon as drawn: the SVG the PNGs are rendered from (for packages and themes)."""
+    return files(__name__) / "icons" / "api-explorer.svg"
+
+
+def app_icon_files() -> list[Path]:
+    """The app icon as PNG files on disk, one per size in ``APP_ICON_SIZES``, smallest first.
+
+    Files, because Qt opens icons by file name (``QIcon.addFile``). From a source checkout,
+    an installed wheel or a PyInstaller folder they are the shipped files themselves; from a
+    zip they are copies extracted on first use and deleted when the interpreter exits.
+    """
+    folder = files(__name__) / "icons"
+    pngs = [folder / f"api-explorer-{size}.png" for size in APP_ICON_SIZES]
+    on_disk = [png for png in pngs if isinstance(png, Path)]
+    if len(on_disk) == len(pngs):
+        return on_disk
+    return [_extracted.enter_context(as_file(png)) for png in pngs]
 
 
 def copy_sample_collection(target: Path) -> Path:
