@@ -18,7 +18,7 @@ from app.core.collection import SavedRequest
 from app.core.tabs import OpenTab, new_tab
 from app.core.urls import params_from_url
 from app.demo import DemoServer
-from app.resources import copy_sample_collection, sample_collection
+from app.resources import app_icon_files, copy_sample_collection, sample_collection
 from app.services.collections import CollectionService
 from app.services.history import HistoryService
 from app.services.pipeline import Pipeline
@@ -114,11 +114,15 @@ def create_main_window(
         builder.base_url_edit.setText(settings.base_url)
 
     recent = [Path(p) for p in settings.recent_collections]
-    window.sidebar.set_recent(recent)
+    window.set_recent(recent)
+    window.menus.data_folder = folder
     recent_settings = [settings]
-    window.collection_opened.connect(
-        lambda root: recent_settings.append(recent_settings[-1].with_recent(str(root)))
-    )
+
+    def remember(root: Path) -> None:
+        recent_settings.append(recent_settings[-1].with_recent(str(root)))
+        window.set_recent([Path(p) for p in recent_settings[-1].recent_collections])
+
+    window.collection_opened.connect(remember)
 
     kept = drafts.load()
     notices += [p for p in (drafts.problem, history.problem) if p]
@@ -183,11 +187,18 @@ def _first_demo_tab(window: MainWindow) -> OpenTab:
 def run_window(*, collection: Path | None = None, demo: bool = True) -> int:
     """Start the app's window on a qasync loop and return when it has closed."""
     import qasync
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationName("API Explorer")
+    # Wayland and GNOME match the window to packaging/linux/api-explorer.desktop by this name.
+    app.setDesktopFileName("api-explorer")
+    icon = QIcon()
+    for png in app_icon_files():
+        icon.addFile(str(png))
+    app.setWindowIcon(icon)
     # The app ends when run() below has closed the HTTP client, not the moment the window
     # closes: stopping the loop first would strand in-flight requests' clean-up.
     app.setQuitOnLastWindowClosed(False)

@@ -354,14 +354,14 @@ class CollectionSidebar(QWidget):
     # -- slots ------------------------------------------------------------------------
 
     def _on_open_button_clicked(self) -> None:
-        self._choose_collection()
+        self.choose_collection()
 
     def _on_open_menu_triggered(self, action: QAction) -> None:
         data = action.data()
         if isinstance(data, str) and data:
             self.open_collection_requested.emit(Path(data))
         else:
-            self._choose_collection()
+            self.choose_collection()
 
     def _on_new_request_button_clicked(self) -> None:
         self.new_request()
@@ -409,7 +409,8 @@ class CollectionSidebar(QWidget):
     def _node(self, path: Path) -> CollectionNode | None:
         return self._loaded.find(path) if self._loaded is not None else None
 
-    def _choose_collection(self) -> None:
+    def choose_collection(self) -> None:
+        """Ask for a collection folder and ask the owner to open it."""
         path = self.prompts.choose_folder("Open a collection folder", self.collections.root)
         if path is not None:
             self.open_collection_requested.emit(path)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -34,6 +34,7 @@ from app.ui.prompts import DialogPrompts, Prompts
 from app.ui.request_area import RequestArea
 from app.ui.settings_actions import SettingsActions
 from app.ui.tab_results import show_history_entry
+from app.ui.window_menus import WindowMenus
 
 __all__ = ["DRAFT_SAVE_DELAY_MS", "MainWindow"]
 
@@ -102,12 +103,7 @@ class MainWindow(QMainWindow):
         self._draft_timer.timeout.connect(self._on_draft_timer_timeout)
         self.draft_keeper = DraftKeeper(session, self._on_drafts_written)
 
-        self._shortcut(("Ctrl+Return", "Ctrl+Enter"), self.area.send)
-        self._shortcut(("Escape",), self.area.cancel)
-        self._shortcut(("Ctrl+T",), self.new_tab)
-        self._shortcut(("Ctrl+W",), self.close_active_tab)
-        self._shortcut(("Ctrl+S",), self.save_active_tab)
-        self._shortcut(("Ctrl+Shift+S",), lambda: self.save_active_tab(ask_name=True))
+        self.menus = WindowMenus(self)
 
         self.area.changed.connect(self._schedule_draft_save)
         session.subscribe(self._on_session_event)
@@ -133,11 +129,10 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         return dock
 
-    def _shortcut(self, keys: tuple[str, ...], slot: Callable[[], object]) -> None:
-        for key in keys:
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(slot)
+    def set_recent(self, paths: list[Path]) -> None:
+        """Offer ``paths`` (most recent first) in File > Open recent and the sidebar."""
+        self.sidebar.set_recent(paths)
+        self.menus.set_recent(paths)
 
     def call_on_close(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` when the window closes (the demo server stops this way)."""

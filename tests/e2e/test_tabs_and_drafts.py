@@ -115,7 +115,8 @@ def test_history_panel_searches_shows_and_reopens(qtbot: Any, window: MainWindow
     set_request(window, "POST", "/payments", '{"price": {"amount": ""}}')
     send(qtbot, window)
     panel = window.history_panel
-    assert panel.model.rowCount() == 2
+    # History is recorded in the pipeline's worker after the response is on screen.
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=TIMEOUT_MS)
 
     search = child(window, "historySearchEdit")
     search.setText("method:POST status:4xx error:invalid_parameters")

@@ -1,0 +1,187 @@
+"""The main window's menu bar and keyboard: every action once, with its shortcut and a
+tooltip naming it, and focus that never stays in a panel the user cannot see.
+
+File (New tab, Open collection…, recent collections, Save, Save As, Close tab, Quit), Edit
+(Focus URL, Send, Cancel, next and previous tab), View (the panels, which can be closed and
+come back here; zoom), Help (Keyboard shortcuts, About). Shortcuts are window-wide, so they
+work from any field.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, qVersion
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QMessageBox
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+__all__ = ["WindowMenus", "app_version"]
+
+ZOOM_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0)
+
+
+def app_version() -> str:
+    try:
+        return metadata.version("api-explorer")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+class WindowMenus(QObject):
+    """Builds the menu bar of ``window`` and keeps its recent-collections menu current."""
+
+    def __init__(self, window: MainWindow, data_folder: Path | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.data_folder = data_folder
+        self.actions: dict[str, QAction] = {}
+        self._base_point_size = QApplication.font().pointSizeF()
+        self._zoom = ZOOM_STEPS.index(1.0)
+        bar = window.menuBar()
+
+        file = bar.addMenu("&File")
+        self._add(file, "new_tab", "&New tab", "Ctrl+T", window.new_tab)
+        self._add(file, "open", "&Open collection…", "Ctrl+O", window.sidebar.choose_collection)
+        self.recent_menu = file.addMenu("Open &recent")
+        file.addSeparator()
+        self._add(file, "save", "&Save", "Ctrl+S", window.save_active_tab)
+        self._add(
+            file,
+            "save_as",
+            "Save &as…",
+            "Ctrl+Shift+S",
+            lambda: window.save_active_tab(ask_name=True),
+        )
+        self._add(file, "close_tab", "&Close tab", "Ctrl+W", window.close_active_tab)
+        file.addSeparator()
+        self._add(file, "quit", "&Quit", "Ctrl+Q", window.close)
+
+        edit = bar.addMenu("&Edit")
+        self._add(edit, "focus_url", "Go to the &URL", "Ctrl+L", self._focus_url)
+        self._add(edit, "send", "Sen&d", ("Ctrl+Return", "Ctrl+Enter"), window.send)
+        self._add(edit, "cancel", "&Cancel the request", "Escape", window.cancel)
+        edit.addSeparator()
+        self._add(edit, "next_tab", "Ne&xt tab", "Ctrl+Tab", lambda: self._step_tab(1))
+        self._add(
+            edit, "previous_tab", "&Previous tab", "Ctrl+Shift+Tab", lambda: self._step_tab(-1)
+        )
+
+        view = bar.addMenu("&View")
+        for dock in (window.collection_dock, window.history_dock):
+            toggle = dock.toggleViewAction()
+            toggle.setToolTip(f"Show or hide the {dock.windowTitle()} panel")
+            view.addAction(toggle)
+            dock.visibilityChanged.connect(
+                lambda visible, d=dock: None if visible else self._leave_hidden(d)
+            )
+        view.addSeparator()
+        self._add(view, "zoom_in", "Zoom &in", ("Ctrl+=", "Ctrl++"), lambda: self.zoom(1))
+        self._add(view, "zoom_out", "Zoom &out", "Ctrl+-", lambda: self.zoom(-1))
+        self._add(view, "zoom_reset", "&Actual size", "Ctrl+0", lambda: self.zoom(0))
+
+        help_menu = bar.addMenu("&Help")
+        self._add(help_menu, "shortcuts", "&Keyboard shortcuts", "F1", self.show_shortcuts)
+        self._add(help_menu, "about", "&About API Explorer", (), self.show_about)
+        self.set_recent([])
+
+    def _add(
+        self,
+        menu: QMenu,
+        key: str,
+        text: str,
+        shortcuts: str | Sequence[str],
+        slot: Callable[[], object],
+    ) -> QAction:
+        action = QAction(text, self.window)
+        keys = [shortcuts] if isinstance(shortcuts, str) else list(shortcuts)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        label = text.replace("&", "").rstrip("…")
+        shown = (
+            QKeySequence(keys[0]).toString(QKeySequence.SequenceFormat.NativeText) if keys else ""
+        )
+        action.setToolTip(f"{label} ({shown})" if shown else label)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.window.addAction(action)  # the shortcut works while the menu bar is hidden too
+        self.actions[key] = action
+        return action
+
+    def set_recent(self, paths: Sequence[Path]) -> None:
+        self.recent_menu.clear()
+        for path in paths:
+            action = self.recent_menu.addAction(
+                f"{path.name or path}  —  {path.parent}".replace("&", "&&")
+            )
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self.window.open_collection(p))
+        self.recent_menu.setEnabled(bool(paths))
+
+    def _leave_hidden(self, dock: QDockWidget) -> None:
+        """Keys typed next must not land in a panel the user can no longer see (the history
+        search box behind the Collection tab)."""
+        focused = self.window.focusWidget()
+        if focused is not None and dock.isAncestorOf(focused):
+            self._focus_url()
+
+    def _focus_url(self) -> None:
+        edit = self.window.builder.url_edit
+        edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        edit.selectAll()
+
+    def _step_tab(self, step: int) -> None:
+        session = self.window.session
+        tabs = session.tabs()
+        active = session.active()
+        if active is None or len(tabs) < 2:
+            return
+        index = (session.index(active.id) + step) % len(tabs)
+        self.window.area.pull_builder()
+        session.activate(tabs[index].id)
+
+    def zoom(self, step: int) -> None:
+        """Larger (1), smaller (-1) or actual size (0) text everywhere."""
+        if step == 0:
+            self._zoom = ZOOM_STEPS.index(1.0)
+        else:
+            self._zoom = max(0, min(len(ZOOM_STEPS) - 1, self._zoom + step))
+        font = QApplication.font()
+        font.setPointSizeF(self._base_point_size * ZOOM_STEPS[self._zoom])
+        QApplication.setFont(font)
+
+    def shortcut_lines(self) -> list[str]:
+        lines = []
+        for action in self.actions.values():
+            keys = ", ".join(
+                k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
+            )
+            if keys:
+                lines.append(f"{keys}\t{action.text().replace('&', '')}")
+        return lines
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self.window, "Keyboard shortcuts", "\n".join(self.shortcut_lines()))
+
+    def about_text(self) -> str:
+        folder = str(self.data_folder) if self.data_folder is not None else "(not known)"
+        return (
+            f"API Explorer {app_version()}\n\n"
+            "A client for JSON REST APIs that follow the Paysera conventions.\n\n"
+            f"Data folder: {folder}\n"
+            f"Python {platform.python_version()} on {sys.platform}; "
+            f"Qt {qVersion()}\n\n"
+            "Licence: MIT. Built with PySide6 (LGPLv3), httpx (BSD), qasync (BSD), PyYAML "
+            "(MIT), keyring (MIT), truststore (MIT), python-jsonpath (MIT), regex "
+            "(Apache 2.0)."
+        )
+
+    def show_about(self) -> None:
+        QMessageBox.about(self.window, "About API Explorer", self.about_text())

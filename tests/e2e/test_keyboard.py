@@ -1,0 +1,103 @@
+"""The window from the keyboard alone: the menu bar's shortcuts, the Tab order, and focus
+that never stays in a panel the user cannot see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.ui.main_window import MainWindow
+from tests.e2e.conftest import child
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def focused(window: MainWindow) -> QWidget | None:
+    return window.focusWidget()  # offscreen, QApplication.focusWidget() lags behind
+
+
+def test_ctrl_l_goes_to_the_url_and_ctrl_t_types_into_the_new_tab(
+    qtbot: Any, window: MainWindow
+) -> None:
+    window.response_pane.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_L, CTRL)
+    assert focused(window) is window.builder.url_edit
+    assert window.builder.url_edit.selectedText() == window.builder.url_edit.text()
+
+    qtbot.keyClick(window, Qt.Key.Key_T, CTRL)
+    assert focused(window) is window.builder.url_edit
+    qtbot.keyClicks(focused(window), "/time")
+    assert window.builder.url_edit.text() == "/time"
+
+
+def test_ctrl_tab_and_ctrl_shift_tab_walk_the_tabs(qtbot: Any, window: MainWindow) -> None:
+    first = window.active_tab()
+    window.new_tab()
+    second = window.active_tab()
+    assert first is not None and second is not None
+    window.menus.actions["next_tab"].trigger()
+    assert window.active_tab().id == first.id  # type: ignore[union-attr]  # wraps around
+    window.menus.actions["previous_tab"].trigger()
+    assert window.active_tab().id == second.id  # type: ignore[union-attr]
+    keys = window.menus.actions["next_tab"].shortcuts()
+    assert QKeySequence("Ctrl+Tab") in keys
+
+
+def test_every_action_names_its_shortcut_and_panels_come_back_from_view(
+    qtbot: Any, window: MainWindow
+) -> None:
+    for key, action in window.menus.actions.items():
+        if action.shortcuts():
+            shown = action.shortcuts()[0].toString(QKeySequence.SequenceFormat.NativeText)
+            assert shown in action.toolTip(), key
+    window.history_dock.close()
+    assert not window.history_dock.isVisible()
+    view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    toggle = next(a for a in view.actions() if a.text() == "History")
+    toggle.trigger()
+    assert window.history_dock.isVisible()
+    lines = window.menus.shortcut_lines()
+    assert any("Ctrl+L" in line and "URL" in line for line in lines)
+    about = window.menus.about_text()
+    assert "API Explorer" in about and "Data folder" in about
+
+
+def test_typing_never_lands_in_the_hidden_history_search(qtbot: Any, window: MainWindow) -> None:
+    window.history_dock.raise_()
+    search = child(window, "historySearchEdit")
+    search.setFocus()
+    qtbot.waitUntil(lambda: focused(window) is search)
+    with qtbot.waitSignal(window.history_dock.visibilityChanged) as hidden:
+        window.collection_dock.raise_()  # the History tab goes behind the Collection tab
+    assert hidden.args == [False]
+    qtbot.waitUntil(lambda: focused(window) is window.builder.url_edit)
+
+
+def test_tab_walks_from_the_url_to_the_response_and_back(qtbot: Any, window: MainWindow) -> None:
+    window.builder.url_edit.setFocus()
+    qtbot.waitUntil(lambda: focused(window) is window.builder.url_edit)
+    seen: list[QWidget] = []
+    for _ in range(80):
+        qtbot.keyClick(focused(window), Qt.Key.Key_Tab)
+        widget = focused(window)
+        assert widget is not None
+        seen.append(widget)
+        if widget is window.builder.url_edit:
+            break
+    assert seen[-1] is window.builder.url_edit, [w.objectName() for w in seen]
+    assert any(window.response_pane.isAncestorOf(w) for w in seen)
+    assert any(window.builder.send_button is w for w in seen)
+
+
+def test_zoom_changes_the_text_size_and_actual_size_brings_it_back(
+    qtbot: Any, window: MainWindow
+) -> None:
+    before = QApplication.font().pointSizeF()
+    window.menus.actions["zoom_in"].trigger()
+    assert QApplication.font().pointSizeF() > before
+    window.menus.actions["zoom_reset"].trigger()
+    assert QApplication.font().pointSizeF() == before
