@@ -10,7 +10,15 @@ import html
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.errors import DecodedError
 from app.core.json_doc import json_value_text
@@ -27,6 +35,9 @@ def _plain_label(name: str, parent: QWidget) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    # Server text can hold a word longer than any window: it wraps where it can and is cut
+    # at the edge where it cannot, but never sets the window's width.
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     return label
 
 
@@ -68,6 +79,7 @@ class ErrorPanel(QFrame):
         self.uri_label = QLabel(self)
         self.uri_label.setObjectName("errorUriLabel")
         self.uri_label.setWordWrap(True)
+        self.uri_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.uri_label.setOpenExternalLinks(False)
         self.uri_label.linkActivated.connect(self._on_uri_label_link_activated)
         self.mismatch_label = _plain_label("errorMismatchLabel", self)

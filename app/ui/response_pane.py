@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -77,6 +78,8 @@ class ResponsePane(QWidget):
         self.message_label.setObjectName("responseMessageLabel")
         self.message_label.setTextFormat(Qt.TextFormat.PlainText)
         self.message_label.setWordWrap(True)
+        # A long URL in "Sending GET …" must not widen the window (see ErrorPanel's labels).
+        self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message_label.setMinimumHeight(self.message_label.fontMetrics().lineSpacing())
 
@@ -84,6 +87,7 @@ class ResponsePane(QWidget):
         self.warning_label.setObjectName("tlsWarningLabel")
         self.warning_label.setTextFormat(Qt.TextFormat.PlainText)
         self.warning_label.setWordWrap(True)
+        self.warning_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.error_panel = ErrorPanel(self)
 

@@ -332,3 +332,15 @@ def test_long_user_and_server_text_never_widens_the_window(qtbot: Any, window: M
     assert window.width() == 1024
     label = child(window, "finalUrlLabel")
     assert label.text().endswith("value11") and label.width() <= window.width()
+
+
+def test_a_long_url_sent_and_its_error_never_widen_the_window(
+    qtbot: Any, window: MainWindow
+) -> None:
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    set_request(window, "GET", "/payments/" + "9" * 300)
+    send(qtbot, window)
+    assert text(window, "statusLabel").startswith("4")
+    assert window.minimumSizeHint().width() <= 1024
+    assert window.width() == 1024
