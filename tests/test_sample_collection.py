@@ -195,7 +195,7 @@ def test_files_are_written_as_the_store_writes_them(loaded: LoadedCollection) ->
 
 def test_environments_keep_the_token_secret(loaded: LoadedCollection) -> None:
     demo = environment(loaded, "demo")
-    protected = environment(loaded, "demo (protected)")
+    protected = environment(loaded, "demo production")
     assert not demo.protected
     assert protected.protected
     for env in (demo, protected):

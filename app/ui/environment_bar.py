@@ -49,7 +49,9 @@ class EnvironmentBar(QWidget):
             self.combo.clear()
             self.combo.addItem(_NO_ENVIRONMENT, None)
             for environment in environments:
-                label = environment.name + ("  (protected)" if environment.protected else "")
+                marked = environment.name.lower().endswith("(protected)")
+                protected = environment.protected and not marked
+                label = environment.name + ("  (protected)" if protected else "")
                 self.combo.addItem(label, environment.name)
             index = self.combo.findData(current) if current else 0
             self.combo.setCurrentIndex(max(0, index))
