@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import ssl
 import time
 import urllib.request
@@ -36,6 +37,13 @@ class SendFailed(Exception):
         self.failure = failure
 
 
+@functools.lru_cache(maxsize=256)
+def _parsed_url(text: str) -> httpx.URL:
+    """``text`` parsed (an ``httpx.URL`` never changes). A run sends the same URLs again
+    and again, and parsing one is half of building an httpx request (8 of 15 µs)."""
+    return httpx.URL(text)
+
+
 def to_httpx_request(prepared: PreparedRequest) -> httpx.Request:
     """The httpx request for ``prepared``, byte for byte (the URL is not re-encoded).
 
@@ -43,7 +51,7 @@ def to_httpx_request(prepared: PreparedRequest) -> httpx.Request:
     as ``httpx.AsyncClient`` did when requests went through it)."""
     request = httpx.Request(
         prepared.method,
-        prepared.url,
+        _parsed_url(prepared.url),
         headers=list(prepared.headers),
         content=prepared.body if prepared.body else None,
     )
