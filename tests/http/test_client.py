@@ -33,7 +33,7 @@ def _send(request: PreparedRequest, client: HttpClient | None = None) -> Any:
     return asyncio.run(go())
 
 
-StartServer = Callable[[Callable[[socket.socket], None]], int]
+StartServer = Callable[[Callable[[socket.socket], object]], int]
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def raw_server() -> Iterator[StartServer]:
     """Starts a one-connection TCP server running ``handler``; returns its port."""
     sockets: list[socket.socket] = []
 
-    def start(handler: Callable[[socket.socket], None]) -> int:
+    def start(handler: Callable[[socket.socket], object]) -> int:
         listener = socket.create_server(("127.0.0.1", 0))
         sockets.append(listener)
 

@@ -14,7 +14,7 @@ import pytest
 from app.http import _network
 from app.http._network import AsyncioBackend
 
-Serve = Callable[[Callable[[socket.socket], None]], int]
+Serve = Callable[[Callable[[socket.socket], object]], int]
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def serve() -> Iterator[Serve]:
     """Runs ``handler`` on the first connection to a new port; returns the port."""
     listeners: list[socket.socket] = []
 
-    def start(handler: Callable[[socket.socket], None]) -> int:
+    def start(handler: Callable[[socket.socket], object]) -> int:
         listener = socket.create_server(("127.0.0.1", 0))
         listeners.append(listener)
 

@@ -11,15 +11,22 @@ from typing import TypeVar
 import httpx
 import pytest
 
-from app.core.assertions import Assertion, Expected, Operator
+from app.core.assertions import (
+    Assertion,
+    AssertionResult,
+    Expected,
+    Operator,
+    check_assertions,
+)
 from app.core.collection import AuthKind, AuthSpec, Environment, SavedRequest
+from app.core.exchange import Exchange
 from app.core.outcome import FailureKind
 from app.core.request import KeyValue
 from app.demo import DemoServer
 from app.demo.server import DEMO_MAC_ID, DEMO_MAC_KEY
-from app.services.pipeline import OutcomeKind, Pipeline, Refusal, SendPlan
+from app.services.pipeline import Outcome, OutcomeKind, Pipeline, Refusal, SendPlan
 from app.services.workspace import Workspace
-from app.storage.history import HistoryStore
+from app.storage.history import HistoryEntry, HistoryStore
 from tests.services.pipeline_support import Api, closed_port, mock_pipeline, secret_workspace
 
 _T = TypeVar("_T")
@@ -163,7 +170,7 @@ def test_a_mac_is_signed_at_send_time_with_a_fresh_nonce_each_send(demo: DemoSer
     assert isinstance(plan, SendPlan)
     assert plan.prepared.header("Authorization") is None  # not signed when planned
 
-    async def twice(p: Pipeline) -> list[object]:
+    async def twice(p: Pipeline) -> list[Outcome]:
         return [await p.execute(plan), await p.execute(plan)]
 
     first, second = run_with(pipeline, twice)
@@ -171,10 +178,13 @@ def test_a_mac_is_signed_at_send_time_with_a_fresh_nonce_each_send(demo: DemoSer
     for outcome in (first, second):
         # The demo refuses a replayed nonce: two 200s mean two signatures.
         assert outcome.kind is OutcomeKind.RESPONDED, outcome.message
-        assert outcome.exchange.response.status == 200
+        assert outcome.exchange is not None and outcome.exchange.response.status == 200
+        assert outcome.request is not None
         header = outcome.request.header("Authorization")
         assert header is not None and header.startswith("MAC ")
-        nonces.append(re.search(r'nonce="([^"]+)"', header).group(1))
+        nonce = re.search(r'nonce="([^"]+)"', header)
+        assert nonce is not None
+        nonces.append(nonce.group(1))
     assert nonces[0] != nonces[1]
 
 
@@ -200,11 +210,10 @@ def test_a_big_body_is_read_and_checked_in_the_worker_thread(
     body = b'{"items": [' + b",".join(b'{"id": %d}' % i for i in range(20_000)) + b"]}"
     assert len(body) > 64 * 1024
     threads: list[str] = []
-    real = pipeline_module.check_assertions
 
-    def spy(*args: object) -> object:
+    def spy(assertions: tuple[Assertion, ...], exchange: Exchange) -> tuple[AssertionResult, ...]:
         threads.append(threading.current_thread().name)
-        return real(*args)  # type: ignore[arg-type]
+        return check_assertions(assertions, exchange)
 
     monkeypatch.setattr(pipeline_module, "check_assertions", spy)
     pipeline = mock_pipeline(
@@ -354,8 +363,10 @@ def test_open_history_entry_returns_the_exchange(history: HistoryStore) -> None:
 
     pipeline = mock_pipeline(Api(respond), history=history)
 
-    async def send_then_open(p: Pipeline) -> tuple[object, object, int | None]:
-        outcome = await p.execute(p.plan(SavedRequest("Get", url="{{host}}/payments/9")))
+    async def send_then_open(p: Pipeline) -> tuple[HistoryEntry, Exchange | None, int]:
+        plan = p.plan(SavedRequest("Get", url="{{host}}/payments/9"))
+        assert isinstance(plan, SendPlan)
+        outcome = await p.execute(plan)
         entry_id = await p.record(outcome)
         assert entry_id is not None
         entry, exchange = await p.open_history_entry(entry_id)
@@ -365,7 +376,7 @@ def test_open_history_entry_returns_the_exchange(history: HistoryStore) -> None:
 
     entry, exchange, entry_id = run_with(pipeline, send_then_open)
     assert entry.id == entry_id
-    assert exchange is not None
+    assert exchange is not None and exchange.error is not None
     assert exchange.request.url == "https://api.test/payments/9"
     assert exchange.response.status == 404
     assert exchange.error.code == "not_found"

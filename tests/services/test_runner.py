@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from app.core.collection import LoadedCollection
+from app.core.collection import CollectionNode, LoadedCollection
 from app.demo.server import DEMO_MAC_ID, DEMO_MAC_KEY, DemoServer
 from app.services.pipeline import Pipeline
 from app.services.runner import (
@@ -54,8 +55,8 @@ def collection(tmp_path: Path) -> LoadedCollection:
     return load_collection(root)
 
 
-def _paths(nodes: list[object]) -> list[str]:
-    return [node.path.as_posix() for node in nodes]  # type: ignore[attr-defined]
+def _paths(nodes: Sequence[CollectionNode]) -> list[str]:
+    return [node.path.as_posix() for node in nodes]
 
 
 # --- select_requests -------------------------------------------------------------------------
@@ -222,7 +223,7 @@ def test_a_data_file_without_rows_is_a_run_error(tmp_path: Path, name: str, cont
 
 
 def _run(
-    api: Api, loaded: LoadedCollection, items: list[str], **options: object
+    api: Api, loaded: LoadedCollection, items: list[str], **options: Any
 ) -> tuple[RunReport, Workspace]:
     workspace = Workspace()
     workspace.set_collection(loaded)
