@@ -21,6 +21,8 @@ class ScriptedPrompts:
         self.texts: list[str | None] = []
         self.confirms: list[bool] = []
         self.unsaved: list[UnsavedChoice] = []
+        self.choices: list[str | None] = []
+        self.offered: list[tuple[str, list[str], str]] = []  # (title, options, default)
         self.folders: list[Path | None] = []
         # Each fills in the dialog it is given and says whether it was accepted.
         self.dialogs: list[Callable[[QDialog], bool]] = []
@@ -38,6 +40,11 @@ class ScriptedPrompts:
         assert self.texts, f"unexpected request for text: {title}"
         text = self.texts.pop(0)
         return text.strip() if text is not None else None
+
+    def choose(self, title: str, label: str, options: list[str], default: str) -> str | None:
+        self.offered.append((title, options, default))
+        assert self.choices, f"unexpected choice: {title}: {options}"
+        return self.choices.pop(0)
 
     def ask_unsaved(self, title: str) -> UnsavedChoice:
         self.questions.append(f"unsaved: {title}")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from app.core.collection import SavedRequest
 
-__all__ = ["OpenTab", "TabSession", "new_tab"]
+__all__ = ["NEW_REQUEST_NAME", "OpenTab", "TabSession", "new_tab"]
 
 NEW_REQUEST_NAME = "New request"
 

@@ -30,6 +30,10 @@ class Questions(Protocol):
         not do); ``None`` when cancelled."""
         ...
 
+    def choose(self, title: str, label: str, options: list[str], default: str) -> str | None:
+        """One of ``options`` (``default`` preselected); ``None`` when cancelled."""
+        ...
+
     def ask_unsaved(self, title: str) -> UnsavedChoice:
         """What to do with the unsaved edits of the tab called ``title``."""
         ...

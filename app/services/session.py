@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.core.assertions import AssertionResult
-from app.core.collection import SavedRequest
-from app.core.tabs import OpenTab, TabSession, new_tab
+from app.core.collection import NodeKind, SavedRequest
+from app.core.tabs import NEW_REQUEST_NAME, OpenTab, TabSession, new_tab
 from app.services.collections import (
     CollectionEvent,
     CollectionLoaded,
@@ -27,6 +27,7 @@ from app.services.collections import (
     CollectionWriteError,
     RequestDeleted,
     RequestMoved,
+    walk,
 )
 from app.services.pipeline import Outcome
 from app.services.prompts import Questions, UnsavedChoice
@@ -181,7 +182,13 @@ class Session:
         self.activate(tab.id)
 
     def open_new(self) -> None:
-        self.open(new_tab())
+        """A blank tab, named apart from the other blank ones ("New request 2")."""
+        taken = {tab.title for tab in self._tabs}
+        name, number = NEW_REQUEST_NAME, 1
+        while name in taken:
+            number += 1
+            name = f"{NEW_REQUEST_NAME} {number}"
+        self.open(new_tab(SavedRequest(name)))
 
     def open_saved(self, path: Path, request: SavedRequest) -> None:
         """Show the request file ``path`` of the open collection: its tab if one is open."""
@@ -284,13 +291,30 @@ class Session:
                 name = self.questions.ask_text("Save request", "Name of the request:", request.name)
                 if name is None:
                     return SaveResult(None)
+                where = self._ask_folder(folder)
+                if where is None:
+                    return SaveResult(None)
                 request = replace(request, name=name)
-                path = self.collections.new_request(folder, request)
+                path = self.collections.new_request(where, request)
         except CollectionWriteError as exc:
             return SaveResult(None, str(exc))
         self.update(tab.saved_as(request, path.as_posix(), root))
         self.collections.reload()
         return SaveResult(path, f"Saved {path.as_posix()}")
+
+    def _ask_folder(self, suggested: Path) -> Path | None:
+        """Where a new request file goes: asked when the collection has folders."""
+        loaded = self.collections.loaded
+        folders = [n.path for n in walk(loaded.tree) if n.kind is NodeKind.FOLDER] if loaded else []
+        if not folders:
+            return Path(".")
+        top = "(the collection itself)"
+        options = [top, *(path.as_posix() for path in folders)]
+        default = top if suggested == Path(".") else suggested.as_posix()
+        chosen = self.questions.choose("Save request", "Save it in the folder:", options, default)
+        if chosen is None:
+            return None
+        return Path(".") if chosen == top else Path(chosen)
 
     def _may_overwrite(self, tab: OpenTab, source: str) -> bool:
         """True unless the file changed on disk since the tab loaded it and the user

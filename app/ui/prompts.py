@@ -57,6 +57,11 @@ class DialogPrompts:
         text, ok = QInputDialog.getText(self.parent, title, label, text=default)
         return text.strip() if ok else None
 
+    def choose(self, title: str, label: str, options: list[str], default: str) -> str | None:
+        current = options.index(default) if default in options else 0
+        item, ok = QInputDialog.getItem(self.parent, title, label, options, current, False)
+        return item if ok else None
+
     def ask_unsaved(self, title: str) -> UnsavedChoice:
         buttons = QMessageBox.StandardButton
         answer = QMessageBox.question(

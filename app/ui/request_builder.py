@@ -303,6 +303,9 @@ class RequestBuilder(QWidget):
         self.body.set_mode(request.body_mode)
         self.auth.set_auth(request.auth)
         self.assertions.set_assertions(request.assertions)
+        if not request.body and self.tabs.currentWidget() is self.body:
+            # An empty Body page says nothing about a GET: its parameters do.
+            self.tabs.setCurrentWidget(self.params)
 
     def set_base(self, request: SavedRequest) -> None:
         """Take what the editors cannot change (name, description) from ``request`` without

@@ -161,6 +161,7 @@ def test_save_as_puts_a_new_request_in_the_collection(
     team_window.new_tab()
     qtbot.keyClicks(child(team_window, "urlEdit"), "/server")
     prompts.texts.append("Server time")
+    prompts.choices.append("(the collection itself)")
     team_window.save_active_tab()
     assert (collection.root / "server-time.request.yaml").exists()
     tab = team_window.active_tab()
@@ -357,6 +358,7 @@ def test_a_tab_of_another_collection_never_overwrites_a_file_here(
     before = (other.root / "wallet" / "me.request.yaml").read_bytes()
     team_window.open_collection(other.root)
     prompts.texts.append("Me from team")
+    prompts.choices.append("(the collection itself)")
     assert team_window.save_tab(team_window.active_tab().id)  # type: ignore[union-attr]
     assert (other.root / "wallet" / "me.request.yaml").read_bytes() == before
     assert (other.root / "me-from-team.request.yaml").exists()

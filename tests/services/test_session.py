@@ -357,6 +357,7 @@ def test_save_of_a_new_request_asks_its_name_and_cancelling_keeps_the_tab(
 
     prompts.unsaved.append(UnsavedChoice.SAVE)
     prompts.texts.append("Get payment")
+    prompts.choices.append("(the collection itself)")  # the folder asked next
     assert session.close(tab.id)
     assert on_disk(root, Path("get-payment.request.yaml")) == replace(
         tab.current, name="Get payment"
@@ -384,6 +385,7 @@ def test_a_save_that_fails_at_close_says_why_and_keeps_the_tab(
     tab = edit(session, tab, url="/payments/10145")
     prompts.unsaved.append(UnsavedChoice.SAVE)
     prompts.texts.append("   ")  # an empty name: the store refuses it with a sentence
+    prompts.choices.append("(the collection itself)")  # the folder asked next
     events.clear()
     assert not session.close(tab.id)
     assert session.get(tab.id) is not None
@@ -456,6 +458,7 @@ def test_save_as_asks_a_name_and_writes_a_new_file(
 ) -> None:
     tab = edit(session, open_file(session, TIME), url="/time?zone=UTC")
     prompts.texts.append("Get time in UTC")
+    prompts.choices.append("payments")  # the folder asked next
     result = session.save(tab.id, ask_name=True, folder=Path("payments"))
     new = Path("payments/get-time-in-utc.request.yaml")
     assert result.path == new and result.message == f"Saved {new.as_posix()}"
@@ -479,6 +482,7 @@ def test_a_new_request_is_saved_under_the_name_asked(
     assert tab is not None
     edit(session, tab, method="POST", url="/payments")
     prompts.texts.append("  Create payment  ")
+    prompts.choices.append("payments")  # the folder asked next
     result = session.save(tab.id, folder=Path("payments"))
     assert result.path == Path("payments/create-payment.request.yaml")
     assert prompts.asked == [("Save request", "Name of the request:", "New request")]
@@ -498,6 +502,7 @@ def test_an_empty_name_is_refused_with_the_stores_sentence(
     before = sorted(p for p in root.rglob("*") if p.is_file())
     events.clear()
     prompts.texts.append("   ")
+    prompts.choices.append("(the collection itself)")  # the folder asked next
     result = session.save(tab.id)
     assert not result.saved
     assert result.message == "Give the request a name before saving it."
@@ -537,6 +542,7 @@ def test_a_tab_of_another_collection_is_saved_as_a_new_request(
     foreign = new_tab(TIME_REQUEST, TIME.as_posix(), str(tmp_path / "other-api"))
     session.open(foreign)
     prompts.texts.append("Time from elsewhere")
+    prompts.choices.append("(the collection itself)")  # the folder asked next
     result = session.save(foreign.id)
     assert result.path == Path("time-from-elsewhere.request.yaml")
     assert on_disk(root, TIME) == TIME_REQUEST
@@ -565,6 +571,7 @@ def test_saving_into_a_folder_deleted_outside_is_a_sentence(
     (root / "archive" / "folder.yaml").unlink()
     (root / "archive").rmdir()  # the sidebar still shows it
     prompts.texts.append("Archived")
+    prompts.choices.append("archive")  # the folder asked next
     result = session.save(tab.id, folder=Path("archive"))
     assert not result.saved
     assert (
@@ -789,6 +796,7 @@ def test_deleting_a_file_leaves_its_tab_open_as_a_request_saved_nowhere(
     assert not session.close(tab.id)
     # Saving makes a new file under the name asked.
     prompts.texts.append("Get time")
+    prompts.choices.append("(the collection itself)")  # the folder asked next
     assert session.save(tab.id).path == TIME
 
 
@@ -890,3 +898,32 @@ def test_drafts_in_a_read_only_folder_are_a_sentence(session: Session, drafts: D
     assert message is not None
     assert message.startswith("Unsaved edits could not be kept in drafts: ")
     assert not drafts.path.exists()
+
+
+def test_a_new_request_asks_which_folder_with_the_selected_one_first(
+    session: Session, prompts: ScriptedPrompts, root: Path
+) -> None:
+    session.open_new()
+    tab = session.active()
+    assert tab is not None
+    tab = edit(session, tab, url="/payments/10145")
+    prompts.texts.append("Get payment")
+    prompts.choices.append(None)  # cancelled: nothing is written
+    before = sorted(root.rglob("*.request.yaml"))
+    assert not session.save(tab.id, folder=Path("payments")).saved
+    assert sorted(root.rglob("*.request.yaml")) == before
+    title, options, default = prompts.offered[-1]
+    assert title == "Save request"
+    assert options[0] == "(the collection itself)" and "payments" in options
+    assert default == "payments"
+
+
+def test_blank_tabs_get_names_of_their_own(session: Session) -> None:
+    for _ in range(3):
+        session.open_new()
+    assert [tab.title for tab in session.tabs()] == [
+        "New request",
+        "New request 2",
+        "New request 3",
+    ]
+    assert not any(tab.dirty for tab in session.tabs())

@@ -99,3 +99,16 @@ def test_the_keyboard_reaches_every_builder_tab_and_leaves_a_table_with_tab(qtbo
     builder.assertions.view.setFocus()
     qtbot.keyClick(builder.assertions.view, Qt.Key.Key_Tab)
     assert builder.focusWidget() is not builder.assertions.view
+
+
+def test_a_request_without_a_body_opens_on_its_parameters_not_an_empty_body(
+    qtbot: Any,
+) -> None:
+    builder = _builder(qtbot)
+    builder.load_request(SavedRequest("Create", method="POST", body='{"a": 1}'))
+    builder.tabs.setCurrentWidget(builder.body)
+    builder.load_request(SavedRequest("List", url="/payments?limit=5"))
+    assert builder.tabs.currentWidget() is builder.params
+    builder.tabs.setCurrentWidget(builder.headers)
+    builder.load_request(SavedRequest("Other", url="/time"))
+    assert builder.tabs.currentWidget() is builder.headers  # any other page is kept
