@@ -8,7 +8,9 @@ the session, so switching back to a tab shows it again).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import time
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from app.core.tabs import OpenTab
@@ -52,6 +54,11 @@ class RequestArea(QSplitter):
         self.sends = sends
         self.workspace = workspace
         self._loading = False  # the builder is being filled from a tab, not edited
+        # While the active tab's request is in flight, its elapsed time counts up on screen.
+        self._sending: dict[str, tuple[Sending, float]] = {}  # tab id -> what, when
+        self._clock = QTimer(self)
+        self._clock.setInterval(100)
+        self._clock.timeout.connect(self._on_clock_timeout)
         self.tab_strip = TabStrip(session, self)
         self.builder = RequestBuilder(self)
         self.response_pane = ResponsePane(self)
@@ -145,8 +152,13 @@ class RequestArea(QSplitter):
 
     # --- sending -----------------------------------------------------------------------------
     def send(self) -> None:
-        """Send the active tab's request; a request of that tab still in flight is cancelled."""
+        """Send the active tab's request (not while one of that tab is still in flight)."""
         tab = self.pull_builder()
+        if tab is not None and self.sends.in_flight(tab.id):
+            self.response_pane.show_message(
+                "This tab's request is still in flight: cancel it (Esc) to send again."
+            )
+            return
         if tab is not None:
             self.sends.send(
                 tab,
@@ -161,6 +173,13 @@ class RequestArea(QSplitter):
 
     def _show(self, tab_id: str, result: TabResult) -> None:
         self.session.show(tab_id, result)
+        if isinstance(result, Sending):
+            self._sending[tab_id] = (result, time.monotonic())
+            self._clock.start()
+        else:
+            self._sending.pop(tab_id, None)
+            if not self._sending:
+                self._clock.stop()
         active = self.active_tab()
         if active is None or active.id != tab_id:
             return
@@ -169,6 +188,16 @@ class RequestArea(QSplitter):
         if isinstance(result, Finished):
             self.builder.show_assertion_results(result.outcome.assertions)
         show_result(self.response_pane, result)
+
+    def _on_clock_timeout(self) -> None:
+        active = self.active_tab()
+        if active is None or active.id not in self._sending:
+            return
+        sending, started = self._sending[active.id]
+        elapsed = time.monotonic() - started
+        self.response_pane.show_message(
+            f"{sending.method} {sending.url} — waiting {elapsed:.1f} s (Esc cancels)"
+        )
 
     def _on_sends_refused(self, tab_id: str, refusal: Refusal) -> None:
         if refusal.unprepared:

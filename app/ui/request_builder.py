@@ -362,4 +362,7 @@ class RequestBuilder(QWidget):
             self.tabs.setTabText(self._tests_tab, title)
 
     def set_in_flight(self, in_flight: bool) -> None:
+        """While the request is in flight Send is off (one request per tab; Cancel or Esc
+        first), so a second click never silently replaces the first."""
         self.cancel_button.setEnabled(in_flight)
+        self.send_button.setEnabled(not in_flight)

@@ -344,3 +344,22 @@ def test_a_long_url_sent_and_its_error_never_widen_the_window(
     assert text(window, "statusLabel").startswith("4")
     assert window.minimumSizeHint().width() <= 1024
     assert window.width() == 1024
+
+
+def test_while_a_request_is_in_flight_send_is_off_and_the_wait_counts_up(
+    qtbot: Any, window: MainWindow
+) -> None:
+    set_request(window, "GET", "/slow?seconds=20")
+    send_button = child(window, "sendButton")
+    with qtbot.waitSignal(window.sends.started, timeout=TIMEOUT_MS):
+        qtbot.mouseClick(send_button, Qt.MouseButton.LeftButton)
+    assert not send_button.isEnabled() and child(window, "cancelButton").isEnabled()
+    qtbot.waitUntil(lambda: "waiting" in text(window, "responseMessageLabel"), timeout=2000)
+    started: list[str] = []
+    window.sends.started.connect(lambda tab_id, _plan: started.append(tab_id))
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert started == []  # Ctrl+Enter does not start a second request either
+    assert "still in flight" in text(window, "responseMessageLabel")
+    with qtbot.waitSignal(window.sends.cancelled, timeout=1000):
+        qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert send_button.isEnabled()
