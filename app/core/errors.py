@@ -11,7 +11,9 @@ The types, from the outside in:
     error object's fields (``code``, ``description``, ``uri``, ``properties``, ``errors``,
     ``data``), the ``paysera-correlation-id`` support needs, the catalogue entry for the
     code, and two warnings: ``status_mismatch`` (the status and the code disagree) and
-    ``no_error_object`` (the body is not an error object, and what came instead).
+    ``no_error_object`` (the body is not an error object, and what came instead). A key the
+    error object holds more than once is named in ``duplicate_error_keys`` (the last value
+    of each is the one decoded).
     Absent and ``null`` fields are ``None`` or empty, never the text "None".
 
 ``FieldProblem``
@@ -34,7 +36,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
-from app.core.json_doc import json_value_text, parse_json_exact
+from app.core.json_doc import DuplicateKeysObject, json_value_text, parse_json_exact
 from app.core.response import ResponseData, reason_phrase
 
 __all__ = [
@@ -222,9 +224,10 @@ class ErrorItem:
 class DecodedError:
     """What an error response says, ready to show; see the module docstring.
 
-    ``uri_openable`` is true only for an ``http``/``https`` URI with a host: any other URI
-    is shown as text and never opened. ``status_mismatch`` also carries the note for a
-    success status whose body is an error object.
+    ``uri_openable`` is true only for an ``http``/``https`` URI with a host and no user part:
+    any other URI is shown as text, never opened, with ``uri_warning`` saying why.
+    ``status_mismatch`` also carries the note for a success status whose body is an error
+    object.
     """
 
     status: int
@@ -234,6 +237,7 @@ class DecodedError:
     description: str | None = None
     uri: str | None = None
     uri_openable: bool = False
+    uri_warning: str | None = None
     properties: tuple[FieldProblem, ...] = ()
     errors: tuple[ErrorItem, ...] = ()
     # Raw JSON (possibly a dict or list), so it is left out of the hash.
@@ -242,6 +246,7 @@ class DecodedError:
     info: ErrorCodeInfo | None = None
     status_mismatch: str | None = None
     no_error_object: str | None = None
+    duplicate_error_keys: tuple[str, ...] = ()
 
 
 def decode_error(
@@ -277,6 +282,7 @@ def decode_error(
         None if code is not None else _describe_non_error(response, text, document, parses)
     )
     uri = _plain_text(body.get("error_uri")) if body is not None else None
+    uri_warning = _uri_problem(uri) if uri is not None else None
     return DecodedError(
         status=response.status,
         status_text=status_text,
@@ -284,7 +290,8 @@ def decode_error(
         code=code,
         description=_plain_text(body.get("error_description")) if body is not None else None,
         uri=uri,
-        uri_openable=uri is not None and _is_openable(uri),
+        uri_openable=uri is not None and uri_warning is None,
+        uri_warning=uri_warning,
         properties=_field_problems(body.get("error_properties")) if body is not None else (),
         errors=_error_items(body.get("errors")) if body is not None else (),
         data=body.get("error_data") if body is not None else None,
@@ -292,6 +299,9 @@ def decode_error(
         info=info,
         status_mismatch=mismatch,
         no_error_object=no_error_object,
+        duplicate_error_keys=(
+            tuple(body.duplicate_keys()) if isinstance(body, DuplicateKeysObject) else ()
+        ),
     )
 
 
@@ -441,17 +451,27 @@ def _non_blank(value: str | None) -> str | None:
     return value.strip() or None
 
 
-def _is_openable(uri: str) -> bool:
+def _uri_problem(uri: str) -> str | None:
+    """Why ``uri`` must not be opened, as a sentence; ``None`` when it may be."""
     # Whitespace or control characters would be silently dropped or re-encoded by the
     # URL opener, so what opens could differ from what the user read.
     if any(ch.isspace() or not ch.isprintable() for ch in uri):
-        return False
+        return "This link holds spaces or invisible characters, so it is not opened."
     try:
         parts = urlsplit(uri)
         _ = parts.port  # raises ValueError for a port that is not a number in range
     except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        return "This link is not a valid URL, so it is not opened."
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "Only http and https links open; this one is not opened."
+    if parts.username is not None or parts.password is not None:
+        # https://paysera.com@evil.example/ reads as paysera.com but goes to evil.example.
+        user = parts.netloc.rpartition("@")[0]
+        return (
+            f'Warning: this link is not what it seems: "{user}" before the @ is a user '
+            f"name, and the link really goes to {parts.hostname}. It is not opened."
+        )
+    return None
 
 
 def _field_problems(value: object) -> tuple[FieldProblem, ...]:

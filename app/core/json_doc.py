@@ -4,7 +4,8 @@ A response body is parsed once with :func:`parse_json_exact`. The result is ordi
 data (``dict``, ``list``, ``str``, ``int``, ``bool``, ``None``) except that every non-integer
 number is a :class:`JsonNumber`: the number's exact source text. ``10.12`` therefore stays
 ``10.12`` (not ``10.119999...``), ``1.10`` keeps its trailing zero and ``1e5`` is not turned
-into ``100000.0``. Integers are Python ints, which are exact at any size.
+into ``100000.0``. Integers are Python ints, which are exact at any size. An object in which a
+key comes more than once is a :class:`DuplicateKeysObject`, which keeps every member.
 
 Everything else here reads such a document without copying it: :func:`iter_pretty` yields
 pretty-printed text chunk by chunk, so a view that shows the first screenful of a 50 MB body
@@ -22,7 +23,7 @@ from __future__ import annotations
 import gc
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from json.encoder import encode_basestring
 from typing import Any
@@ -30,12 +31,15 @@ from typing import Any
 from app.core.json_strict import NonStandardConstant, constant_position, reject_constant
 
 __all__ = [
+    "DuplicateKeysObject",
     "JsonNumber",
     "iter_pretty",
     "json_path",
     "json_scalar_text",
     "json_type_name",
+    "json_value_preview",
     "json_value_text",
+    "object_members",
     "parse_json_exact",
 ]
 
@@ -52,6 +56,43 @@ class JsonNumber(str):
 
     def __repr__(self) -> str:
         return f"JsonNumber({str.__repr__(self)})"
+
+
+class DuplicateKeysObject(dict[str, Any]):
+    """A JSON object in which some key came more than once (``{"a": 1, "a": 2}``).
+
+    As a ``dict`` it holds the last value of each key, as most parsers (and the user's own
+    code, probably) would; ``pairs`` holds every member in the order received, so a view can
+    show the value a plain dict would silently drop. Only objects with a repeated key are of
+    this type: every other object is a plain ``dict``.
+    """
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        self.pairs: tuple[tuple[str, Any], ...] = tuple(pairs)
+
+    def duplicate_keys(self) -> list[str]:
+        """Each key that came more than once, in order of first appearance."""
+        seen: dict[str, int] = {}
+        for key, _ in self.pairs:
+            seen[key] = seen.get(key, 0) + 1
+        return [key for key, count in seen.items() if count > 1]
+
+
+def _object_from_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # A Python hook per object costs about 20 % of the parse of a 34 MB body (0.45 s ->
+    # 0.54 s, 1.2 million objects); without it a repeated key's first value is lost unseen.
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        return DuplicateKeysObject(pairs)
+    return obj
+
+
+def object_members(value: dict[Any, Any]) -> Iterable[tuple[Any, Any]]:
+    """Every member of a parsed object in order, repeated keys included."""
+    return value.pairs if isinstance(value, DuplicateKeysObject) else value.items()
 
 
 def _int_or_exact_text(text: str) -> int | JsonNumber:
@@ -98,7 +139,12 @@ def parse_json_exact(text: str) -> object:
 def _parse(text: str) -> object:
     try:
         try:
-            return json.loads(text, parse_float=JsonNumber, parse_constant=reject_constant)
+            return json.loads(
+                text,
+                parse_float=JsonNumber,
+                parse_constant=reject_constant,
+                object_pairs_hook=_object_from_pairs,
+            )
         except (json.JSONDecodeError, NonStandardConstant):
             raise
         except ValueError:
@@ -109,6 +155,7 @@ def _parse(text: str) -> object:
                 parse_float=JsonNumber,
                 parse_int=_int_or_exact_text,
                 parse_constant=reject_constant,
+                object_pairs_hook=_object_from_pairs,
             )
     except NonStandardConstant as error:
         name = error.name
@@ -205,7 +252,7 @@ def _iter_json(value: object, indent: int | None) -> Iterator[str]:
         grow_pads(depth)
         if isinstance(container, dict):
             append("{")
-            stack.append(_Frame(iter(container.items()), True, pads[depth]))
+            stack.append(_Frame(iter(object_members(container)), True, pads[depth]))
         else:
             append("[")
             stack.append(_Frame(iter(container), False, pads[depth]))
@@ -263,7 +310,8 @@ def iter_pretty(value: object, indent: int = 2) -> Iterator[str]:
     """Lazily yield ``value`` pretty-printed, in chunks of a few tens of KB.
 
     The text equals ``json.dumps(value, indent=indent, ensure_ascii=False)`` except that a
-    :class:`JsonNumber` is written bare, exactly as received. Nothing is computed beyond the
+    :class:`JsonNumber` is written bare, exactly as received, and a repeated key is written
+    each time it came (see :class:`DuplicateKeysObject`). Nothing is computed beyond the
     chunk the caller asks for, so reading the start of a huge document is cheap.
     """
     return _iter_json(value, indent)
@@ -279,6 +327,21 @@ def json_value_text(value: object) -> str:
     if isinstance(value, str):
         return str(value)
     return "".join(_iter_json(value, None))
+
+
+def json_value_preview(value: object, max_chars: int) -> tuple[str, bool]:
+    """The start of :func:`json_value_text` (at most ``max_chars`` characters) and whether
+    it was cut; only as much of the document is written as the preview needs."""
+    if isinstance(value, str):
+        return str(value[:max_chars]), len(value) > max_chars
+    parts: list[str] = []
+    size = 0
+    for chunk in _iter_json(value, None):
+        parts.append(chunk)
+        size += len(chunk)
+        if size > max_chars:
+            return "".join(parts)[:max_chars], True
+    return "".join(parts), False
 
 
 def json_type_name(value: object) -> str:
@@ -314,7 +377,8 @@ def json_scalar_text(value: object, max_chars: int | None = None) -> str:
     multi-megabyte string costs nothing to display.
     """
     if isinstance(value, dict):
-        return "{" + _count(len(value), "key", "keys") + "}" if value else "{}"
+        size = len(value.pairs) if isinstance(value, DuplicateKeysObject) else len(value)
+        return "{" + _count(size, "key", "keys") + "}" if value else "{}"
     if isinstance(value, list):
         return "[" + _count(len(value), "item", "items") + "]" if value else "[]"
     if (

@@ -10,13 +10,21 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from app.core.display_text import display_text
+
 __all__ = ["HeadersModel"]
+
+# A cell shows this much of a header; a 1 MB header must not be laid out in a table cell.
+_CELL_CHARS = 2000
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
 class HeadersModel(QAbstractTableModel):
-    """Adapts a tuple of ``(name, value)`` pairs; repeated headers stay separate rows."""
+    """Adapts a tuple of ``(name, value)`` pairs; repeated headers stay separate rows.
+
+    Names and values are server text: shown bounded, with bidi and control characters made
+    visible (``app.core.display_text``)."""
 
     _COLUMNS = ("Name", "Value")
 
@@ -43,7 +51,7 @@ class HeadersModel(QAbstractTableModel):
             Qt.ItemDataRole.ToolTipRole,
         ):
             return None
-        return self._rows[index.row()][index.column()]
+        return display_text(self._rows[index.row()][index.column()], _CELL_CHARS).text
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -18,7 +18,15 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from app.core.json_doc import json_path, json_scalar_text, json_type_name, json_value_text
+from app.core.display_text import visible_text
+from app.core.json_doc import (
+    DuplicateKeysObject,
+    json_path,
+    json_scalar_text,
+    json_type_name,
+    json_value_text,
+    object_members,
+)
 
 __all__ = [
     "COPY_TEXT_ROLE",
@@ -47,15 +55,35 @@ _AnyIndex = QModelIndex | QPersistentModelIndex
 class _Node:
     """One row: a value, where it sits, and the children fetched so far."""
 
-    __slots__ = ("_unfetched", "children", "key", "parent", "row", "size", "value")
+    __slots__ = (
+        "_unfetched",
+        "children",
+        "duplicate",
+        "key",
+        "parent",
+        "row",
+        "size",
+        "value",
+    )
 
-    def __init__(self, parent: _Node | None, key: str | int | None, value: Any, row: int) -> None:
+    def __init__(
+        self,
+        parent: _Node | None,
+        key: str | int | None,
+        value: Any,
+        row: int,
+        duplicate: bool = False,
+    ) -> None:
         self.parent = parent
         self.key = key  # None only for the document itself
         self.value = value
         self.row = row
+        self.duplicate = duplicate  # its key comes more than once in its object
         self.children: list[_Node] = []
-        self.size = len(value) if isinstance(value, dict | list) else 0
+        if isinstance(value, DuplicateKeysObject):
+            self.size = len(value.pairs)
+        else:
+            self.size = len(value) if isinstance(value, dict | list) else 0
         self._unfetched: Iterator[tuple[str | int, Any]] | None = None
 
     def can_fetch_more(self) -> bool:
@@ -65,12 +93,17 @@ class _Node:
         """Create up to ``limit`` more children, continuing where the last batch ended."""
         if self._unfetched is None:
             self._unfetched = iter(
-                self.value.items() if isinstance(self.value, dict) else enumerate(self.value)
+                object_members(self.value)
+                if isinstance(self.value, dict)
+                else enumerate(self.value)
             )
+        repeated: set[str] = set()
+        if isinstance(self.value, DuplicateKeysObject):
+            repeated = set(self.value.duplicate_keys())
         start = len(self.children)
         batch: list[_Node] = []
         for offset, (key, value) in zip(range(limit), self._unfetched, strict=False):
-            batch.append(_Node(self, key, value, start + offset))
+            batch.append(_Node(self, key, value, start + offset, key in repeated))
         return batch
 
     def path_keys(self) -> list[str | int]:
@@ -199,13 +232,21 @@ class JsonTreeModel(QAbstractItemModel):
             if column == KEY_COLUMN:
                 if node.key is None:
                     return ""
-                return f"[{node.key}]" if isinstance(node.key, int) else node.key
+                if isinstance(node.key, int):
+                    return f"[{node.key}]"
+                return visible_text(node.key[:_DISPLAY_CHARS])
             if column == VALUE_COLUMN:
-                return json_scalar_text(node.value, max_chars=_DISPLAY_CHARS)
+                return visible_text(json_scalar_text(node.value, max_chars=_DISPLAY_CHARS))
             if column == TYPE_COLUMN:
-                return json_type_name(node.value)
+                kind = json_type_name(node.value)
+                return f"{kind} ⚠ duplicate key" if node.duplicate else kind
             return None
-        if role in (Qt.ItemDataRole.ToolTipRole, JSON_PATH_ROLE):
+        if role == Qt.ItemDataRole.ToolTipRole:
+            path = visible_text(json_path(node.path_keys()))
+            if node.duplicate:
+                return f"{path}: this key comes more than once in its object; every value is shown"
+            return path
+        if role == JSON_PATH_ROLE:
             return json_path(node.path_keys())
         if role == COPY_TEXT_ROLE:
             return json_value_text(node.value)

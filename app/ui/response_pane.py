@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.display_text import display_text
 from app.core.exchange import Exchange
 from app.core.json_doc import iter_pretty
 from app.core.outcome import TransportFailure
@@ -254,7 +255,7 @@ class ResponsePane(QWidget):
         clearing the pane first (after a send it was cleared a moment ago)."""
         response = exchange.response
         self._set_status(
-            f"{response.status} {response.reason}".strip(),
+            display_text(f"{response.status} {response.reason}".strip(), 200).text,
             status_color(response.status, self.palette()),
         )
         self.elapsed_label.setText(format_duration(response.elapsed_ms))

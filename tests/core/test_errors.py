@@ -574,3 +574,33 @@ def test_uncommon_statuses_still_get_an_explanation(status: int) -> None:
 def test_error_code_info_is_a_value() -> None:
     info = ErrorCodeInfo("x", None, "Meaning.", "Next.")
     assert info == ErrorCodeInfo("x", None, "Meaning.", "Next.")
+
+
+@pytest.mark.parametrize(
+    ("uri", "words"),
+    [
+        ("https://paysera.com@evil.example/errors", ("paysera.com", "evil.example")),
+        ("https://user:pw@evil.example/", ("user:pw", "evil.example")),
+        ("javascript:alert(1)", ("http and https",)),
+        ("file:///etc/passwd", ("http and https",)),
+        ("https://paysera.com/\u202eerrors", ("invisible",)),
+    ],
+)
+def test_a_link_that_is_not_opened_says_why(uri: str, words: tuple[str, ...]) -> None:
+    error = decode(400, {"error": "invalid_request", "error_uri": uri})
+    assert not error.uri_openable
+    assert error.uri_warning is not None and "not opened" in error.uri_warning
+    for word in words:
+        assert word in error.uri_warning
+
+
+def test_an_ordinary_https_link_opens_without_warning() -> None:
+    error = decode(400, {"error": "invalid_request", "error_uri": "https://paysera.com/e?a=1"})
+    assert error.uri_openable and error.uri_warning is None
+
+
+def test_repeated_keys_in_the_error_object_are_named() -> None:
+    error = decode(400, '{"error": "not_found", "error": "invalid_request", "x": 1}')
+    assert error.code == "invalid_request"
+    assert error.duplicate_error_keys == ("error",)
+    assert decode(400, {"error": "invalid_request"}).duplicate_error_keys == ()

@@ -8,12 +8,15 @@ import json
 import pytest
 
 from app.core.json_doc import (
+    DuplicateKeysObject,
     JsonNumber,
     iter_pretty,
     json_path,
     json_scalar_text,
     json_type_name,
+    json_value_preview,
     json_value_text,
+    object_members,
     parse_json_exact,
 )
 
@@ -259,3 +262,33 @@ def test_copy_text_of_containers_is_compact_exact_json() -> None:
     value = parse_json_exact('{"price": {"amount": "10.12", "rate": 1.10}, "ids": [1, 2e3]}')
 
     assert json_value_text(value) == '{"price":{"amount":"10.12","rate":1.10},"ids":[1,2e3]}'
+
+
+def test_a_repeated_key_keeps_every_value_in_order() -> None:
+    document = parse_json_exact('{"amount": "1.00", "amount": "1000000.00", "currency": "EUR"}')
+    assert isinstance(document, DuplicateKeysObject)
+    assert document["amount"] == "1000000.00"  # as a dict: the last value, like most parsers
+    assert document.pairs == (
+        ("amount", "1.00"),
+        ("amount", "1000000.00"),
+        ("currency", "EUR"),
+    )
+    assert document.duplicate_keys() == ["amount"]
+    assert list(object_members(document)) == list(document.pairs)
+    assert json_scalar_text(document) == "{3 keys}"
+    pretty = "".join(iter_pretty(document))
+    assert '"amount": "1.00"' in pretty and '"amount": "1000000.00"' in pretty
+
+
+def test_objects_without_repeated_keys_are_plain_dicts() -> None:
+    document = parse_json_exact('{"a": {"b": 1}, "c": [{"d": 2}]}')
+    assert type(document) is dict
+    assert isinstance(document, dict)
+    assert type(document["a"]) is dict
+
+
+def test_value_preview_stops_early() -> None:
+    assert json_value_preview({"a": [1, 2, 3]}, 100) == ('{"a":[1,2,3]}', False)
+    preview, cut = json_value_preview(list(range(1_000_000)), 10)
+    assert (preview, cut) == ("[0,1,2,3,4", True)
+    assert json_value_preview("x" * 20, 5) == ("xxxxx", True)

@@ -57,7 +57,8 @@ def test_javascript_uri_is_shown_as_plain_text_and_never_opened(
     panel = _panel(qtbot, 400, b'{"error": "invalid_request", "error_uri": "javascript:alert(1)"}')
     assert panel.uri_label.textFormat() == Qt.TextFormat.PlainText
     assert "javascript:alert(1)" in panel.uri_label.text()
-    assert "not opened" in panel.uri_label.text()
+    assert "not opened" in panel.uri_warning_label.text()
+    assert panel.uri_warning_label.isVisible()
     panel.uri_label.linkActivated.emit("javascript:alert(1)")
     assert opened == []
 
@@ -101,3 +102,93 @@ def test_correlation_id_row_and_copy(qtbot: Any) -> None:
     assert "abc-123" in panel.correlation_label.text()
     qtbot.mouseClick(panel.copy_correlation_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == "abc-123"
+
+
+def test_a_huge_description_is_bounded_and_show_all_opens_it_whole(qtbot: Any) -> None:
+    description = "word " * 1_000_000
+    body = json.dumps({"error": "invalid_request", "error_description": description}).encode()
+    panel = _panel(qtbot, 400, body)
+    assert len(panel.description_label.text()) <= 2002
+    assert panel.description_label.text().endswith(" …")
+    assert panel.description_all_button.isVisible()
+    panel.description_all_button.click()
+    dialog = panel.text_dialog()
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.text_edit.toPlainText() == description.strip()
+    assert dialog.text_edit.isReadOnly()
+
+
+def test_a_short_description_has_no_show_all(qtbot: Any) -> None:
+    panel = _panel(qtbot, 400, b'{"error": "invalid_request", "error_description": "Bad."}')
+    assert panel.description_label.text() == "Bad."
+    assert not panel.description_all_button.isVisible()
+
+
+def test_long_error_data_is_previewed_and_shown_whole_on_request(qtbot: Any) -> None:
+    data = {"ids": list(range(100_000))}
+    body = json.dumps({"error": "invalid_request", "error_data": data}).encode()
+    panel = _panel(qtbot, 400, body)
+    assert panel.data_label.text().startswith('error_data: {"ids":[0,1,2')
+    assert len(panel.data_label.text()) < 2100
+    panel.data_all_button.click()
+    dialog = panel.text_dialog()
+    assert dialog is not None
+    assert json.loads(dialog.text_edit.toPlainText()) == data
+
+
+def test_bidi_and_control_characters_in_server_text_are_visible(qtbot: Any) -> None:
+    body = json.dumps(
+        {
+            "error": "invalid\u202erequest",
+            "error_description": "Pay \u202e01.0\u202c EUR\x00\x1b[31m\x07",
+            "error_properties": {"amount\u2066": "bad\u2069"},
+        }
+    ).encode()
+    panel = _panel(qtbot, 400, body, (("Paysera-Correlation-Id", "id\u202e1"),))
+    assert panel.code_label.text() == "invalid\\u202erequest"
+    assert panel.description_label.text() == "Pay \\u202e01.0\\u202c EUR\\u0000\\u001b[31m\\u0007"
+    assert panel.fields_label.text() == "amount\\u2066: bad\\u2069"
+    assert panel.correlation_label.text() == "paysera-correlation-id: id\\u202e1"
+
+
+def test_many_field_problems_go_to_a_lazy_list(qtbot: Any) -> None:
+    properties = {f"f{i}": "Bad." for i in range(50)}
+    body = json.dumps({"error": "invalid_parameters", "error_properties": properties}).encode()
+    panel = _panel(qtbot, 400, body)
+    assert panel.fields_label.text() == "50 field problems:"
+    assert panel.fields_view.isVisible()
+    assert panel.fields_view.model().rowCount() == 50
+
+
+def test_a_link_with_a_user_part_is_a_warning_not_a_link(qtbot: Any, monkeypatch: Any) -> None:
+    opened: list[Any] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url))
+    uri = "https://paysera.com@evil.example/errors"
+    body = json.dumps({"error": "invalid_request", "error_uri": uri}).encode()
+    panel = _panel(qtbot, 400, body)
+    assert panel.uri_label.textFormat() == Qt.TextFormat.PlainText
+    assert "<a" not in panel.uri_label.text()
+    warning = panel.uri_warning_label.text()
+    assert "evil.example" in warning and "paysera.com" in warning and "not opened" in warning
+    panel.uri_label.linkActivated.emit(uri)
+    assert opened == []
+
+
+def test_a_link_no_browser_opens_says_so_and_offers_copy(qtbot: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
+    uri = "https://developers.paysera.com/en/errors"
+    body = json.dumps({"error": "invalid_request", "error_uri": uri}).encode()
+    panel = _panel(qtbot, 400, body)
+    assert not panel.uri_failed_label.isVisible()
+    panel.uri_label.linkActivated.emit(uri)
+    assert "No browser could open the link" in panel.uri_failed_label.text()
+    assert panel.copy_uri_button.isVisible()
+    qtbot.mouseClick(panel.copy_uri_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == uri
+
+
+def test_two_error_keys_are_flagged(qtbot: Any) -> None:
+    panel = _panel(qtbot, 400, b'{"error": "not_found", "error": "invalid_request"}')
+    assert panel.code_label.text() == "invalid_request"
+    assert '"error" more than once' in panel.duplicate_label.text()
+    assert panel.duplicate_label.isVisible()

@@ -35,3 +35,11 @@ def test_the_same_headers_again_do_not_reset_views(qapp: Any) -> None:
     model.set_headers((("Content-Type", "text/plain"),))
     model.set_headers(())
     assert len(resets) == 3 and model.rowCount(QModelIndex()) == 0
+
+
+def test_header_text_is_bounded_and_made_visible(qapp: Any) -> None:
+    model = HeadersModel()
+    model.set_headers((("X-Note\u202e", "a\x00b\x1b"), ("X-Big", "v" * 1_000_000)))
+    assert model.index(0, 0).data() == "X-Note\\u202e"
+    assert model.index(0, 1).data() == "a\\u0000b\\u001b"
+    assert len(model.index(1, 1).data()) < 2100

@@ -350,3 +350,34 @@ def test_context_menu_copies_value_and_json_path(view: ResponseTreeView, qtbot: 
 
 def test_no_context_menu_below_the_last_row(view: ResponseTreeView) -> None:
     assert view.context_menu_at(view.viewport().rect().bottomLeft()) is None
+
+
+def test_both_values_of_a_repeated_key_are_shown_and_flagged(qtmodeltester: Any) -> None:
+    model = JsonTreeModel()
+    model.set_document(
+        parse_json_exact('{"amount": "1.00", "amount": "1000000.00", "currency": "EUR"}')
+    )
+    qtmodeltester.check(model)
+    assert [_row(model, row) for row in range(3)] == [
+        ["amount", '"1.00"', "string ⚠ duplicate key"],
+        ["amount", '"1000000.00"', "string ⚠ duplicate key"],
+        ["currency", '"EUR"', "string"],
+    ]
+    tooltip = model.index(0, KEY_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
+    assert "more than once" in tooltip
+
+
+def test_a_nested_object_with_a_repeated_key_counts_every_member() -> None:
+    model = JsonTreeModel()
+    model.set_document(parse_json_exact('{"price": {"a": 1, "a": 2}}'))
+    assert _row(model, 0) == ["price", "{2 keys}", "object"]
+    price = model.index(0, 0)
+    assert [_row(model, row, price)[1] for row in range(2)] == ["1", "2"]
+
+
+def test_bidi_and_control_characters_in_keys_and_values_are_visible() -> None:
+    model = JsonTreeModel()
+    model.set_document(parse_json_exact('{"to\\u202eiban": "LT12\\u202d\\u0085x\\u001b"}'))
+    key, value, _ = _row(model, 0)
+    assert key == "to\\u202eiban"
+    assert value == '"LT12\\u202d\\u0085x\\u001b"'
