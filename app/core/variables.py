@@ -274,11 +274,37 @@ def _and_join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def unresolved_message(names: Iterable[str], environment: str | None = None) -> str:
-    """A sentence naming the variables that block sending (``""`` when there are none)."""
+def unresolved_message(
+    names: Iterable[str],
+    environment: str | None = None,
+    secrets_without_value: Iterable[str] = (),
+) -> str:
+    """A sentence naming the variables that block sending (``""`` when there are none).
+
+    Names in ``secrets_without_value`` are declared as secrets of ``environment`` but have
+    no value on this computer (a teammate's collection, a new machine): that is said, with
+    where to set them, instead of calling them undefined.
+    """
     unique = list(dict.fromkeys(names))
-    if not unique:
-        return ""
+    declared = set(secrets_without_value) if environment else set()
+    unset = [n for n in unique if n in declared]
+    rest = [n for n in unique if n not in declared]
+    sentences = []
+    if unset:
+        placeholders = _and_join([f"{{{{{n}}}}}" for n in unset])
+        one = len(unset) == 1
+        sentences.append(
+            f'The environment "{environment}" declares {placeholders} as '
+            f"{'a secret that has' if one else 'secrets that have'} no value on this "
+            f"computer: set {'it' if one else 'them'} in Environment > Edit… (secret values "
+            "stay in this computer's keyring, never in the collection), then send again."
+        )
+    if rest:
+        sentences.append(_undefined_sentence(rest, environment))
+    return " ".join(sentences)
+
+
+def _undefined_sentence(unique: list[str], environment: str | None) -> str:
     placeholders = _and_join([f"{{{{{n}}}}}" for n in unique])
     if len(unique) == 1:
         subject, verb, pronoun = f"The variable {placeholders}", "is", "it"

@@ -204,7 +204,11 @@ class Pipeline:
         unresolved = [*resolved.unresolved, *workspace.transport_unresolved(request, source)]
         env = workspace.environment
         if unresolved:
-            message = unresolved_message(dict.fromkeys(unresolved), env.name if env else None)
+            message = unresolved_message(
+                dict.fromkeys(unresolved),
+                env.name if env else None,
+                workspace.secrets_without_value(),
+            )
             if workspace.problem:
                 # A secret that could not be read is not "undefined": say what really failed.
                 message = f"{workspace.problem} {message}"

@@ -109,6 +109,14 @@ class Workspace:
         self._secret_cache[environment.name] = values
         return dict(values)
 
+    def secrets_without_value(self) -> list[str]:
+        """Secret variables the active environment declares that have no value here."""
+        environment = self.environment
+        if environment is None:
+            return []
+        stored = self.secret_values(environment)
+        return [v.name for v in environment.variables if v.secret and not stored.get(v.name)]
+
     def store_secrets(self, environment: str, values: Mapping[str, str | None]) -> None:
         """Save (or, for ``None``, forget) secret values of ``environment``."""
         store = self.secret_store()

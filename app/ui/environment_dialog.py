@@ -104,6 +104,8 @@ class EnvironmentVariablesModel(PlaceholderRowsModel[Variable]):
             return super()._text_data(row, column, role)
         masked = not self._revealed
         if role == Qt.ItemDataRole.DisplayRole:
+            if not item.value:
+                return NO_SECRET_VALUE
             return mask(item.value) if masked else item.value
         if role == Qt.ItemDataRole.EditRole:
             return "" if masked else item.value
@@ -112,6 +114,10 @@ class EnvironmentVariablesModel(PlaceholderRowsModel[Variable]):
                 return "No value stored yet: type one"
             return "Tick Show secrets to see the value" if masked else _SECRET_TIP
         return None
+
+
+NO_SECRET_VALUE = "(no value on this computer: type one)"
+"""What a secret variable without a stored value shows in its Value cell."""
 
 
 class _VariablesDelegate(PlaceholderRowsDelegate):

@@ -373,3 +373,15 @@ def test_params_join_a_url_without_query_and_mirror_one_with_a_query() -> None:
     assert resolve_request(separate, (), context).spec.url == "https://h/items?limit=10#top"
     typed = SavedRequest("r", url="https://h/items?limit={{n}}&x=", params=params)
     assert resolve_request(typed, (), context).spec.url == "https://h/items?limit=10&x="
+
+
+def test_a_secret_declared_without_a_value_is_not_called_undefined() -> None:
+    from app.core.variables import unresolved_message
+
+    message = unresolved_message(["token", "who"], "sandbox", ["token"])
+    assert message.startswith('The environment "sandbox" declares {{token}} as a secret')
+    assert "The variable {{who}} is not defined" in message
+    assert "{{token}} is not defined" not in message
+    both = unresolved_message(["a", "b"], "prod", ["a", "b"])
+    assert "{{a}} and {{b}} as secrets that have no value" in both
+    assert unresolved_message(["token"], None, ["token"]).startswith("The variable {{token}}")

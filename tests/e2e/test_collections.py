@@ -98,6 +98,17 @@ def test_unresolved_variable_blocks_sending_and_names_it(
     assert "{{token}}" in text(team_window, "responseMessageLabel")
 
 
+def test_a_declared_secret_without_a_value_here_is_said_so(
+    qtbot: Any, team_window: MainWindow
+) -> None:
+    team_window.environment_bar.select("sandbox")  # declares token as a secret
+    _open(team_window, "wallet/me.request.yaml")
+    team_window.send()
+    message = text(team_window, "responseMessageLabel")
+    assert 'The environment "sandbox" declares {{token}} as a secret' in message
+    assert "no value on this computer" in message and "not defined" not in message
+
+
 def test_secrets_never_reach_a_file(
     qtbot: Any, team_window: MainWindow, collection: CollectionStore, explorer_home: Path
 ) -> None:

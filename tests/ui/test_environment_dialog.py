@@ -13,7 +13,7 @@ from app.core.collection import Environment, Variable
 from app.core.transport import TlsSettings
 from app.core.variables import MASK
 from app.storage.collection_files import dump_environment, parse_environment
-from app.ui.environment_dialog import EnvironmentDialog, EnvironmentVariablesModel
+from app.ui.environment_dialog import NO_SECRET_VALUE, EnvironmentDialog, EnvironmentVariablesModel
 from app.ui.tls_editor import LITERAL_PASSPHRASE_PROBLEM, TlsEditor
 
 ENABLED = EnvironmentVariablesModel.ENABLED_COLUMN
@@ -102,9 +102,10 @@ def test_secret_values_are_masked_until_revealed(qtbot: QtBot) -> None:
     assert value.data() == MASK
 
 
-def test_a_secret_without_a_stored_value_shows_nothing(qtbot: QtBot) -> None:
+def test_a_secret_without_a_stored_value_says_so(qtbot: QtBot) -> None:
     dialog = open_dialog(qtbot, secrets={})
-    assert dialog.model.index(TOKEN, VALUE).data() == ""
+    assert dialog.model.index(TOKEN, VALUE).data() == NO_SECRET_VALUE
+    assert dialog.model.index(TOKEN, VALUE).data(Qt.ItemDataRole.EditRole) == ""
     assert dialog.result_secrets() == {}
 
 
