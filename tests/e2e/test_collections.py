@@ -342,6 +342,9 @@ def test_a_clean_tab_follows_a_change_made_on_disk(
     )
     tab = team_window.active_tab()
     assert tab is not None and not tab.dirty
+    # "Sends to" is computed from what will be sent, never left from the old file.
+    qtbot.waitUntil(lambda: "/wallet/you" in text(team_window, "finalUrlLabel"), timeout=5000)
+    assert "/wallet/me" not in text(team_window, "finalUrlLabel")
 
 
 def test_saving_over_a_change_made_on_disk_asks_first(
