@@ -100,6 +100,7 @@ def time_records(
 def time_panel(folder: Path, count: int) -> dict[str, list[float]]:
     from PySide6.QtWidgets import QApplication
 
+    from app.services.history import HistoryService
     from app.storage.history import HistoryStore
     from app.ui.history_panel import HistoryPanel
 
@@ -107,7 +108,7 @@ def time_panel(folder: Path, count: int) -> dict[str, list[float]]:
     store = HistoryStore(folder)
     for i in range(200):
         store.record(*exchange(i), secrets={})
-    panel = HistoryPanel(store)
+    panel = HistoryPanel(HistoryService(store))
     panel.show()
     app.processEvents()
     ways: dict[str, Callable[[int], Any]] = {

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from app.ui.main_window import MainWindow
 from tests.e2e.conftest import child
@@ -57,6 +57,7 @@ def test_every_action_names_its_shortcut_and_panels_come_back_from_view(
     window.history_dock.close()
     assert not window.history_dock.isVisible()
     view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    assert isinstance(view, QMenu)
     toggle = next(a for a in view.actions() if a.text() == "History")
     toggle.trigger()
     assert window.history_dock.isVisible()
