@@ -19,6 +19,7 @@ from pathlib import Path
 
 from app.core.assertions import AssertionResult
 from app.core.collection import NodeKind, SavedRequest
+from app.core.exchange import Exchange
 from app.core.tabs import NEW_REQUEST_NAME, OpenTab, TabSession, new_tab
 from app.services.collections import (
     CollectionEvent,
@@ -32,11 +33,13 @@ from app.services.collections import (
 from app.services.pipeline import Outcome
 from app.services.prompts import Questions, UnsavedChoice
 from app.storage.drafts import DraftStore
+from app.storage.history import HistoryEntry
 
 __all__ = [
     "Cancelled",
     "Finished",
     "Notice",
+    "Recorded",
     "Refused",
     "SaveResult",
     "Sending",
@@ -109,7 +112,15 @@ class Cancelled:
     pass
 
 
-TabResult = Refused | Sending | Finished | Cancelled
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A history entry shown in a tab: the response as recorded (``None``: none came)."""
+
+    entry: HistoryEntry
+    exchange: Exchange | None
+
+
+TabResult = Refused | Sending | Finished | Cancelled | Recorded
 
 
 @dataclass(frozen=True, slots=True)

@@ -147,6 +147,8 @@ class HistoryPanel(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().hide()
         self.view.setWordWrap(False)
+        # The end of a URL (path, query) tells entries apart; the scheme and host rarely do.
+        self.view.setTextElideMode(Qt.TextElideMode.ElideLeft)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -271,6 +273,10 @@ class HistoryPanel(QWidget):
             self.model.remove(gone[0], len(gone))
         else:
             self.refresh()  # something else removed entries in between: search again
+
+    def show_problem(self, text: str) -> None:
+        """A sentence about the list (an entry that could not be opened), under it."""
+        self.count_label.setText(text)
 
     def _show_count(self) -> None:
         shown = self.model.rowCount()

@@ -19,21 +19,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.exchange import Exchange
-from app.core.tabs import OpenTab, new_tab
+from app.core.tabs import OpenTab
 from app.services.collections import CollectionWriteError
 from app.services.draft_keeper import DraftKeeper
-from app.services.history import HistoryEntry, HistoryError, HistoryService
+from app.services.history import HistoryService
 from app.services.pipeline import Pipeline
 from app.services.qt_adapter import CollectionWatcher, SendController
 from app.services.session import Notice, Session, SessionEvent
 from app.ui.collection_sidebar import CollectionSidebar
 from app.ui.environment_bar import EnvironmentBar, ProtectedBanner
+from app.ui.history_actions import HistoryActions
 from app.ui.history_panel import HistoryPanel
 from app.ui.prompts import DialogPrompts, Prompts
 from app.ui.request_area import RequestArea
 from app.ui.settings_actions import SettingsActions
-from app.ui.tab_results import show_history_entry
 from app.ui.window_menus import WindowMenus
 
 __all__ = ["DRAFT_SAVE_DELAY_MS", "MainWindow"]
@@ -114,13 +113,10 @@ class MainWindow(QMainWindow):
         self.sidebar.request_opened.connect(self.session.open_saved)
         self.sidebar.open_collection_requested.connect(self.open_collection)
         self.sidebar.settings_requested.connect(self.settings.edit_defaults)
-        self.history_panel.entry_opened.connect(self.show_history_entry)
-        self.history_panel.entry_reopened.connect(self.reopen_history_entry)
         sends = self.sends
         sends.recorded.connect(self.history_panel.add_recorded)
         sends.recording_failed.connect(self.statusBar().showMessage)
-        sends.history_opened.connect(self._on_sends_history_opened)
-        sends.history_failed.connect(self._on_sends_history_failed)
+        self.history_actions = HistoryActions(self)
 
     def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -247,31 +243,6 @@ class MainWindow(QMainWindow):
         self._draft_timer.stop()
         self.area.pull_builder(commit=False)
         return self.draft_keeper.flush() is None
-
-    # --- history -----------------------------------------------------------------------------
-    def show_history_entry(self, entry_id: int) -> None:
-        """Show a recorded response in the response pane (the active tab keeps its own); the
-        entry is read and parsed off the GUI thread."""
-        self.response_pane.show_message("Opening the history entry…")
-        self.sends.open_history_entry(entry_id)
-
-    def _on_sends_history_failed(self, message: str) -> None:
-        self.response_pane.show_message(message)
-        self.statusBar().showMessage(message)
-
-    def _on_sends_history_opened(self, entry: HistoryEntry, exchange: Exchange | None) -> None:
-        show_history_entry(self.response_pane, entry, exchange)
-
-    def reopen_history_entry(self, entry_id: int) -> None:
-        """Open a recorded request in a new tab (secrets come back as ``{{name}}``)."""
-        try:
-            reopened = self.history.reopen(entry_id)
-        except HistoryError as exc:
-            self.statusBar().showMessage(str(exc))
-            return
-        self.open_tab(new_tab(reopened.request))
-        if reopened.notice:
-            self.statusBar().showMessage(reopened.notice)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Edits are kept as drafts (restored next start), so closing only asks when that

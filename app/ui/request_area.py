@@ -83,8 +83,8 @@ class RequestArea(QSplitter):
         self.response_pane.error_panel.clock_check_requested.connect(self.compare_clock)
         sends.refused.connect(self._on_sends_refused)
         sends.started.connect(self._on_sends_started)
-        sends.finished.connect(lambda tab_id, outcome: self._show(tab_id, Finished(outcome)))
-        sends.cancelled.connect(lambda tab_id: self._show(tab_id, Cancelled()))
+        sends.finished.connect(lambda tab_id, outcome: self.show_result(tab_id, Finished(outcome)))
+        sends.cancelled.connect(lambda tab_id: self.show_result(tab_id, Cancelled()))
         sends.clock_checked.connect(self._on_sends_clock_checked)
 
     def active_tab(self) -> OpenTab | None:
@@ -171,7 +171,8 @@ class RequestArea(QSplitter):
         if tab is not None:
             self.sends.cancel(tab.id)
 
-    def _show(self, tab_id: str, result: TabResult) -> None:
+    def show_result(self, tab_id: str, result: TabResult) -> None:
+        """Keep ``result`` as the tab's and show it when the tab is the active one."""
         self.session.show(tab_id, result)
         if isinstance(result, Sending):
             self._sending[tab_id] = (result, time.monotonic())
@@ -202,11 +203,11 @@ class RequestArea(QSplitter):
     def _on_sends_refused(self, tab_id: str, refusal: Refusal) -> None:
         if refusal.unprepared:
             self.builder.body.validate_now()
-        self._show(tab_id, Refused(refusal.message))
+        self.show_result(tab_id, Refused(refusal.message))
 
     def _on_sends_started(self, tab_id: str, plan: SendPlan) -> None:
         self.builder.set_in_flight(True)
-        self._show(tab_id, Sending(plan.prepared.method, plan.shown_url))
+        self.show_result(tab_id, Sending(plan.prepared.method, plan.shown_url))
 
     def compare_clock(self) -> None:
         """Ask the API of the active tab's last response for its time and show how far this

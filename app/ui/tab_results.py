@@ -12,7 +12,7 @@ from app.core.exchange import Exchange
 from app.core.outcome import FailureKind, TransportFailure
 from app.services.history import HistoryEntry
 from app.services.history_records import recorded_exchange
-from app.services.session import Cancelled, Finished, Refused, Sending, TabResult
+from app.services.session import Cancelled, Finished, Recorded, Refused, Sending, TabResult
 from app.ui.response_pane import ResponsePane
 
 __all__ = ["show_history_entry", "show_result"]
@@ -30,6 +30,8 @@ def show_result(pane: ResponsePane, result: TabResult | None) -> None:
         pane.show_sending(result.method, result.url)
     elif isinstance(result, Cancelled):
         pane.show_cancelled()
+    elif isinstance(result, Recorded):
+        show_history_entry(pane, result.entry, result.exchange)
     elif isinstance(result, Finished):
         outcome = result.outcome
         if outcome.refusal is not None:

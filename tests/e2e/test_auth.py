@@ -113,7 +113,7 @@ def test_a_request_reopened_from_history_is_signed_afresh(qtbot: Any, window: Ma
     _open(window, "auth/mac-wallet.request.yaml")
     send(qtbot, window)
     first = parse_mac_header(_sent_authorization(window))
-    window.reopen_history_entry(window.history.store.search()[0].id)
+    window.history_actions.reopen_entry(window.history.store.search()[0].id)
     assert window.builder.auth.kind() is AuthKind.PAYSERA_MAC
     assert all(h.name.lower() != "authorization" for h in window.builder.request().headers)
     send(qtbot, window)
@@ -129,6 +129,6 @@ def test_basic_auth_reopened_from_history_sends_proper_basic(
     window.builder.url_edit.setText("/wallet/me")
     window.builder.auth.set_auth(AuthSpec(AuthKind.BASIC, (("username", "al"), ("password", "pw"))))
     send(qtbot, window)
-    window.reopen_history_entry(window.history.store.search()[0].id)
+    window.history_actions.reopen_entry(window.history.store.search()[0].id)
     send(qtbot, window)
     assert _sent_authorization(window) == "Basic YWw6cHc="

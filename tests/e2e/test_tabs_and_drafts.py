@@ -172,17 +172,19 @@ def test_text_typed_in_a_cell_is_drafted_before_the_cell_is_left(
     assert view.indexWidget(placeholder) is editor  # still editing: nothing was committed
 
 
-def test_a_history_entry_gone_meanwhile_is_said_where_the_response_shows(
+def test_a_history_entry_gone_meanwhile_is_said_beside_the_list(
     qtbot: Any, window: MainWindow
 ) -> None:
     set_request(window, "GET", "/payments/10145")
     send(qtbot, window)
+    shown = text(window, "responseMessageLabel")
     qtbot.waitUntil(lambda: len(window.history.store) == 1, timeout=TIMEOUT_MS)
     entry_id = window.history.store.search()[0].id
     window.history.store.delete(entry_id)  # another window, or retention, removed it
     with qtbot.waitSignal(window.sends.history_failed, timeout=TIMEOUT_MS):
-        window.show_history_entry(entry_id)
-    assert text(window, "responseMessageLabel") == "That history entry is gone."
+        window.history_actions.show_entry(entry_id)
+    assert window.history_panel.count_label.text() == "That history entry is gone."
+    assert text(window, "responseMessageLabel") == shown  # the tab's own response stays
 
 
 def test_tabs_restored_at_start_are_visible_in_the_tab_bar(
@@ -235,3 +237,35 @@ def test_saving_keeps_the_saved_state_in_drafts_at_once(
     restored = next(t for t in kept.tabs if t.id == tab.id)
     assert not restored.dirty and restored.saved is not None
     assert ("mine", "1") in [(p.name, p.value) for p in restored.saved.params]
+
+
+def test_a_history_entry_opens_in_a_tab_named_after_it_and_leaves_others_alone(
+    qtbot: Any, window: MainWindow
+) -> None:
+    set_request(window, "GET", "/payments/999999")
+    send(qtbot, window)
+    mine = window.active_tab()
+    assert mine is not None and text(window, "statusLabel") == "404 Not Found"
+    window.new_tab()
+    set_request(window, "GET", "/payments?limit=1")
+    send(qtbot, window)
+    qtbot.waitUntil(lambda: len(window.history.store) == 2, timeout=TIMEOUT_MS)
+    older, newer = window.history.store.search()[1], window.history.store.search()[0]
+    tabs_before = len(window.session.tabs())
+
+    with qtbot.waitSignal(window.sends.history_opened, timeout=TIMEOUT_MS):
+        window.history_actions.show_entry(older.id)
+    history_tab = window.active_tab()
+    assert history_tab is not None and history_tab.title.startswith("History ")
+    assert "GET /rest/v1/payments/999999" in history_tab.title
+    assert len(window.session.tabs()) == tabs_before + 1
+    assert text(window, "statusLabel") == "404 Not Found"
+    assert "Recorded in history" in text(window, "responseMessageLabel")
+
+    with qtbot.waitSignal(window.sends.history_opened, timeout=TIMEOUT_MS):
+        window.history_actions.show_entry(newer.id)  # the same history tab shows it
+    assert len(window.session.tabs()) == tabs_before + 1
+    assert text(window, "statusLabel") == "200 OK"
+
+    window.session.activate(mine.id)  # a tab's own response was never replaced
+    assert text(window, "statusLabel") == "404 Not Found"

@@ -119,7 +119,7 @@ def test_verification_off_is_warned_on_failures_and_in_history_too(
     assert child(tls_window, "tlsWarningLabel").isVisible()
     qtbot.wait(30)
     entry_id = tls_window.history.store.search()[0].id
-    tls_window.show_history_entry(entry_id)
+    tls_window.history_actions.show_entry(entry_id)
     assert "verification is off" in child(tls_window, "tlsWarningLabel").text()
 
 

@@ -176,3 +176,13 @@ def test_entries_recorded_in_a_worker_thread_reach_the_panel(qtbot: Any, tmp_pat
     assert events.inserted and set(events.inserted) == {(0, 0)}
     assert events.resets == 0
     store.close()
+
+
+def test_long_urls_keep_their_useful_end_in_view(tmp_path: Path, qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    store = HistoryStore(tmp_path / "history")
+    panel = HistoryPanel(HistoryService(store))
+    qtbot.addWidget(panel)
+    assert panel.view.textElideMode() == Qt.TextElideMode.ElideLeft
+    store.close()

@@ -1,0 +1,84 @@
+"""What clicking the history list does: the entry opens in a tab of its own, named after it,
+showing the request as sent and the response as recorded; it never replaces another tab's
+response. One such tab is reused for the next entry clicked until the user edits it (as an
+editor's preview tab); "Open in new tab" always opens a new one.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from app.core.collection import SavedRequest
+from app.core.exchange import Exchange
+from app.core.tabs import new_tab
+from app.services.history import HistoryEntry, HistoryError
+from app.services.history_records import request_from_history
+from app.services.session import Recorded
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+__all__ = ["HistoryActions", "entry_title"]
+
+
+def entry_title(entry: HistoryEntry) -> str:
+    """A tab title that names the entry: "History 14:02:11 GET /payments"."""
+    when = time.strftime("%H:%M:%S", time.localtime(entry.sent_at))
+    path = entry.url.split("://", 1)[-1].partition("/")[2].partition("?")[0]
+    return f"History {when} {entry.method} /{path}"
+
+
+class HistoryActions(QObject):
+    """Connects the history panel and the pipeline's history reads to the session's tabs."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        # The tab that shows the last entry clicked, and what it showed (edited: kept).
+        self._preview_id = ""
+        self._preview_request: SavedRequest | None = None
+        window.history_panel.entry_opened.connect(self.show_entry)
+        window.history_panel.entry_reopened.connect(self.reopen_entry)
+        window.sends.history_opened.connect(self._on_sends_history_opened)
+        window.sends.history_failed.connect(self._on_sends_history_failed)
+
+    def show_entry(self, entry_id: int) -> None:
+        """Read the entry (off the GUI thread) and show it in the history tab."""
+        self.window.statusBar().showMessage("Opening the history entry…")
+        self.window.sends.open_history_entry(entry_id)
+
+    def _on_sends_history_failed(self, message: str) -> None:
+        # Said beside the list the user clicked (and in the status bar), never over a tab's
+        # own response.
+        self.window.history_panel.show_problem(message)
+        self.window.statusBar().showMessage(message)
+
+    def _on_sends_history_opened(self, entry: HistoryEntry, exchange: Exchange | None) -> None:
+        session = self.window.session
+        request = replace(request_from_history(entry), name=entry_title(entry))
+        preview = session.get(self._preview_id)
+        if preview is not None and preview.current == self._preview_request:
+            session.update(replace(preview, current=request), reloaded=True)
+            session.activate(preview.id)
+        else:
+            preview = new_tab(request)
+            self._preview_id = preview.id
+            session.open(preview)
+        self._preview_request = request
+        self.window.area.show_result(preview.id, Recorded(entry, exchange))
+        self.window.statusBar().clearMessage()
+
+    def reopen_entry(self, entry_id: int) -> None:
+        """Open a recorded request in a new tab (secrets come back as ``{{name}}``)."""
+        try:
+            reopened = self.window.history.reopen(entry_id)
+        except HistoryError as exc:
+            self.window.statusBar().showMessage(str(exc))
+            return
+        self.window.open_tab(new_tab(reopened.request))
+        if reopened.notice:
+            self.window.statusBar().showMessage(reopened.notice)
