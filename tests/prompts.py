@@ -24,6 +24,7 @@ class ScriptedPrompts:
         self.choices: list[str | None] = []
         self.offered: list[tuple[str, list[str], str]] = []  # (title, options, default)
         self.folders: list[Path | None] = []
+        self.save_paths: list[Path | None] = []
         # Each fills in the dialog it is given and says whether it was accepted.
         self.dialogs: list[Callable[[QDialog], bool]] = []
         self.asked: list[tuple[str, str, str]] = []
@@ -54,6 +55,11 @@ class ScriptedPrompts:
     def choose_folder(self, title: str, start: Path | None) -> Path | None:
         assert self.folders, f"unexpected folder dialog: {title}"
         return self.folders.pop(0)
+
+    def choose_save_path(self, title: str, suggested: str) -> Path | None:
+        self.asked.append((title, "save", suggested))
+        assert self.save_paths, f"unexpected save dialog: {title}"
+        return self.save_paths.pop(0)
 
     def run_dialog(self, dialog: QDialog) -> bool:
         assert self.dialogs, f"unexpected dialog: {dialog.windowTitle()}"

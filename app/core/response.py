@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
 
 __all__ = ["ResponseData", "reason_phrase"]
+
+_TEXT_CHUNK_BYTES = 1 << 20
 
 _REASONS: dict[int, str] = {
     100: "Continue", 101: "Switching Protocols",
@@ -83,6 +86,35 @@ class ResponseData:
         show something, and the exact bytes stay in ``body``.
         """
         return self.body.decode(self.charset or "utf-8", errors="replace")
+
+    def iter_text(self) -> Iterator[str]:
+        """The body as text, a megabyte at a time, exactly as received: the declared charset
+        (UTF-8 when none), every line ending and the final newline kept, and each byte that
+        does not decode shown as ``\\xNN`` instead of silently replaced."""
+        decoder = codecs.getincrementaldecoder(self.charset or "utf-8")(errors="backslashreplace")
+        body = memoryview(self.body)
+        for start in range(0, len(body), _TEXT_CHUNK_BYTES):
+            text = decoder.decode(body[start : start + _TEXT_CHUNK_BYTES])
+            if text:
+                yield text
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            yield tail
+
+    def text_problem(self) -> str | None:
+        """A sentence when the body does not decode in its charset; ``None`` when it does."""
+        charset = self.charset or "utf-8"
+        try:
+            self.body.decode(charset)
+        except UnicodeDecodeError as error:
+            bad = self.body[error.start : error.start + 1].hex()
+            return (
+                f"The body is not valid {codecs.lookup(charset).name.upper()}: the byte 0x{bad} "
+                f"at offset {error.start} does not decode. Raw shows such bytes as \\x{bad}."
+            )
+        except (LookupError, ValueError):
+            return None
+        return None
 
     @property
     def is_success(self) -> bool:

@@ -23,6 +23,10 @@ class Prompts(Questions, Protocol):
         """A folder the user picked; ``None`` when cancelled."""
         ...
 
+    def choose_save_path(self, title: str, suggested: str) -> Path | None:
+        """Where to save a file (``suggested``: a file name or path); ``None`` when cancelled."""
+        ...
+
     def run_dialog(self, dialog: QDialog) -> bool:
         """Show ``dialog`` modally; True when accepted."""
         ...
@@ -79,6 +83,10 @@ class DialogPrompts:
 
     def choose_folder(self, title: str, start: Path | None) -> Path | None:
         chosen = QFileDialog.getExistingDirectory(self.parent, title, str(start or ""))
+        return Path(chosen) if chosen else None
+
+    def choose_save_path(self, title: str, suggested: str) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(self.parent, title, suggested)
         return Path(chosen) if chosen else None
 
     def run_dialog(self, dialog: QDialog) -> bool:

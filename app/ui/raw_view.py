@@ -1,12 +1,17 @@
-"""The raw text of a response body, loaded a piece at a time so huge bodies stay responsive."""
+"""The raw text of a response body, loaded a piece at a time so huge bodies stay responsive.
+
+Raw is the body as received (decoded by its charset, see ``ResponseData.iter_text``); for
+JSON a "Pretty" toggle beside it shows the document indented instead.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -15,7 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["RawView", "format_size"]
+from app.ui.binary_view import BinaryView
+
+__all__ = ["RawView", "TextSource", "format_size"]
+
+TextSource = Callable[[], Iterator[str]]
+"""Makes a fresh iterator over a text's pieces (the view may start it again on a toggle)."""
 
 FIRST_CHARS = 256 * 1024
 """How much text is shown at first: a few thousand lines, fast to lay out."""
@@ -71,11 +81,31 @@ class RawView(QWidget):
         bar_layout.addWidget(self._all_button)
         self._bar.setVisible(False)
 
+        self.pretty_check = QCheckBox("Pretty", self)
+        self.pretty_check.setObjectName("prettyRawToggle")
+        self.pretty_check.setToolTip(
+            "Show the JSON indented; off, Raw shows the body exactly as it was received"
+        )
+        self.pretty_check.toggled.connect(self.on_pretty_check_toggled)
+        self._top = QWidget(self)
+        top_layout = QHBoxLayout(self._top)
+        top_layout.setContentsMargins(4, 2, 4, 2)
+        top_layout.addWidget(self.pretty_check)
+        top_layout.addStretch(1)
+        self._top.setVisible(False)
+        self._raw_source: TextSource | None = None
+        self._pretty_source: TextSource | None = None
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self._top)
         layout.addWidget(self._text, 1)
         layout.addWidget(self._bar)
+        self.binary_view = BinaryView(self)
+        self.binary_view.setObjectName("binaryView")
+        self.binary_view.setVisible(False)
+        layout.addWidget(self.binary_view, 1)
 
         self._timer = QTimer(self)
         self._timer.setInterval(0)
@@ -92,8 +122,43 @@ class RawView(QWidget):
         """The text editor, for find, selection and tests."""
         return self._text
 
+    def show_body(self, raw: TextSource, total_hint: str, pretty: TextSource | None = None) -> None:
+        """Show the body's text from ``raw``; with ``pretty`` (JSON), offer the "Pretty"
+        toggle, which keeps its state from one response to the next."""
+        self._raw_source, self._pretty_source = raw, pretty
+        self._top.setVisible(pretty is not None)
+        self._show_source(total_hint)
+
+    def _show_source(self, total_hint: str) -> None:
+        source = self._raw_source
+        if self._pretty_source is not None and self.pretty_check.isChecked():
+            source = self._pretty_source
+        if source is not None:
+            self.show_text_chunks(source(), total_hint)
+
+    def on_pretty_check_toggled(self, _checked: bool) -> None:
+        if self._pretty_source is not None:
+            self._show_source(self._total_hint)
+
+    def show_binary(self, body: bytes, content_type: str) -> None:
+        """Show a body that is not text: its kind, size, image and a paged hex dump."""
+        self.clear()
+        self._text.setVisible(False)
+        self.binary_view.show_body(body, content_type)
+        self.binary_view.setVisible(True)
+
+    def _show_text_page(self) -> None:
+        if not self.binary_view.isHidden():
+            self.binary_view.setVisible(False)
+            self.binary_view.clear()
+            self._text.setVisible(True)
+
     def clear(self) -> None:
         """Show nothing."""
+        self._show_text_page()
+        self._raw_source = self._pretty_source = None
+        if not self._top.isHidden():
+            self._top.setVisible(False)
         self._reset()
         if not self._text.document().isEmpty():
             self._text.clear()
@@ -105,6 +170,7 @@ class RawView(QWidget):
         ``total_hint`` is the size of the whole for the bar, e.g. ``"48.3 MB"``.
         """
         self._reset()
+        self._show_text_page()
         self._chunks = chunks
         self._total_hint = total_hint
         text = self._take(FIRST_CHARS)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import mimetypes
+import os
+from collections.abc import Mapping
 
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QFontDatabase, QResizeEvent
@@ -25,26 +27,21 @@ from app.core.exchange import Exchange
 from app.core.json_doc import iter_pretty
 from app.core.outcome import TransportFailure
 from app.core.prepare import PreparedRequest
+from app.core.response import ResponseData
 from app.core.sent_request import describe_sent_request
 from app.ui.error_panel import ErrorPanel
 from app.ui.headers_model import HeadersModel
 from app.ui.json_tree_model import JsonTreeModel
+from app.ui.prompts import DialogPrompts, Prompts
 from app.ui.raw_view import RawView, format_size
 from app.ui.response_tree_view import ResponseTreeView
 from app.ui.status_style import error_text_color, status_color, warning_text_color
 
 __all__ = ["ResponsePane", "format_duration"]
 
-_TEXT_CHUNK = 1 << 20
-
 
 def format_duration(ms: float) -> str:
     return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.2f} s"
-
-
-def _text_chunks(text: str) -> Iterator[str]:
-    for start in range(0, len(text), _TEXT_CHUNK):
-        yield text[start : start + _TEXT_CHUNK]
 
 
 class ResponsePane(QWidget):
@@ -128,6 +125,9 @@ class ResponsePane(QWidget):
         self.tabs.addTab(sent_page, "Request")
         self.tabs.setTabToolTip(self.REQUEST_TAB, "The request exactly as it was sent")
         self._sent: tuple[PreparedRequest, Mapping[str, str]] | None = None
+        self._prompts: Prompts = DialogPrompts(self)
+        self._suggested_name = "response.bin"
+        self.raw_view.binary_view.save_requested.connect(self.on_binary_view_save_requested)
         self.reveal_sent_check.toggled.connect(self._render_sent)
 
         # Every layout of a widget ends by telling its parent that its size hints may have
@@ -250,6 +250,29 @@ class ResponsePane(QWidget):
         self._show_no_response("Not sent", error_text_color(self.palette()))
         self.show_message(message, is_error=True)
 
+    def set_prompts(self, prompts: Prompts) -> None:
+        """Who answers "where to save" (the window's prompts; dialogs until this is called)."""
+        self._prompts = prompts
+
+    def on_binary_view_save_requested(self) -> None:
+        body = self.raw_view.binary_view.body()
+        path = self._prompts.choose_save_path("Save the response body", self._suggested_name)
+        if path is None:
+            return
+        # Written beside the target and moved into place, so a failed write never leaves
+        # half a file under the chosen name.
+        partial = path.with_name(f".{path.name}.partial")
+        try:
+            partial.write_bytes(body)
+            os.replace(partial, path)
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            self.show_message(
+                f"Could not save the body to {path}: {error.strerror or error}.", is_error=True
+            )
+            return
+        self.show_message(f"Saved {len(body):,} bytes to {path}.")
+
     def show_exchange(self, exchange: Exchange) -> None:
         """Show ``exchange``, replacing whatever was shown. Each part is set once, without
         clearing the pane first (after a send it was cleared a moment ago)."""
@@ -262,23 +285,62 @@ class ResponsePane(QWidget):
         self.size_label.setText(format_size(len(response.body)))
         self._clear_notes()
         self.headers_model.set_headers(response.headers)
+        notes: list[str] = []
         if exchange.error is not None:
-            self.error_panel.show_error(exchange.error)
-        if exchange.json_problem:
-            self.show_message(exchange.json_problem, is_error=True)
-        if exchange.is_json:
+            if _is_calm(exchange):
+                notes.append(_calm_note(response, exchange.error.status_explanation))
+            else:
+                self.error_panel.show_error(exchange.error)
+        size = format_size(len(response.body))
+        if exchange.binary:
+            self.tree_model.clear()
+            self.raw_view.show_binary(response.body, response.content_type)
+            self._suggested_name = _suggested_name(response, self.raw_view.binary_view.image_format)
+            if self.tabs.currentIndex() == self.TREE_TAB:
+                self.tabs.setCurrentIndex(self.RAW_TAB)
+        elif exchange.is_json:
             self.tree_model.set_document(exchange.document)
-            self.raw_view.show_text_chunks(
-                iter_pretty(exchange.document), format_size(len(response.body))
-            )
+            document = exchange.document
+            self.raw_view.show_body(response.iter_text, size, lambda: iter_pretty(document))
+            if exchange.json_lines and isinstance(document, list):
+                notes.append(f"JSON lines: {len(document):,} values, one per line.")
             if self.tabs.currentIndex() != self.HEADERS_TAB:
                 self.tabs.setCurrentIndex(self.TREE_TAB)
         else:
             self.tree_model.clear()
-            self.raw_view.show_text_chunks(
-                _text_chunks(response.text()), format_size(len(response.body))
-            )
+            self.raw_view.show_body(response.iter_text, size)
             if not response.body:
-                self.show_message("The response has no body.")
+                notes.append("The response has no body.")
             if self.tabs.currentIndex() == self.TREE_TAB:
                 self.tabs.setCurrentIndex(self.RAW_TAB)
+        problems = [p for p in (exchange.json_problem, exchange.text_problem) if p]
+        if problems:
+            self.show_message(" ".join(problems), is_error=True)
+        elif notes:
+            self.show_message(" ".join(notes))
+
+
+def _is_calm(exchange: Exchange) -> bool:
+    """A 1xx or 3xx without an error object is not a failure: it is explained, not flagged."""
+    error = exchange.error
+    return error is not None and error.code is None and error.status // 100 in (1, 3)
+
+
+def _calm_note(response: ResponseData, explanation: str) -> str:
+    location = response.header("location")
+    if location:
+        return f"{explanation} Location: {display_text(location, 500).text}"
+    return explanation
+
+
+def _suggested_name(response: ResponseData, image_format: str) -> str:
+    """A file name for Save: the URL's last segment, with the image's format or the content
+    type's extension when it has none."""
+    segment = response.url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    safe = "".join(ch for ch in segment if ch.isalnum() or ch in "._-")[:100].lstrip(".")
+    if safe and "." in safe:
+        return safe
+    if image_format:
+        return f"{safe or 'image'}.{image_format}"
+    extension = mimetypes.guess_extension(response.content_type) or ".bin"
+    return f"{safe or 'response'}{extension}"

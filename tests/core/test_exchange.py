@@ -1,4 +1,6 @@
-from app.core.exchange import read_exchange
+import pytest
+
+from app.core.exchange import Exchange, read_exchange
 from app.core.json_doc import JsonNumber
 from app.core.prepare import PreparedRequest
 from app.core.response import ResponseData
@@ -59,3 +61,52 @@ def test_nan_is_not_json_in_either_view() -> None:
     assert not exchange.is_json
     assert exchange.error is not None and exchange.error.code is None
     assert exchange.error.no_error_object
+
+
+def _read_body(body: bytes, content_type: str | None = "application/json") -> Exchange:
+    headers = (("Content-Type", content_type),) if content_type else ()
+    request = PreparedRequest("GET", "http://127.0.0.1/x", (), b"", 30.0)
+    return read_exchange(request, ResponseData(200, "OK", headers, body, 1.0))
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000030000000208020000001216f14d000000097048597300000ec4"
+    "00000ec401952b0e1b0000001049444154089963fccf00054c30060300132901031c390a160000000049454e44ae426082"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (PNG, "image/png"),
+        (PNG, "application/json"),
+        (bytes(range(256)) * 4, "application/octet-stream"),
+        (bytes(range(256)) * 4, None),
+    ],
+)
+def test_bodies_that_are_not_text_are_binary(body: bytes, content_type: str | None) -> None:
+    exchange = _read_body(body, content_type)
+    assert exchange.binary and not exchange.is_json and exchange.json_problem is None
+
+
+def test_json_lines_are_a_list_of_values() -> None:
+    body = b'{"id": 0}\n{"id": 1}\n\n{"id": 2}\n'
+    for content_type in ("application/json", "application/x-ndjson", None):
+        exchange = _read_body(body, content_type)
+        assert exchange.is_json and exchange.json_lines and exchange.json_problem is None
+        assert exchange.document == [{"id": 0}, {"id": 1}, {"id": 2}]
+
+
+def test_invalid_utf8_is_flagged_not_silently_replaced() -> None:
+    exchange = _read_body(b'{"name": "Zo\xeb"}', "text/plain")
+    assert exchange.text_problem is not None
+    assert "0xeb at offset 12" in exchange.text_problem
+    assert "".join(exchange.response.iter_text()) == '{"name": "Zo\\xeb"}'
+    assert not exchange.binary
+
+
+def test_raw_text_is_the_bytes_received() -> None:
+    body = b'{"name": "Zo\\u00eb", "a": 1}\r\n'
+    exchange = _read_body(body)
+    assert "".join(exchange.response.iter_text()) == body.decode()
+    assert exchange.text_problem is None

@@ -107,3 +107,134 @@ def test_huge_error_description_and_200k_field_problems_keep_the_window_responsi
     dialog = panel.text_dialog()
     assert dialog is not None and dialog.isVisible()
     assert len(dialog.text_edit.toPlainText()) == 4_800_000 - 1  # stripped of its last space
+
+
+def raw_text(window: MainWindow) -> str:
+    edit: Any = window.response_pane.raw_view.text_widget()
+    return str(edit.toPlainText())
+
+
+def send_to(qtbot: Any, window: MainWindow, server: HostileServer, path: str) -> None:
+    set_request(window, "GET", server.url(path))
+    send_measured(qtbot, window)
+
+
+def test_spoofing_characters_are_shown_escaped_everywhere(
+    qtbot: Any, window: MainWindow, server: HostileServer
+) -> None:
+    body = (
+        '{"error": "forbidden", "error_description": "Pay \u202e01.0\u202c EUR\\u0007",'
+        ' "to\u2066": "x\\u0000"}'
+    )
+    server.routes["/spoof"] = Canned(
+        403,
+        body.encode(),
+        (("Content-Type", "application/json"), ("X-Note", "a\u00e2\u0080\u00aeb")),
+    )
+    send_to(qtbot, window, server, "/spoof")
+    assert text(window, "errorDescriptionLabel") == "Pay \\u202e01.0\\u202c EUR\\u0007"
+    model = window.response_pane.tree_model
+    keys = {model.index(r, 0).data(): model.index(r, 1).data() for r in range(model.rowCount())}
+    assert keys["to\\u2066"] == '"x\\u0000"'
+    headers = window.response_pane.headers_model
+    values = [headers.index(r, 1).data() for r in range(headers.rowCount())]
+    # The header's bytes arrive as Latin-1 (the HTTP side's choice): its C1 character shows.
+    assert "aâ\\u0080®b" in values
+
+
+def test_repeated_keys_are_all_in_the_tree_and_raw_is_the_bytes(
+    qtbot: Any, window: MainWindow, server: HostileServer
+) -> None:
+    body = b'{"amount":"1.00","amount":"1000000.00","name":"Zo\\u00eb"}\n'
+    server.routes["/dup"] = Canned(200, body)
+    send_to(qtbot, window, server, "/dup")
+    model = window.response_pane.tree_model
+    rows = [[model.index(r, c).data() for c in range(3)] for r in range(model.rowCount())]
+    assert rows[:2] == [
+        ["amount", '"1.00"', "string ⚠ duplicate key"],
+        ["amount", '"1000000.00"', "string ⚠ duplicate key"],
+    ]
+    assert raw_text(window) == body.decode()
+    pretty = child(window, "prettyRawToggle")
+    assert pretty.isVisibleTo(window.response_pane.raw_view)
+    pretty.setChecked(True)
+    assert '"amount": "1.00",\n  "amount": "1000000.00"' in raw_text(window)
+    pretty.setChecked(False)
+    assert raw_text(window) == body.decode()
+
+
+def test_two_error_keys_are_named_by_the_panel(
+    qtbot: Any, window: MainWindow, server: HostileServer
+) -> None:
+    server.routes["/two"] = Canned(400, b'{"error":"not_found","error":"invalid_request"}')
+    send_to(qtbot, window, server, "/two")
+    assert '"error" more than once' in text(window, "errorDuplicateLabel")
+
+
+def test_invalid_utf8_is_flagged_and_shown_as_escapes(
+    qtbot: Any, window: MainWindow, server: HostileServer
+) -> None:
+    server.routes["/latin"] = Canned(200, b"caf\xe9 cr\xe8me\n", (("Content-Type", "text/plain"),))
+    send_to(qtbot, window, server, "/latin")
+    assert raw_text(window) == "caf\\xe9 cr\\xe8me\n"
+    assert "not valid UTF-8" in text(window, "responseMessageLabel")
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000030000000208020000001216f14d000000097048597300000ec4"
+    "00000ec401952b0e1b0000001049444154089963fccf00054c30060300132901031c390a160000000049454e44ae426082"
+)
+
+
+def test_an_image_is_shown_as_an_image_with_hex_and_save(
+    qtbot: Any, window: MainWindow, server: HostileServer, prompts: Any, tmp_path: Path
+) -> None:
+    server.routes["/image/png"] = Canned(200, PNG, (("Content-Type", "application/json"),))
+    send_to(qtbot, window, server, "/image/png")
+    summary = text(window, "binarySummaryLabel")
+    assert summary.startswith(f"Image, {len(PNG)} bytes, application/json")
+    assert child(window, "binaryImageLabel").pixmap().width() == 3
+    assert child(window, "hexView").toPlainText().startswith("00000000  89 50 4e 47")
+    assert not child(window, "errorPanel").isVisible()
+    # The window's own prompts (MainWindow does not hand them to the pane yet).
+    window.response_pane.set_prompts(prompts)
+    target = tmp_path / "saved.png"
+    prompts.save_paths.append(target)
+    child(window, "saveBodyButton").click()
+    assert target.read_bytes() == PNG
+    assert prompts.asked[-1] == ("Save the response body", "save", "png.png")
+
+
+def test_a_big_binary_body_is_paged(qtbot: Any, window: MainWindow, server: HostileServer) -> None:
+    body = bytes(range(256)) * 400  # 100 KB
+    server.routes["/bytes"] = Canned(200, body, (("Content-Type", "application/octet-stream"),))
+    send_to(qtbot, window, server, "/bytes")
+    assert text(window, "binarySummaryLabel") == "Binary, 102,400 bytes, application/octet-stream"
+    hex_view = child(window, "hexView")
+    assert hex_view.blockCount() == 1024
+    child(window, "hexNextButton").click()
+    assert hex_view.toPlainText().startswith("00004000  00 01 02")
+
+
+def test_json_lines_are_items_not_an_error(
+    qtbot: Any, window: MainWindow, server: HostileServer
+) -> None:
+    body = "".join(json.dumps({"id": i, "url": "/stream/20"}) + "\n" for i in range(20))
+    server.routes["/stream/20"] = Canned(200, body.encode())
+    send_to(qtbot, window, server, "/stream/20")
+    assert window.response_pane.tree_model.rowCount() == 20
+    assert "JSON lines: 20 values" in text(window, "responseMessageLabel")
+    assert child(window, "responseMessageLabel").styleSheet() == ""
+
+
+def test_a_redirect_is_explained_calmly_with_its_location(
+    qtbot: Any, window: MainWindow, server: HostileServer
+) -> None:
+    server.routes["/moved"] = Canned(
+        302, b"", (("Location", "javascript:alert(1)"), ("Content-Type", "text/html"))
+    )
+    send_to(qtbot, window, server, "/moved")
+    assert text(window, "statusLabel").startswith("302")
+    assert not child(window, "errorPanel").isVisible()
+    message = text(window, "responseMessageLabel")
+    assert "Location: javascript:alert(1)" in message
