@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtCore import QByteArray
+
 from app.core.collection import SavedRequest
 from app.core.tabs import OpenTab, new_tab
 from app.core.urls import params_from_url
@@ -28,7 +30,7 @@ from app.storage.drafts import DraftStore
 from app.storage.history import HistoryStore
 from app.storage.instance import InstanceLock
 from app.storage.secrets import SecretStore, open_secret_store
-from app.storage.settings import SettingsStore, data_dir
+from app.storage.settings import Settings, SettingsStore, data_dir
 from app.ui import unexpected_errors
 from app.ui.main_window import MainWindow
 from app.ui.prompts import DialogPrompts, Prompts
@@ -116,6 +118,7 @@ def create_main_window(
     recent = [Path(p) for p in settings.recent_collections]
     window.set_recent(recent)
     window.menus.data_folder = folder
+    _restore_look(window, settings)
     recent_settings = [settings]
 
     def remember(root: Path) -> None:
@@ -158,6 +161,11 @@ def create_main_window(
         entries, megabytes = window.history_panel.limits()
         updated = replace(
             recent_settings[-1],
+            theme=window.menus.theme,
+            window_geometry=bytes(window.saveGeometry().data()).hex(),
+            window_state=bytes(window.saveState().data()).hex(),
+            split_sizes=tuple(window.area.sizes()),
+            request_page=builder.tabs.currentIndex(),
             timeout_seconds=builder.timeout_spin.value(),
             base_url=settings.base_url if base == demo_base else base,
             history_max_entries=entries,
@@ -171,6 +179,19 @@ def create_main_window(
 
     window.call_on_close(save_settings)
     return window
+
+
+def _restore_look(window: MainWindow, settings: Settings) -> None:
+    """The theme, window geometry, docks, split and request page of the last session."""
+    window.menus.set_theme(settings.theme)
+    if settings.window_geometry:
+        window.restoreGeometry(QByteArray(bytes.fromhex(settings.window_geometry)))
+    if settings.window_state:
+        window.restoreState(QByteArray(bytes.fromhex(settings.window_state)))
+    if len(settings.split_sizes) == 2 and all(settings.split_sizes):
+        window.area.setSizes(list(settings.split_sizes))
+    if 0 <= settings.request_page < window.builder.tabs.count():
+        window.builder.tabs.setCurrentIndex(settings.request_page)
 
 
 def _first_demo_tab(window: MainWindow) -> OpenTab:

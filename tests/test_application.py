@@ -131,3 +131,38 @@ def test_a_collection_path_on_the_command_line() -> None:
     assert _gui_parser().parse_args(["/some/collection"]).path == Path("/some/collection")
     assert _gui_parser().parse_args(["--no-demo", "x"]).path == Path("x")
     assert _gui_parser().parse_args([]).path is None
+
+
+def test_the_theme_layout_and_request_page_come_back_after_a_restart(
+    qtbot: Any, qt_loop: asyncio.AbstractEventLoop
+) -> None:
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.themes import apply_theme
+
+    try:
+        first = create_main_window(demo=False)
+        qtbot.addWidget(first)
+        first.show()
+        first.menus.set_theme("dark")
+        first.resize(760, 560)  # within the offscreen screen (800 x 600)
+        first.area.setSizes([250, 400])
+        first.builder.tabs.setCurrentWidget(first.builder.headers)
+        sizes = first.area.sizes()
+        first.close()
+
+        apply_theme("system")
+        second = create_main_window(demo=False)
+        qtbot.addWidget(second)
+        second.show()
+        assert second.menus.theme == "dark"
+        window_colour = QApplication.palette().color(QPalette.ColorRole.Window)
+        assert window_colour.lightness() < 128
+        assert (second.width(), second.height()) == (760, 560)
+        # The split is restored before the window takes its final size: a few pixels move.
+        assert all(abs(a - b) <= 10 for a, b in zip(second.area.sizes(), sizes, strict=True))
+        assert second.builder.tabs.currentWidget() is second.builder.headers
+        second.close()
+    finally:
+        apply_theme("system")  # the palette is the whole test session's

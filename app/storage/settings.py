@@ -20,6 +20,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from app.core import json_strict
+from app.core.preferences import (
+    HISTORY_MAX_ENTRIES,
+    HISTORY_MAX_MB,
+    RECENT_COLLECTIONS_KEPT,
+    THEMES,
+    TIMEOUT_SECONDS,
+)
 from app.storage.fs import atomic_write, private_folder, set_aside
 
 __all__ = [
@@ -31,14 +38,6 @@ __all__ = [
     "SettingsStore",
     "data_dir",
 ]
-
-TIMEOUT_SECONDS = (0.5, 3600.0)
-"""The smallest and largest request timeout, in seconds."""
-HISTORY_MAX_ENTRIES = (1, 1_000_000)
-"""The fewest and most history entries kept."""
-HISTORY_MAX_MB = (1, 100_000)
-"""The least and most history kept, in megabytes (``* 1024 * 1024`` stays far within int64)."""
-RECENT_COLLECTIONS_KEPT = 8
 
 _Number = TypeVar("_Number", int, float)
 
@@ -63,6 +62,13 @@ class Settings:
     recent_collections: tuple[str, ...] = ()
     history_max_entries: int = 1000
     history_max_mb: int = 200
+    theme: str = "system"
+    # The window's geometry and dock layout (Qt's saveGeometry/saveState, hex), the sizes of
+    # its request/response split, and the request builder's page: "" or -1 for the defaults.
+    window_geometry: str = ""
+    window_state: str = ""
+    split_sizes: tuple[int, ...] = ()
+    request_page: int = -1
 
     def with_recent(self, folder: str, *, keep: int = RECENT_COLLECTIONS_KEPT) -> Settings:
         """``folder`` first among the recent collections (no duplicates, at most ``keep``)."""
@@ -146,7 +152,15 @@ def _settings(raw: dict[str, object]) -> tuple[Settings, list[str]]:
             value = _bounded(name, value, HISTORY_MAX_ENTRIES, complaints)
         elif name == "history_max_mb" and type(value) is int:
             value = _bounded(name, value, HISTORY_MAX_MB, complaints)
-        elif name == "base_url" and _is_text(value):
+        elif (
+            (name == "base_url" and _is_text(value))
+            or (name == "theme" and value in THEMES)
+            or (name in ("window_geometry", "window_state") and _is_hex(value))
+        ):
+            pass
+        elif name == "split_sizes" and _is_sizes(value):
+            value = tuple(value)  # type: ignore[arg-type]
+        elif name == "request_page" and type(value) is int and -1 <= value < _PAGES:
             pass
         elif name == "recent_collections" and isinstance(value, list):
             folders = tuple(v for v in value if _is_text(v) and v)
@@ -158,6 +172,26 @@ def _settings(raw: dict[str, object]) -> tuple[Settings, list[str]]:
             value = default
         values[name] = value
     return Settings(**values), complaints  # type: ignore[arg-type]
+
+
+_PAGES = 16  # more than the request builder has
+_MAX_LAYOUT_HEX = 64 * 1024  # Qt's saved layouts are a few hundred bytes
+
+
+def _is_hex(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and len(value) <= _MAX_LAYOUT_HEX
+        and all(c in "0123456789abcdef" for c in value)
+    )
+
+
+def _is_sizes(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) <= 4
+        and all(type(v) is int and 0 <= v <= 100_000 for v in value)
+    )
 
 
 def _bounded(

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.history_query import HistoryQuery, parse_history_query
+from app.core.preferences import HISTORY_MAX_ENTRIES, HISTORY_MAX_MB
 from app.services.history import HistoryError, HistoryService, HistorySummary
 from app.ui.elided_label import ElidedLabel
 from app.ui.status_style import status_color
@@ -159,13 +160,13 @@ class HistoryPanel(QWidget):
         self.count_label = ElidedLabel(self, Qt.TextElideMode.ElideRight)
         self.max_entries_spin = QSpinBox(self)
         self.max_entries_spin.setObjectName("historyMaxEntriesSpin")
-        self.max_entries_spin.setRange(1, 1_000_000)
+        self.max_entries_spin.setRange(*HISTORY_MAX_ENTRIES)
         entries, megabytes = history.limits()
         self.max_entries_spin.setValue(entries)
         self.max_entries_spin.setSuffix(" requests")
         self.max_mb_spin = QSpinBox(self)
         self.max_mb_spin.setObjectName("historyMaxMbSpin")
-        self.max_mb_spin.setRange(1, 100_000)
+        self.max_mb_spin.setRange(*HISTORY_MAX_MB)
         self.max_mb_spin.setValue(megabytes)
         self.max_mb_spin.setSuffix(" MB")
         keep = QHBoxLayout()

@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.tab_strip = self.area.tab_strip
         self.builder = self.area.builder
         self.response_pane = self.area.response_pane
+        self.response_pane.set_prompts(self.prompts)  # Save to file… asks through them
         self.setCentralWidget(self.area)
         self.resize(1280, 820)
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.core.assertions import AssertionResult
 from app.core.collection import SavedRequest, Variable
+from app.core.preferences import TIMEOUT_SECONDS
 from app.core.request import METHODS, BodyMode, KeyValue, RequestSpec
 from app.core.urls import (
     join_url,
@@ -83,7 +84,7 @@ class RequestBuilder(QWidget):
         self.base_url_edit.setToolTip("A URL that starts with / is joined to this base URL")
         self.timeout_spin = QDoubleSpinBox(self)
         self.timeout_spin.setObjectName("timeoutSpin")
-        self.timeout_spin.setRange(0.5, 3600)
+        self.timeout_spin.setRange(*TIMEOUT_SECONDS)
         self.timeout_spin.setDecimals(1)
         self.timeout_spin.setValue(30)
         self.timeout_spin.setSuffix(" s")

@@ -3,7 +3,7 @@ tooltip naming it, and focus that never stays in a panel the user cannot see.
 
 File (New tab, Open collection…, recent collections, Save, Save As, Close tab, Quit), Edit
 (Focus URL, Send, Cancel, next and previous tab), View (the panels, which can be closed and
-come back here; zoom), Help (Keyboard shortcuts, About). Shortcuts are window-wide, so they
+come back here; theme; zoom), Help (Keyboard shortcuts, About). Shortcuts are window-wide, so they
 work from any field.
 """
 
@@ -17,8 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, qVersion
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QMessageBox
+
+from app.core.preferences import THEMES
+from app.ui.themes import apply_theme
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -83,6 +86,15 @@ class WindowMenus(QObject):
                 lambda visible, d=dock: None if visible else self._leave_hidden(d)
             )
         view.addSeparator()
+        themes = view.addMenu("&Theme")
+        self._theme_group = QActionGroup(self)
+        for name in THEMES:
+            action = themes.addAction(name.capitalize())
+            action.setCheckable(True)
+            action.setData(name)
+            self._theme_group.addAction(action)
+            action.triggered.connect(lambda _checked=False, n=name: self.set_theme(n))
+        self.theme = "system"
         self._add(view, "zoom_in", "Zoom &in", ("Ctrl+=", "Ctrl++"), lambda: self.zoom(1))
         self._add(view, "zoom_out", "Zoom &out", "Ctrl+-", lambda: self.zoom(-1))
         self._add(view, "zoom_reset", "&Actual size", "Ctrl+0", lambda: self.zoom(0))
@@ -146,6 +158,12 @@ class WindowMenus(QObject):
         index = (session.index(active.id) + step) % len(tabs)
         self.window.area.pull_builder()
         session.activate(tabs[index].id)
+
+    def set_theme(self, name: str) -> None:
+        """Use the look ``name`` (system, light or dark) now; remembered by the app."""
+        self.theme = apply_theme(name)
+        for action in self._theme_group.actions():
+            action.setChecked(action.data() == self.theme)
 
     def zoom(self, step: int) -> None:
         """Larger (1), smaller (-1) or actual size (0) text everywhere."""

@@ -132,7 +132,7 @@ def test_a_file_json_cannot_read_gives_the_defaults(tmp_path: Path, text: str) -
 
 def test_unknown_keys_are_kept_quiet(tmp_path: Path) -> None:
     # A newer version may have added a setting: that is no damage.
-    (tmp_path / "settings.json").write_text('{"theme": "dark", "base_url": "https://h"}')
+    (tmp_path / "settings.json").write_text('{"colour": "dark", "base_url": "https://h"}')
     store = SettingsStore(tmp_path)
     assert store.load() == Settings(base_url="https://h")
     assert store.problem is None
@@ -204,3 +204,22 @@ def test_recent_collections_of_the_wrong_type_fall_back(tmp_path: Path) -> None:
     store = SettingsStore(tmp_path)
     assert store.load().recent_collections == ()
     assert store.problem is not None
+
+
+def test_the_look_and_layout_round_trip_and_bad_values_get_defaults(tmp_path: Path) -> None:
+    store = SettingsStore(tmp_path)
+    chosen = Settings(
+        theme="dark",
+        window_geometry="01d9d0cb",
+        window_state="000000ff",
+        split_sizes=(300, 500),
+        request_page=2,
+    )
+    store.save(chosen)
+    assert store.load() == chosen and store.problem is None
+    (tmp_path / "settings.json").write_text(
+        '{"theme": "neon", "window_geometry": "not hex!", "split_sizes": [1, -5],'
+        ' "request_page": 99}'
+    )
+    assert store.load() == Settings()
+    assert store.problem is not None and "theme" in store.problem

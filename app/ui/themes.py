@@ -1,0 +1,77 @@
+"""Light, dark, or the system's look, switchable while the app runs.
+
+``apply_theme`` sets the application's palette (Fusion's, for light and dark, so they look
+the same on every desktop); widgets that colour text themselves (status, errors, the JSON
+highlighter) pick their colours from the palette when it changes, so every theme keeps their
+4.5:1 contrast (tests/ui/test_themes.py measures it).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+from app.core.preferences import THEMES
+
+__all__ = ["THEMES", "apply_theme", "theme_palette"]
+
+_ROLE = QPalette.ColorRole
+_GROUP = QPalette.ColorGroup
+
+# (role, light, dark): Fusion's roles with the colours of a calm light and dark UI.
+_COLOURS = (
+    (_ROLE.Window, "#efefef", "#202124"),
+    (_ROLE.WindowText, "#1b1b1b", "#e8eaed"),
+    (_ROLE.Base, "#ffffff", "#17181a"),
+    (_ROLE.AlternateBase, "#f5f5f5", "#26272b"),
+    (_ROLE.Text, "#1b1b1b", "#e8eaed"),
+    (_ROLE.Button, "#e6e6e6", "#2d2f33"),
+    (_ROLE.ButtonText, "#1b1b1b", "#e8eaed"),
+    (_ROLE.ToolTipBase, "#ffffdc", "#2d2f33"),
+    (_ROLE.ToolTipText, "#1b1b1b", "#e8eaed"),
+    (_ROLE.PlaceholderText, "#6b6b6b", "#9aa0a6"),
+    (_ROLE.Highlight, "#2f65ca", "#5b8def"),
+    (_ROLE.HighlightedText, "#ffffff", "#0b0c0e"),
+    (_ROLE.Link, "#1a55c2", "#8ab4f8"),
+    (_ROLE.LinkVisited, "#6b3fb4", "#c58af9"),
+    (_ROLE.Light, "#ffffff", "#3c4043"),
+    (_ROLE.Midlight, "#f0f0f0", "#34363a"),
+    (_ROLE.Mid, "#b8b8b8", "#55585d"),
+    (_ROLE.Dark, "#8a8a8a", "#121314"),
+    (_ROLE.Shadow, "#4a4a4a", "#000000"),
+)
+_DISABLED = (
+    (_ROLE.WindowText, "#8a8a8a", "#7c8086"),
+    (_ROLE.Text, "#8a8a8a", "#7c8086"),
+    (_ROLE.ButtonText, "#8a8a8a", "#7c8086"),
+)
+
+_system: tuple[str, QPalette] | None = None  # the style and palette the app started with
+
+
+def theme_palette(theme: str) -> QPalette:
+    """The palette of ``"light"`` or ``"dark"``."""
+    dark = theme == "dark"
+    palette = QPalette()
+    for role, light_colour, dark_colour in _COLOURS:
+        palette.setColor(role, QColor(dark_colour if dark else light_colour))
+    for role, light_colour, dark_colour in _DISABLED:
+        palette.setColor(_GROUP.Disabled, role, QColor(dark_colour if dark else light_colour))
+    return palette
+
+
+def apply_theme(theme: str) -> str:
+    """Use ``theme`` (one of ``THEMES``; anything else is "system"); returns the one used."""
+    global _system
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return "system"
+    if _system is None:
+        _system = (app.style().name(), QPalette(app.palette()))
+    if theme not in ("light", "dark"):
+        app.setStyle(QStyleFactory.create(_system[0]) or app.style())
+        app.setPalette(_system[1])
+        return "system"
+    app.setStyle(QStyleFactory.create("Fusion"))
+    app.setPalette(theme_palette(theme))
+    return theme
