@@ -150,6 +150,7 @@ class Session:
         self._tabs: list[OpenTab] = []
         self._active_id = ""
         self._results: dict[str, TabResult] = {}
+        self._preview_id = ""  # the tab a single click in the sidebar replaces
         self._verdicts: dict[str, tuple[AssertionResult, ...]] = {}  # of the last finished send
         self._listeners: list[Callable[[SessionEvent], None]] = []
         collections.subscribe(self._on_collection_event)
@@ -201,14 +202,35 @@ class Session:
             name = f"{NEW_REQUEST_NAME} {number}"
         self.open(new_tab(SavedRequest(name)))
 
-    def open_saved(self, path: Path, request: SavedRequest) -> None:
-        """Show the request file ``path`` of the open collection: its tab if one is open."""
+    def open_saved(self, path: Path, request: SavedRequest, *, preview: bool = False) -> None:
+        """Show the request file ``path`` of the open collection: its tab if one is open.
+
+        A ``preview`` (a single click in the sidebar) reuses the preview tab, as editors do,
+        until that tab is edited or opened for good (a double click); then it stays.
+        """
         source, root = path.as_posix(), self._root()
         existing = next((t for t in self._tabs if t.belongs_to(root, source)), None)
         if existing is not None:
+            if not preview and existing.id == self._preview_id:
+                self._preview_id = ""  # opened for good
             self.activate(existing.id)
-        else:
-            self.open(new_tab(request, source, root))
+            return
+        previous = self.get(self._preview_id)
+        if preview and previous is not None and not previous.dirty:
+            self._results.pop(previous.id, None)  # another request: not its response
+            self._verdicts.pop(previous.id, None)
+            shown = replace(new_tab(request, source, root), id=previous.id)
+            self.update(shown, reloaded=True)
+            self.activate(shown.id)
+            return
+        tab = new_tab(request, source, root)
+        self._preview_id = tab.id if preview else self._preview_id
+        self.open(tab)
+
+    def is_preview(self, tab_id: str) -> bool:
+        """Whether the next single click in the sidebar replaces this tab."""
+        tab = self.get(tab_id)
+        return tab is not None and tab.id == self._preview_id and not tab.dirty
 
     def activate(self, tab_id: str) -> None:
         if tab_id == self._active_id or self.get(tab_id) is None:

@@ -74,6 +74,7 @@ class CollectionSidebar(QWidget):
     """
 
     request_opened = Signal(object, object)
+    request_previewed = Signal(object, object)  # a single click: shown in the preview tab
     open_collection_requested = Signal(object)
     error_shown = Signal(str)
     settings_requested = Signal(object)
@@ -178,6 +179,7 @@ class CollectionSidebar(QWidget):
         self.new_folder_button.clicked.connect(self._on_new_folder_button_clicked)
         self.settings_button.clicked.connect(lambda: self.settings_requested.emit(_ROOT))
         self.tree.activated.connect(self._on_tree_activated)
+        self.tree.clicked.connect(self._on_tree_clicked)
         self.tree.customContextMenuRequested.connect(self._on_tree_custom_context_menu_requested)
         # Queued: the drop is still being handled by the view when the model emits, and the
         # move resets the model.
@@ -373,6 +375,17 @@ class CollectionSidebar(QWidget):
         node = self.model.node(index)
         if node is not None and node.kind is NodeKind.REQUEST:
             self.open_request(node.path)
+
+    def _on_tree_clicked(self, index: QModelIndex) -> None:
+        node = self.model.node(index)
+        if node is not None and node.kind is NodeKind.REQUEST and node.request is not None:
+            self.request_previewed.emit(node.path, node.request)
+
+    def show_open(self, path: Path | None) -> None:
+        """Select the row of the request file shown in the active tab (none: no selection
+        change), so the tree says which request is open."""
+        if path is not None and self.model.index_for_path(path).isValid():
+            self._restore_selection(path, reveal=True)
 
     def _on_tree_custom_context_menu_requested(self, pos: QPoint) -> None:
         if self.collections.root is None:

@@ -25,7 +25,7 @@ from app.services.draft_keeper import DraftKeeper
 from app.services.history import HistoryService
 from app.services.pipeline import Pipeline
 from app.services.qt_adapter import CollectionWatcher, SendController
-from app.services.session import Notice, Session, SessionEvent
+from app.services.session import Notice, Session, SessionEvent, TabActivated
 from app.ui.collection_sidebar import CollectionSidebar
 from app.ui.environment_bar import EnvironmentBar, ProtectedBanner
 from app.ui.history_actions import HistoryActions
@@ -112,6 +112,9 @@ class MainWindow(QMainWindow):
         self.settings.changed.connect(self.area.update_target)
         self.settings.changed.connect(self._schedule_draft_save)
         self.sidebar.request_opened.connect(self.session.open_saved)
+        self.sidebar.request_previewed.connect(
+            lambda path, request: self.session.open_saved(path, request, preview=True)
+        )
         self.sidebar.open_collection_requested.connect(self.open_collection)
         self.sidebar.settings_requested.connect(self.settings.edit_defaults)
         sends = self.sends
@@ -230,6 +233,10 @@ class MainWindow(QMainWindow):
     def _on_session_event(self, event: SessionEvent) -> None:
         if isinstance(event, Notice):
             self.statusBar().showMessage(event.text)
+        elif isinstance(event, TabActivated):
+            tab = self.session.get(event.tab_id)
+            mine = tab is not None and tab.collection == str(self.collections.root)
+            self.sidebar.show_open(Path(tab.source) if mine and tab and tab.source else None)
 
     def _on_draft_timer_timeout(self) -> None:
         self.area.pull_builder(commit=False)

@@ -425,3 +425,36 @@ def test_collection_settings_set_auth_and_a_base_url_that_requests_inherit(
     assert text(team_window, "statusLabel") == "200 OK"
     sent = child(team_window, "sentRequestView").toPlainText()
     assert "Authorization: Bearer ••••••" in sent
+
+
+def test_a_single_click_previews_and_the_tree_shows_the_open_request(
+    qtbot: Any, team_window: MainWindow
+) -> None:
+    sidebar = team_window.sidebar
+    tree = sidebar.tree
+    wallet = sidebar.model.index_for_path(Path("wallet"))
+    tree.expand(wallet)
+    tabs_before = len(team_window.session.tabs())
+
+    def click(path: str) -> None:
+        index = sidebar.model.index_for_path(Path(path))
+        assert index.isValid()
+        tree.scrollTo(index)
+        point = tree.visualRect(index).center()
+        qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+    click("wallet/me.request.yaml")
+    assert team_window.active_tab().source == "wallet/me.request.yaml"  # type: ignore[union-attr]
+    click("wallet/create.request.yaml")  # the preview tab shows the next one
+    assert team_window.active_tab().source == "wallet/create.request.yaml"  # type: ignore[union-attr]
+    assert len(team_window.session.tabs()) == tabs_before + 1
+
+    preview = team_window.active_tab()
+    sidebar.open_request(Path("wallet/me.request.yaml"))  # a double click: a tab for good
+    kept = team_window.active_tab()
+    assert kept is not None and preview is not None and kept.id != preview.id
+    assert sidebar.selected_path() == Path("wallet/me.request.yaml")
+    team_window.session.activate(preview.id)  # the tree follows the active tab
+    assert sidebar.selected_path() == Path("wallet/create.request.yaml")
+    team_window.session.activate(kept.id)
+    assert sidebar.selected_path() == Path("wallet/me.request.yaml")

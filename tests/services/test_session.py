@@ -927,3 +927,32 @@ def test_blank_tabs_get_names_of_their_own(session: Session) -> None:
         "New request 3",
     ]
     assert not any(tab.dirty for tab in session.tabs())
+
+
+def test_a_single_click_previews_in_one_tab_until_it_is_edited_or_opened_for_good(
+    session: Session,
+) -> None:
+    list_node = session.collections.find(LIST)
+    time_node = session.collections.find(TIME)
+    assert list_node is not None and list_node.request is not None
+    assert time_node is not None and time_node.request is not None
+    session.open_saved(LIST, list_node.request, preview=True)
+    preview = session.active()
+    assert preview is not None and session.is_preview(preview.id)
+    session.show(preview.id, Cancelled())
+    session.open_saved(TIME, time_node.request, preview=True)  # replaces it
+    assert len(session.tabs()) == 1
+    replaced = session.active()
+    assert replaced is not None and replaced.id == preview.id and replaced.source == TIME.as_posix()
+    assert session.result(replaced.id) is None  # not the other request's response
+
+    session.open_saved(TIME, time_node.request)  # a double click keeps it
+    assert not session.is_preview(replaced.id)
+    session.open_saved(LIST, list_node.request, preview=True)
+    assert len(session.tabs()) == 2  # a new preview tab; the kept one stays
+
+    previewed = session.active()
+    assert previewed is not None
+    edit(session, previewed, url="/payments?mine=1")  # edited: kept too
+    session.open_saved(TIME, time_node.request, preview=True)
+    assert len(session.tabs()) == 2 and session.active().id == replaced.id  # type: ignore[union-attr]
