@@ -63,7 +63,23 @@ def _gui_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-demo", action="store_true", help="start without the built-in demo API"
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open the window, send one request to the built-in demo API and exit: "
+        "0 when a response arrived and its assertions held (checks an installed build)",
+    )
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("api-explorer")
+    except PackageNotFoundError:
+        return "(version unknown: not installed as a package)"
 
 
 def _variable(text: str) -> tuple[str, str]:
@@ -173,6 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("api-explorer: interrupted.", file=sys.stderr)
             return 130
     options = _gui_parser().parse_args(args)
+    if options.self_test:
+        from app.self_test import self_test
+
+        return self_test()
     from app.application import run_window
 
     return run_window(collection=options.path, demo=not options.no_demo)

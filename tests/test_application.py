@@ -166,3 +166,31 @@ def test_the_theme_layout_and_request_page_come_back_after_a_restart(
         second.close()
     finally:
         apply_theme("system")  # the palette is the whole test session's
+
+
+def test_version_and_self_test_from_the_command_line(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        API_EXPLORER_HOME=str(tmp_path),
+        API_EXPLORER_KEYRING="off",
+    )
+    version = subprocess.run(
+        [sys.executable, str(root / "main.py"), "--version"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert version.returncode == 0 and version.stdout.startswith("api-explorer ")
+    checked = subprocess.run(
+        [sys.executable, str(root / "main.py"), "--self-test"],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+    assert checked.returncode == 0, checked.stderr[-2000:]
+    assert checked.stdout.startswith("self-test: 200 OK in ")
