@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QApplication
 
 from app.application import create_main_window
 
-OUT = Path(__file__).resolve().parent.parent / "resources" / "screenshots" / "main-window.png"
+SHOTS = Path(__file__).resolve().parent.parent / "resources" / "screenshots"
+OUT = {"light": SHOTS / "main-window.png", "dark": SHOTS / "main-window-dark.png"}
 
 
 def main() -> int:
@@ -38,9 +39,15 @@ def main() -> int:
         for _ in range(20):
             app.processEvents()
             await asyncio.sleep(0.05)
-        OUT.parent.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(OUT))
-        print(f"saved {OUT}")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        for theme, path in OUT.items():
+            window.menus.set_theme(theme)
+            for _ in range(10):
+                app.processEvents()
+                await asyncio.sleep(0.05)
+            window.grab().save(str(path))
+            print(f"saved {path}")
+        window.menus.set_theme("system")
         window.close()
         await window.sends.aclose()
 

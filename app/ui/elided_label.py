@@ -49,3 +49,17 @@ class ElidedLabel(QLabel):
         shown = self.fontMetrics().elidedText(self._full, self._mode, available)
         super().setText(shown)
         self.setToolTip(self._full if shown != self._full else "")
+
+
+class WrappingLabel(QLabel):
+    """A word-wrapped label for text the user or a server wrote: it wraps to the width it
+    is given, and a word longer than that (a URL, a token) is cut at the edge instead of
+    setting the window's minimum width. Its height follows the width, as a QLabel's does."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())

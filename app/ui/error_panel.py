@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.core.display_text import LABEL_CHARS, display_text
 from app.core.errors import DecodedError
 from app.core.json_doc import json_value_preview, json_value_text
+from app.ui.elided_label import WrappingLabel
 from app.ui.field_problems_model import FieldProblemsModel
 from app.ui.status_style import error_text_color, warning_text_color
 from app.ui.text_dialog import TextDialog
@@ -41,14 +41,11 @@ _FIELD_ROWS_SHOWN = 8  # the list view's height, in rows
 
 
 def _plain_label(name: str, parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setObjectName(name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     # Server text can hold a word longer than any window: it wraps where it can and is cut
-    # at the edge where it cannot, but never sets the window's width.
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    # at the edge where it cannot, but never sets the window's width (see WrappingLabel).
+    label = WrappingLabel(parent)
+    label.setObjectName(name)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
 
@@ -89,10 +86,8 @@ class ErrorPanel(QFrame):
         self.description_all_button.clicked.connect(self._on_description_all_button_clicked)
         self._description_row = _row(self, self.description_label, self.description_all_button)
 
-        self.uri_label = QLabel(self)
+        self.uri_label = WrappingLabel(self)
         self.uri_label.setObjectName("errorUriLabel")
-        self.uri_label.setWordWrap(True)
-        self.uri_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.uri_label.setOpenExternalLinks(False)
         self.uri_label.linkActivated.connect(self._on_uri_label_link_activated)
         self.uri_warning_label = _plain_label("errorUriWarningLabel", self)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
-    QSizePolicy,
     QToolBar,
     QWidget,
 )
@@ -27,6 +26,7 @@ from app.services.pipeline import Pipeline
 from app.services.qt_adapter import CollectionWatcher, SendController
 from app.services.session import Notice, Session, SessionEvent, TabActivated
 from app.ui.collection_sidebar import CollectionSidebar
+from app.ui.elided_label import WrappingLabel
 from app.ui.environment_bar import EnvironmentBar, ProtectedBanner
 from app.ui.history_actions import HistoryActions
 from app.ui.history_panel import HistoryPanel
@@ -142,14 +142,9 @@ class MainWindow(QMainWindow):
     def show_notice(self, text: str) -> None:
         """A sentence that stays in the status bar for the session (not a passing message)."""
         if self._notice_label is None:
-            self._notice_label = QLabel(self)
-            self._notice_label.setObjectName("noticeLabel")
-            self._notice_label.setTextFormat(Qt.TextFormat.PlainText)
-            self._notice_label.setWordWrap(True)
             # A long path has nowhere to wrap: it must not set the window's width.
-            self._notice_label.setSizePolicy(
-                QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
-            )
+            self._notice_label = WrappingLabel(self)
+            self._notice_label.setObjectName("noticeLabel")
             self.statusBar().addPermanentWidget(self._notice_label, 1)
         shown = self._notice_label.text()
         self._notice_label.setText(f"{shown}\n{text}" if shown else text)

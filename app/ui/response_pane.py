@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
-    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from app.core.outcome import TransportFailure
 from app.core.prepare import PreparedRequest
 from app.core.response import ResponseData
 from app.core.sent_request import describe_sent_request
+from app.ui.elided_label import WrappingLabel
 from app.ui.error_panel import ErrorPanel
 from app.ui.headers_model import HeadersModel
 from app.ui.json_tree_model import JsonTreeModel
@@ -72,20 +72,14 @@ class ResponsePane(QWidget):
         # The message line keeps its place (one line, empty when there is nothing to say):
         # showing and hiding it moved the tabs below on every send, and repainting them and
         # laying out the whole window again took most of a small request's click-to-status.
-        self.message_label = QLabel(self)
+        # A long URL in "Sending GET …" must not widen the window (see WrappingLabel).
+        self.message_label = WrappingLabel(self)
         self.message_label.setObjectName("responseMessageLabel")
-        self.message_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.message_label.setWordWrap(True)
-        # A long URL in "Sending GET …" must not widen the window (see ErrorPanel's labels).
-        self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message_label.setMinimumHeight(self.message_label.fontMetrics().lineSpacing())
 
-        self.warning_label = QLabel(self)
+        self.warning_label = WrappingLabel(self)
         self.warning_label.setObjectName("tlsWarningLabel")
-        self.warning_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.warning_label.setWordWrap(True)
-        self.warning_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.error_panel = ErrorPanel(self)
 

@@ -363,3 +363,12 @@ def test_while_a_request_is_in_flight_send_is_off_and_the_wait_counts_up(
     with qtbot.waitSignal(window.sends.cancelled, timeout=1000):
         qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert send_button.isEnabled()
+
+
+def test_a_notice_keeps_the_status_bar_one_line_high(qtbot: Any, window: MainWindow) -> None:
+    window.resize(780, 580)  # within the offscreen screen (800 x 600)
+    window.show_notice("The system keyring is turned off, so secrets are stored in a file.")
+    qtbot.wait(50)
+    # A wrapped label without a minimum width once asked for the height of one word per
+    # line, and the status bar took a third of the window.
+    assert window.statusBar().height() < 3 * window.fontMetrics().lineSpacing() + 20
