@@ -24,9 +24,11 @@ __all__ = [
 
 JSON_CONTENT_TYPE = "application/json;charset=utf-8"
 
-# Sent unless the user set the same header: this client speaks JSON, and says who it is.
+# Sent unless the user set the same header: this client speaks JSON, says who it is, and
+# decodes every encoding browsers and curl decode (httpx with its brotli and zstd extras).
 DEFAULT_HEADERS: tuple[tuple[str, str], ...] = (
     ("Accept", "application/json"),
+    ("Accept-Encoding", "gzip, deflate, br, zstd"),
     ("User-Agent", "API-Explorer/0.1"),
 )
 
