@@ -248,6 +248,14 @@ class DecodedError:
     no_error_object: str | None = None
     duplicate_error_keys: tuple[str, ...] = ()
 
+    @property
+    def advice(self) -> str:
+        """One explanation of what went wrong and what to do: the error code's when the
+        catalogue knows it (it is the more precise), else the status's."""
+        if self.info is not None:
+            return f"{self.info.meaning} {self.info.next_step}"
+        return self.status_explanation
+
 
 def decode_error(
     response: ResponseData, parsed: tuple[object, bool] | None = None
@@ -282,11 +290,12 @@ def decode_error(
         None if code is not None else _describe_non_error(response, text, document, parses)
     )
     uri = _plain_text(body.get("error_uri")) if body is not None else None
+    correlation_id = _non_blank(response.header("paysera-correlation-id"))
     uri_warning = _uri_problem(uri) if uri is not None else None
     return DecodedError(
         status=response.status,
         status_text=status_text,
-        status_explanation=_explain_status(response.status),
+        status_explanation=_explain_status(response.status, correlation_id),
         code=code,
         description=_plain_text(body.get("error_description")) if body is not None else None,
         uri=uri,
@@ -295,7 +304,7 @@ def decode_error(
         properties=_field_problems(body.get("error_properties")) if body is not None else (),
         errors=_error_items(body.get("errors")) if body is not None else (),
         data=body.get("error_data") if body is not None else None,
-        correlation_id=_non_blank(response.header("paysera-correlation-id")),
+        correlation_id=correlation_id,
         info=info,
         status_mismatch=mismatch,
         no_error_object=no_error_object,
@@ -563,8 +572,7 @@ _STATUS_EXPLANATIONS: dict[int, str] = {
     429: "Too many requests were sent too quickly; wait (see the Retry-After header, if any) "
     "and try again.",
     431: "The request headers are too large; remove unneeded headers or shorten them.",
-    500: "The server failed while handling the request; retry later, and if it keeps "
-    "failing send the paysera-correlation-id to support.",
+    500: "The server failed while handling the request; retry later.",
     501: "The server does not support what the request asked for; check the method and URL.",
     502: "A proxy or gateway in front of the API got no valid answer from the server "
     "behind it: the API may be down or restarting, so retry in a moment.",
@@ -582,13 +590,17 @@ _CLASS_EXPLANATIONS: dict[int, str] = {
     "check the Location header and the URL.",
     4: "The server rejected the request as sent; check the URL, the parameters, "
     "the body and the authentication.",
-    5: "The server failed to handle the request; retry later, and if it keeps failing "
-    "send the paysera-correlation-id to support.",
+    5: "The server failed to handle the request; retry later.",
 }
 
 
-def _explain_status(status: int) -> str:
+def _explain_status(status: int, correlation_id: str | None = None) -> str:
     explanation = _STATUS_EXPLANATIONS.get(status) or _CLASS_EXPLANATIONS.get(status // 100)
+    if explanation is not None and status >= 500 and correlation_id:
+        # Support can only trace a request by its id: advise it only when the server sent one.
+        return (
+            f"{explanation} If it keeps failing, send the paysera-correlation-id below to support."
+        )
     if explanation is not None:
         return explanation
     return f"The status {status} is outside the ranges HTTP defines, so it has no set meaning."

@@ -257,11 +257,7 @@ class ErrorPanel(QFrame):
                 self.data_label.setText(self.data_label.text() + " …")
             self.data_all_button.setVisible(cut)
             self._data_row.show()
-        hint_parts = []
-        if error.info is not None:
-            hint_parts.append(f"{error.info.meaning} {error.info.next_step}")
-        hint_parts.append(error.status_explanation)
-        self._show(self.hint_label, "\n".join(p for p in hint_parts if p))
+        self._show(self.hint_label, error.advice)  # one explanation, never two
         # The server rejected our timestamp: offer to measure the clock difference.
         self.compare_clock_button.setVisible(error.code == "invalid_timestamp")
         if error.correlation_id:
