@@ -38,6 +38,7 @@ from app.storage.collection_store import (
     REQUEST_SUFFIX,
     CollectionStore,
     CollectionWriteError,
+    create_collection,
 )
 
 __all__ = [
@@ -116,6 +117,12 @@ class CollectionService:
         self._store = CollectionStore(root)
         self._loaded = None
         self.reload()
+
+    def create(self, root: Path, name: str) -> None:
+        """Make ``root`` a new, empty collection named ``name`` and open it;
+        ``CollectionWriteError`` when it already holds one or cannot be written."""
+        create_collection(root, name)
+        self.open(root)
 
     def close(self) -> None:
         self._store = None

@@ -21,6 +21,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QMessageBox
 
 from app.core.preferences import THEMES
+from app.services.collections import CollectionWriteError
 from app.ui.themes import apply_theme
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class WindowMenus(QObject):
 
         file = bar.addMenu("&File")
         self._add(file, "new_tab", "&New tab", "Ctrl+T", window.new_tab)
+        self._add(file, "new_collection", "New &collection…", (), self.new_collection)
         self._add(file, "open", "&Open collection…", "Ctrl+O", window.sidebar.choose_collection)
         self.recent_menu = file.addMenu("Open &recent")
         file.addSeparator()
@@ -126,6 +128,22 @@ class WindowMenus(QObject):
         self.window.addAction(action)  # the shortcut works while the menu bar is hidden too
         self.actions[key] = action
         return action
+
+    def new_collection(self) -> None:
+        """Ask for a folder and a name, make the folder a new collection and open it."""
+        prompts = self.window.prompts
+        folder = prompts.choose_folder("Folder of the new collection", None)
+        if folder is None:
+            return
+        name = prompts.ask_text("New collection", "Name of the collection:", folder.name)
+        if name is None:
+            return
+        try:
+            self.window.collections.create(folder, name)
+        except (OSError, CollectionWriteError) as exc:
+            self.window.show_error(str(exc))
+            return
+        self.window.collection_opened.emit(folder)
 
     def set_recent(self, paths: Sequence[Path]) -> None:
         self.recent_menu.clear()

@@ -102,3 +102,19 @@ def test_zoom_changes_the_text_size_and_actual_size_brings_it_back(
     assert QApplication.font().pointSizeF() > before
     window.menus.actions["zoom_reset"].trigger()
     assert QApplication.font().pointSizeF() == before
+
+
+def test_file_new_collection_makes_and_opens_one(
+    qtbot: Any, window: MainWindow, prompts: Any, tmp_path: Any
+) -> None:
+    folder = tmp_path / "team-api"
+    prompts.folders.append(folder)
+    prompts.texts.append("Team API")
+    window.menus.actions["new_collection"].trigger()
+    assert (folder / "collection.yaml").is_file()
+    loaded = window.collections.loaded
+    assert loaded is not None and loaded.root == folder and loaded.name == "Team API"
+    prompts.folders.append(folder)  # the same folder again: refused with a sentence
+    prompts.texts.append("Again")
+    window.menus.actions["new_collection"].trigger()
+    assert prompts.errors and "already holds a collection" in prompts.errors[-1]
