@@ -611,13 +611,15 @@ def test_advice_is_one_explanation_and_names_the_correlation_id_only_when_sent()
     from app.core.response import ResponseData
 
     not_found = decode_error(ResponseData(404, "Not Found", (), b'{"error": "not_found"}', 5.0))
+    assert not_found is not None
     assert not_found.advice.startswith("The resource was not found.")
     assert "Nothing was found at this URL" not in not_found.advice
     bare_500 = decode_error(ResponseData(500, "Internal Server Error", (), b"oops", 5.0))
-    assert "correlation" not in bare_500.advice
+    assert bare_500 is not None and "correlation" not in bare_500.advice
     traced = decode_error(
         ResponseData(
             500, "Internal Server Error", (("paysera-correlation-id", "abc-1"),), b"oops", 5.0
         )
     )
+    assert traced is not None
     assert "send the paysera-correlation-id below to support" in traced.advice
