@@ -46,6 +46,8 @@ class ResponseData:
     elapsed_ms: float
     url: str = ""
     http_version: str = "HTTP/1.1"
+    encoding_problem: str | None = None
+    """A sentence when the body is still in a Content-Encoding that could not be undone."""
 
     def header(self, name: str) -> str | None:
         """The first value of a header, matched case-insensitively."""
@@ -102,7 +104,10 @@ class ResponseData:
             yield tail
 
     def text_problem(self) -> str | None:
-        """A sentence when the body does not decode in its charset; ``None`` when it does."""
+        """A sentence when the body does not decode in its charset, or is still in a
+        Content-Encoding that could not be undone; ``None`` when it reads."""
+        if self.encoding_problem:
+            return self.encoding_problem
         charset = self.charset or "utf-8"
         try:
             self.body.decode(charset)

@@ -26,6 +26,7 @@ import httpx
 
 from app.core.http_syntax import default_port
 from app.core.outcome import FailureKind, TransportFailure
+from app.http._body import BodyNotDecodable, BodyTooLarge, describe_size
 
 __all__ = ["describe_failure"]
 
@@ -223,6 +224,30 @@ def _dropped(exc: Exception, url: str, where: str, client_cert: str) -> Transpor
     )
 
 
+def _body_problem(exc: Exception, where: str) -> TransportFailure | None:
+    """The sentence for a body that arrived but cannot be kept, if ``exc`` is one."""
+    if isinstance(exc, BodyTooLarge):
+        size = describe_size(exc.ceiling)
+        what = (
+            f"the server's {exc.encoding} body expands past {size}"
+            if exc.encoding
+            else f"its body is larger than {size}"
+        )
+        return TransportFailure(
+            FailureKind.OTHER,
+            f"The response from {where} was not read: {what}, the most this app keeps of "
+            "one response.",
+        )
+    if isinstance(exc, BodyNotDecodable):
+        return TransportFailure(
+            FailureKind.OTHER,
+            f"The response from {where} cannot be read: its body is declared as "
+            f"{exc.encoding} (Content-Encoding) but is not valid {exc.encoding} data "
+            f"({exc.detail}).",
+        )
+    return None
+
+
 def describe_failure(
     exc: Exception,
     url: str,
@@ -239,6 +264,9 @@ def describe_failure(
     one was missing or not accepted.
     """
     where = _where(url)
+    body_problem = _body_problem(exc, where)
+    if body_problem is not None:
+        return body_problem
     chain = list(_chain(exc))
     if isinstance(exc, httpx.TimeoutException):
         phase = "connect" if isinstance(exc, httpx.ConnectTimeout) else "respond"

@@ -23,6 +23,8 @@ from app.core.outcome import FailureKind, TransportFailure
 from app.core.prepare import PreparedRequest
 from app.core.response import ResponseData, reason_phrase
 from app.core.transport import ProxyMode, ProxySettings, TlsSettings, TransportSettings
+from app.http import _body
+from app.http._body import BodyUnreadable, read_body
 from app.http._failures import describe_failure
 from app.http._network import AsyncioBackend
 
@@ -262,10 +264,14 @@ class HttpClient:
     auth from the URL's user info (``to_httpx_request`` does that now) and kept Set-Cookie
     values it never sent, for about 0.1 ms a request. A ``transport`` given here replaces
     the network (tests): TLS files are still checked, but proxies are not used.
+    ``body_ceiling`` bounds a decoded body in bytes (0: ``BODY_CEILING_BYTES``).
     """
 
-    def __init__(self, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self, *, transport: httpx.AsyncBaseTransport | None = None, body_ceiling: int = 0
+    ) -> None:
         self._transport = transport
+        self._body_ceiling = body_ceiling
         self._routes: dict[TransportSettings, _Route] = {}
 
     def _route_for(self, settings: TransportSettings) -> _Route:
@@ -300,7 +306,15 @@ class HttpClient:
             async with asyncio.timeout(timeout):
                 response = await route.transport.handle_async_request(request)
                 try:
-                    body = await response.aread()
+                    if response.is_stream_consumed:
+                        # Built whole, already decoded by httpx (a MockTransport's).
+                        body, undecoded = response.content, None
+                    else:
+                        body, undecoded = await read_body(
+                            response.aiter_raw(),
+                            response.headers.get_list("content-encoding"),
+                            self._body_ceiling or _body.BODY_CEILING_BYTES,
+                        )
                 finally:
                     await response.aclose()
         except TimeoutError as exc:
@@ -310,7 +324,7 @@ class HttpClient:
                     httpx.ReadTimeout("total timeout"), prepared.url, timeout, proxy=proxy
                 )
             ) from exc
-        except (httpx.HTTPError, OSError, UnicodeError) as exc:
+        except (httpx.HTTPError, OSError, UnicodeError, BodyUnreadable) as exc:
             proxy = route.proxy_for(prepared.url)
             raise SendFailed(
                 describe_failure(exc, prepared.url, timeout, proxy=proxy, client_cert=client_cert)
@@ -326,6 +340,7 @@ class HttpClient:
             elapsed_ms=elapsed_ms,
             url=str(request.url),
             http_version=response.http_version,
+            encoding_problem=undecoded,
         )
 
     async def aclose(self) -> None:
