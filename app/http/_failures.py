@@ -39,6 +39,11 @@ _DROPPED = (
     ConnectionResetError,
     BrokenPipeError,
 )
+# h11's words when a response's status line and headers pass httpcore's limit for them
+# (``AsyncHTTP11Connection.MAX_INCOMPLETE_EVENT_SIZE``, 100 KB): 10,000 headers or one 1 MB
+# header end there, and were called a dropped connection.
+_HEAD_TOO_LONG = "Receive buffer too long"
+_HEAD_LIMIT = "100 KB"
 _SET_CLIENT_CERT = "Set a client certificate and key in the TLS settings."
 _CHECK_CLIENT_CERT = "Check the client certificate in the TLS settings."
 
@@ -309,6 +314,13 @@ def describe_failure(
             return _refused(where, proxy)
         return TransportFailure(
             FailureKind.OTHER, f"Could not connect to {where}: {exc or type(exc).__name__}."
+        )
+    if isinstance(exc, httpx.RemoteProtocolError) and _HEAD_TOO_LONG in str(exc):
+        return TransportFailure(
+            FailureKind.OTHER,
+            f"The server at {where} sent more than {_HEAD_LIMIT} of response headers (too "
+            "many headers, or one too large), so the response was not read. The server or a "
+            "proxy in front of it is misbehaving.",
         )
     if isinstance(exc, _DROPPED):
         return _dropped(exc, url, where, client_cert)

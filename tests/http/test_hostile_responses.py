@@ -8,6 +8,7 @@ import contextlib
 import gzip
 import socket
 import threading
+import time
 import tracemalloc
 import zlib
 from collections.abc import Callable, Iterator
@@ -21,7 +22,7 @@ from app.http.client import HttpClient
 from app.services.pipeline import Outcome, OutcomeKind, Pipeline
 from app.services.workspace import Workspace
 
-Serve = Callable[[bytes], str]
+Serve = Callable[..., str]
 
 
 def _read_head(conn: socket.socket) -> None:
@@ -35,10 +36,11 @@ def _read_head(conn: socket.socket) -> None:
 
 @pytest.fixture
 def serve() -> Iterator[Serve]:
-    """Starts a server that answers one request with ``reply`` (raw bytes); its base URL."""
+    """Starts a server that answers one request with ``reply`` (raw bytes), written in
+    pieces of ``piece`` bytes a moment apart when given; its base URL."""
     listeners: list[socket.socket] = []
 
-    def start(reply: bytes) -> str:
+    def start(reply: bytes, piece: int = 0) -> str:
         listener = socket.create_server(("127.0.0.1", 0))
         listeners.append(listener)
 
@@ -51,7 +53,11 @@ def serve() -> Iterator[Serve]:
                 _read_head(conn)
                 # The client may stop reading early, as it should for some replies.
                 with contextlib.suppress(OSError):
-                    conn.sendall(reply)
+                    step = piece or len(reply)
+                    for start in range(0, len(reply), step):
+                        conn.sendall(reply[start : start + step])
+                        if piece:
+                            time.sleep(0.002)
 
         threading.Thread(target=run, daemon=True).start()
         return f"http://127.0.0.1:{listener.getsockname()[1]}"
@@ -205,3 +211,20 @@ def test_encodings_are_undone_outermost_first(serve: Serve) -> None:
     assert outcome.exchange is not None
     assert outcome.exchange.response.body == body
     assert outcome.exchange.response.encoding_problem is None
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"".join(b"X-Header-%d: value\r\n" % i for i in range(10_000)),
+        b"X-Big: " + b"a" * (1 << 20) + b"\r\n",
+    ],
+    ids=["10,000 headers", "one 1 MB header"],
+)
+def test_too_many_or_too_large_headers_are_said_so(serve: Serve, head: bytes) -> None:
+    # Written in pieces, as a slow server would: h11 sees the head incomplete past its limit.
+    url = serve(b"HTTP/1.1 200 OK\r\n" + head + b"Content-Length: 0\r\n\r\n", piece=16384)
+    outcome = _run(url)
+    assert outcome.kind is OutcomeKind.FAILED
+    assert "too many headers, or one too large" in outcome.message
+    assert "dropped" not in outcome.message
