@@ -22,6 +22,7 @@ loop that paints a window keeps painting.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import enum
 import logging
 import time
@@ -43,6 +44,7 @@ from app.core.transport import TransportSettings
 from app.core.variables import redact, unresolved_message
 from app.http.auth import apply_auth
 from app.http.client import HttpClient, SendFailed
+from app.http.log_redaction import install_log_redaction, secrets_in_flight
 from app.services.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -153,6 +155,14 @@ def unexpected_failure(exc: BaseException) -> TransportFailure:
     )
 
 
+def _masked(failure: TransportFailure, secrets: Mapping[str, str]) -> TransportFailure:
+    """``failure`` with the request's secret values masked: its sentence names the host
+    and URL, and a secret may be part of either."""
+    if not secrets:
+        return failure
+    return dataclasses.replace(failure, message=redact(failure.message, secrets))
+
+
 def _read_and_check(
     request: PreparedRequest, response: ResponseData, assertions: tuple[Assertion, ...]
 ) -> tuple[Exchange, tuple[AssertionResult, ...]]:
@@ -179,6 +189,7 @@ class Pipeline:
         self.history = history
         self._client = client or HttpClient()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pipeline")
+        install_log_redaction()
 
     # --- resolve, refuse, prepare ------------------------------------------------------------
     def plan(
@@ -277,7 +288,8 @@ class Pipeline:
         if isinstance(request, Refusal):
             return Outcome(OutcomeKind.REFUSED, plan, refusal=request)
         try:
-            response = await self._client.send(request, plan.transport)
+            with secrets_in_flight.sending(plan.secrets):
+                response = await self._client.send(request, plan.transport)
             if len(response.body) <= _INLINE_PARSE_BYTES:
                 exchange, results = _read_and_check(request, response, plan.assertions)
             else:
@@ -286,10 +298,11 @@ class Pipeline:
                     _read_and_check, request, response, plan.assertions
                 )
         except SendFailed as exc:
-            return Outcome(OutcomeKind.FAILED, plan, request=request, failure=exc.failure)
+            failure = _masked(exc.failure, plan.secrets)
+            return Outcome(OutcomeKind.FAILED, plan, request=request, failure=failure)
         except Exception as exc:  # a bug, not the server: say so, never hang or crash a run
             _log.error("request to %s failed unexpectedly", plan.shown_url, exc_info=exc)
-            failure = unexpected_failure(exc)
+            failure = _masked(unexpected_failure(exc), plan.secrets)
             return Outcome(OutcomeKind.FAILED, plan, request=request, failure=failure)
         return Outcome(
             OutcomeKind.RESPONDED, plan, request=request, exchange=exchange, assertions=results

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
+import socket
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -387,3 +390,53 @@ def test_open_history_entry_returns_the_exchange(history: HistoryStore) -> None:
 def test_open_history_entry_without_history_is_a_lookup_error() -> None:
     with pytest.raises(LookupError):
         run_with(mock_pipeline(Api()), lambda p: p.open_history_entry(1))
+
+
+def test_a_secret_in_the_host_name_is_masked_in_the_failure(tmp_path: Path) -> None:
+    token = "tenant-7f3a9c.invalid"  # .invalid never resolves: a DNS failure names the host
+    pipeline = Pipeline(secret_workspace(tmp_path, token))
+    request = SavedRequest("Get", url="http://{{token}}/payments")
+    outcome = run_with(pipeline, lambda p: p.run(request, timeout_seconds=5))
+    assert outcome.kind is OutcomeKind.FAILED
+    assert outcome.failure is not None and outcome.failure.kind is FailureKind.DNS
+    assert token not in outcome.message
+    assert "«secret:token»" in outcome.message
+
+
+def test_httpcore_log_lines_mask_the_secrets_of_requests_in_flight(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = "k3y-5ecret-value"
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += conn.recv(65536)
+            target = head.split(b" ")[1]
+            # A Location that repeats the query, as redirects and API gateways do.
+            location = b"Location: " + target + b"&page=2\r\n"
+            conn.sendall(b"HTTP/1.1 302 Found\r\n" + location + b"Content-Length: 0\r\n\r\n")
+
+    threading.Thread(target=serve, daemon=True).start()
+    port = listener.getsockname()[1]
+    pipeline = Pipeline(secret_workspace(tmp_path, token))
+    request = SavedRequest("Get", url=f"http://127.0.0.1:{port}/items?key={{{{token}}}}")
+    with (
+        caplog.at_level(logging.DEBUG, logger="httpcore"),
+        caplog.at_level(logging.DEBUG, logger="httpx"),
+    ):
+        outcome = run_with(pipeline, lambda p: p.run(request, timeout_seconds=5))
+        failed = run_with(
+            Pipeline(secret_workspace(tmp_path / "dns", "tenant-7f3a9c.invalid")),
+            lambda p: p.run(SavedRequest("Get", url="http://{{token}}/"), timeout_seconds=5),
+        )
+    listener.close()
+    assert outcome.kind is OutcomeKind.RESPONDED and failed.kind is OutcomeKind.FAILED
+    messages = [record.getMessage() for record in caplog.records]
+    logged = "\n".join(messages)
+    assert "receive_response_headers" in logged and "connect_tcp" in logged
+    assert token not in logged and "tenant-7f3a9c.invalid" not in logged
+    assert "«secret:token»" in logged
