@@ -143,7 +143,17 @@ def read_exchange(request: PreparedRequest, response: ResponseData) -> Exchange:
     value per line is read as a list of those values. A binary body is not parsed.
     """
     if is_binary(response):
-        return Exchange(request, response, False, None, None, decode_error(response), binary=True)
+        # An encoding the client could not undo (xz): the bytes look binary, and say why.
+        return Exchange(
+            request,
+            response,
+            False,
+            None,
+            None,
+            decode_error(response),
+            text_problem=response.encoding_problem,
+            binary=True,
+        )
     document: object = None
     is_json = False
     json_lines = False

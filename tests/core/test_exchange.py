@@ -110,3 +110,24 @@ def test_raw_text_is_the_bytes_received() -> None:
     exchange = _read_body(body)
     assert "".join(exchange.response.iter_text()) == body.decode()
     assert exchange.text_problem is None
+
+
+def test_a_body_in_an_encoding_not_undone_says_so_even_when_it_looks_binary() -> None:
+    import lzma
+
+    from app.core.exchange import read_exchange
+    from app.core.prepare import PreparedRequest
+    from app.core.response import ResponseData
+
+    body = lzma.compress(b'{"a": 1}' * 100)
+    response = ResponseData(
+        200,
+        "OK",
+        (("Content-Type", "application/json"), ("Content-Encoding", "xz")),
+        body,
+        1.0,
+        encoding_problem="The body is encoded as xz, which is not undone; shown as it arrived.",
+    )
+    exchange = read_exchange(PreparedRequest("GET", "http://h/", (), b"", 5.0), response)
+    assert exchange.binary
+    assert exchange.text_problem is not None and "xz" in exchange.text_problem
