@@ -382,10 +382,13 @@ class CollectionSidebar(QWidget):
             self.request_previewed.emit(node.path, node.request)
 
     def show_open(self, path: Path | None) -> None:
-        """Select the row of the request file shown in the active tab (none: no selection
-        change), so the tree says which request is open."""
+        """Select the row of the request file shown in the active tab, so the tree says
+        which request is open; ``None`` (a tab saved nowhere here) selects nothing."""
         if path is not None and self.model.index_for_path(path).isValid():
             self._restore_selection(path, reveal=True)
+        else:
+            self.tree.setCurrentIndex(QModelIndex())
+            self.tree.clearSelection()
 
     def _on_tree_custom_context_menu_requested(self, pos: QPoint) -> None:
         if self.collections.root is None:

@@ -458,3 +458,5 @@ def test_a_single_click_previews_and_the_tree_shows_the_open_request(
     assert sidebar.selected_path() == Path("wallet/create.request.yaml")
     team_window.session.activate(kept.id)
     assert sidebar.selected_path() == Path("wallet/me.request.yaml")
+    team_window.new_tab()  # saved nowhere: nothing in the tree is "open"
+    assert sidebar.selected_path() is None
