@@ -2,10 +2,11 @@
 
 A collection is one tree of ``CollectionNode``s keyed by their path inside the collection
 (``Path(".")`` is the collection itself): the collection and its folders carry ``Defaults``
-(base URL, headers, auth, variables) that the ``SavedRequest``s below them inherit and may
-override. ``LoadedCollection`` is that tree with its environments and every problem met
-while reading it. ``app.storage.collection_store`` reads and writes the tree as a folder
-(``app.storage.collection_files`` is the text of each file); importers build one in memory.
+(base URL, headers, auth, variables, following redirects) that the ``SavedRequest``s below
+them inherit and may override. ``LoadedCollection`` is that tree with its environments and
+every problem met while reading it. ``app.storage.collection_store`` reads and writes the
+tree as a folder (``app.storage.collection_files`` is the text of each file); importers build
+one in memory.
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ class Defaults:
     variables: tuple[Variable, ...] = ()
     tls: TlsSettings | None = None
     proxy: ProxySettings | None = None
+    follow_redirects: bool | None = None  # None: as the folder above (off at the top)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +117,8 @@ class SavedRequest:
     variables: tuple[Variable, ...] = ()
     description: str = ""
     assertions: tuple[Assertion, ...] = ()  # checked on every response (app.core.assertions)
+    # None: as its folders and collection say (off when none does); see app.core.redirects.
+    follow_redirects: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

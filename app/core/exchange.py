@@ -9,6 +9,7 @@ from app.core.errors import DecodedError, decode_error
 from app.core.json_check import explain_decode_error
 from app.core.json_doc import parse_json_exact
 from app.core.prepare import PreparedRequest
+from app.core.redirects import RedirectHop
 from app.core.response import ResponseData
 
 __all__ = ["Exchange", "read_exchange"]
@@ -24,6 +25,8 @@ class Exchange:
     ``json_problem`` says why a body that claimed to be JSON did not parse. ``binary`` is
     true when the body is not text (an image, a download, random bytes whatever the
     Content-Type claims); ``text_problem`` says where a text body does not decode.
+    ``redirects`` are the hops followed to get here (``app.core.redirects``), and
+    ``redirect_stop`` says why a redirect shown here was not followed.
     """
 
     request: PreparedRequest
@@ -35,6 +38,8 @@ class Exchange:
     text_problem: str | None = None
     binary: bool = False
     json_lines: bool = False
+    redirects: tuple[RedirectHop, ...] = ()
+    redirect_stop: str | None = None
 
 
 _JSON_LINES_TYPES = frozenset(

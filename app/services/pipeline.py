@@ -34,10 +34,18 @@ from typing import TYPE_CHECKING, TypeVar
 
 from app.core.assertions import Assertion, AssertionResult, check_assertions
 from app.core.clock import describe_skew, server_time_of, server_time_url
-from app.core.collection import AuthSpec, SavedRequest
+from app.core.collection import AuthKind, AuthSpec, SavedRequest
 from app.core.exchange import Exchange, read_exchange
 from app.core.outcome import FailureKind, TransportFailure
 from app.core.prepare import PreparedRequest, RequestNotSendable, prepare_request
+from app.core.redirects import (
+    MAX_REDIRECTS,
+    REDIRECT_STATUSES,
+    RedirectHop,
+    next_request,
+    origin_of,
+    redirect_target,
+)
 from app.core.request import RequestSpec
 from app.core.response import ResponseData
 from app.core.transport import TransportSettings
@@ -102,6 +110,7 @@ class SendPlan:
     secrets: Mapping[str, str] = field(default_factory=lambda: _NO_SECRETS)
     warning: str | None = None
     assertions: tuple[Assertion, ...] = ()
+    follow_redirects: bool = False  # see app.core.redirects for the rules
 
     @property
     def shown_url(self) -> str:
@@ -251,6 +260,7 @@ class Pipeline:
             secrets=resolved.secrets_used,
             warning=workspace.verification_warning(prepared.url),
             assertions=request.assertions,
+            follow_redirects=workspace.follow_redirects(request, source),
         )
 
     def clock_plan(self, exchange: Exchange, request: SavedRequest, source: str | None) -> SendPlan:
@@ -282,14 +292,22 @@ class Pipeline:
         ``plan``'s request and check its assertions.
 
         A missing auth value is a ``REFUSED`` outcome (nothing went out); no complete
-        response is ``FAILED``. ``asyncio.CancelledError`` passes through.
+        response is ``FAILED``. ``asyncio.CancelledError`` passes through. With
+        ``plan.follow_redirects`` a redirect is followed (``_follow``) and the outcome is the
+        last response, its exchange carrying the hops.
         """
         request = self.sign(plan) if signed is None else signed
         if isinstance(request, Refusal):
             return Outcome(OutcomeKind.REFUSED, plan, refusal=request)
+        hops: tuple[RedirectHop, ...] = ()
+        stop: str | None = None
+        sent = [request]
         try:
             with secrets_in_flight.sending(plan.secrets):
                 response = await self._client.send(request, plan.transport)
+                if plan.follow_redirects and response.status in REDIRECT_STATUSES:
+                    response, hops, stop = await self._follow(plan, response, sent)
+                    request = sent[-1]
             if len(response.body) <= _INLINE_PARSE_BYTES:
                 exchange, results = _read_and_check(request, response, plan.assertions)
             else:
@@ -299,14 +317,89 @@ class Pipeline:
                 )
         except SendFailed as exc:
             failure = _masked(exc.failure, plan.secrets)
-            return Outcome(OutcomeKind.FAILED, plan, request=request, failure=failure)
+            return Outcome(OutcomeKind.FAILED, plan, request=sent[-1], failure=failure)
         except Exception as exc:  # a bug, not the server: say so, never hang or crash a run
             _log.error("request to %s failed unexpectedly", plan.shown_url, exc_info=exc)
             failure = _masked(unexpected_failure(exc), plan.secrets)
-            return Outcome(OutcomeKind.FAILED, plan, request=request, failure=failure)
+            return Outcome(OutcomeKind.FAILED, plan, request=sent[-1], failure=failure)
+        if hops or stop:
+            exchange = dataclasses.replace(exchange, redirects=hops, redirect_stop=stop)
         return Outcome(
             OutcomeKind.RESPONDED, plan, request=request, exchange=exchange, assertions=results
         )
+
+    async def _follow(
+        self, plan: SendPlan, response: ResponseData, sent: list[PreparedRequest]
+    ) -> tuple[ResponseData, tuple[RedirectHop, ...], str | None]:
+        """Follow the redirect ``response`` (to ``sent[-1]``) by the rules of
+        ``app.core.redirects``; each request sent is appended to ``sent``. Returns the last
+        response, the hops followed and, when a redirect was not followed, why.
+
+        The next request is built from the unsigned one (``plan.prepared``, then each hop's)
+        and signed with ``plan.auth`` only while every hop so far stayed on the first
+        request's origin: a MAC is signed afresh for the new URL.
+        """
+        first_origin = origin_of(plan.prepared.url)
+        on_origin = first_origin is not None
+        unsigned = plan.prepared
+        auth = plan.auth
+        own_header: frozenset[str] = frozenset()
+        if (
+            auth is not None
+            and auth.kind is AuthKind.API_KEY
+            and auth.get("in", "header").strip().lower() in ("", "header")
+        ):
+            own_header = frozenset({auth.get("name").strip().lower()})
+        hops: list[RedirectHop] = []
+
+        def shown(text: str) -> str:
+            return redact(text.strip(), plan.secrets)
+
+        def stopped(why: str) -> tuple[ResponseData, tuple[RedirectHop, ...], str]:
+            return response, tuple(hops), why
+
+        while response.status in REDIRECT_STATUSES:
+            location = response.header("location") or ""
+            if not location.strip():
+                return stopped(
+                    f"The server sent {response.status} without a Location, so there is "
+                    "nowhere to follow."
+                )
+            if len(hops) >= MAX_REDIRECTS:
+                return stopped(
+                    f"Stopped after {MAX_REDIRECTS} redirects: the server sent another "
+                    f"({response.status} → {shown(location)}); it may be a loop."
+                )
+            try:
+                target = redirect_target(sent[-1].url, location)
+                origin = origin_of(target)
+            except ValueError:
+                origin, target = None, ""
+            scheme = target.split(":", 1)[0].lower() if ":" in target else ""
+            if scheme not in ("http", "https") or origin is None:
+                where = f'a "{scheme}:" URL' if scheme else f'"{shown(location)}"'
+                return stopped(
+                    f"Not followed: the server redirected to {where}; only http and https "
+                    "redirects are followed."
+                )
+            on_origin = on_origin and origin == first_origin
+            unsigned = next_request(
+                unsigned,
+                response.status,
+                target,
+                same_origin=on_origin,
+                drop_headers=own_header,
+            )
+            request = unsigned
+            if on_origin and auth is not None:
+                try:
+                    request = apply_auth(unsigned, auth)
+                except RequestNotSendable as exc:
+                    return stopped(f"Not followed: {exc}")
+            hops.append(RedirectHop(response.status, shown(location), shown(target)))
+            sent.append(request)
+            response = await self._client.send(request, plan.transport)
+        return response, tuple(hops), None
 
     async def in_worker(self, work: Callable[..., _T], *args: object) -> _T:
         """Run ``work(*args)`` in the pipeline's worker thread (parsing, history)."""

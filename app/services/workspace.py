@@ -1,8 +1,9 @@
 """What a request is sent within: its collection, folders, environment and secrets.
 
 ``Workspace`` answers "what exactly does this tab send?" without any Qt: it walks the
-inheritance chain of the open collection, builds the variable context (request > folders >
-collection > environment > app) and fetches secret values only when a secret is used.
+inheritance chain of the open collection (base URL, headers, auth, following redirects),
+builds the variable context (request > folders > collection > environment > app) and
+fetches secret values only when a secret is used.
 """
 
 from __future__ import annotations
@@ -229,6 +230,23 @@ class Workspace:
         if collection is not None and collection.auth.kind is not AuthKind.INHERIT:
             return f"{auth_label(collection.auth.kind)}, from the collection"
         return "no auth (neither its folders nor the collection set one)"
+
+    def inherited_follow_redirects(self, source: str | None) -> tuple[bool, str]:
+        """Whether a request at ``source`` that does not say follows redirects, and where
+        that comes from (the nearest folder that says, then the collection; off when none)."""
+        for name, defaults in self._folders(source):
+            if defaults.follow_redirects is not None:
+                return defaults.follow_redirects, f'the folder "{name}"'
+        collection = self.collection.tree.defaults if self.collection else None
+        if collection is not None and collection.follow_redirects is not None:
+            return collection.follow_redirects, "the collection"
+        return False, "the default"
+
+    def follow_redirects(self, request: SavedRequest, source: str | None) -> bool:
+        """Whether ``request`` follows redirects: its own setting, else inherited."""
+        if request.follow_redirects is not None:
+            return request.follow_redirects
+        return self.inherited_follow_redirects(source)[0]
 
     def transport_unresolved(self, request: SavedRequest, source: str | None) -> list[str]:
         """``{{variables}}`` in the TLS and proxy settings that do not resolve (they block

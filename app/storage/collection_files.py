@@ -26,6 +26,7 @@ decides which file holds what. Three kinds of file share one style:
       - name: password
         secret: true
     description: Lists payments
+    follow_redirects: true       # only when set here (true or false); else inherited
     assert:                      # checks on the response (app.core.assertions), in order
       - status: 200              # or a class: "2xx"
       - error: not_found         # `error: null` = no error object
@@ -36,7 +37,8 @@ decides which file holds what. Three kinds of file share one style:
       - time_below_ms: 500
 
 ``collection.yaml`` and ``folder.yaml`` (``DefaultsFile``): ``name``, ``id`` (collection.yaml
-only), ``base_url``, ``headers``, ``auth``, ``variables``. ``environments/NAME.yaml``
+only), ``base_url``, ``headers``, ``auth``, ``variables``, ``follow_redirects`` (only when
+set). ``environments/NAME.yaml``
 (``Environment``): ``name``, ``protected``, ``variables``.
 
 Writing leaves out everything that is at its default (empty lists and text, ``enabled: true``,
@@ -124,10 +126,21 @@ _REQUEST_KEYS = (
     "auth",
     "variables",
     "description",
+    "follow_redirects",
     "assert",
 )
-_COLLECTION_KEYS = ("name", "id", "base_url", "headers", "auth", "variables", "tls", "proxy")
-_FOLDER_KEYS = ("name", "base_url", "headers", "auth", "variables")
+_COLLECTION_KEYS = (
+    "name",
+    "id",
+    "base_url",
+    "headers",
+    "auth",
+    "variables",
+    "follow_redirects",
+    "tls",
+    "proxy",
+)
+_FOLDER_KEYS = ("name", "base_url", "headers", "auth", "variables", "follow_redirects")
 _ENVIRONMENT_KEYS = ("name", "protected", "variables", "tls")
 _TLS_KEYS = ("verify", "ca_bundle", "client_cert", "client_key", "key_passphrase")
 _PROXY_KEYS = ("mode", "http", "https", "no_proxy")
@@ -397,6 +410,8 @@ def _defaults_data(defaults: Defaults, data: dict[str, Any]) -> dict[str, Any]:
         data["auth"] = _auth_data(defaults.auth)
     if defaults.variables:
         data["variables"] = _variables_data(defaults.variables)
+    if defaults.follow_redirects is not None:
+        data["follow_redirects"] = defaults.follow_redirects
     if defaults.tls is not None:
         data["tls"] = _tls_data(defaults.tls)
     if defaults.proxy is not None:
@@ -421,6 +436,8 @@ def dump_request(req: SavedRequest) -> str:
         data["variables"] = _variables_data(req.variables)
     if req.description:
         data["description"] = req.description
+    if req.follow_redirects is not None:
+        data["follow_redirects"] = req.follow_redirects
     if req.assertions:
         data["assert"] = [_assertion_data(assertion) for assertion in req.assertions]
     return _dump(data)
@@ -664,6 +681,10 @@ class _Reader:
             self.fail(node, f"expected true or false for {key}")
         return yaml.SafeLoader.bool_values[str(node.value).lower()]
 
+    def optional_flag(self, fields: dict[str, yaml.Node], key: str) -> bool | None:
+        """``true`` or ``false`` when ``key`` is there, ``None`` (not set here) when not."""
+        return self.flag(fields, key, False) if key in fields else None
+
     def items(self, node: yaml.Node, what: str) -> list[yaml.Node]:
         if isinstance(node, yaml.ScalarNode) and node.tag == _NULL and not node.value:
             return []  # "headers:" with nothing after it
@@ -882,6 +903,7 @@ class _Reader:
             variables=self.variables(fields),
             tls=self.tls(fields),
             proxy=self.proxy(fields),
+            follow_redirects=self.optional_flag(fields, "follow_redirects"),
         )
 
     def document(
@@ -920,6 +942,7 @@ def parse_request(text: str, source: str) -> SavedRequest:
         variables=reader.variables(fields),
         description=reader.optional_text(fields, "description"),
         assertions=reader.assertions(fields),
+        follow_redirects=reader.optional_flag(fields, "follow_redirects"),
     )
 
 

@@ -1,5 +1,5 @@
-"""The request builder: method, base URL, URL, parameters, headers, body, auth, variables,
-tests (assertions and their last results), send and cancel."""
+"""The request builder: method, base URL, URL, timeout, following redirects, parameters,
+headers, body, auth, variables, tests (assertions and their last results), send and cancel."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import replace
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
@@ -89,6 +90,13 @@ class RequestBuilder(QWidget):
         self.timeout_spin.setValue(30)
         self.timeout_spin.setSuffix(" s")
         self.timeout_spin.setToolTip("Give up when the server sends nothing for this long")
+        # Two states on screen: what this request does. Until the user clicks it, it shows
+        # what the request inherits (``show_context``) and the request keeps saying nothing.
+        self.follow_redirects_check = QCheckBox("Follow redirects", self)
+        self.follow_redirects_check.setObjectName("followRedirectsCheck")
+        self._follow_choice: bool | None = None
+        self._inherited_follow = (False, "the default")
+        self._show_follow_redirects()
         self.final_url_label = ElidedLabel(self)
         self.final_url_label.setObjectName("finalUrlLabel")
         self.final_url_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -114,7 +122,8 @@ class RequestBuilder(QWidget):
         self._tests_tab = self.tabs.addTab(self.assertions, "Tests")
         self.assertions.title_changed.connect(self._on_assertions_title_changed)
         # Tab goes from the request line to the tabs (arrow keys pick one), then into the page.
-        QWidget.setTabOrder(self.timeout_spin, self.tabs.tabBar())
+        QWidget.setTabOrder(self.timeout_spin, self.follow_redirects_check)
+        QWidget.setTabOrder(self.follow_redirects_check, self.tabs.tabBar())
         # The tab widget hands its focus to that tab bar (its focus proxy): left in the chain
         # after the pages, it sent Tab from the last field of a page back to the tab bar, for
         # ever. Without the proxy it is skipped; the tab bar keeps its place above.
@@ -132,6 +141,7 @@ class RequestBuilder(QWidget):
         settings.addWidget(self.base_url_edit, 1)
         settings.addWidget(QLabel("Timeout", self))
         settings.addWidget(self.timeout_spin)
+        settings.addWidget(self.follow_redirects_check)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(settings)
@@ -169,6 +179,8 @@ class RequestBuilder(QWidget):
         ):
             signal.connect(self.edited)
         self.assertions.edited.connect(self.edited)
+        # clicked, not toggled: only the user's click makes it this request's own setting.
+        self.follow_redirects_check.clicked.connect(self._on_follow_redirects_clicked)
 
     # --- URL <-> params ------------------------------------------------------------------
     def _on_url_edit_text_changed(self, text: str) -> None:
@@ -197,6 +209,29 @@ class RequestBuilder(QWidget):
         self.final_url_label.setText(f"Sends to: {url}" if url and url != typed else "")
         self.final_url_label.setVisible(bool(self.final_url_label.text()))
 
+    # --- following redirects ----------------------------------------------------------------
+    def _on_follow_redirects_clicked(self, checked: bool) -> None:
+        self._follow_choice = checked
+        self._show_follow_redirects()
+        self.edited.emit()
+
+    def _show_follow_redirects(self) -> None:
+        inherited, where = self._inherited_follow
+        said = "on" if inherited else "off"
+        check = self.follow_redirects_check
+        if self._follow_choice is None:
+            check.setChecked(inherited)
+            check.setToolTip(
+                f"Follow 301/302/303/307/308 to http(s), up to 10 hops: {said}, as "
+                f"{where} says. Click to set it for this request."
+            )
+        else:
+            check.setChecked(self._follow_choice)
+            check.setToolTip(
+                "Follow 301/302/303/307/308 to http(s), up to 10 hops: set for this request "
+                f"({where} says {said})."
+            )
+
     def show_context(self, workspace: Workspace, source: str | None) -> None:
         """Show where the request goes and what it inherits, for the request file ``source``
         (``None``: unsaved) in ``workspace``; always computed from what will be sent."""
@@ -204,6 +239,10 @@ class RequestBuilder(QWidget):
         base = self.base_url_edit.text()
         self.show_target(workspace.preview_url(request, source, base_url=base))
         self.auth.set_inherited(workspace.inherited_auth(source))
+        inherited = workspace.inherited_follow_redirects(source)
+        if inherited != self._inherited_follow:
+            self._inherited_follow = inherited
+            self._show_follow_redirects()
         described = workspace.describe_variables(self.url_edit.text(), request, source)
         self.url_edit.setToolTip(described or "A full URL, or a path joined to the base URL")
         # The base URL field is only a fallback: say so when the collection sets its own.
@@ -304,6 +343,8 @@ class RequestBuilder(QWidget):
         self.body.set_mode(request.body_mode)
         self.auth.set_auth(request.auth)
         self.assertions.set_assertions(request.assertions)
+        self._follow_choice = request.follow_redirects
+        self._show_follow_redirects()
         if not request.body and self.tabs.currentWidget() is self.body:
             # An empty Body page says nothing about a GET: its parameters do.
             self.tabs.setCurrentWidget(self.params)
@@ -337,6 +378,7 @@ class RequestBuilder(QWidget):
             auth=self.auth.auth(),
             variables=tuple(self._variable(row) for row in self.variables.rows_with_pending_edit()),
             assertions=self.assertions.assertions(),
+            follow_redirects=self._follow_choice,
         )
 
     def _variable(self, row: KeyValue) -> Variable:

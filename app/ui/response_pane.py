@@ -26,6 +26,7 @@ from app.core.exchange import Exchange
 from app.core.json_doc import iter_pretty
 from app.core.outcome import TransportFailure
 from app.core.prepare import PreparedRequest
+from app.core.redirects import describe_chain
 from app.core.response import ResponseData
 from app.core.sent_request import describe_sent_request
 from app.ui.elided_label import WrappingLabel
@@ -279,7 +280,9 @@ class ResponsePane(QWidget):
         self.size_label.setText(format_size(len(response.body)))
         self._clear_notes()
         self.headers_model.set_headers(response.headers)
-        notes: list[str] = []
+        # The redirects followed (or why one was not) come first, whatever follows.
+        redirects = [n for n in (describe_chain(exchange.redirects), exchange.redirect_stop) if n]
+        notes: list[str] = list(redirects)
         if exchange.error is not None:
             if _is_calm(exchange):
                 notes.append(_calm_note(response, exchange.error.status_explanation))
@@ -309,7 +312,7 @@ class ResponsePane(QWidget):
                 self.tabs.setCurrentIndex(self.RAW_TAB)
         problems = [p for p in (exchange.json_problem, exchange.text_problem) if p]
         if problems:
-            self.show_message(" ".join(problems), is_error=True)
+            self.show_message(" ".join([*redirects, *problems]), is_error=True)
         elif notes:
             self.show_message(" ".join(notes))
 

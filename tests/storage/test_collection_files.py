@@ -662,3 +662,31 @@ def test_a_time_with_leading_zeros_is_read_as_its_number() -> None:
     req = parse_request("name: x\nassert:\n  - time_below_ms: 0500\n", "x.request.yaml")
     assert req.assertions == (Assertion.time_below(500),)
     assert round_trip(req) == req
+
+
+# --- following redirects ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [True, False])
+def test_follow_redirects_round_trips_on_a_request_folder_and_collection(value: bool) -> None:
+    request = round_trip(SavedRequest("r", url="/a", follow_redirects=value))
+    assert request.follow_redirects is value
+    assert f"follow_redirects: {str(value).lower()}\n" in dump_request(request)
+    for collection in (True, False):
+        file = DefaultsFile(Defaults(follow_redirects=value), name="f")
+        text = dump_defaults(file)
+        back = parse_defaults(text, "folder.yaml", collection=collection)
+        assert back.defaults.follow_redirects is value
+        assert dump_defaults(back) == text
+
+
+def test_follow_redirects_not_set_is_not_written_and_reads_as_inherited() -> None:
+    assert "follow_redirects" not in dump_request(SavedRequest("r", url="/a"))
+    assert "follow_redirects" not in dump_defaults(DefaultsFile(Defaults(), name="f"))
+    assert parse_request("name: r\nurl: /a\n", "r.request.yaml").follow_redirects is None
+    assert parse_defaults("name: f\n", "folder.yaml", collection=False).defaults == Defaults()
+
+
+def test_follow_redirects_must_be_true_or_false_and_says_where() -> None:
+    with pytest.raises(CollectionFileError, match="line 3: expected true or false"):
+        parse_request("name: r\nurl: /a\nfollow_redirects: sometimes\n", "r.request.yaml")
