@@ -1,0 +1,117 @@
+"""Following redirects through the real window: the checkbox, the chain in the message line,
+inheritance from a folder and saving the choice in the request file."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.application import create_main_window
+from app.core.collection import Defaults, SavedRequest
+from app.storage.collection_store import CollectionStore, create_collection
+from app.ui.main_window import MainWindow
+from tests.e2e.conftest import child
+from tests.e2e.test_send_and_read import send, set_request, text
+from tests.prompts import ScriptedPrompts
+from tests.redirect_server import RedirectServer, redirect_server
+
+
+@pytest.fixture
+def server() -> Iterator[RedirectServer]:
+    with redirect_server() as running:
+        running.routes["/a"] = (302, "/b")
+        running.routes["/b"] = (301, "/c")
+        running.routes["/js"] = (302, "javascript:alert(1)")
+        yield running
+
+
+def click(qtbot: Any, window: MainWindow, name: str) -> None:
+    qtbot.mouseClick(child(window, name), Qt.MouseButton.LeftButton)
+
+
+def test_the_window_follows_when_checked_and_shows_the_chain(
+    qtbot: Any, window: MainWindow, server: RedirectServer
+) -> None:
+    set_request(window, "GET", server.url("/a"))
+    check = child(window, "followRedirectsCheck")
+    assert not check.isChecked()  # off by default, as before
+    send(qtbot, window)
+    assert text(window, "statusLabel").startswith("302")
+    assert server.paths == ["/a"]
+
+    click(qtbot, window, "followRedirectsCheck")
+    assert check.isChecked()
+    send(qtbot, window)
+    assert text(window, "statusLabel") == "200 OK"
+    assert server.paths == ["/a", "/a", "/b", "/c"]
+    message = text(window, "responseMessageLabel")
+    assert message.startswith("Followed 2 redirects: 302 → /b, 301 → /c.")
+
+
+def test_a_javascript_location_is_shown_with_a_sentence(
+    qtbot: Any, window: MainWindow, server: RedirectServer
+) -> None:
+    set_request(window, "GET", server.url("/js"))
+    click(qtbot, window, "followRedirectsCheck")
+    send(qtbot, window)
+    assert text(window, "statusLabel").startswith("302")
+    assert "only http and https redirects are followed" in text(window, "responseMessageLabel")
+    assert server.paths == ["/js"]
+
+
+@pytest.fixture
+def collection(tmp_path: Path, server: RedirectServer) -> CollectionStore:
+    store = create_collection(tmp_path / "redirecting-api", "Redirecting API")
+    folder = store.new_folder(Path("."), "Moved")
+    store.save_defaults(folder, Defaults(follow_redirects=True))
+    store.new_request(folder, SavedRequest("Old", url=server.url("/a")))
+    return store
+
+
+@pytest.fixture
+def team_window(
+    qtbot: Any,
+    qt_loop: asyncio.AbstractEventLoop,
+    collection: CollectionStore,
+    prompts: ScriptedPrompts,
+) -> Iterator[MainWindow]:
+    window = create_main_window(collection=collection.root, prompts=prompts)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.close()
+    closing = qt_loop.create_task(window.sends.aclose())
+    qtbot.waitUntil(closing.done, timeout=5000)
+
+
+def test_a_request_inherits_from_its_folder_and_saves_its_own_choice(
+    qtbot: Any, team_window: MainWindow, collection: CollectionStore, server: RedirectServer
+) -> None:
+    path = Path("moved/old.request.yaml")
+    loaded = team_window.collections.loaded
+    assert loaded is not None
+    node = loaded.find(path)
+    assert node is not None and node.request is not None
+    team_window.sidebar.request_opened.emit(path, node.request)
+    check = child(team_window, "followRedirectsCheck")
+    assert check.isChecked()  # inherited from the folder
+    assert 'the folder "Moved"' in check.toolTip()
+    send(qtbot, team_window)
+    assert text(team_window, "statusLabel") == "200 OK"
+    assert "Followed 2 redirects" in text(team_window, "responseMessageLabel")
+    tab = team_window.active_tab()
+    assert tab is not None and not tab.dirty  # inheriting is not an edit
+
+    click(qtbot, team_window, "followRedirectsCheck")
+    tab = team_window.active_tab()
+    assert tab is not None and tab.dirty
+    team_window.save_active_tab()
+    saved = (collection.root / path).read_text()
+    assert "follow_redirects: false" in saved
+    send(qtbot, team_window)
+    assert text(team_window, "statusLabel").startswith("302")
