@@ -258,12 +258,13 @@ class HttpClient:
 
     Made lazily because connections are bound to the loop they first run on, and each test
     may bring a fresh loop. Certificate files and system proxy settings are read when a
-    transport is made; ``aclose()`` forgets them all. Redirects are not followed: an API
-    explorer shows the 3xx the server sent. Requests go to the transport itself, not
-    through an ``httpx.AsyncClient``: for a request built here that layer only added Basic
-    auth from the URL's user info (``to_httpx_request`` does that now) and kept Set-Cookie
-    values it never sent, for about 0.1 ms a request. A ``transport`` given here replaces
-    the network (tests): TLS files are still checked, but proxies are not used.
+    transport is made; ``aclose()`` forgets them all. Redirects are not followed here: the
+    pipeline follows them when a request asks (``app.core.redirects``). Requests go to the
+    transport itself, not through an ``httpx.AsyncClient``: for a request built here that
+    layer only added Basic auth from the URL's user info (``to_httpx_request`` does that
+    now) and kept Set-Cookie values it never sent, for about 0.1 ms a request. A
+    ``transport`` given here replaces the network (tests): TLS files are still checked, but
+    proxies are not used.
     ``body_ceiling`` bounds a decoded body in bytes (0: ``BODY_CEILING_BYTES``).
     """
 

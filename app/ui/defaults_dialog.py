@@ -1,10 +1,10 @@
 """Collection and folder settings: what they hand down to their requests.
 
-``DefaultsDialog`` edits a ``Defaults`` and a name: the base URL, headers, auth and variables
-of a folder, and for the collection also its TLS settings (``TlsEditor``) and proxy
-(``ProxyEditor``). Unchanged input gives back an equal ``Defaults``, so saving it rewrites
-the same file. Secret variables keep their flag and never get a value here: secret values
-live in the secret store and are edited in environments.
+``DefaultsDialog`` edits a ``Defaults`` and a name: the base URL, following redirects,
+headers, auth and variables of a folder, and for the collection also its TLS settings
+(``TlsEditor``) and proxy (``ProxyEditor``). Unchanged input gives back an equal
+``Defaults``, so saving it rewrites the same file. Secret variables keep their flag and never
+get a value here: secret values live in the secret store and are edited in environments.
 """
 
 from __future__ import annotations
@@ -186,6 +186,23 @@ class DefaultsDialog(QDialog):
             "URL; {{variables}} are allowed"
         )
 
+        self.follow_redirects_combo = QComboBox(self)
+        self.follow_redirects_combo.setObjectName("defaultsFollowRedirectsCombo")
+        self.follow_redirects_combo.addItem(
+            "Not set (off)" if collection else "Not set: as the parent folder / collection", None
+        )
+        self.follow_redirects_combo.addItem("On", True)
+        self.follow_redirects_combo.addItem("Off", False)
+        self.follow_redirects_combo.setCurrentIndex(
+            self.follow_redirects_combo.findData(defaults.follow_redirects)
+            if defaults.follow_redirects is not None
+            else 0
+        )
+        self.follow_redirects_combo.setToolTip(
+            f"Whether the requests of this {what} follow 301/302/303/307/308 (a request may "
+            "say otherwise)"
+        )
+
         self.headers = KeyValueTableWidget("defaultsHeadersTable", self, name_hint="Add header")
         self.headers.model.set_rows(defaults.headers)
         self.headers.setToolTip(f"Headers sent with every request of this {what}")
@@ -242,6 +259,7 @@ class DefaultsDialog(QDialog):
         form = QFormLayout(general)
         form.addRow("Name", self.name_edit)
         form.addRow("Base URL", self.base_url_edit)
+        form.addRow("Follow redirects", self.follow_redirects_combo)
         variables_page = QWidget(self)
         variables_layout = QVBoxLayout(variables_page)
         variables_layout.addWidget(self.variables, 1)
@@ -292,6 +310,7 @@ class DefaultsDialog(QDialog):
             variables=tuple(self._variable(row) for row in self.variables.rows_with_pending_edit()),
             tls=tls,
             proxy=proxy,
+            follow_redirects=self.follow_redirects_combo.currentData(),
         )
 
     def problem(self) -> str | None:

@@ -318,3 +318,15 @@ def test_a_blank_name_is_refused(qtbot: QtBot) -> None:
     ok(dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.result_name() == "Transfers"
+
+
+@pytest.mark.parametrize("value", [None, True, False])
+def test_follow_redirects_is_shown_and_chosen(qtbot: QtBot, value: bool | None) -> None:
+    dialog = open_dialog(qtbot, Defaults(follow_redirects=value), collection=False)
+    combo = child(dialog, QComboBox, "defaultsFollowRedirectsCombo")
+    assert combo.currentData() is value
+    assert dialog.result_defaults().follow_redirects is value
+    combo.setCurrentIndex(combo.findData(True))
+    assert dialog.result_defaults().follow_redirects is True
+    combo.setCurrentIndex(0)
+    assert dialog.result_defaults().follow_redirects is None

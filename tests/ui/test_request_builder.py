@@ -82,6 +82,8 @@ def test_the_keyboard_reaches_every_builder_tab_and_leaves_a_table_with_tab(qtbo
     qtbot.waitExposed(builder)
     builder.timeout_spin.setFocus()
     qtbot.keyClick(builder.timeout_spin, Qt.Key.Key_Tab)
+    assert builder.focusWidget() is builder.follow_redirects_check
+    qtbot.keyClick(builder.follow_redirects_check, Qt.Key.Key_Tab)
     bar = builder.tabs.tabBar()
     assert builder.focusWidget() is bar
     for _ in range(builder.tabs.count()):
