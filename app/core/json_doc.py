@@ -391,9 +391,12 @@ def json_scalar_text(value: object, max_chars: int | None = None) -> str:
     return _scalar_json(value)
 
 
-# RFC 9535 member-name-shorthand: ALPHA / "_" / non-ASCII first, then also DIGITs.
+# RFC 9535 member-name-shorthand: ALPHA / "_" / non-ASCII first, then also DIGITs. Written
+# as the characters left out: the ranges up to U+10FFFF took 5 ms to compile at every start,
+# this form 0.5 ms (a test checks both agree on every character).
 _SHORTHAND_NAME = re.compile(
-    "[A-Za-z_\u0080-\ud7ff\ue000-\U0010ffff][A-Za-z0-9_\u0080-\ud7ff\ue000-\U0010ffff]*"
+    "[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f\ud800-\udfff]"
+    "[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f\ud800-\udfff]*"
 )
 
 

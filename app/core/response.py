@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
@@ -67,19 +68,7 @@ class ResponseData:
     def charset(self) -> str | None:
         """The charset named by Content-Type, when Python knows it."""
         raw = self.header("content-type")
-        if not raw:
-            return None
-        message = Message()
-        message["content-type"] = raw
-        charset = message.get_param("charset")
-        if not isinstance(charset, str):
-            return None
-        try:
-            info = codecs.lookup(charset)
-        except LookupError:
-            return None
-        # "base64", "rot13" and the like are codecs, but not text encodings.
-        return info.name if getattr(info, "_is_text_encoding", True) else None
+        return _charset_of(raw) if raw else None
 
     def text(self) -> str:
         """The body as text, honouring the declared charset (UTF-8 when none is declared).
@@ -124,3 +113,21 @@ class ResponseData:
     @property
     def is_success(self) -> bool:
         return 200 <= self.status < 300
+
+
+@functools.lru_cache(maxsize=64)
+def _charset_of(content_type: str) -> str | None:
+    """The charset a Content-Type value names, when Python knows it. Cached: a response's
+    charset is asked for several times, and an API sends the same few Content-Types (parsing
+    one with ``email.message`` costs about 5 µs)."""
+    message = Message()
+    message["content-type"] = content_type
+    charset = message.get_param("charset")
+    if not isinstance(charset, str):
+        return None
+    try:
+        info = codecs.lookup(charset)
+    except LookupError:
+        return None
+    # "base64", "rot13" and the like are codecs, but not text encodings.
+    return info.name if getattr(info, "_is_text_encoding", True) else None

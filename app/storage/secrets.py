@@ -19,17 +19,16 @@ import os
 import secrets as _random
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Protocol
-
-import keyring
-import keyring.backend
-import keyring.backends.chainer
-import keyring.backends.fail
-import keyring.backends.null
-import keyring.errors
+from typing import TYPE_CHECKING, Protocol
 
 from app.core import json_strict
 from app.storage.fs import PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, atomic_write
+
+if TYPE_CHECKING:
+    import keyring.backend
+
+# keyring is imported where a secret is first needed, not at start-up: its import (backends,
+# entry points) took 15-17 ms of every start, also of command-line runs that use no secret.
 
 __all__ = [
     "KEYRING_ENV",
@@ -80,6 +79,10 @@ class KeyringSecretStore:
     """Secrets in the OS keyring, service ``api-explorer``, user ``collection/env/name``."""
 
     def __init__(self, backend: keyring.backend.KeyringBackend | None = None) -> None:
+        import keyring
+        import keyring.errors
+
+        self._errors = keyring.errors
         self.backend = backend if backend is not None else keyring.get_keyring()
 
     def _failed(self, exc: Exception) -> SecretStoreError:
@@ -93,7 +96,7 @@ class KeyringSecretStore:
             return self.backend.get_password(
                 SERVICE_NAME, _username(collection_id, environment, name)
             )
-        except (keyring.errors.KeyringError, OSError) as exc:
+        except (self._errors.KeyringError, OSError) as exc:
             raise self._failed(exc) from exc
 
     def set(self, collection_id: str, environment: str, name: str, value: str) -> None:
@@ -101,15 +104,15 @@ class KeyringSecretStore:
             self.backend.set_password(
                 SERVICE_NAME, _username(collection_id, environment, name), value
             )
-        except (keyring.errors.KeyringError, OSError) as exc:
+        except (self._errors.KeyringError, OSError) as exc:
             raise self._failed(exc) from exc
 
     def delete(self, collection_id: str, environment: str, name: str) -> None:
         try:
             self.backend.delete_password(SERVICE_NAME, _username(collection_id, environment, name))
-        except keyring.errors.PasswordDeleteError:
+        except self._errors.PasswordDeleteError:
             return
-        except (keyring.errors.KeyringError, OSError) as exc:
+        except (self._errors.KeyringError, OSError) as exc:
             raise self._failed(exc) from exc
 
 
@@ -182,6 +185,11 @@ class FileSecretStore:
 def _working_keyring() -> keyring.backend.KeyringBackend | None:
     """The default keyring backend when it demonstrably stores and returns a value."""
     try:
+        import keyring
+        import keyring.backends.chainer
+        import keyring.backends.fail
+        import keyring.backends.null
+
         backend = keyring.get_keyring()
         if isinstance(backend, keyring.backends.fail.Keyring | keyring.backends.null.Keyring):
             return None

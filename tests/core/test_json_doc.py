@@ -292,3 +292,16 @@ def test_value_preview_stops_early() -> None:
     preview, cut = json_value_preview(list(range(1_000_000)), 10)
     assert (preview, cut) == ("[0,1,2,3,4", True)
     assert json_value_preview("x" * 20, 5) == ("xxxxx", True)
+
+
+def test_shorthand_names_follow_rfc_9535_for_every_character() -> None:
+    import re
+
+    from app.core.json_doc import _SHORTHAND_NAME
+
+    rfc = re.compile(
+        "[A-Za-z_\u0080-\ud7ff\ue000-\U0010ffff][A-Za-z0-9_\u0080-\ud7ff\ue000-\U0010ffff]*"
+    )
+    for code in [*range(0x10000), 0x10000, 0x1F600, 0x10FFFF]:
+        for name in (chr(code), "a" + chr(code)):
+            assert bool(_SHORTHAND_NAME.fullmatch(name)) == bool(rfc.fullmatch(name)), hex(code)

@@ -211,3 +211,12 @@ def test_keyring_failures_become_sentences() -> None:
     store = KeyringSecretStore(keyring.backends.fail.Keyring())
     with pytest.raises(SecretStoreError, match="keyring"):
         store.get("c", "e", "n")
+
+
+def test_keyring_is_imported_only_when_a_secret_is_needed() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, app.storage.secrets; print('keyring' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert loaded.stdout.strip() == "False", loaded.stderr
