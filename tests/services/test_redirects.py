@@ -263,3 +263,36 @@ def test_follow_redirects_is_inherited_from_folder_and_collection(
     plan = pipeline.plan(request, source)
     asyncio.run(pipeline.aclose())
     assert isinstance(plan, SendPlan) and plan.follow_redirects is expected
+
+
+def test_the_runner_follows_as_the_collection_says(tmp_path: Path, server: RedirectServer) -> None:
+    from app.services.runner import CollectionRunner, RunReport, select_requests
+    from app.storage.collection_store import load_collection
+
+    server.routes["/a"] = (302, "/b")
+    root = tmp_path / "api"
+    (root / "moved").mkdir(parents=True)
+    (root / "collection.yaml").write_text("name: API\nfollow_redirects: true\n")
+    (root / "moved" / "folder.yaml").write_text("name: Moved\n")
+    (root / "moved" / "old.request.yaml").write_text(
+        "name: Old\nmethod: GET\nurl: /a\nassert:\n  - status: 200\n"
+    )
+    (root / "stays.request.yaml").write_text(
+        "name: Stays\nmethod: GET\nurl: /a\nfollow_redirects: false\nassert:\n  - status: 302\n"
+    )
+    loaded = load_collection(root)
+    workspace = Workspace()
+    workspace.set_collection(loaded)
+    pipeline = Pipeline(workspace)
+
+    async def main() -> RunReport:
+        try:
+            return await CollectionRunner(pipeline).run(
+                select_requests(loaded, []), base_url=server.url("")
+            )
+        finally:
+            await pipeline.aclose()
+
+    report = asyncio.run(main())
+    assert report.passed, [step.outcome.message for step in report.steps]
+    assert sorted(server.paths) == ["/a", "/a", "/b"]
