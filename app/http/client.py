@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import functools
 import ssl
 import time
@@ -28,7 +29,7 @@ from app.http._body import BodyUnreadable, read_body
 from app.http._failures import describe_failure
 from app.http._network import AsyncioBackend
 
-__all__ = ["HttpClient", "SendFailed", "to_httpx_request"]
+__all__ = ["HttpClient", "SendFailed", "as_sent", "to_httpx_request"]
 
 
 class SendFailed(Exception):
@@ -62,6 +63,20 @@ def to_httpx_request(prepared: PreparedRequest) -> httpx.Request:
         credentials = f"{url.username}:{url.password}".encode()
         request.headers["Authorization"] = f"Basic {base64.b64encode(credentials).decode()}"
     return request
+
+
+def as_sent(prepared: PreparedRequest) -> PreparedRequest:
+    """``prepared`` with the headers exactly as they go on the wire: httpx adds ``Host``,
+    ``Content-Length`` and (from a URL's user info) Basic ``Authorization`` to what the user
+    set, and the Request tab and history show every header that was sent."""
+    try:
+        request = to_httpx_request(prepared)
+    except (httpx.HTTPError, httpx.InvalidURL, UnicodeError, ValueError):
+        return prepared  # never sent: nothing more went out than what was prepared
+    headers = tuple(
+        (name.decode("latin-1"), value.decode("latin-1")) for name, value in request.headers.raw
+    )
+    return dataclasses.replace(prepared, headers=headers)
 
 
 def _tls_problem(message: str) -> SendFailed:

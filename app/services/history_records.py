@@ -13,7 +13,15 @@ from app.storage.history import HistoryEntry
 __all__ = ["had_mac_signature", "recorded_exchange", "request_from_history"]
 
 # Added by prepare_request; re-opening should not turn them into typed headers.
-_AUTOMATIC = {"accept", "user-agent", "content-type"}
+# Headers the app or httpx adds to every send: a reopened request gets them again by itself.
+_AUTOMATIC = {
+    "accept",
+    "accept-encoding",
+    "user-agent",
+    "content-type",
+    "host",
+    "content-length",
+}
 
 
 def recorded_exchange(entry: HistoryEntry) -> tuple[PreparedRequest, ResponseData | None]:

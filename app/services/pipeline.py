@@ -51,7 +51,7 @@ from app.core.response import ResponseData
 from app.core.transport import TransportSettings
 from app.core.variables import redact, unresolved_message
 from app.http.auth import apply_auth
-from app.http.client import HttpClient, SendFailed
+from app.http.client import HttpClient, SendFailed, as_sent
 from app.http.log_redaction import install_log_redaction, secrets_in_flight
 from app.services.workspace import Workspace
 
@@ -317,15 +317,19 @@ class Pipeline:
                 )
         except SendFailed as exc:
             failure = _masked(exc.failure, plan.secrets)
-            return Outcome(OutcomeKind.FAILED, plan, request=sent[-1], failure=failure)
+            return Outcome(OutcomeKind.FAILED, plan, request=as_sent(sent[-1]), failure=failure)
         except Exception as exc:  # a bug, not the server: say so, never hang or crash a run
             _log.error("request to %s failed unexpectedly", plan.shown_url, exc_info=exc)
             failure = _masked(unexpected_failure(exc), plan.secrets)
-            return Outcome(OutcomeKind.FAILED, plan, request=sent[-1], failure=failure)
+            return Outcome(OutcomeKind.FAILED, plan, request=as_sent(sent[-1]), failure=failure)
         if hops or stop:
             exchange = dataclasses.replace(exchange, redirects=hops, redirect_stop=stop)
         return Outcome(
-            OutcomeKind.RESPONDED, plan, request=request, exchange=exchange, assertions=results
+            OutcomeKind.RESPONDED,
+            plan,
+            request=as_sent(request),  # Host, Content-Length: every header that went out
+            exchange=exchange,
+            assertions=results,
         )
 
     async def _follow(
