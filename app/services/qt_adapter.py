@@ -157,6 +157,7 @@ class SendController(QObject):
             if latest:
                 self.cancelled.emit(tab_id)
             return
+        outcome = Pipeline.as_sent(outcome)  # the Request tab and history show every header
         if latest:
             if outcome.exchange is not None:
                 self._last[tab_id] = outcome
