@@ -33,6 +33,7 @@ from app.core.json_strict import NonStandardConstant, constant_position, reject_
 __all__ = [
     "DuplicateKeysObject",
     "JsonNumber",
+    "cyclic_gc_paused",
     "iter_pretty",
     "json_path",
     "json_scalar_text",
@@ -105,7 +106,8 @@ def _int_or_exact_text(text: str) -> int | JsonNumber:
 
 
 @contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a big tree of acyclic objects is built."""
     # Parsing allocates a million containers, and every 700 of them start a cyclic
     # collection, some of which walk the whole half-built tree: about 30% of the parse time
     # of a 50 MB body (bench/large_response.py). Parsed JSON holds no cycles, so nothing is
@@ -132,7 +134,7 @@ def parse_json_exact(text: str) -> object:
     Raises ``ValueError`` (``json.JSONDecodeError`` for syntax errors) when ``text`` is not
     JSON.
     """
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return _parse(text)
 
 

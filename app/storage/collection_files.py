@@ -69,12 +69,10 @@ Exceptions::
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import enum
-import gc
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, Protocol, TypeVar
 
@@ -100,6 +98,7 @@ from app.core.collection import (
     SavedRequest,
     Variable,
 )
+from app.core.json_doc import cyclic_gc_paused
 from app.core.request import METHODS, BodyMode, KeyValue
 from app.core.transport import ProxyMode, ProxySettings, TlsSettings
 from app.core.variables import VARIABLE_PATTERN
@@ -542,23 +541,6 @@ def _load(text: str) -> Any:
     return yaml.load(text, Loader=yaml.SafeLoader)
 
 
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    # Reading allocates a node, a mark and a list or tuple per scalar, then the model's
-    # objects; the cyclic collector starts every 700 allocations and its older generations
-    # walk the whole tree built so far: 50,000 header rows (2 MB) read in 3.1 s with it
-    # running, 1.3 s without. Nodes hold no cycles (only a self-referencing
-    # alias makes one, found once the collector runs again); it stays off if someone else
-    # turned it off.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 class _Reader:
     """Validates a composed YAML document node by node, failing with the node's line."""
 
@@ -915,7 +897,7 @@ class _Reader:
         return node, self.mapping(node, keys, what)
 
 
-@_cyclic_gc_paused()
+@cyclic_gc_paused()
 def parse_request(text: str, source: str) -> SavedRequest:
     """The request in a ``*.request.yaml`` file's text; ``source`` names the file in errors."""
     reader = _Reader(source)
@@ -946,7 +928,7 @@ def parse_request(text: str, source: str) -> SavedRequest:
     )
 
 
-@_cyclic_gc_paused()
+@cyclic_gc_paused()
 def parse_defaults(text: str, source: str, *, collection: bool) -> DefaultsFile:
     """The content of ``collection.yaml`` (``collection=True``) or ``folder.yaml``.
 
@@ -966,7 +948,7 @@ def parse_defaults(text: str, source: str, *, collection: bool) -> DefaultsFile:
     )
 
 
-@_cyclic_gc_paused()
+@cyclic_gc_paused()
 def parse_environment(text: str, source: str) -> Environment:
     """The environment in an ``environments/NAME.yaml`` file's text."""
     reader = _Reader(source)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from types import TracebackType
 
 try:
     import fcntl
@@ -44,14 +43,3 @@ class InstanceLock:
         if self._fd is not None:
             os.close(self._fd)  # closing drops the flock
             self._fd = None
-
-    def __enter__(self) -> InstanceLock:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.release()

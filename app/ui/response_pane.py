@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import mimetypes
-import os
 from collections.abc import Mapping
 
 from PySide6.QtCore import QEvent, QSize, Qt
@@ -29,6 +28,7 @@ from app.core.prepare import PreparedRequest
 from app.core.redirects import describe_chain
 from app.core.response import ResponseData
 from app.core.sent_request import describe_sent_request
+from app.services.files import save_file
 from app.ui.elided_label import WrappingLabel
 from app.ui.error_panel import ErrorPanel
 from app.ui.headers_model import HeadersModel
@@ -254,14 +254,9 @@ class ResponsePane(QWidget):
         path = self._prompts.choose_save_path("Save the response body", self._suggested_name)
         if path is None:
             return
-        # Written beside the target and moved into place, so a failed write never leaves
-        # half a file under the chosen name.
-        partial = path.with_name(f".{path.name}.partial")
         try:
-            partial.write_bytes(body)
-            os.replace(partial, path)
+            save_file(path, body)
         except OSError as error:
-            partial.unlink(missing_ok=True)
             self.show_message(
                 f"Could not save the body to {path}: {error.strerror or error}.", is_error=True
             )

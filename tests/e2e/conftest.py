@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -20,18 +21,29 @@ def prompts() -> ScriptedPrompts:
     return ScriptedPrompts()
 
 
+@contextmanager
+def running_window(
+    qtbot: Any, loop: asyncio.AbstractEventLoop, **options: Any
+) -> Iterator[MainWindow]:
+    """``create_main_window(**options)`` shown; closed afterwards, its HTTP client too."""
+    main = create_main_window(**options)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    try:
+        yield main
+    finally:
+        main.close()
+        closing = loop.create_task(main.sends.aclose())
+        qtbot.waitUntil(closing.done, timeout=5000)
+
+
 @pytest.fixture
 def window(
     qtbot: Any, qt_loop: asyncio.AbstractEventLoop, prompts: ScriptedPrompts
 ) -> Iterator[MainWindow]:
-    main = create_main_window(prompts=prompts)
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    main.close()
-    closing = qt_loop.create_task(main.sends.aclose())
-    qtbot.waitUntil(closing.done, timeout=5000)
+    with running_window(qtbot, qt_loop, prompts=prompts) as main:
+        yield main
 
 
 def child(window: QWidget, name: str) -> Any:

@@ -16,7 +16,7 @@ from app.core.collection import Defaults, Environment, SavedRequest, Variable
 from app.core.request import KeyValue
 from app.storage.collection_store import CollectionStore, create_collection
 from app.ui.main_window import MainWindow
-from tests.e2e.conftest import child
+from tests.e2e.conftest import child, running_window
 from tests.e2e.test_send_and_read import TIMEOUT_MS, send, text
 from tests.prompts import ScriptedPrompts
 
@@ -69,13 +69,8 @@ def team_window(
     collection: CollectionStore,
     prompts: ScriptedPrompts,
 ) -> Iterator[MainWindow]:
-    window = create_main_window(collection=collection.root, prompts=prompts)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()
-    closing = qt_loop.create_task(window.sends.aclose())
-    qtbot.waitUntil(closing.done, timeout=5000)
+    with running_window(qtbot, qt_loop, collection=collection.root, prompts=prompts) as window:
+        yield window
 
 
 def _open(window: MainWindow, path: str) -> None:

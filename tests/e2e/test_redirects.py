@@ -11,11 +11,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from app.application import create_main_window
 from app.core.collection import Defaults, SavedRequest
 from app.storage.collection_store import CollectionStore, create_collection
 from app.ui.main_window import MainWindow
-from tests.e2e.conftest import child
+from tests.e2e.conftest import child, running_window
 from tests.e2e.test_send_and_read import send, set_request, text
 from tests.prompts import ScriptedPrompts
 from tests.redirect_server import RedirectServer, redirect_server
@@ -80,13 +79,8 @@ def team_window(
     collection: CollectionStore,
     prompts: ScriptedPrompts,
 ) -> Iterator[MainWindow]:
-    window = create_main_window(collection=collection.root, prompts=prompts)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()
-    closing = qt_loop.create_task(window.sends.aclose())
-    qtbot.waitUntil(closing.done, timeout=5000)
+    with running_window(qtbot, qt_loop, collection=collection.root, prompts=prompts) as window:
+        yield window
 
 
 def test_a_request_inherits_from_its_folder_and_saves_its_own_choice(

@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 import trustme
 
-from app.application import create_main_window
 from app.core.collection import Environment, SavedRequest
 from app.core.transport import TlsSettings
 from app.storage.collection_store import CollectionStore, create_collection
 from app.ui.main_window import MainWindow
-from tests.e2e.conftest import child
+from tests.e2e.conftest import child, running_window
 from tests.e2e.test_send_and_read import TIMEOUT_MS, text
 from tests.http.test_tls import (  # noqa: F401 - pytest fixtures used by name
     StartServer,
@@ -52,13 +51,8 @@ def tls_collection(
 def tls_window(
     qtbot: Any, qt_loop: asyncio.AbstractEventLoop, tls_collection: CollectionStore
 ) -> Iterator[MainWindow]:
-    window = create_main_window(collection=tls_collection.root, demo=False)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()
-    closing = qt_loop.create_task(window.sends.aclose())
-    qtbot.waitUntil(closing.done, timeout=5000)
+    with running_window(qtbot, qt_loop, collection=tls_collection.root, demo=False) as window:
+        yield window
 
 
 def _send_to(qtbot: Any, window: MainWindow, env: str, url: str) -> None:

@@ -24,6 +24,7 @@ from app.core.prepare import PreparedRequest
 from app.core.response import ResponseData
 from app.ui.assertions_editor import AssertionsEditor, AssertionsModel
 from app.ui.request_builder import RequestBuilder
+from tests.ui.contrast import contrast
 
 M = AssertionsModel
 ROWS = (
@@ -148,22 +149,9 @@ def test_results_show_pass_fail_in_words_and_readable_colours(
             QApplication.setPalette(palette)
             for row in (0, 1):
                 colour = model.index(row, M.RESULT).data(Qt.ItemDataRole.ForegroundRole)
-                assert _contrast(colour, QColor(base)) >= 4.5, (window, row)
+                assert contrast(colour, QColor(base)) >= 4.5, (window, row)
     finally:
         QApplication.setPalette(original)
-
-
-def _contrast(a: QColor, b: QColor) -> float:
-    def luminance(c: QColor) -> float:
-        def channel(v: float) -> float:
-            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-
-        return (
-            0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
-        )
-
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def test_editing_a_row_clears_only_its_result(model: AssertionsModel) -> None:

@@ -3,6 +3,7 @@ from typing import Any
 from PySide6.QtGui import QColor, QPalette
 
 from app.ui.status_style import error_text_color, is_dark, status_color
+from tests.ui.contrast import contrast
 
 
 def _palette(window: str) -> QPalette:
@@ -11,25 +12,12 @@ def _palette(window: str) -> QPalette:
     return palette
 
 
-def _contrast(a: QColor, b: QColor) -> float:
-    def luminance(c: QColor) -> float:
-        def channel(v: float) -> float:
-            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-
-        return (
-            0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
-        )
-
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
 def test_every_status_class_is_distinct_and_readable_on_light_and_dark(qapp: Any) -> None:
     for window in ("#f0f0f0", "#202124"):
         palette = _palette(window)
         colours = {status_color(status, palette).name() for status in (200, 301, 404, 500)}
         assert len(colours) == 4
         for status in (200, 301, 404, 500):
-            assert _contrast(status_color(status, palette), QColor(window)) >= 4.5, (window, status)
-        assert _contrast(error_text_color(palette), QColor(window)) >= 4.5
+            assert contrast(status_color(status, palette), QColor(window)) >= 4.5, (window, status)
+        assert contrast(error_text_color(palette), QColor(window)) >= 4.5
     assert is_dark(_palette("#202124")) and not is_dark(_palette("#f0f0f0"))

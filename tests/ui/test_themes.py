@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from app.ui.json_highlighter import JsonTheme
 from app.ui.status_style import error_text_color, status_color, warning_text_color
 from app.ui.themes import apply_theme, theme_palette
-from tests.ui.test_status_style import _contrast
+from tests.ui.contrast import contrast
 
 ROLE = QPalette.ColorRole
 
@@ -33,7 +33,7 @@ def test_every_text_colour_keeps_its_contrast_in_light_and_dark(qapp: Any) -> No
             *((QColor(colour), base) for colour in astuple(JsonTheme.for_palette(palette))),
         ]
         for text, background in pairs:
-            assert _contrast(text, background) >= 4.5, (theme, text.name(), background.name())
+            assert contrast(text, background) >= 4.5, (theme, text.name(), background.name())
 
 
 def test_switching_themes_at_run_time_and_back_to_the_system_look(qapp: Any) -> None:
