@@ -264,10 +264,6 @@ class CollectionWatcher(QObject):
         task.add_done_callback(self._tasks.discard)
         task.add_done_callback(_log_failure)
 
-    async def aclose(self) -> None:
-        """Wait for a reload in progress (the window is closing)."""
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-
     def watched(self) -> set[str]:
         return set(self._watcher.directories()) | set(self._watcher.files())
 
