@@ -96,8 +96,10 @@ def create_main_window(
     dialogs = DialogPrompts()
     collections = CollectionService(workspace)
     session = Session(collections, drafts, prompts or dialogs)
+    pipeline = Pipeline(workspace, history=history)
+    pipeline.body_ceiling = settings.response_max_mb * 1024 * 1024
     window = MainWindow(
-        Pipeline(workspace, history=history),
+        pipeline,
         session,
         HistoryService(history),
         prompts or dialogs,
@@ -170,6 +172,7 @@ def create_main_window(
             base_url=settings.base_url if base == demo_base else base,
             history_max_entries=entries,
             history_max_mb=megabytes,
+            response_max_mb=pipeline.body_ceiling // (1024 * 1024),
         )
         try:
             store.save(updated)

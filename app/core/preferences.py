@@ -7,6 +7,7 @@ __all__ = [
     "HISTORY_MAX_ENTRIES",
     "HISTORY_MAX_MB",
     "RECENT_COLLECTIONS_KEPT",
+    "RESPONSE_MAX_MB",
     "THEMES",
     "TIMEOUT_SECONDS",
 ]
@@ -17,6 +18,8 @@ HISTORY_MAX_ENTRIES = (1, 1_000_000)
 """How many history entries may be kept at most."""
 HISTORY_MAX_MB = (1, 100_000)
 """How many megabytes history may take at most."""
+RESPONSE_MAX_MB = (1, 4096)
+"""The range of the largest response body kept, decoded, in megabytes."""
 RECENT_COLLECTIONS_KEPT = 8
 """How many recent collections the Open menus offer."""
 THEMES = ("system", "light", "dark")

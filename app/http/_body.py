@@ -4,7 +4,8 @@ httpx decodes each network chunk whole: 64 KB of gzip can hold 64 MB, and 64 KB 
 gigabytes, so a 2 MB gzip body that expands to 2 GB used 6.3 GB before anyone could count.
 Here every decoder hands out at most ``_STEP`` bytes at a time (zlib's ``max_length``,
 brotli's ``output_buffer_limit``, zstd's ``write_size``), and reading stops as soon as the
-decoded body passes the ceiling, so no more than the ceiling is ever held.
+decoded body passes the ceiling, so no more than the ceiling is ever held. Between steps
+the event loop runs: decoding a 2 MB bomb up to the ceiling froze the window 0.7-1.7 s.
 
 Raises ``BodyTooLarge`` (past the ceiling) and ``BodyNotDecodable`` (the bytes are not
 valid in their declared encoding). An encoding no decoder here knows (``xz``) is left as it
@@ -13,6 +14,7 @@ came, and ``read_body`` says so in a sentence.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import zlib
 from collections.abc import AsyncIterable, Iterator, Sequence
@@ -229,6 +231,9 @@ async def read_body(
             if size > ceiling:
                 raise BodyTooLarge(described, ceiling)
             body.write(piece)
+            if decoders:
+                # 64 KB of gzip can hold 64 MB: between steps the window gets its turn.
+                await asyncio.sleep(0)
     for piece in _finish(decoders, 0):
         size += len(piece)
         if size > ceiling:

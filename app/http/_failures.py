@@ -241,7 +241,7 @@ def _body_problem(exc: Exception, where: str) -> TransportFailure | None:
         return TransportFailure(
             FailureKind.OTHER,
             f"The response from {where} was not read: {what}, the most this app keeps of "
-            "one response.",
+            'one response (the "Largest response" preference).',
         )
     if isinstance(exc, BodyNotDecodable):
         return TransportFailure(

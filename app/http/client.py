@@ -280,15 +280,20 @@ class HttpClient:
     now) and kept Set-Cookie values it never sent, for about 0.1 ms a request. A
     ``transport`` given here replaces the network (tests): TLS files are still checked, but
     proxies are not used.
-    ``body_ceiling`` bounds a decoded body in bytes (0: ``BODY_CEILING_BYTES``).
+    ``body_ceiling`` bounds a decoded body in bytes (0: ``BODY_CEILING_BYTES``); it may be
+    changed between sends.
     """
 
     def __init__(
         self, *, transport: httpx.AsyncBaseTransport | None = None, body_ceiling: int = 0
     ) -> None:
         self._transport = transport
-        self._body_ceiling = body_ceiling
+        self.body_ceiling = body_ceiling
         self._routes: dict[TransportSettings, _Route] = {}
+
+    def ceiling(self) -> int:
+        """The largest decoded body the next send reads, in bytes."""
+        return self.body_ceiling or _body.BODY_CEILING_BYTES
 
     def _route_for(self, settings: TransportSettings) -> _Route:
         route = self._routes.get(settings)
@@ -329,7 +334,7 @@ class HttpClient:
                         body, undecoded = await read_body(
                             response.aiter_raw(),
                             response.headers.get_list("content-encoding"),
-                            self._body_ceiling or _body.BODY_CEILING_BYTES,
+                            self.ceiling(),
                         )
                 finally:
                     await response.aclose()

@@ -200,6 +200,16 @@ class Pipeline:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pipeline")
         install_log_redaction()
 
+    @property
+    def body_ceiling(self) -> int:
+        """The largest decoded response body read, in bytes; a larger one fails in a
+        sentence without being kept."""
+        return self._client.ceiling()
+
+    @body_ceiling.setter
+    def body_ceiling(self, size: int) -> None:
+        self._client.body_ceiling = size
+
     # --- resolve, refuse, prepare ------------------------------------------------------------
     def plan(
         self,

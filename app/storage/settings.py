@@ -6,7 +6,8 @@ and is readable only by the user (it holds history, drafts and perhaps secrets).
 
 ``SettingsStore.load`` always returns usable ``Settings``, whatever the file holds: every
 value has its type and lies in its range (``TIMEOUT_SECONDS``, ``HISTORY_MAX_ENTRIES``,
-``HISTORY_MAX_MB``, ``RECENT_COLLECTIONS_KEPT``), the ranges the window's controls offer.
+``HISTORY_MAX_MB``, ``RESPONSE_MAX_MB``, ``RECENT_COLLECTIONS_KEPT``), the ranges the
+window's controls offer.
 A file that is not JSON, or holds a value the app would never write, is set aside
 (``settings.json.damaged-<time>``) and ``problem`` says what was used instead.
 """
@@ -24,6 +25,7 @@ from app.core.preferences import (
     HISTORY_MAX_ENTRIES,
     HISTORY_MAX_MB,
     RECENT_COLLECTIONS_KEPT,
+    RESPONSE_MAX_MB,
     THEMES,
     TIMEOUT_SECONDS,
 )
@@ -33,6 +35,7 @@ __all__ = [
     "HISTORY_MAX_ENTRIES",
     "HISTORY_MAX_MB",
     "RECENT_COLLECTIONS_KEPT",
+    "RESPONSE_MAX_MB",
     "TIMEOUT_SECONDS",
     "Settings",
     "SettingsStore",
@@ -62,6 +65,8 @@ class Settings:
     recent_collections: tuple[str, ...] = ()
     history_max_entries: int = 1000
     history_max_mb: int = 200
+    # The largest decoded response body read; past it the response is refused in a sentence.
+    response_max_mb: int = 512
     theme: str = "system"
     # The window's geometry and dock layout (Qt's saveGeometry/saveState, hex), the sizes of
     # its request/response split, and the request builder's page: "" or -1 for the defaults.
@@ -152,6 +157,8 @@ def _settings(raw: dict[str, object]) -> tuple[Settings, list[str]]:
             value = _bounded(name, value, HISTORY_MAX_ENTRIES, complaints)
         elif name == "history_max_mb" and type(value) is int:
             value = _bounded(name, value, HISTORY_MAX_MB, complaints)
+        elif name == "response_max_mb" and type(value) is int:
+            value = _bounded(name, value, RESPONSE_MAX_MB, complaints)
         elif (
             (name == "base_url" and _is_text(value))
             or (name == "theme" and value in THEMES)

@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("API Explorer")
+        self.pipeline = pipeline
         self.workspace = pipeline.workspace
         self.session = session
         self.collections = session.collections

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QMessageBox
 
 from app.core.preferences import THEMES
 from app.services.collections import CollectionWriteError
+from app.ui.preferences_dialog import PreferencesDialog
 from app.ui.themes import apply_theme
 
 if TYPE_CHECKING:
@@ -78,6 +79,8 @@ class WindowMenus(QObject):
         self._add(
             edit, "previous_tab", "&Previous tab", "Ctrl+Shift+Tab", lambda: self._step_tab(-1)
         )
+        edit.addSeparator()
+        self._add(edit, "preferences", "P&references…", "Ctrl+,", self.edit_preferences)
 
         view = bar.addMenu("&View")
         for dock in (window.collection_dock, window.history_dock):
@@ -128,6 +131,13 @@ class WindowMenus(QObject):
         self.window.addAction(action)  # the shortcut works while the menu bar is hidden too
         self.actions[key] = action
         return action
+
+    def edit_preferences(self) -> None:
+        """The Preferences dialog; what it accepts applies to the next send."""
+        pipeline = self.window.pipeline
+        dialog = PreferencesDialog(pipeline.body_ceiling, self.window)
+        if self.window.prompts.run_dialog(dialog):
+            pipeline.body_ceiling = dialog.response_max_bytes()
 
     def new_collection(self) -> None:
         """Ask for a folder and a name, make the folder a new collection and open it."""

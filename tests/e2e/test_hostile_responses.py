@@ -3,8 +3,10 @@ not freeze it, use gigabytes, or make what the user reads differ from what was s
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,9 +15,10 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from app.ui.main_window import MainWindow
-from tests.e2e.conftest import child
+from tests.e2e.conftest import child, running_window
 from tests.e2e.hostile_server import Canned, HostileServer, hostile_server
 from tests.e2e.test_send_and_read import TIMEOUT_MS, set_request, text
+from tests.prompts import ScriptedPrompts
 
 # Generous, for CI: before the fix the description alone froze the window for 30 s and the
 # field problems went past 12 GB.
@@ -238,3 +241,66 @@ def test_a_redirect_is_explained_calmly_with_its_location(
     assert not child(window, "errorPanel").isVisible()
     message = text(window, "responseMessageLabel")
     assert "Location: javascript:alert(1)" in message
+
+
+def gzip_of_zeros(megabytes: int) -> bytes:
+    """``megabytes`` MB of zeros, gzip-compressed (level 1: fast to build, still about 200:1)."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    block = bytes(1 << 20)
+    return b"".join(compressor.compress(block) for _ in range(megabytes)) + compressor.flush()
+
+
+def test_a_gzip_bomb_is_refused_at_the_ceiling_without_freezing_the_window(
+    qtbot: Any, window: MainWindow, server: HostileServer
+) -> None:
+    # Past the default ceiling (512 MB) in about 3 MB. Before decoding yielded to the loop
+    # the window froze 1.7 s (9-13 s before there was a ceiling).
+    bomb = gzip_of_zeros(640)
+    server.routes["/bomb"] = Canned(
+        200, bomb, (("Content-Type", "application/json"), ("Content-Encoding", "gzip"))
+    )
+    set_request(window, "GET", server.url("/bomb"))
+    before = rss_bytes()
+    elapsed, stall = send_measured(qtbot, window)
+    grown = rss_bytes() - before
+    print(f"\nrefused in {elapsed:.2f} s, longest stall {stall:.3f} s, RSS +{grown / 1e6:.0f} MB")
+    assert text(window, "statusLabel") == "No response"
+    assert "gzip body expands past 512 MB" in text(window, "responseMessageLabel")
+    assert stall < 0.5
+    assert grown < 700_000_000
+
+
+def test_the_largest_response_is_a_preference_that_applies_and_is_remembered(
+    qtbot: Any,
+    qt_loop: asyncio.AbstractEventLoop,
+    window: MainWindow,
+    server: HostileServer,
+    prompts: ScriptedPrompts,
+) -> None:
+    def one_megabyte(dialog: Any) -> bool:
+        assert dialog.response_max_spin.value() == 512  # the default
+        dialog.response_max_spin.setValue(1)
+        return True
+
+    prompts.dialogs.append(one_megabyte)
+    window.menus.actions["preferences"].trigger()
+    server.routes["/two"] = Canned(200, b'"' + b"x" * (2 << 20) + b'"')
+    send_to(qtbot, window, server, "/two")
+    assert text(window, "statusLabel") == "No response"
+    message = text(window, "responseMessageLabel")
+    assert "its body is larger than 1 MB" in message
+    assert "Largest response" in message
+
+    window.close()  # settings are written on close; the next start reads them
+    seen: list[int] = []
+
+    def look(dialog: Any) -> bool:
+        seen.append(dialog.response_max_spin.value())
+        return False
+
+    again = ScriptedPrompts()
+    again.dialogs.append(look)
+    with running_window(qtbot, qt_loop, prompts=again) as restarted:
+        assert restarted.pipeline.body_ceiling == 1 << 20
+        restarted.menus.actions["preferences"].trigger()
+    assert seen == [1]

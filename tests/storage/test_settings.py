@@ -10,6 +10,7 @@ from app.storage.settings import (
     HISTORY_MAX_ENTRIES,
     HISTORY_MAX_MB,
     RECENT_COLLECTIONS_KEPT,
+    RESPONSE_MAX_MB,
     TIMEOUT_SECONDS,
     Settings,
     SettingsStore,
@@ -91,6 +92,9 @@ def test_a_huge_history_size_is_bounded_to_what_the_window_offers(tmp_path: Path
         ('{"history_max_entries": -5}', Settings(history_max_entries=1)),
         ('{"history_max_entries": 1e9}', Settings()),  # not an integer
         ('{"history_max_mb": true}', Settings()),
+        ('{"response_max_mb": 0}', Settings(response_max_mb=1)),
+        ('{"response_max_mb": 99999999999}', Settings(response_max_mb=4096)),
+        ('{"response_max_mb": "big"}', Settings()),
         ('{"timeout_seconds": 0}', Settings(timeout_seconds=0.5)),
         ('{"timeout_seconds": 1e400}', Settings(timeout_seconds=3600.0)),
         ('{"timeout_seconds": -1e400}', Settings(timeout_seconds=0.5)),
@@ -155,6 +159,8 @@ def _valid(settings: Settings) -> None:
     assert HISTORY_MAX_ENTRIES[0] <= settings.history_max_entries <= HISTORY_MAX_ENTRIES[1]
     assert type(settings.history_max_mb) is int
     assert HISTORY_MAX_MB[0] <= settings.history_max_mb <= HISTORY_MAX_MB[1]
+    assert type(settings.response_max_mb) is int
+    assert RESPONSE_MAX_MB[0] <= settings.response_max_mb <= RESPONSE_MAX_MB[1]
     assert isinstance(settings.base_url, str)
     assert isinstance(settings.recent_collections, tuple)
     assert len(settings.recent_collections) <= RECENT_COLLECTIONS_KEPT
