@@ -304,3 +304,47 @@ def test_the_largest_response_is_a_preference_that_applies_and_is_remembered(
         assert restarted.pipeline.body_ceiling == 1 << 20
         restarted.menus.actions["preferences"].trigger()
     assert seen == [1]
+
+
+# Each case through the real window: the status it must end on, then the longest stall and the
+# RSS growth, bounded (printed with -s for the closing note's figures).
+CASES = {
+    "10,000 headers": (
+        Canned(200, b"{}", tuple((f"X-Header-{i}", "value") for i in range(10_000))),
+        "No response",
+    ),
+    "one 1 MB header": (Canned(200, b"{}", (("X-Big", "a" * (1 << 20)),)), "No response"),
+    "repeated keys": (Canned(200, b'{"amount":"1.00","amount":"1000000.00"}'), "200 OK"),
+    "an image as JSON": (Canned(200, PNG), "200 OK"),
+    "invalid UTF-8": (Canned(200, b'{"name": "caf\xe9"}'), "200 OK"),
+    "javascript: Location": (
+        Canned(302, b"", (("Location", "javascript:alert(1)"),)),
+        "302 Found",
+    ),
+    "bidi and controls": (
+        Canned(
+            400,
+            '{"error":"x\u202e\\u0000\\u001b\\u0007","error_uri":"https://paysera.com@evil.example"}'.encode(),
+        ),
+        "400 Bad Request",
+    ),
+    "100,000-deep nesting": (Canned(200, b"[" * 100_000 + b"]" * 100_000), "200 OK"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_each_hostile_case_ends_calmly_without_a_stall(
+    qtbot: Any, window: MainWindow, server: HostileServer, case: str
+) -> None:
+    canned, status = CASES[case]
+    server.routes["/case"] = canned
+    set_request(window, "GET", server.url("/case"))
+    before = rss_bytes()
+    elapsed, stall = send_measured(qtbot, window)
+    grown = rss_bytes() - before
+    print(f"\n{case}: {elapsed:.3f} s, longest stall {stall:.3f} s, RSS +{grown / 1e6:.1f} MB")
+    assert text(window, "statusLabel") == status
+    if "header" in case:
+        assert "too many headers, or one too large" in text(window, "responseMessageLabel")
+    assert stall < 1.0
+    assert grown < 100_000_000
