@@ -9,7 +9,7 @@ fetches secret values only when a secret is used.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.core.collection import (
@@ -23,6 +23,8 @@ from app.core.collection import (
     Variable,
     auth_label,
 )
+from app.core.prepare import DEFAULT_HEADERS, JSON_CONTENT_TYPE
+from app.core.request import BodyMode
 from app.core.transport import ProxySettings, TlsSettings, TransportSettings
 from app.core.variables import (
     MASK,
@@ -36,7 +38,19 @@ from app.core.variables import (
 )
 from app.storage.secrets import SecretStore, SecretStoreError
 
-__all__ = ["SecretStoreError", "Workspace"]
+__all__ = ["InheritedHeader", "SecretStoreError", "Workspace"]
+
+
+@dataclass(frozen=True, slots=True)
+class InheritedHeader:
+    """A header a request sends without having a row for it: ``origin`` says who adds it
+    (``the collection``, ``the folder "x"``, ``the app``); ``replaced`` when the request's
+    own row of that name is sent instead."""
+
+    name: str
+    value: str
+    origin: str
+    replaced: bool
 
 
 class Workspace:
@@ -220,6 +234,31 @@ class Workspace:
     def auth_of(self, request: SavedRequest, source: str | None) -> AuthSpec:
         """The auth ``request`` sends with, ``{{variables}}`` unresolved."""
         return effective_auth(request, self._chain(source))
+
+    def inherited_headers(
+        self, request: SavedRequest, source: str | None
+    ) -> tuple[InheritedHeader, ...]:
+        """The headers ``request`` (saved at ``source``) gets from its folders, the
+        collection and the app, ``{{variables}}`` unresolved, in the order they are sent.
+        A nearer layer replaces every row of a name from farther ones, as when sending."""
+        layers = [(f'the folder "{name}"', d.headers) for name, d in self._folders(source)]
+        if self.collection is not None and self.collection.tree.defaults is not None:
+            layers.append(("the collection", self.collection.tree.defaults.headers))
+        merged: list[tuple[str, str, str]] = []
+        for origin, headers in reversed(layers):
+            rows = [(h.name, h.value, origin) for h in headers if h.enabled and h.name.strip()]
+            names = {name.strip().lower() for name, _, _ in rows}
+            merged = [m for m in merged if m[0].strip().lower() not in names] + rows
+        taken = {name.strip().lower() for name, _, _ in merged}
+        has_body = bool(request.body.strip(" \t\r\n"))
+        if request.body_mode is BodyMode.JSON and has_body and "content-type" not in taken:
+            merged.append(("Content-Type", JSON_CONTENT_TYPE, "the app, with a JSON body"))
+        merged += [(n, v, "the app") for n, v in DEFAULT_HEADERS if n.lower() not in taken]
+        own = {h.name.strip().lower() for h in request.headers if h.enabled and h.name.strip()}
+        return tuple(
+            InheritedHeader(name, value, origin, name.strip().lower() in own)
+            for name, value, origin in merged
+        )
 
     def inherited_auth(self, source: str | None) -> str:
         """What a request at ``source`` set to "inherit" authenticates with, and from where."""

@@ -93,6 +93,7 @@ class BodyEditor(QWidget):
     """
 
     changed = Signal()
+    mode_changed = Signal()  # JSON, raw text or none: the headers it adds differ
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -291,6 +292,7 @@ class BodyEditor(QWidget):
     def _on_mode_combo_activated(self, _index: int) -> None:
         # activated is only emitted for the user's choice, never for set_mode.
         self.changed.emit()
+        self.mode_changed.emit()
 
     # Helpers ----------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ from app.ui.assertions_editor import AssertionsEditor
 from app.ui.auth_editor import AuthEditor
 from app.ui.body_editor import BodyEditor
 from app.ui.elided_label import ElidedLabel
+from app.ui.inherited_headers import InheritedHeadersView
 from app.ui.key_value_table import KeyValueTableWidget
 from app.ui.variable_line_edit import VariableLineEdit
 
@@ -95,6 +96,11 @@ class RequestBuilder(QWidget):
         self.follow_redirects_check = QCheckBox("Follow redirects", self)
         self.follow_redirects_check.setObjectName("followRedirectsCheck")
         self._follow_choice: bool | None = None
+        # Back to what the folder or collection says, once the request set its own choice.
+        self.follow_inherit_button = QPushButton("Inherit", self)
+        self.follow_inherit_button.setObjectName("followRedirectsInheritButton")
+        self.follow_inherit_button.setFlat(True)
+        self.follow_inherit_button.setVisible(False)
         self._inherited_follow = (False, "the default")
         self._show_follow_redirects()
         self.final_url_label = ElidedLabel(self)
@@ -113,7 +119,13 @@ class RequestBuilder(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("requestTabs")
         self.tabs.addTab(self.params, "Params")
-        self.tabs.addTab(self.headers, "Headers")
+        self.inherited_headers = InheritedHeadersView(self)
+        self.headers_page = headers_page = QWidget(self)
+        headers_layout = QVBoxLayout(headers_page)
+        headers_layout.setContentsMargins(0, 0, 0, 0)
+        headers_layout.addWidget(self.headers, 1)
+        headers_layout.addWidget(self.inherited_headers)
+        self.tabs.addTab(headers_page, "Headers")
         self.tabs.addTab(self.body, "Body")
         self.auth = AuthEditor(self)
         self.tabs.addTab(self.auth, "Auth")
@@ -123,7 +135,8 @@ class RequestBuilder(QWidget):
         self.assertions.title_changed.connect(self._on_assertions_title_changed)
         # Tab goes from the request line to the tabs (arrow keys pick one), then into the page.
         QWidget.setTabOrder(self.timeout_spin, self.follow_redirects_check)
-        QWidget.setTabOrder(self.follow_redirects_check, self.tabs.tabBar())
+        QWidget.setTabOrder(self.follow_redirects_check, self.follow_inherit_button)
+        QWidget.setTabOrder(self.follow_inherit_button, self.tabs.tabBar())
         # The tab widget hands its focus to that tab bar (its focus proxy): left in the chain
         # after the pages, it sent Tab from the last field of a page back to the tab bar, for
         # ever. Without the proxy it is skipped; the tab bar keeps its place above.
@@ -142,6 +155,7 @@ class RequestBuilder(QWidget):
         settings.addWidget(QLabel("Timeout", self))
         settings.addWidget(self.timeout_spin)
         settings.addWidget(self.follow_redirects_check)
+        settings.addWidget(self.follow_inherit_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(settings)
@@ -154,6 +168,13 @@ class RequestBuilder(QWidget):
         self.url_edit.returnPressed.connect(self.send_requested)
         self.base_url_edit.textChanged.connect(self.target_changed)
         self.url_edit.textChanged.connect(self.target_changed)
+        # The inherited headers strike out the names the table now has, and list the JSON
+        # Content-Type with a JSON body.
+        self.headers.model.rows_edited.connect(self.target_changed)
+        self.headers.cell_text_edited.connect(self.target_changed)
+        self.body.mode_changed.connect(self.target_changed)
+        self.body.changed.connect(self._on_body_changed)
+        self._had_body = False
         self._describe: Callable[[str], str] = lambda _text: ""
         for watched in (
             self.url_edit,
@@ -181,6 +202,7 @@ class RequestBuilder(QWidget):
         self.assertions.edited.connect(self.edited)
         # clicked, not toggled: only the user's click makes it this request's own setting.
         self.follow_redirects_check.clicked.connect(self._on_follow_redirects_clicked)
+        self.follow_inherit_button.clicked.connect(self._on_follow_inherit_button_clicked)
 
     # --- URL <-> params ------------------------------------------------------------------
     def _on_url_edit_text_changed(self, text: str) -> None:
@@ -209,16 +231,33 @@ class RequestBuilder(QWidget):
         self.final_url_label.setText(f"Sends to: {url}" if url and url != typed else "")
         self.final_url_label.setVisible(bool(self.final_url_label.text()))
 
+    def _on_body_changed(self) -> None:
+        # O(1) at each key: only a body that appears or empties changes the headers sent.
+        has_body = not self.body.editor.document().isEmpty()
+        if has_body != self._had_body:
+            self._had_body = has_body
+            self.target_changed.emit()
+
     # --- following redirects ----------------------------------------------------------------
     def _on_follow_redirects_clicked(self, checked: bool) -> None:
         self._follow_choice = checked
         self._show_follow_redirects()
         self.edited.emit()
 
+    def _on_follow_inherit_button_clicked(self) -> None:
+        self._follow_choice = None
+        self._show_follow_redirects()
+        self.follow_redirects_check.setFocus()  # the button it was on is gone
+        self.edited.emit()
+
     def _show_follow_redirects(self) -> None:
         inherited, where = self._inherited_follow
         said = "on" if inherited else "off"
         check = self.follow_redirects_check
+        self.follow_inherit_button.setVisible(self._follow_choice is not None)
+        self.follow_inherit_button.setToolTip(
+            f"Follow redirects as {where} says ({said}), not as this request sets"
+        )
         if self._follow_choice is None:
             check.setChecked(inherited)
             check.setToolTip(
@@ -239,6 +278,7 @@ class RequestBuilder(QWidget):
         base = self.base_url_edit.text()
         self.show_target(workspace.preview_url(request, source, base_url=base))
         self.auth.set_inherited(workspace.inherited_auth(source))
+        self.inherited_headers.show_headers(workspace.inherited_headers(request, source))
         inherited = workspace.inherited_follow_redirects(source)
         if inherited != self._inherited_follow:
             self._inherited_follow = inherited

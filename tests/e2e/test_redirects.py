@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.core.collection import Defaults, SavedRequest
+from app.core.request import KeyValue
 from app.storage.collection_store import CollectionStore, create_collection
 from app.ui.main_window import MainWindow
 from tests.e2e.conftest import child, running_window
@@ -109,3 +110,50 @@ def test_a_request_inherits_from_its_folder_and_saves_its_own_choice(
     assert "follow_redirects: false" in saved
     send(qtbot, team_window)
     assert text(team_window, "statusLabel").startswith("302")
+
+    # And back to what the folder says: the choice leaves the file.
+    inherit = child(team_window, "followRedirectsInheritButton")
+    assert inherit.isVisible()
+    click(qtbot, team_window, "followRedirectsInheritButton")
+    assert check.isChecked() and not inherit.isVisible()
+    team_window.save_active_tab()
+    assert "follow_redirects" not in (collection.root / path).read_text()
+    send(qtbot, team_window)
+    assert text(team_window, "statusLabel") == "200 OK"
+
+
+def test_the_headers_tab_lists_inherited_headers_and_the_collection_changes_accept(
+    qtbot: Any, team_window: MainWindow, collection: CollectionStore, server: RedirectServer
+) -> None:
+    collection.save_defaults(Path("."), Defaults(headers=(KeyValue("Accept", "*/*"),)))
+    team_window.collections.reload()
+    set_request(team_window, "GET", server.url("/plain"))
+    view = child(team_window, "inheritedHeadersView")
+    rows = [[view.item(r, c).text() for c in range(3)] for r in range(view.rowCount())]
+    assert rows == [
+        ["Accept", "*/*", "the collection"],
+        ["Accept-Encoding", "gzip, deflate, br, zstd", "the app"],
+        ["User-Agent", "API-Explorer/0.1", "the app"],
+    ]
+    send(qtbot, team_window)
+    sent = child(team_window, "sentRequestView").toPlainText()
+    assert "Accept: */*" in sent and "application/json" not in sent
+    assert "User-Agent: API-Explorer/0.1" in sent
+
+    # The request's own row replaces the inherited one: struck through, and it is what is sent.
+    headers = team_window.builder.headers.model
+    headers.setData(headers.index(headers.placeholder_row(), headers.NAME_COLUMN), "User-Agent")
+    headers.setData(headers.index(0, headers.VALUE_COLUMN), "support-repro/1")
+    qtbot.waitUntil(lambda: view.item(2, 0).font().strikeOut())
+    assert view.item(2, 0).text() == "User-Agent"
+    send(qtbot, team_window)
+    sent = child(team_window, "sentRequestView").toPlainText()
+    assert "User-Agent: support-repro/1" in sent and "API-Explorer/0.1" not in sent
+
+    # A JSON body adds the app's Content-Type; emptied, it goes again.
+    editor = team_window.builder.body.editor
+    editor.insertPlainText('{"a": 1}')
+    qtbot.waitUntil(lambda: view.item(1, 0).text() == "Content-Type")
+    assert view.item(1, 2).text() == "the app, with a JSON body"
+    editor.clear()
+    qtbot.waitUntil(lambda: view.rowCount() == 3)

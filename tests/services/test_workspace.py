@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from app.core.collection import AuthKind, AuthSpec, Defaults, Environment, SavedRequest, Variable
-from app.core.request import KeyValue
+from app.core.request import BodyMode, KeyValue
 from app.core.transport import ProxyMode, ProxySettings
 from app.services.workspace import Workspace
 from app.storage.collection_store import CollectionStore, create_collection
@@ -74,6 +74,41 @@ def test_nearest_scope_wins_and_headers_inherit(tmp_path: Path) -> None:
     assert headers["x-collection"] == "yes"
     assert headers["x-who"] == "inner"
     assert spec.body == '{"currency": "EUR"}'
+
+
+def test_inherited_headers_list_what_is_sent_without_a_row_and_from_where(
+    tmp_path: Path,
+) -> None:
+    workspace, source = _workspace(tmp_path)
+    request = _request(workspace, source)
+    rows = workspace.inherited_headers(request, source)
+    assert [(h.name, h.value, h.origin, h.replaced) for h in rows] == [
+        ("X-Collection", "yes", "the collection", False),
+        ("x-level", "outer", 'the folder "Payments"', False),
+        ("Content-Type", "application/json;charset=utf-8", "the app, with a JSON body", False),
+        ("Accept", "application/json", "the app", False),
+        ("Accept-Encoding", "gzip, deflate, br, zstd", "the app", False),
+        ("User-Agent", "API-Explorer/0.1", "the app", False),
+    ]
+    # The collection changes the app's Accept; the request's own row replaces the folder's.
+    assert workspace.collection is not None
+    defaults = workspace.collection.tree.defaults
+    assert defaults is not None
+    changed = replace(defaults, headers=(*defaults.headers, KeyValue("Accept", "*/*")))
+    workspace.set_collection(
+        replace(workspace.collection, tree=replace(workspace.collection.tree, defaults=changed))
+    )
+    own = replace(
+        request, headers=(*request.headers, KeyValue("X-Level", "mine")), body_mode=BodyMode.RAW
+    )
+    rows = workspace.inherited_headers(own, source)
+    named = {h.name.lower(): h for h in rows}
+    assert (named["accept"].value, named["accept"].origin) == ("*/*", "the collection")
+    assert [h.name for h in rows].count("Accept") == 1
+    assert named["x-level"].replaced
+    assert "content-type" not in named  # a raw body: no Content-Type from the app
+    sent = {h.name.lower(): h.value for h in workspace.resolve(own, source).spec.headers}
+    assert sent["accept"] == "*/*" and sent["x-level"] == "mine"
 
 
 def test_request_variables_beat_everything(tmp_path: Path) -> None:

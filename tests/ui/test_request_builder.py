@@ -111,6 +111,6 @@ def test_a_request_without_a_body_opens_on_its_parameters_not_an_empty_body(
     builder.tabs.setCurrentWidget(builder.body)
     builder.load_request(SavedRequest("List", url="/payments?limit=5"))
     assert builder.tabs.currentWidget() is builder.params
-    builder.tabs.setCurrentWidget(builder.headers)
+    builder.tabs.setCurrentWidget(builder.headers_page)
     builder.load_request(SavedRequest("Other", url="/time"))
-    assert builder.tabs.currentWidget() is builder.headers  # any other page is kept
+    assert builder.tabs.currentWidget() is builder.headers_page  # any other page is kept
