@@ -22,9 +22,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.core.display_text import describe_size
 from app.core.json_doc import JsonNumber, iter_pretty, parse_json_exact
 from app.ui.json_tree_model import JsonTreeModel
-from app.ui.raw_view import RawView, format_size
+from app.ui.raw_view import RawView
 from app.ui.response_tree_view import ResponseTreeView
 
 ITEM = (
@@ -180,7 +181,7 @@ def main() -> None:
 
     start = time.perf_counter()
     seen = raw_paints.paints
-    raw.show_text_chunks(iter_pretty(document), format_size(len(body)))
+    raw.show_text_chunks(iter_pretty(document), describe_size(len(body)))
     raw_paints.wait_for_paint(app, seen)
     rows.append(("raw: first 256 KB until painted", (time.perf_counter() - start) * 1000))
 
@@ -197,7 +198,7 @@ def main() -> None:
         )
     )
 
-    print(f"\nbody: {format_size(len(body))} ({len(body):,} bytes)\n")
+    print(f"\nbody: {describe_size(len(body))} ({len(body):,} bytes)\n")
     print(f"{'step':<44} {'ms':>8}")
     print(f"{'-' * 44} {'-' * 8}")
     for label, milliseconds in rows:

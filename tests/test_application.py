@@ -148,7 +148,7 @@ def test_the_theme_layout_and_request_page_come_back_after_a_restart(
         first.menus.set_theme("dark")
         first.resize(760, 560)  # within the offscreen screen (800 x 600)
         first.area.setSizes([250, 400])
-        first.builder.tabs.setCurrentWidget(first.builder.headers)
+        first.builder.tabs.setCurrentWidget(first.builder.headers_page)
         sizes = first.area.sizes()
         first.close()
 
@@ -162,7 +162,7 @@ def test_the_theme_layout_and_request_page_come_back_after_a_restart(
         assert (second.width(), second.height()) == (760, 560)
         # The split is restored before the window takes its final size: a few pixels move.
         assert all(abs(a - b) <= 10 for a, b in zip(second.area.sizes(), sizes, strict=True))
-        assert second.builder.tabs.currentWidget() is second.builder.headers
+        assert second.builder.tabs.currentWidget() is second.builder.headers_page
         second.close()
     finally:
         apply_theme("system")  # the palette is the whole test session's

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["LABEL_CHARS", "DisplayText", "display_text", "visible_text"]
+__all__ = ["LABEL_CHARS", "DisplayText", "describe_size", "display_text", "visible_text"]
 
 LABEL_CHARS = 2000
 """How much server text a label shows before "Show all" (a few screenfuls of wrapped text)."""
@@ -55,3 +55,13 @@ def display_text(text: str, max_chars: int = LABEL_CHARS) -> DisplayText:
     cut = len(text) > max_chars
     shown = visible_text(text[:max_chars] if cut else text)
     return DisplayText(shown + " …" if cut else shown, cut)
+
+
+def describe_size(size: int) -> str:
+    """``512 MB``, ``1.5 MB``, ``900 KB``: a byte count as people say it
+    (1 KB = 1024 bytes)."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            value = size / scale
+            return f"{value:.0f} {unit}" if value >= 1000 else f"{value:.3g} {unit}"
+    return f"{size} bytes"

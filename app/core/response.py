@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
 
-__all__ = ["ResponseData", "reason_phrase"]
+__all__ = ["Progress", "ResponseData", "reason_phrase"]
 
 _TEXT_CHUNK_BYTES = 1 << 20
 
@@ -34,6 +34,16 @@ _REASONS: dict[int, str] = {
 def reason_phrase(status: int) -> str:
     """The standard reason phrase for a status code, or an empty string when unknown."""
     return _REASONS.get(status, "")
+
+
+@dataclass(slots=True)
+class Progress:
+    """How much of a response body has arrived so far, as the client reads it: ``received``
+    bytes on the wire (before decoding), ``total`` from Content-Length (``None``: not said).
+    Written by the HTTP client, read by whoever shows the request in flight."""
+
+    received: int = 0
+    total: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,12 +23,13 @@ from typing import IO, Protocol, cast
 import brotli
 import zstandard
 
+from app.core.response import Progress
+
 __all__ = [
     "BODY_CEILING_BYTES",
     "BodyNotDecodable",
     "BodyTooLarge",
     "BodyUnreadable",
-    "describe_size",
     "read_body",
 ]
 
@@ -60,14 +61,6 @@ class BodyNotDecodable(BodyUnreadable):
         super().__init__(f"not valid {encoding}: {detail}")
         self.encoding = encoding
         self.detail = detail
-
-
-def describe_size(size: int) -> str:
-    """``512 MB``, ``1.5 MB``, ``900 KB``: a byte count as people say it."""
-    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
-        if size >= scale:
-            return f"{size / scale:.4g} {unit}"
-    return f"{size} bytes"
 
 
 class _Decoder(Protocol):
@@ -214,18 +207,24 @@ def _finish(decoders: Sequence[tuple[str, _Decoder]], index: int) -> Iterator[by
 
 
 async def read_body(
-    raw: AsyncIterable[bytes], content_encodings: Sequence[str], ceiling: int
+    raw: AsyncIterable[bytes],
+    content_encodings: Sequence[str],
+    ceiling: int,
+    progress: Progress | None = None,
 ) -> tuple[bytes, str | None]:
     """The body from the ``raw`` chunks decoded by ``content_encodings`` (the
     Content-Encoding header's values), and a sentence when some encoding was left undecoded.
 
     Raises ``BodyTooLarge`` as soon as the decoded body passes ``ceiling`` bytes, and
-    ``BodyNotDecodable`` when the bytes are not valid in their encoding."""
+    ``BodyNotDecodable`` when the bytes are not valid in their encoding. ``progress``
+    counts the bytes read from the wire as they arrive."""
     decoders, undecoded = _plan(content_encodings)
     described = decoders[0][0] if decoders else ""
     body = io.BytesIO()
     size = 0
     async for chunk in raw:
+        if progress is not None:
+            progress.received += len(chunk)
         for piece in _through(decoders, 0, iter((chunk,))):
             size += len(piece)
             if size > ceiling:

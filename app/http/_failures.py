@@ -24,9 +24,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from app.core.display_text import describe_size
 from app.core.http_syntax import default_port
 from app.core.outcome import FailureKind, TransportFailure
-from app.http._body import BodyNotDecodable, BodyTooLarge, describe_size
+from app.http._body import BodyNotDecodable, BodyTooLarge
 
 __all__ = ["describe_failure"]
 

@@ -22,7 +22,7 @@ import truststore
 
 from app.core.outcome import FailureKind, TransportFailure
 from app.core.prepare import PreparedRequest
-from app.core.response import ResponseData, reason_phrase
+from app.core.response import Progress, ResponseData, reason_phrase
 from app.core.transport import ProxyMode, ProxySettings, TlsSettings, TransportSettings
 from app.http import _body
 from app.http._body import BodyUnreadable, read_body
@@ -267,6 +267,12 @@ class _Route:
 _DEFAULT_SETTINGS = TransportSettings()
 
 
+def _content_length(headers: httpx.Headers) -> int | None:
+    """The Content-Length the server declared, if it is one number."""
+    value = headers.get("content-length", "").strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
 class HttpClient:
     """Keeps one httpx transport (connection pools) per distinct ``TransportSettings``, made
     on first use.
@@ -309,9 +315,13 @@ class HttpClient:
         return route
 
     async def send(
-        self, prepared: PreparedRequest, settings: TransportSettings = _DEFAULT_SETTINGS
+        self,
+        prepared: PreparedRequest,
+        settings: TransportSettings = _DEFAULT_SETTINGS,
+        progress: Progress | None = None,
     ) -> ResponseData:
-        """Send ``prepared`` and read the whole response within its timeout (in total)."""
+        """Send ``prepared`` and read the whole response within its timeout (in total);
+        ``progress`` counts the body's bytes as they arrive (reset for each response)."""
         timeout = prepared.timeout_seconds
         client_cert = settings.tls.client_cert.strip()
         try:
@@ -331,10 +341,14 @@ class HttpClient:
                         # Built whole, already decoded by httpx (a MockTransport's).
                         body, undecoded = response.content, None
                     else:
+                        if progress is not None:
+                            progress.received = 0
+                            progress.total = _content_length(response.headers)
                         body, undecoded = await read_body(
                             response.aiter_raw(),
                             response.headers.get_list("content-encoding"),
                             self.ceiling(),
+                            progress,
                         )
                 finally:
                     await response.aclose()

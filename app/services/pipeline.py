@@ -47,7 +47,7 @@ from app.core.redirects import (
     redirect_target,
 )
 from app.core.request import RequestSpec
-from app.core.response import ResponseData
+from app.core.response import Progress, ResponseData
 from app.core.transport import TransportSettings
 from app.core.variables import redact, unresolved_message
 from app.http.auth import apply_auth
@@ -111,6 +111,8 @@ class SendPlan:
     warning: str | None = None
     assertions: tuple[Assertion, ...] = ()
     follow_redirects: bool = False  # see app.core.redirects for the rules
+    # Counts the response body's bytes as they arrive, for the window's "received" line.
+    progress: Progress = field(default_factory=Progress, compare=False)
 
     @property
     def shown_url(self) -> str:
@@ -314,7 +316,7 @@ class Pipeline:
         sent = [request]
         try:
             with secrets_in_flight.sending(plan.secrets):
-                response = await self._client.send(request, plan.transport)
+                response = await self._client.send(request, plan.transport, plan.progress)
                 if plan.follow_redirects and response.status in REDIRECT_STATUSES:
                     response, hops, stop = await self._follow(plan, response, sent)
                     request = sent[-1]
@@ -417,7 +419,7 @@ class Pipeline:
                     return stopped(f"Not followed: {exc}")
             hops.append(RedirectHop(response.status, shown(location), shown(target)))
             sent.append(request)
-            response = await self._client.send(request, plan.transport)
+            response = await self._client.send(request, plan.transport, plan.progress)
         return response, tuple(hops), None
 
     async def in_worker(self, work: Callable[..., _T], *args: object) -> _T:

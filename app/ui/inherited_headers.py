@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -42,7 +43,9 @@ class InheritedHeadersView(QTableWidget):
             "Sent with this request unless it has a row of the same name above. The "
             "collection's and folders' headers are set in their Settings."
         )
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         self._shown: tuple[InheritedHeader, ...] | None = None
+        self._fit = 0
 
     def show_headers(self, headers: Sequence[InheritedHeader]) -> None:
         rows = tuple(headers)
@@ -68,10 +71,15 @@ class InheritedHeadersView(QTableWidget):
         self._fit_height()
 
     def _fit_height(self) -> None:
-        shown = max(1, min(self.rowCount(), _ROWS_SHOWN))
-        height = self.horizontalHeader().height() + 2 * self.frameWidth()
-        height += (
-            sum(self.rowHeight(r) for r in range(shown))
-            or self.verticalHeader().defaultSectionSize()
-        )
-        self.setFixedHeight(height)
+        chrome = self.horizontalHeader().height() + 2 * self.frameWidth()
+        row = self.verticalHeader().defaultSectionSize()
+        self._fit = chrome + max(1, min(self.rowCount(), _ROWS_SHOWN)) * row
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        # As tall as its rows (at most _ROWS_SHOWN, then it scrolls)...
+        return QSize(super().sizeHint().width(), self._fit)
+
+    def minimumSizeHint(self) -> QSize:
+        # ...but in a short window it gives way: the window must not grow for it.
+        return QSize(super().minimumSizeHint().width(), 0)

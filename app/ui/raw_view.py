@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.display_text import describe_size
 from app.ui.binary_view import BinaryView
 
-__all__ = ["RawView", "TextSource", "format_size"]
+__all__ = ["RawView", "TextSource"]
 
 TextSource = Callable[[], Iterator[str]]
 """Makes a fresh iterator over a text's pieces (the view may start it again on a toggle)."""
@@ -32,15 +33,6 @@ FIRST_CHARS = 256 * 1024
 
 MORE_CHARS = 1024 * 1024
 """How much "Show more", and each step of "Show all", adds."""
-
-
-def format_size(size: int) -> str:
-    """A size for people: ``512 bytes``, ``256 KB``, ``48.3 MB`` (1 KB = 1024 bytes)."""
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 class RawView(QWidget):
@@ -266,9 +258,11 @@ class RawView(QWidget):
             self._bar.setVisible(False)
             return
         if self._timer.isActive():
-            self._label.setText(f"Loading… {format_size(self._shown)} of {self._total_hint} shown.")
+            self._label.setText(
+                f"Loading… {describe_size(self._shown)} of {self._total_hint} shown."
+            )
         else:
             self._label.setText(
-                f"Showing the first {format_size(self._shown)} of {self._total_hint}."
+                f"Showing the first {describe_size(self._shown)} of {self._total_hint}."
             )
         self._bar.setVisible(True)

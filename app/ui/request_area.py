@@ -13,6 +13,8 @@ import time
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
+from app.core.display_text import describe_size
+from app.core.response import Progress
 from app.core.tabs import OpenTab
 from app.services.pipeline import Refusal, SendPlan
 from app.services.qt_adapter import SendController
@@ -56,6 +58,7 @@ class RequestArea(QSplitter):
         self._loading = False  # the builder is being filled from a tab, not edited
         # While the active tab's request is in flight, its elapsed time counts up on screen.
         self._sending: dict[str, tuple[Sending, float]] = {}  # tab id -> what, when
+        self._progress: dict[str, Progress] = {}  # tab id -> the body's bytes so far
         self._clock = QTimer(self)
         self._clock.setInterval(100)
         self._clock.timeout.connect(self._on_clock_timeout)
@@ -179,6 +182,7 @@ class RequestArea(QSplitter):
             self._clock.start()
         else:
             self._sending.pop(tab_id, None)
+            self._progress.pop(tab_id, None)
             if not self._sending:
                 self._clock.stop()
         active = self.active_tab()
@@ -196,9 +200,15 @@ class RequestArea(QSplitter):
             return
         sending, started = self._sending[active.id]
         elapsed = time.monotonic() - started
-        self.response_pane.show_message(
-            f"{sending.method} {sending.url} — waiting {elapsed:.1f} s (Esc cancels)"
-        )
+        progress = self._progress.get(active.id)
+        received = progress.received if progress is not None else 0
+        if received:
+            assert progress is not None
+            of = f" of {describe_size(progress.total)}" if progress.total else ""
+            doing = f"{describe_size(received)}{of} received in {elapsed:.1f} s"
+        else:
+            doing = f"waiting {elapsed:.1f} s"
+        self.response_pane.show_message(f"{sending.method} {sending.url} — {doing} (Esc cancels)")
 
     def _on_sends_refused(self, tab_id: str, refusal: Refusal) -> None:
         if refusal.unprepared:
@@ -208,6 +218,7 @@ class RequestArea(QSplitter):
     def _on_sends_started(self, tab_id: str, plan: SendPlan) -> None:
         self.builder.set_in_flight(True)
         self.show_result(tab_id, Sending(plan.prepared.method, plan.shown_url))
+        self._progress[tab_id] = plan.progress
 
     def compare_clock(self) -> None:
         """Ask the API of the active tab's last response for its time and show how far this

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QTabWidget,
     QToolTip,
     QVBoxLayout,
@@ -120,11 +121,14 @@ class RequestBuilder(QWidget):
         self.tabs.setObjectName("requestTabs")
         self.tabs.addTab(self.params, "Params")
         self.inherited_headers = InheritedHeadersView(self)
-        self.headers_page = headers_page = QWidget(self)
-        headers_layout = QVBoxLayout(headers_page)
-        headers_layout.setContentsMargins(0, 0, 0, 0)
-        headers_layout.addWidget(self.headers, 1)
-        headers_layout.addWidget(self.inherited_headers)
+        # The request's own headers above, what it inherits below; the user moves the line.
+        self.headers_page = headers_page = QSplitter(Qt.Orientation.Vertical, self)
+        headers_page.setObjectName("headersSplitter")
+        headers_page.setChildrenCollapsible(False)
+        headers_page.addWidget(self.headers)
+        headers_page.addWidget(self.inherited_headers)
+        headers_page.setStretchFactor(0, 1)
+        headers_page.setStretchFactor(1, 0)
         self.tabs.addTab(headers_page, "Headers")
         self.tabs.addTab(self.body, "Body")
         self.auth = AuthEditor(self)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.display_text import display_text
+from app.core.display_text import describe_size, display_text
 from app.core.exchange import Exchange
 from app.core.json_doc import iter_pretty
 from app.core.outcome import TransportFailure
@@ -34,7 +34,7 @@ from app.ui.error_panel import ErrorPanel
 from app.ui.headers_model import HeadersModel
 from app.ui.json_tree_model import JsonTreeModel
 from app.ui.prompts import DialogPrompts, Prompts
-from app.ui.raw_view import RawView, format_size
+from app.ui.raw_view import RawView
 from app.ui.response_tree_view import ResponseTreeView
 from app.ui.status_style import error_text_color, status_color, warning_text_color
 
@@ -272,7 +272,7 @@ class ResponsePane(QWidget):
             status_color(response.status, self.palette()),
         )
         self.elapsed_label.setText(format_duration(response.elapsed_ms))
-        self.size_label.setText(format_size(len(response.body)))
+        self.size_label.setText(describe_size(len(response.body)))
         self._clear_notes()
         self.headers_model.set_headers(response.headers)
         # The redirects followed (or why one was not) come first, whatever follows.
@@ -283,7 +283,7 @@ class ResponsePane(QWidget):
                 notes.append(_calm_note(response, exchange.error.status_explanation))
             else:
                 self.error_panel.show_error(exchange.error)
-        size = format_size(len(response.body))
+        size = describe_size(len(response.body))
         if exchange.binary:
             self.tree_model.clear()
             self.raw_view.show_binary(response.body, response.content_type)

@@ -292,7 +292,7 @@ def test_ctrl_enter_sends_from_other_widgets(qtbot: Any, window: MainWindow, whe
     set_request(window, "GET", "/server")
     widget = child(window, where)
     if where == "headersTable":
-        window.builder.tabs.setCurrentWidget(window.builder.headers)
+        window.builder.tabs.setCurrentWidget(window.builder.headers_page)
     widget.setFocus()
     with qtbot.waitSignal(window.sends.finished, timeout=TIMEOUT_MS):
         qtbot.keyClick(widget, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
@@ -303,7 +303,7 @@ def test_ctrl_enter_while_editing_a_header_cell_sends_the_typed_value(
     qtbot: Any, window: MainWindow
 ) -> None:
     set_request(window, "GET", "/wallet/me")
-    window.builder.tabs.setCurrentWidget(window.builder.headers)
+    window.builder.tabs.setCurrentWidget(window.builder.headers_page)
     view = child(window, "headersTable")
     model = window.builder.headers.model
     model.setData(model.index(0, 1), "Authorization", Qt.ItemDataRole.EditRole)
@@ -389,3 +389,37 @@ def test_the_request_tab_shows_every_header_that_went_on_the_wire(
     window.history_actions.reopen_entry(window.history.store.search()[0].id)
     names = [row.name.lower() for row in window.builder.headers.model.rows()]
     assert "host" not in names and "content-length" not in names
+
+
+def test_while_a_body_arrives_the_bytes_received_count_up(qtbot: Any, window: MainWindow) -> None:
+    # Half the body, then a pause the test ends: the line must say how much has arrived.
+    body = b'{"data": "' + b"x" * 200_000 + b'"}'
+    release = threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            connection.sendall(head + b"Content-Length: %d\r\n\r\n" % len(body))
+            connection.sendall(body[:100_000])
+            release.wait(10)
+            connection.sendall(body[100_000:])
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        set_request(window, "GET", f"http://127.0.0.1:{listener.getsockname()[1]}/half")
+        with qtbot.waitSignal(window.sends.finished, timeout=TIMEOUT_MS):
+            child(window, "sendButton").click()
+            qtbot.waitUntil(
+                lambda: "97.7 KB of 195 KB received in" in text(window, "responseMessageLabel"),
+                timeout=3000,
+            )
+            release.set()
+        assert text(window, "statusLabel") == "200 OK"
+    finally:
+        release.set()
+        thread.join(5)
+        listener.close()

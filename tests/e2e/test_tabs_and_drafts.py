@@ -151,7 +151,7 @@ def test_history_panel_searches_shows_and_reopens(qtbot: Any, window: MainWindow
 def test_text_typed_in_a_cell_is_drafted_before_the_cell_is_left(
     qtbot: Any, window: MainWindow, explorer_home: Any
 ) -> None:
-    window.builder.tabs.setCurrentWidget(window.builder.headers)
+    window.builder.tabs.setCurrentWidget(window.builder.headers_page)
     view = child(window, "headersTable")
     model = window.builder.headers.model
     placeholder = model.index(model.rowCount() - 1, 1)

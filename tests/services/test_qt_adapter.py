@@ -204,7 +204,9 @@ def test_an_unexpected_exception_is_a_failed_outcome_with_a_sentence(
     qtbot: Any, qt_loop: asyncio.AbstractEventLoop, caplog: pytest.LogCaptureFixture
 ) -> None:
     class Exploding(HttpClient):
-        async def send(self, prepared: PreparedRequest, settings: Any = None) -> Any:
+        async def send(
+            self, prepared: PreparedRequest, settings: Any = None, progress: Any = None
+        ) -> Any:
             raise KeyError("boom")  # not one of the failures the pipeline expects
 
     workspace = Workspace(app_variables={"host": "https://api.test"})

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QWidget
 
+from app.core.display_text import describe_size
 from app.core.json_doc import iter_pretty, parse_json_exact
-from app.ui.raw_view import FIRST_CHARS, MORE_CHARS, RawView, format_size
+from app.ui.raw_view import FIRST_CHARS, MORE_CHARS, RawView
 
 
 @pytest.fixture
@@ -103,7 +104,7 @@ def test_show_more_appends_the_next_megabyte(raw_view: RawView, big_body: str) -
     _button(raw_view, "rawShowMoreButton").click()
 
     assert _shown_text(raw_view) == pretty[: FIRST_CHARS + MORE_CHARS]
-    assert _label_text(raw_view) == "Showing the first 1.2 MB of 5.6 MB."
+    assert _label_text(raw_view) == "Showing the first 1.25 MB of 5.6 MB."
     assert _bar_shown(raw_view)
 
 
@@ -127,10 +128,10 @@ def test_show_all_loads_the_rest_step_by_step(raw_view: RawView, big_body: str, 
 def test_one_huge_piece_is_split_too(raw_view: RawView) -> None:
     text = "line\n" * 500_000
 
-    raw_view.show_text_chunks(iter([text]), format_size(len(text)))
+    raw_view.show_text_chunks(iter([text]), describe_size(len(text)))
 
     assert _shown_text(raw_view) == text[:FIRST_CHARS]
-    assert _label_text(raw_view) == "Showing the first 256 KB of 2.4 MB."
+    assert _label_text(raw_view) == "Showing the first 256 KB of 2.38 MB."
 
 
 def test_a_crlf_pair_split_between_pieces_stays_one_line_break(raw_view: RawView) -> None:
@@ -184,7 +185,14 @@ def test_clearing_an_empty_view_leaves_the_text_alone(raw_view: RawView) -> None
 
 @pytest.mark.parametrize(
     ("size", "text"),
-    [(0, "0 bytes"), (1023, "1023 bytes"), (256 * 1024, "256 KB"), (50_640_000, "48.3 MB")],
+    [
+        (0, "0 bytes"),
+        (1023, "1023 bytes"),
+        (256 * 1024, "256 KB"),
+        (50_640_000, "48.3 MB"),
+        (1_024_000, "1000 KB"),
+        (3 << 30, "3 GB"),
+    ],
 )
-def test_format_size(size: int, text: str) -> None:
-    assert format_size(size) == text
+def test_describe_size(size: int, text: str) -> None:
+    assert describe_size(size) == text
