@@ -8,12 +8,21 @@ highlighter) pick their colours from the palette when it changes, so every theme
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QStyleOptionComplex,
+    QWidget,
+)
 
 from app.core.preferences import THEMES
 
-__all__ = ["THEMES", "apply_theme", "theme_palette"]
+__all__ = ["THEMES", "FocusRingStyle", "apply_theme", "theme_palette"]
 
 _ROLE = QPalette.ColorRole
 _GROUP = QPalette.ColorGroup
@@ -60,6 +69,59 @@ def theme_palette(theme: str) -> QPalette:
     return palette
 
 
+_KEYBOARD_FOCUS = QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_KeyboardFocusChange
+_PE = QStyle.PrimitiveElement
+# Where the ring goes: buttons, tool buttons, and what Qt styles already mark with a thin
+# dotted or tinted focus frame (check boxes, tabs, list and tree items).
+_RINGED = (_PE.PE_PanelButtonCommand, _PE.PE_PanelButtonTool, _PE.PE_FrameFocusRect)
+
+
+class FocusRingStyle(QProxyStyle):
+    """The base style, plus a 2 px ring in the palette's highlight colour around whatever has
+    the keyboard focus (after Tab, not after a click: the ring follows the keyboard).
+
+    Fusion marks a focused button with the same faint outline as the default button, so Send
+    looked the same focused or not, and a keyboard user could not tell where Tab had gone."""
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        if element is _PE.PE_FrameFocusRect:
+            if (option.state & _KEYBOARD_FOCUS) == _KEYBOARD_FOCUS:
+                _ring(option, painter)
+            return
+        super().drawPrimitive(element, option, painter, widget)
+        if element in _RINGED and (option.state & _KEYBOARD_FOCUS) == _KEYBOARD_FOCUS:
+            _ring(option, painter)
+
+    def drawComplexControl(
+        self,
+        control: QStyle.ComplexControl,
+        option: QStyleOptionComplex,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawComplexControl(control, option, painter, widget)
+        if (
+            control is QStyle.ComplexControl.CC_ComboBox
+            and (option.state & _KEYBOARD_FOCUS) == _KEYBOARD_FOCUS
+        ):
+            _ring(option, painter)
+
+
+def _ring(option: QStyleOption, painter: QPainter) -> None:
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(option.palette.color(QPalette.ColorRole.Highlight), 2))
+    painter.setBrush(QColor(0, 0, 0, 0))
+    painter.drawRoundedRect(QRectF(option.rect).adjusted(1, 1, -1, -1), 3, 3)
+    painter.restore()
+
+
 def apply_theme(theme: str) -> str:
     """Use ``theme`` (one of ``THEMES``; anything else is "system"); returns the one used."""
     global _system
@@ -69,9 +131,11 @@ def apply_theme(theme: str) -> str:
     if _system is None:
         _system = (app.style().name(), QPalette(app.palette()))
     if theme not in ("light", "dark"):
-        app.setStyle(QStyleFactory.create(_system[0]) or app.style())
+        # A new style object each time: the proxy owns its base, and app.style() is Qt's.
+        base = QStyleFactory.create(_system[0]) or QStyleFactory.create("Fusion")
+        app.setStyle(FocusRingStyle(base))
         app.setPalette(_system[1])
         return "system"
-    app.setStyle(QStyleFactory.create("Fusion"))
+    app.setStyle(FocusRingStyle(QStyleFactory.create("Fusion")))
     app.setPalette(theme_palette(theme))
     return theme

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from app.ui.main_window import MainWindow
@@ -118,3 +120,44 @@ def test_file_new_collection_makes_and_opens_one(
     prompts.texts.append("Again")
     window.menus.actions["new_collection"].trigger()
     assert prompts.errors and "already holds a collection" in prompts.errors[-1]
+
+
+def _ring_pixels(widget: QWidget) -> int:
+    """Pixels of ``widget`` in the palette's highlight colour (what a focus ring is drawn in)."""
+    image = widget.grab().toImage()
+    ring = widget.palette().color(QPalette.ColorRole.Highlight)
+    count = 0
+    for y in range(image.height()):
+        for x in range(image.width()):
+            colour = image.pixelColor(x, y)
+            close = abs(colour.red() - ring.red()) + abs(colour.green() - ring.green())
+            if close + abs(colour.blue() - ring.blue()) < 60:
+                count += 1
+    return count
+
+
+@pytest.mark.parametrize("theme", ["light", "dark", "system"])
+def test_what_tab_reaches_shows_a_ring_in_every_theme(
+    qtbot: Any, window: MainWindow, theme: str
+) -> None:
+    window.menus.set_theme(theme)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    send = child(window, "sendButton")
+    check = child(window, "followRedirectsCheck")
+    url = window.builder.url_edit
+    url.setFocus()
+    before = {"send": _ring_pixels(send), "check": _ring_pixels(check)}
+    qtbot.keyClick(url, Qt.Key.Key_Tab)
+    assert focused(window) is send
+    # Fusion marked a focused button with the default button's faint outline: no change.
+    assert _ring_pixels(send) >= before["send"] + 2 * send.width()
+    for _ in range(10):
+        if focused(window) is check:
+            break
+        widget = focused(window)
+        assert widget is not None
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    assert focused(window) is check
+    assert _ring_pixels(check) >= before["check"] + check.width()
+    assert _ring_pixels(send) <= before["send"] + 10  # the ring left with the focus
