@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/runner_vs_httpx.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/window_click_to_status.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/typing_big_body.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/hostile_window.py
 
 # setuptools builds in the checkout and copies whatever build/ still holds (modules deleted
 # since) into the wheel: build/ goes first. No build isolation: the venv has setuptools.
