@@ -5,15 +5,17 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Mapping
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QColor, QFontDatabase, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QScrollArea,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -43,6 +45,55 @@ __all__ = ["ResponsePane", "format_duration"]
 
 def format_duration(ms: float) -> str:
     return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.2f} s"
+
+
+class _FitScroll(QScrollArea):
+    """Holds the error panel: as tall as the panel needs when the pane has room, scrolling
+    when it is short (squeezed, the panel cut its advice mid-line). Shown and hidden with
+    the panel."""
+
+    _MIN_LINES = 2  # the code line and one more; the rest scrolls
+
+    def __init__(self, panel: QWidget, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._width = -1
+        self.setObjectName("errorPanelScroll")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._panel = panel
+        self.setWidget(panel)
+        self.setVisible(not panel.isHidden())
+        panel.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Sent to the panel whenever it is shown or hidden, even while this is hidden.
+        kind = event.type()
+        if kind == QEvent.Type.ShowToParent:
+            self.setVisible(True)
+        elif kind == QEvent.Type.HideToParent:
+            self.setVisible(False)
+        elif kind == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # new text: a new height
+        return False
+
+    def sizeHint(self) -> QSize:
+        panel = self._panel
+        width = self.viewport().width() if self._width > 0 else panel.sizeHint().width()
+        height = (
+            panel.heightForWidth(width) if panel.hasHeightForWidth() else panel.sizeHint().height()
+        )
+        return QSize(super().sizeHint().width(), max(height, 0) + 2 * self.frameWidth())
+
+    def minimumSizeHint(self) -> QSize:
+        lines = self.fontMetrics().lineSpacing() * self._MIN_LINES
+        return QSize(super().minimumSizeHint().width(), min(self.sizeHint().height(), lines))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != self._width:
+            self._width = event.size().width()
+            self.updateGeometry()  # narrower, the panel's lines wrap into more height
 
 
 class ResponsePane(QWidget):
@@ -137,7 +188,8 @@ class ResponsePane(QWidget):
         layout.addLayout(status_row)
         layout.addWidget(self.message_label)
         layout.addWidget(self.warning_label)
-        layout.addWidget(self.error_panel)
+        self.error_scroll = _FitScroll(self.error_panel, self)
+        layout.addWidget(self.error_scroll)
         layout.addWidget(self.tabs, 1)
         self.clear()
         self.show_message("Press Send (Ctrl+Enter) to see the response here.")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
@@ -143,8 +142,8 @@ def test_what_tab_reaches_shows_a_ring_in_every_theme(
     window.menus.set_theme(theme)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    send = child(window, "sendButton")
-    check = child(window, "followRedirectsCheck")
+    send: QWidget = child(window, "sendButton")
+    check: QWidget = child(window, "followRedirectsCheck")
     url = window.builder.url_edit
     url.setFocus()
     before = {"send": _ring_pixels(send), "check": _ring_pixels(check)}

@@ -423,3 +423,28 @@ def test_while_a_body_arrives_the_bytes_received_count_up(qtbot: Any, window: Ma
         release.set()
         thread.join(5)
         listener.close()
+
+
+@pytest.mark.parametrize("height", [560, 420])
+def test_in_a_short_window_the_error_panel_scrolls_instead_of_cutting_lines(
+    qtbot: Any, window: MainWindow, height: int
+) -> None:
+    window.resize(780, height)  # within the offscreen screen (800 x 600)
+    set_request(window, "POST", "/payments", '{"price": {"amount": ""}}')
+    send(qtbot, window)
+    qtbot.wait(50)
+    panel = window.response_pane.error_panel
+    scroll = child(window, "errorPanelScroll")
+    assert panel.isVisible() and scroll.isVisible()
+    needed = panel.heightForWidth(panel.width())
+    # The panel always has the height its wrapped lines need; squeezed, it cut the advice
+    # in half. When the pane is short, the rest is a scroll away.
+    assert panel.height() >= needed
+    if scroll.viewport().height() < needed:
+        assert scroll.verticalScrollBar().maximum() >= needed - scroll.viewport().height()
+    # And the window's smallest size grows by at most two lines of it.
+    with_panel = window.minimumSizeHint().height()
+    scroll.hide()
+    without = window.minimumSizeHint().height()
+    scroll.show()
+    assert with_panel - without <= 2 * scroll.fontMetrics().lineSpacing() + 12
