@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.assertions import Assertion
-from app.core.request import BodyMode, KeyValue
+from app.core.request import BodyMode, FormField, KeyValue
 from app.core.transport import ProxySettings, TlsSettings
 
 __all__ = [
@@ -119,6 +119,8 @@ class SavedRequest:
     assertions: tuple[Assertion, ...] = ()  # checked on every response (app.core.assertions)
     # None: as its folders and collection say (off when none does); see app.core.redirects.
     follow_redirects: bool | None = None
+    form: tuple[FormField, ...] = ()  # the fields of a FORM or MULTIPART body
+    graphql_variables: str = ""  # JSON text: the variables of a GRAPHQL body
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-__all__ = ["METHODS", "BodyMode", "KeyValue", "RequestSpec"]
+__all__ = ["METHODS", "BodyMode", "FormField", "KeyValue", "RequestSpec"]
 
 METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 
@@ -15,6 +15,10 @@ class BodyMode(enum.Enum):
 
     JSON = "json"  # validated before sending; sent with a JSON Content-Type
     RAW = "raw"  # sent as typed, no validation
+    FORM = "form"  # the ``form`` fields, application/x-www-form-urlencoded
+    MULTIPART = "multipart"  # the ``form`` fields, multipart/form-data (files by path)
+    FILE = "file"  # the bytes of the file whose path is the body text
+    GRAPHQL = "graphql"  # the body text is the query; sent as JSON with its variables
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +28,19 @@ class KeyValue:
     name: str
     value: str = ""
     enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    """One field of a urlencoded or multipart body. With ``file``, ``value`` is the path of
+    the file to send (relative to the collection folder, or absolute) and ``content_type``
+    may name its type; disabled fields are kept, not sent."""
+
+    name: str
+    value: str = ""
+    enabled: bool = True
+    file: bool = False
+    content_type: str = ""
 
 
 @dataclass(frozen=True, slots=True)
