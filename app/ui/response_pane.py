@@ -33,6 +33,7 @@ from app.core.sent_request import describe_sent_request
 from app.services.files import save_file
 from app.ui.elided_label import WrappingLabel
 from app.ui.error_panel import ErrorPanel
+from app.ui.find_bar import FindBar, TreeSearch, find_in_text
 from app.ui.headers_model import HeadersModel
 from app.ui.json_tree_model import JsonTreeModel
 from app.ui.prompts import DialogPrompts, Prompts
@@ -190,7 +191,14 @@ class ResponsePane(QWidget):
         layout.addWidget(self.warning_label)
         self.error_scroll = _FitScroll(self.error_panel, self)
         layout.addWidget(self.error_scroll)
+        self.find_bar = FindBar(self)
+        layout.addWidget(self.find_bar)
         layout.addWidget(self.tabs, 1)
+        self.tree_search = TreeSearch(self.tree_view, self.tree_model, self.find_bar.say)
+        self.find_bar.search_changed.connect(self._search)
+        self.find_bar.stepped.connect(self._on_find_bar_stepped)
+        self.find_bar.closed.connect(self._on_find_bar_closed)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.clear()
         self.show_message("Press Send (Ctrl+Enter) to see the response here.")
 
@@ -211,6 +219,63 @@ class ResponsePane(QWidget):
                 self._body_minimum = minimum
                 self.updateGeometry()
         return super().event(event)
+
+    # --- find ------------------------------------------------------------------------------
+    def show_find(self) -> None:
+        """Open the find bar over the Tree or Raw view (Ctrl+F)."""
+        if self.tabs.currentIndex() not in (self.TREE_TAB, self.RAW_TAB):
+            self.tabs.setCurrentIndex(self.TREE_TAB if self.tree_model.rowCount() else self.RAW_TAB)
+        self.find_bar.open_bar()
+        self._search()
+
+    def find_step(self, direction: int) -> None:
+        """The next (1) or previous (-1) match (F3, Shift+F3); opens the bar when closed."""
+        if self.find_bar.isHidden():
+            self.show_find()
+        else:
+            self._on_find_bar_stepped(direction)
+
+    def _search(self) -> None:
+        if self.find_bar.isHidden():
+            return
+        self.tree_search.stop()
+        needle, case = self.find_bar.text(), self.find_bar.case_sensitive()
+        if self.tabs.currentIndex() == self.TREE_TAB:
+            self.tree_search.search(needle, case)
+        elif self.tabs.currentIndex() == self.RAW_TAB:
+            edit = self.raw_view.text_widget()
+            cursor = edit.textCursor()
+            cursor.movePosition(cursor.MoveOperation.Start)
+            edit.setTextCursor(cursor)
+            self._find_in_raw(1)
+        else:
+            self.find_bar.say("Find works in the Tree and Raw views")
+
+    def _find_in_raw(self, direction: int) -> None:
+        needle = self.find_bar.text()
+        if not needle:
+            self.find_bar.say("")
+            return
+        found = find_in_text(
+            self.raw_view.text_widget(), needle, self.find_bar.case_sensitive(), direction
+        )
+        partial = (
+            " in the part shown (Show all searches everything)" if self.raw_view.has_more() else ""
+        )
+        self.find_bar.say(("Found" if found else "No matches") + partial)
+
+    def _on_find_bar_stepped(self, direction: int) -> None:
+        if self.tabs.currentIndex() == self.TREE_TAB:
+            self.tree_search.step(direction)
+        elif self.tabs.currentIndex() == self.RAW_TAB:
+            self._find_in_raw(direction)
+
+    def _on_find_bar_closed(self) -> None:
+        self.tree_search.stop()
+        self.tabs.currentWidget().setFocus()
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        self._search()
 
     def clear(self) -> None:
         """Show nothing."""
@@ -357,6 +422,7 @@ class ResponsePane(QWidget):
                 notes.append("The response has no body.")
             if self.tabs.currentIndex() == self.TREE_TAB:
                 self.tabs.setCurrentIndex(self.RAW_TAB)
+        self._search()  # the bar, when open, finds in the new response
         problems = [p for p in (exchange.json_problem, exchange.text_problem) if p]
         if problems:
             self.show_message(" ".join([*redirects, *problems]), is_error=True)

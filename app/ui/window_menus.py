@@ -80,6 +80,17 @@ class WindowMenus(QObject):
             edit, "previous_tab", "&Previous tab", "Ctrl+Shift+Tab", lambda: self._step_tab(-1)
         )
         edit.addSeparator()
+        pane = window.response_pane
+        self._add(edit, "find", "&Find in the response…", "Ctrl+F", pane.show_find)
+        self._add(edit, "find_next", "Find ne&xt", "F3", lambda: pane.find_step(1))
+        self._add(
+            edit,
+            "find_previous",
+            "Find pre&vious",
+            "Shift+F3",
+            lambda: pane.find_step(-1),
+        )
+        edit.addSeparator()
         self._add(edit, "preferences", "P&references…", "Ctrl+,", self.edit_preferences)
 
         view = bar.addMenu("&View")
