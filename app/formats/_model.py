@@ -78,7 +78,7 @@ class Imported:
     format: str
     root: ImportedFolder
     environments: tuple[Environment, ...] = ()
-    secrets: Mapping[tuple[str, str], str] = _NO_SECRETS
+    secrets: Mapping[tuple[str, str], str] = field(default_factory=lambda: _NO_SECRETS)
     report: tuple[ReportLine, ...] = ()
     recorded: tuple[RecordedExchange, ...] = ()
 
