@@ -297,6 +297,9 @@ class _Parent:
 
 
 class _CollectionReader:
+    """One pass over a collection document: builds the tree, collects the secrets found
+    (declared in the environment named after the collection) and the report."""
+
     def __init__(self, file_name: str, document: dict[str, object], text: str) -> None:
         self.file_name = file_name
         self.document = document
@@ -524,7 +527,8 @@ class _CollectionReader:
         if ignored:
             self._note(
                 where,
-                f"Its Postman settings {_and(ignored)} were not carried over.",
+                f"Its Postman {'setting' if len(ignored) == 1 else 'settings'} {_and(ignored)} "
+                f"{'was' if len(ignored) == 1 else 'were'} not carried over.",
             )
         return follow
 
@@ -647,7 +651,7 @@ class _CollectionReader:
         for row in rows:
             name = _text(row.get("key"))
             text = _text(row.get("value"))
-            if name.strip().lower() in _CREDENTIAL_HEADERS and not _disabled(row):
+            if name.strip().lower() in _CREDENTIAL_HEADERS:  # disabled rows are saved too
                 text = self._credential_header(name, text, where)
             headers.append(KeyValue(name, text, not _disabled(row)))
         return tuple(headers)

@@ -623,7 +623,10 @@ def test_literal_bearer_api_key_and_authorization_header_become_secrets() -> Non
             request_item(
                 "Bearer",
                 auth={"type": "bearer", "bearer": [{"key": "token", "value": "abc"}]},
-                header=[{"key": "Authorization", "value": "Bearer xyz"}],
+                header=[
+                    {"key": "Authorization", "value": "Bearer xyz"},
+                    {"key": "Proxy-Authorization", "value": "Basic b2xk", "disabled": True},
+                ],
             ),
             request_item(
                 "Key",
@@ -643,7 +646,10 @@ def test_literal_bearer_api_key_and_authorization_header_become_secrets() -> Non
     )
     bearer, key, again = (r for _, r in imported.requests())
     assert bearer.auth == AuthSpec(AuthKind.BEARER, (("token", "{{token}}"),))
-    assert bearer.headers == (KeyValue("Authorization", "Bearer {{authorization}}"),)
+    assert bearer.headers == (
+        KeyValue("Authorization", "Bearer {{authorization}}"),
+        KeyValue("Proxy-Authorization", "Basic {{proxy_authorization}}", enabled=False),
+    )
     assert key.auth == AuthSpec(
         AuthKind.API_KEY, (("name", "api_key"), ("value", "{{api_key}}"), ("in", "query"))
     )
@@ -651,9 +657,10 @@ def test_literal_bearer_api_key_and_authorization_header_become_secrets() -> Non
     assert dict(imported.secrets) == {
         ("Test", "token"): "abc",
         ("Test", "authorization"): "xyz",
+        ("Test", "proxy_authorization"): "b2xk",
         ("Test", "api_key"): "k-123",
     }
-    assert len([line for line in imported.report if "secret variable" in line.what]) == 4
+    assert len([line for line in imported.report if "secret variable" in line.what]) == 5
 
 
 def test_a_generated_secret_never_takes_a_name_the_collection_uses() -> None:
@@ -816,7 +823,7 @@ def test_scripts_examples_settings_and_dynamic_variables_are_reported() -> None:
         "OPTIONS); it was imported as GET.",
         "Postman leaves the body out of a GET request; this app sends it (clear the body to "
         "match).",
-        "Its Postman settings strictSSL were not carried over.",
+        "Its Postman setting strictSSL was not carried over.",
         "Its own proxy setting was not carried over: set it for the whole collection instead.",
         "Its pre-request script (2 lines) and test script (3 lines) were not carried over: "
         "this app does not run scripts.",
