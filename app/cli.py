@@ -31,12 +31,15 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
-_COMMANDS = ("run", "send")
+_COMMANDS = ("run", "send", "import")
 _DESCRIPTION = "A desktop client for JSON REST APIs that follow the Paysera conventions."
 _EPILOG = """commands (without a display, for terminals and CI):
   api-explorer run COLLECTION [ITEM ...]   run a collection's requests and check their assertions
   api-explorer send REQUEST_FILE           send one saved request, the body to stdout
-Run "api-explorer run --help" or "api-explorer send --help" for their options."""
+  api-explorer import SOURCE --into FOLDER  a Postman, Insomnia, HAR, OpenAPI, RAML or cURL
+                                           file (or - for a cURL command on stdin) as a
+                                           new collection
+Run "api-explorer COMMAND --help" for a command's options."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -171,6 +174,72 @@ def _send_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _import_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="api-explorer import",
+        description="Make a new collection from a Postman collection or environment, an "
+        "Insomnia export, a HAR file, an OpenAPI or Swagger description, a RAML 1.0 "
+        "definition (the root file, beside its includes) or a cURL command. The format is "
+        "detected. What could not come across is listed on stdout.",
+        epilog="Secret values found (tokens, passwords, secret variables) go to the system "
+        "keyring, never into the files. Exit status: 0 imported, 2 not a format this app "
+        "reads, a broken file, or FOLDER not empty (nothing is written then).",
+    )
+    parser.add_argument("source", help="the file to import, or - to read a cURL command from stdin")
+    parser.add_argument(
+        "--into", type=Path, required=True, metavar="FOLDER", help="a new or empty folder"
+    )
+    parser.add_argument("--name", help="the collection's name (default: the import's own)")
+    return parser
+
+
+def _import(options: argparse.Namespace) -> int:
+    from app.formats import FormatError
+    from app.services.importing import read_import, write_imported
+    from app.storage.collection_store import CollectionWriteError
+    from app.storage.secrets import SecretStore, open_secret_store
+    from app.storage.settings import data_dir
+
+    try:
+        if options.source == "-":
+            imported = read_import(data=sys.stdin.buffer.read())
+        else:
+            imported = read_import(Path(options.source))
+    except FormatError as exc:
+        return _fail(str(exc))
+
+    def secret_store() -> SecretStore:
+        store, notice = open_secret_store(data_dir())
+        if notice:
+            print(f"api-explorer: {notice}", file=sys.stderr)
+        return store
+
+    try:
+        written = write_imported(
+            imported, options.into, name=options.name, secret_store=secret_store
+        )
+    except CollectionWriteError as exc:
+        return _fail(str(exc))
+    requests = f"{written.requests} request{'s' * (written.requests != 1)}"
+    folders = f"{written.folders} folder{'s' * (written.folders != 1)}"
+    environments = len(imported.environments)
+    print(
+        f"Imported {imported.format} into {written.folder}: {requests} in {folders}, "
+        f"{environments} environment{'s' * (environments != 1)}."
+    )
+    if written.secrets_stored:
+        print(
+            "Secret values stored in this computer's secret store (not in the files): "
+            + ", ".join(written.secrets_stored)
+            + "."
+        )
+    if written.report:
+        print(f"Not carried over or changed ({len(written.report)}):")
+        for line in written.report:
+            print(f"  {line.where}: {line.what}")
+    return EXIT_OK
+
+
 def _fail(message: str) -> int:
     print(f"api-explorer: {message}", file=sys.stderr)
     return EXIT_USAGE
@@ -179,6 +248,8 @@ def _fail(message: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``api-explorer`` command."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "import":
+        return _import(_import_parser().parse_args(args[1:]))
     if args and args[0] in _COMMANDS:
         command = args.pop(0)
         parser = _run_parser() if command == "run" else _send_parser()

@@ -25,6 +25,7 @@ class ScriptedPrompts:
         self.offered: list[tuple[str, list[str], str]] = []  # (title, options, default)
         self.folders: list[Path | None] = []
         self.save_paths: list[Path | None] = []
+        self.open_paths: list[Path | None] = []
         # Each fills in the dialog it is given and says whether it was accepted.
         self.dialogs: list[Callable[[QDialog], bool]] = []
         self.asked: list[tuple[str, str, str]] = []
@@ -60,6 +61,11 @@ class ScriptedPrompts:
         self.asked.append((title, "save", suggested))
         assert self.save_paths, f"unexpected save dialog: {title}"
         return self.save_paths.pop(0)
+
+    def choose_open_path(self, title: str, filters: str) -> Path | None:
+        self.asked.append((title, "open", filters))
+        assert self.open_paths, f"unexpected open dialog: {title}"
+        return self.open_paths.pop(0)
 
     def run_dialog(self, dialog: QDialog) -> bool:
         assert self.dialogs, f"unexpected dialog: {dialog.windowTitle()}"

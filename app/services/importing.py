@@ -13,7 +13,7 @@ import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from app.core.collection import (
     CollectionNode,
@@ -22,7 +22,7 @@ from app.core.collection import (
     NodeKind,
     SavedRequest,
 )
-from app.formats import Imported, ImportedFolder, ReportLine
+from app.formats import FormatError, Imported, ImportedFolder, Include, ReportLine, read_any
 from app.storage.collection_store import (
     REQUEST_SUFFIX,
     CollectionWriteError,
@@ -31,7 +31,76 @@ from app.storage.collection_store import (
 )
 from app.storage.secrets import SecretStore, SecretStoreError
 
-__all__ = ["ImportWritten", "to_collection", "write_imported"]
+__all__ = [
+    "SOURCE_LIMIT",
+    "ImportWritten",
+    "read_import",
+    "suggested_folder",
+    "to_collection",
+    "write_imported",
+]
+
+SOURCE_LIMIT = 50 * 1024 * 1024
+"""The largest file (or include) an import reads."""
+
+
+def _read_bounded(path: Path, shown: str) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(SOURCE_LIMIT + 1)
+    except OSError as exc:
+        raise FormatError(f"{shown} could not be read ({exc.strerror or exc}).") from None
+    if len(data) > SOURCE_LIMIT:
+        raise FormatError(f"{shown} is larger than 50 MB; nothing was imported.")
+    return data
+
+
+def _include_within(folder: Path) -> Include:
+    """Reads files named relative to ``folder``, and nothing outside it: no absolute paths,
+    no ``..``, no link that leads out."""
+    root = folder.resolve()
+
+    def include(relative: str) -> bytes:
+        parts = PurePosixPath(relative.replace("\\", "/"))
+        if parts.is_absolute() or ".." in parts.parts or not parts.parts:
+            raise FormatError(
+                f'"{relative}" is outside the folder of the imported file: only files in it '
+                "or below it are read."
+            )
+        path = (root / parts).resolve()
+        if not path.is_relative_to(root):
+            raise FormatError(f'"{relative}" leads outside the folder of the imported file.')
+        if not path.is_file():
+            raise FormatError(f'"{relative}" is not a file in {root}.')
+        return _read_bounded(path, f'"{relative}"')
+
+    return include
+
+
+def read_import(source: Path | None = None, *, data: bytes | None = None) -> Imported:
+    """What ``source`` (a file; for RAML the root ``api.raml`` beside its includes) or
+    ``data`` (pasted text, a cURL command from stdin) holds, read by its format's importer.
+    Raises ``FormatError`` with one sentence."""
+    if source is not None:
+        if not source.is_file():
+            raise FormatError(f"{source} is not a file.")
+        data = _read_bounded(source, str(source))
+        return read_any(data, source.name, _include_within(source.parent))
+    if data is None or not data.strip():
+        raise FormatError("There is nothing to import: the text is empty.")
+    if len(data) > SOURCE_LIMIT:
+        raise FormatError("The text is larger than 50 MB; nothing was imported.")
+    return read_any(data, "")
+
+
+def suggested_folder(parent: Path, name: str) -> Path:
+    """A folder in ``parent`` for a collection named ``name`` that does not exist yet."""
+    stem = slugify(name, "imported-collection")
+    candidate, number = parent / stem, 2
+    while os.path.lexists(candidate):
+        candidate = parent / f"{stem}-{number}"
+        number += 1
+    return candidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +190,7 @@ def write_imported(
     target: Path,
     *,
     name: str | None = None,
-    secret_store: Callable[[], SecretStore] | None = None,
+    secret_store: Callable[[], SecretStore | None] | None = None,
 ) -> ImportWritten:
     """Write ``imported`` as the new collection folder ``target`` (missing or empty) and
     its secrets to the store. Raises ``CollectionWriteError`` with a sentence; nothing is

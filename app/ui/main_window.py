@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("API Explorer")
+        self.setAcceptDrops(True)  # a dropped file is imported (File > Import…)
         self.pipeline = pipeline
         self.workspace = pipeline.workspace
         self.session = session
@@ -138,6 +139,18 @@ class MainWindow(QMainWindow):
     def call_on_close(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` when the window closes (the demo server stops this way)."""
         self._on_close.append(callback)
+
+    # --- files dropped on the window ---------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = _dropped_file(event.mimeData())
+        if path is not None:
+            event.acceptProposedAction()
+            # After the drop returns: the dialog must not run inside the drag's own loop.
+            QTimer.singleShot(0, lambda: self.menus.import_collection(path))
 
     # --- messages ----------------------------------------------------------------------------
     def show_notice(self, text: str) -> None:
@@ -272,3 +285,12 @@ class MainWindow(QMainWindow):
         self._on_close.clear()
         super().closeEvent(event)
         self.closed.emit()
+
+
+def _dropped_file(data: QMimeData) -> Path | None:
+    """The one local file a drag carries (a collection, HAR, API description), if any."""
+    urls = data.urls() if data.hasUrls() else []
+    if len(urls) != 1 or not urls[0].isLocalFile():
+        return None
+    path = Path(urls[0].toLocalFile())
+    return path if path.is_file() else None

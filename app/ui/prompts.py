@@ -27,6 +27,10 @@ class Prompts(Questions, Protocol):
         """Where to save a file (``suggested``: a file name or path); ``None`` when cancelled."""
         ...
 
+    def choose_open_path(self, title: str, filters: str) -> Path | None:
+        """An existing file to open (``filters`` as Qt writes them); ``None`` when cancelled."""
+        ...
+
     def run_dialog(self, dialog: QDialog) -> bool:
         """Show ``dialog`` modally; True when accepted."""
         ...
@@ -87,6 +91,10 @@ class DialogPrompts:
 
     def choose_save_path(self, title: str, suggested: str) -> Path | None:
         chosen, _ = QFileDialog.getSaveFileName(self.parent, title, suggested)
+        return Path(chosen) if chosen else None
+
+    def choose_open_path(self, title: str, filters: str) -> Path | None:
+        chosen, _ = QFileDialog.getOpenFileName(self.parent, title, "", filters)
         return Path(chosen) if chosen else None
 
     def run_dialog(self, dialog: QDialog) -> bool:

@@ -22,7 +22,10 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QMessageBox
 
 from app.core.preferences import THEMES
 from app.services.collections import CollectionWriteError
+from app.services.importing import write_imported
+from app.ui.import_dialog import ImportDialog, describe_import
 from app.ui.preferences_dialog import PreferencesDialog
+from app.ui.text_dialog import TextDialog
 from app.ui.themes import apply_theme
 
 if TYPE_CHECKING:
@@ -57,6 +60,8 @@ class WindowMenus(QObject):
         self._add(file, "new_collection", "New &collection…", (), self.new_collection)
         self._add(file, "open", "&Open collection…", "Ctrl+O", window.sidebar.choose_collection)
         self.recent_menu = file.addMenu("Open &recent")
+        file.addSeparator()
+        self._add(file, "import", "&Import…", "Ctrl+I", self.import_collection)
         file.addSeparator()
         self._add(file, "save", "&Save", "Ctrl+S", window.save_active_tab)
         self._add(
@@ -142,6 +147,41 @@ class WindowMenus(QObject):
         self.window.addAction(action)  # the shortcut works while the menu bar is hidden too
         self.actions[key] = action
         return action
+
+    def import_collection(self, source: Path | None = None) -> None:
+        """The Import dialog (``source``: a file dropped on the window); the new collection
+        is opened, and what did not come across is shown."""
+        window = self.window
+        root = window.collections.root
+        parent = root.parent if root is not None else Path.home()
+        dialog = ImportDialog(window.prompts, parent, window, source)
+        if not window.prompts.run_dialog(dialog):
+            return
+        imported = dialog.imported()
+        if imported is None:
+            return
+        try:
+            written = write_imported(
+                imported,
+                dialog.target(),
+                name=dialog.name(),
+                secret_store=window.workspace.secret_store,
+            )
+        except CollectionWriteError as exc:
+            window.show_error(str(exc))
+            return
+        window.open_collection(written.folder)
+        secrets = len(written.secrets_stored)
+        stored = (
+            f" {secrets} secret values went to this computer's secret store." if secrets else ""
+        )
+        window.statusBar().showMessage(
+            f"Imported {describe_import(imported)}{stored if secrets else ''}", 30_000
+        )
+        if written.report:
+            lines = "\n".join(f"{line.where}: {line.what}" for line in written.report)
+            text = f"Not carried over, or changed, in {imported.format}:\n\n{lines}"
+            window.prompts.run_dialog(TextDialog("Import report", text, window))
 
     def edit_preferences(self) -> None:
         """The Preferences dialog; what it accepts applies to the next send."""
