@@ -16,7 +16,7 @@ from app.storage.collection_store import load_collection
 
 @pytest.fixture
 def sample() -> Path:
-    return Path(sample_collection())
+    return Path(str(sample_collection()))  # a plain folder in the source tree
 
 
 def _sent_url(request: SavedRequest) -> str:
