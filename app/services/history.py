@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from app.core.collection import SavedRequest
 from app.core.history_query import HistoryQuery
+from app.formats import Imported
 from app.services.history_records import had_mac_signature, request_from_history
 from app.storage.history import (
     HistoryEntry,
@@ -79,6 +80,12 @@ class HistoryService:
 
     def existing_ids(self, ids: list[int]) -> set[int]:
         return self.store.existing_ids(ids)
+
+    def record_imported(self, imported: Imported) -> int:
+        """Keep the responses an import recorded (HAR) as history entries; how many."""
+        from app.services.importing import record_in_history
+
+        return record_in_history(imported, self.store)
 
     def clear(self) -> None:
         self.store.clear()

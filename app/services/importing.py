@@ -13,6 +13,7 @@ import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from app.core.collection import (
@@ -22,6 +23,9 @@ from app.core.collection import (
     NodeKind,
     SavedRequest,
 )
+from app.core.prepare import PreparedRequest
+from app.core.response import ResponseData
+from app.core.urls import has_query, url_with_params
 from app.formats import FormatError, Imported, ImportedFolder, Include, ReportLine, read_any
 from app.storage.collection_store import (
     REQUEST_SUFFIX,
@@ -29,12 +33,14 @@ from app.storage.collection_store import (
     slugify,
     write_collection,
 )
+from app.storage.history import HistoryStore
 from app.storage.secrets import SecretStore, SecretStoreError
 
 __all__ = [
     "SOURCE_LIMIT",
     "ImportWritten",
     "read_import",
+    "record_in_history",
     "suggested_folder",
     "to_collection",
     "write_imported",
@@ -241,3 +247,41 @@ def write_imported(
     return ImportWritten(
         target, collection.collection_id, requests, folders, tuple(stored), tuple(report)
     )
+
+
+def _timestamp(started: str) -> float | None:
+    try:
+        return datetime.fromisoformat(started.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def record_in_history(imported: Imported, history: HistoryStore) -> int:
+    """Put the responses recorded with ``imported`` (a HAR file: what the customer saw)
+    into ``history``, secrets redacted, at the time they were recorded; how many."""
+    secrets = {name: value for (_, name), value in imported.secrets.items()}
+    count = 0
+    for recorded in imported.recorded:
+        request = recorded.request
+        url = (
+            request.url if has_query(request.url) else url_with_params(request.url, request.params)
+        )
+        headers = tuple((h.name, h.value) for h in request.headers if h.enabled)
+        prepared = PreparedRequest(request.method, url, headers, request.body.encode(), 30.0)
+        response = ResponseData(
+            recorded.status,
+            recorded.reason,
+            recorded.headers,
+            recorded.body,
+            recorded.elapsed_ms,
+            url=url,
+        )
+        history.record(
+            prepared,
+            response,
+            secrets=secrets,
+            sent_at=_timestamp(recorded.started),
+            warning=f"Recorded in an imported {imported.format} file, not sent by this app.",
+        )
+        count += 1
+    return count

@@ -171,12 +171,17 @@ class WindowMenus(QObject):
             window.show_error(str(exc))
             return
         window.open_collection(written.folder)
+        recorded = ""
+        if imported.recorded:
+            count = window.history.record_imported(imported)
+            window.history_panel.refresh()
+            recorded = f" {count:,} recorded responses are in History."
         secrets = len(written.secrets_stored)
         stored = (
             f" {secrets} secret values went to this computer's secret store." if secrets else ""
         )
         window.statusBar().showMessage(
-            f"Imported {describe_import(imported)}{stored if secrets else ''}", 30_000
+            f"Imported {describe_import(imported)}{stored if secrets else ''}{recorded}", 30_000
         )
         if written.report:
             lines = "\n".join(f"{line.where}: {line.what}" for line in written.report)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
+from app.core.history_query import HistoryQuery
 from app.ui.import_dialog import ImportDialog
 from app.ui.main_window import MainWindow
 from app.ui.text_dialog import TextDialog
@@ -106,3 +107,23 @@ def test_a_file_dropped_on_the_window_opens_the_import_dialog_with_it(
     )
     QApplication.sendEvent(window, drop)
     qtbot.waitUntil(lambda: seen == [str(CONDUIT)])
+
+
+def test_a_har_file_brings_what_the_customer_saw_into_history(
+    qtbot: Any, window: MainWindow, prompts: ScriptedPrompts, tmp_path: Path
+) -> None:
+    har = CORPUS / "har" / "mitmproxy-export-form-post.har"
+
+    def fill(dialog: Any) -> bool:
+        dialog.file_edit.setText(str(har))
+        qtbot.waitUntil(dialog.import_button.isEnabled, timeout=10_000)
+        dialog.folder_edit.setText(str(tmp_path / "customer"))
+        return True
+
+    prompts.dialogs += [fill, lambda _dialog: True]  # the dialog, then its report
+    window.menus.actions["import"].trigger()
+    assert "2 recorded responses are in History" in window.statusBar().currentMessage()
+    entries = window.history.search(HistoryQuery(), 10)
+    assert len(entries) == 2
+    assert {entry.method for entry in entries} == {"GET", "POST"}
+    assert all(entry.status is not None for entry in entries)
