@@ -1,10 +1,17 @@
-"""Collections and requests leaving the app: a collection, folder or request as an
-``ImportedFolder`` tree for the format writers of ``app.formats`` (Postman v2.1 now), with
-what a folder inherits from the folders above it and the collection.
+"""Collections and requests leaving the app.
+
+- a collection, folder or request as Postman v2.1, with what a folder inherits from the
+  folders above it and the collection (``export_postman``);
+- a request as a cURL, HTTPie or Python httpx snippet, as it would be sent now
+  (``request_snippet``) or as history recorded it (``history_snippet``), secrets as
+  ``{{name}}`` unless asked to include them;
+- history entries as HAR 1.2 (``history_har``; history keeps secrets redacted already).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 from app.core.collection import (
@@ -14,10 +21,25 @@ from app.core.collection import (
     NodeKind,
     SavedRequest,
 )
+from app.core.prepare import PreparedRequest
 from app.formats import FormatError, ImportedFolder
+from app.formats.har_export import HarEntry, to_har
 from app.formats.postman_export import to_postman
+from app.formats.snippets import SNIPPETS
+from app.services.pipeline import Pipeline, Refusal
+from app.storage.history import HistoryEntry
 
-__all__ = ["export_postman", "folder_tree"]
+__all__ = [
+    "SNIPPET_NAMES",
+    "export_postman",
+    "folder_tree",
+    "history_har",
+    "history_snippet",
+    "request_snippet",
+]
+
+SNIPPET_NAMES = {"curl": "cURL", "httpie": "HTTPie", "httpx": "Python httpx"}
+"""The snippet kinds, with the names people know them by."""
 
 
 def _as_folder(node: CollectionNode) -> ImportedFolder:
@@ -65,3 +87,65 @@ def export_postman(loaded: LoadedCollection, item: Path | None = None) -> str:
     tree, inherited = folder_tree(loaded, item)
     name = loaded.name if item is None else f"{loaded.name} - {tree.name}"
     return to_postman(tree, name, loaded.environments, inherited)
+
+
+def request_snippet(
+    pipeline: Pipeline,
+    request: SavedRequest,
+    source: str | None,
+    kind: str = "curl",
+    *,
+    base_url: str = "",
+    timeout_seconds: float = 30.0,
+    include_secrets: bool = False,
+) -> str:
+    """``request`` (saved at ``source``) as a ``kind`` snippet that sends what this app would
+    send now: variables resolved, auth applied (a MAC signed now), secrets as ``{{name}}``
+    unless ``include_secrets``. Raises ``ValueError`` with the reason it cannot be sent."""
+    plan = pipeline.plan(
+        request, source, base_url=base_url, timeout_seconds=timeout_seconds, allow_protected=True
+    )
+    if isinstance(plan, Refusal):
+        raise ValueError(plan.message)
+    signed = Pipeline.sign(plan)
+    if isinstance(signed, Refusal):
+        raise ValueError(signed.message)
+    return SNIPPETS[kind](
+        signed,
+        secrets=plan.secrets,
+        include_secrets=include_secrets,
+        follow_redirects=plan.follow_redirects,
+        verify=plan.transport.tls.verify,
+    )
+
+
+def _recorded_request(entry: HistoryEntry) -> PreparedRequest:
+    return PreparedRequest(
+        entry.method, entry.url, tuple(entry.request_headers), entry.request_body, 30.0
+    )
+
+
+def history_snippet(entry: HistoryEntry, kind: str = "curl") -> str:
+    """The request of a history entry, as it was sent, as a ``kind`` snippet; history
+    holds secrets as markers, which come out as ``{{name}}``."""
+    return SNIPPETS[kind](_recorded_request(entry))
+
+
+def history_har(entries: Iterable[HistoryEntry], version: str = "") -> str:
+    """HAR 1.2 of history entries, requests and responses as recorded."""
+    return to_har(
+        (
+            HarEntry(
+                _recorded_request(entry),
+                entry.status,
+                entry.reason,
+                tuple(entry.response_headers),
+                entry.response_body,
+                datetime.fromtimestamp(entry.sent_at).astimezone(),
+                entry.elapsed_ms,
+                failure=entry.failure or "",
+            )
+            for entry in entries
+        ),
+        creator_version=version,
+    )

@@ -87,6 +87,11 @@ class HistoryService:
 
         return record_in_history(imported, self.store)
 
+    def entries(self, ids: list[int]) -> list[HistoryEntry]:
+        """The entries of ``ids`` still in history, in that order. Raises ``HistoryError``."""
+        found = (self.store.get(entry_id) for entry_id in ids)
+        return [entry for entry in found if entry is not None]
+
     def clear(self) -> None:
         self.store.clear()
 

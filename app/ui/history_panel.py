@@ -145,7 +145,8 @@ class HistoryPanel(QWidget):
         self.view.setObjectName("historyView")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several at once for "Export as HAR…"; a click still opens the one clicked.
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.verticalHeader().hide()
         self.view.setWordWrap(False)
         # The end of a URL (path, query) tells entries apart; the scheme and host rarely do.
@@ -284,9 +285,22 @@ class HistoryPanel(QWidget):
         self.count_label.setText(f"{shown} shown" if shown else "Nothing found")
 
     def selected_id(self) -> int | None:
-        rows = self.view.selectionModel().selectedRows()
-        summary = self.model.summary(rows[0].row()) if rows else None
+        """The entry of the current row, when it is selected."""
+        current = self.view.currentIndex()
+        if not current.isValid() or not self.view.selectionModel().isRowSelected(current.row()):
+            ids = self.selected_ids()
+            return ids[0] if ids else None
+        summary = self.model.summary(current.row())
         return summary.id if summary else None
+
+    def selected_ids(self) -> list[int]:
+        """The selected entries, top to bottom."""
+        rows = sorted(index.row() for index in self.view.selectionModel().selectedRows())
+        return [s.id for s in (self.model.summary(row) for row in rows) if s is not None]
+
+    def shown_ids(self) -> list[int]:
+        """Every entry the list shows (the search's results), top to bottom."""
+        return [summary.id for summary in self.model.summaries()]
 
     def _on_view_activated(self, index: QModelIndex) -> None:
         summary = self.model.summary(index.row())

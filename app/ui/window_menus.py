@@ -12,6 +12,7 @@ from __future__ import annotations
 import platform
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QMessageBox
 
 from app.core.preferences import THEMES
 from app.services.collections import CollectionWriteError
+from app.services.exporting import SNIPPET_NAMES
 from app.services.importing import write_imported
+from app.ui.export_actions import ExportActions
 from app.ui.import_dialog import ImportDialog, describe_import
 from app.ui.preferences_dialog import PreferencesDialog
 from app.ui.text_dialog import TextDialog
@@ -62,6 +65,25 @@ class WindowMenus(QObject):
         self.recent_menu = file.addMenu("Open &recent")
         file.addSeparator()
         self._add(file, "import", "&Import…", "Ctrl+I", self.import_collection)
+        exports = ExportActions(window)
+        self.exports = exports
+        export = file.addMenu("&Export")
+        self._add(
+            export,
+            "export_collection",
+            "The collection as &Postman v2.1…",
+            (),
+            exports.export_collection,
+        )
+        for kind, name in SNIPPET_NAMES.items():
+            self._add(
+                export,
+                f"export_{kind}",
+                f"The request as {name}…",
+                (),
+                partial(exports.save_request, kind),
+            )
+        self._add(export, "export_har", "History as &HAR…", (), exports.export_history)
         file.addSeparator()
         self._add(file, "save", "&Save", "Ctrl+S", window.save_active_tab)
         self._add(
@@ -83,6 +105,14 @@ class WindowMenus(QObject):
         self._add(edit, "next_tab", "Ne&xt tab", "Ctrl+Tab", lambda: self._step_tab(1))
         self._add(
             edit, "previous_tab", "&Previous tab", "Ctrl+Shift+Tab", lambda: self._step_tab(-1)
+        )
+        edit.addSeparator()
+        self._add(
+            edit, "copy_curl", "Copy as c&URL", "Ctrl+Shift+C", lambda: exports.copy_request("curl")
+        )
+        self._add(edit, "copy_httpie", "Copy as HTTPie", (), lambda: exports.copy_request("httpie"))
+        self._add(
+            edit, "copy_httpx", "Copy as Python httpx", (), lambda: exports.copy_request("httpx")
         )
         edit.addSeparator()
         pane = window.response_pane

@@ -1,17 +1,31 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 
 from app.core.collection import AuthKind, SavedRequest
+from app.core.request import KeyValue
 from app.core.urls import has_query, url_with_params
 from app.formats import FormatError
+from app.formats.har import read as read_har
 from app.formats.postman import read
 from app.resources import sample_collection
-from app.services.exporting import export_postman, folder_tree
+from app.services.exporting import (
+    export_postman,
+    folder_tree,
+    history_har,
+    history_snippet,
+    request_snippet,
+)
+from app.services.pipeline import Pipeline
 from app.storage.collection_store import load_collection
+from app.storage.history import HistoryStore
+from tests.services.pipeline_support import Api, mock_pipeline, secret_workspace
+from tests.services.test_pipeline import run_with
 
 
 @pytest.fixture
@@ -54,3 +68,47 @@ def test_a_folder_exported_alone_keeps_what_it_inherits(sample: Path) -> None:
     assert all(r.auth.kind in (AuthKind.NONE, AuthKind.INHERIT) for _, r in mac.requests())
     with pytest.raises(FormatError, match="not a folder or request"):
         folder_tree(loaded, Path("nowhere"))
+
+
+TOKEN = "tok-Zx81-secret"
+ECHO = SavedRequest(
+    "Echo",
+    method="POST",
+    url="{{host}}/echo?key={{token}}",
+    headers=(KeyValue("Authorization", "Bearer {{token}}"),),
+    body='{"token": "{{token}}"}',
+)
+
+
+@pytest.mark.parametrize("kind", ["curl", "httpie", "httpx"])
+def test_a_request_as_a_snippet_names_its_secrets_unless_asked(tmp_path: Path, kind: str) -> None:
+    pipeline = Pipeline(secret_workspace(tmp_path, TOKEN))
+    text = request_snippet(pipeline, ECHO, None, kind)
+    assert TOKEN not in text
+    assert "{{token}}" in text and "https://api.test/echo" in text
+    shown = request_snippet(pipeline, ECHO, None, kind, include_secrets=True)
+    assert TOKEN in shown and "{{token}}" not in shown
+    with pytest.raises(ValueError, match="missing"):
+        request_snippet(pipeline, replace(ECHO, url="{{missing}}/x"), None, kind)
+
+
+def test_history_entries_go_out_as_curl_and_har_with_their_secrets_still_hidden(
+    tmp_path: Path,
+) -> None:
+    history = HistoryStore(tmp_path / "data")
+    api = Api(lambda request: httpx.Response(201, json={"echo": request.headers["Authorization"]}))
+    pipeline = mock_pipeline(api, secret_workspace(tmp_path, TOKEN), history)
+    run_with(pipeline, lambda p: p.run(ECHO))
+    (summary,) = history.search()
+    entry = history.get(summary.id)
+    assert entry is not None
+    command = history_snippet(entry)
+    assert command.startswith("curl") and TOKEN not in command and "{{token}}" in command
+    har = json.loads(history_har([entry], "1.2.3"))
+    (logged,) = har["log"]["entries"]
+    assert logged["response"]["status"] == 201
+    assert logged["request"]["method"] == "POST"
+    assert TOKEN not in json.dumps(har)
+    back = read_har(json.dumps(har).encode(), "history.har")
+    assert [r.method for _, r in back.requests()] == ["POST"]
+    history.close()

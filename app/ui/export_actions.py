@@ -1,0 +1,176 @@
+"""Requests, collections and history leaving the app, from the window.
+
+- Edit > Copy as cURL / HTTPie / Python httpx: the active tab's request as it would be sent
+  now (variables resolved, auth applied), secrets as ``{{name}}``; the history list's context
+  menu copies a recorded request the same way.
+- File > Export: the open collection as Postman v2.1, the active request as a snippet file,
+  and history entries (the selected ones, else those the list shows) as HAR 1.2.
+
+Everything is built by ``app.services.exporting``; this module asks where to and says what
+happened.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMenu
+
+from app.formats import FormatError
+from app.services.exporting import (
+    SNIPPET_NAMES,
+    export_postman,
+    history_har,
+    history_snippet,
+    request_snippet,
+)
+from app.services.files import save_file
+from app.services.history import HistoryError
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+__all__ = ["ExportActions"]
+
+_SUFFIX = {"curl": "sh", "httpie": "sh", "httpx": "py"}
+
+
+class ExportActions(QObject):
+    """The window's copy and export commands (see the module docstring)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        view = window.history_panel.view
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._on_history_view_context_menu_requested)
+
+    # --- the active request -----------------------------------------------------------------
+    def _snippet(self, kind: str) -> str | None:
+        window = self.window
+        tab = window.active_tab()
+        if tab is None:
+            return None
+        builder = window.builder
+        try:
+            return request_snippet(
+                window.pipeline,
+                tab.current,
+                tab.source,
+                kind,
+                base_url=builder.base_url_edit.text(),
+                timeout_seconds=builder.timeout_spin.value(),
+            )
+        except ValueError as exc:
+            window.show_error(f"The request cannot be copied as it would be sent: {exc}")
+            return None
+
+    def copy_request(self, kind: str) -> None:
+        """The active request as a ``kind`` snippet on the clipboard."""
+        text = self._snippet(kind)
+        if text is not None:
+            QGuiApplication.clipboard().setText(text)
+            self._say(f"Copied as {SNIPPET_NAMES[kind]} (secrets as {{{{name}}}}).")
+
+    def save_request(self, kind: str) -> None:
+        """The active request as a ``kind`` snippet in a file the user picks."""
+        text = self._snippet(kind)
+        tab = self.window.active_tab()
+        if text is None or tab is None:
+            return
+        self._save(
+            f"Export the request as {SNIPPET_NAMES[kind]}",
+            f"{tab.current.name}.{_SUFFIX[kind]}",
+            text,
+        )
+
+    # --- the collection ---------------------------------------------------------------------
+    def export_collection(self) -> None:
+        """The open collection as a Postman v2.1 file."""
+        window = self.window
+        loaded = window.collections.loaded
+        if loaded is None:
+            window.show_error("Open a collection first: there is nothing to export.")
+            return
+        try:
+            text = export_postman(loaded)
+        except FormatError as exc:
+            window.show_error(str(exc))
+            return
+        self._save(
+            "Export the collection as Postman v2.1", f"{loaded.name}.postman_collection.json", text
+        )
+
+    # --- history ----------------------------------------------------------------------------
+    def _history_ids(self) -> list[int]:
+        panel = self.window.history_panel
+        return panel.selected_ids() or panel.shown_ids()
+
+    def export_history(self) -> None:
+        """The selected history entries (else those the list shows) as a HAR file."""
+        window = self.window
+        ids = self._history_ids()
+        if not ids:
+            window.show_error("History shows no entries to export.")
+            return
+        try:
+            entries = window.history.entries(ids)
+        except HistoryError as exc:
+            window.show_error(str(exc))
+            return
+        from app.ui.window_menus import app_version  # that module builds this one
+
+        text = history_har(entries, app_version())
+        count = len(entries)
+        self._save(
+            f"Export {count} history entr{'y' if count == 1 else 'ies'} as HAR", "history.har", text
+        )
+
+    def copy_history_entry(self, kind: str) -> None:
+        """The selected history entry's request, as it was sent, as a ``kind`` snippet."""
+        window = self.window
+        entry_id = window.history_panel.selected_id()
+        if entry_id is None:
+            return
+        try:
+            entries = window.history.entries([entry_id])
+        except HistoryError as exc:
+            window.show_error(str(exc))
+            return
+        if entries:
+            QGuiApplication.clipboard().setText(history_snippet(entries[0], kind))
+            self._say(f"Copied the recorded request as {SNIPPET_NAMES[kind]}.")
+
+    def history_menu(self) -> QMenu:
+        """The history list's context menu."""
+        menu = QMenu(self.window.history_panel)
+        for kind, name in SNIPPET_NAMES.items():
+            menu.addAction(f"Copy as {name}", partial(self.copy_history_entry, kind))
+        menu.addSeparator()
+        menu.addAction("Export as HAR…", self.export_history)
+        return menu
+
+    def _on_history_view_context_menu_requested(self, position: QPoint) -> None:
+        if self.window.history_panel.selected_id() is None:
+            return
+        view = self.window.history_panel.view
+        self.history_menu().exec(view.viewport().mapToGlobal(position))
+
+    # --- helpers ----------------------------------------------------------------------------
+    def _save(self, title: str, suggested: str, text: str) -> None:
+        window = self.window
+        path = window.prompts.choose_save_path(title, suggested.replace("/", "-"))
+        if path is None:
+            return
+        try:
+            save_file(path, text.encode("utf-8"))
+        except OSError as exc:
+            window.show_error(f"{path} could not be written ({exc.strerror or exc}).")
+            return
+        self._say(f"Saved {path}.")
+
+    def _say(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 10_000)
