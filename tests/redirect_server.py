@@ -58,7 +58,11 @@ def redirect_server() -> Iterator[RedirectServer]:
                 self.send_header("Location", location)
             else:
                 payload = json.dumps(
-                    {"method": self.command, "path": self.path, "body": body.decode()}
+                    {
+                        "method": self.command,
+                        "path": self.path,
+                        "body": body.decode(errors="replace"),
+                    }
                 ).encode()
                 self.send_response_only(200)
                 self.send_header("Content-Type", "application/json")

@@ -47,8 +47,8 @@ class FormField:
 class RequestSpec:
     """A request as the user built it, before it is turned into bytes on the wire.
 
-    ``url`` is the final URL (base joined, query included); ``params`` and ``headers``
-    keep disabled rows so that nothing the user typed is lost.
+    ``url`` is the final URL (base joined, query included); ``params``, ``headers`` and
+    ``form`` keep disabled rows so that nothing the user typed is lost.
     """
 
     method: str
@@ -58,9 +58,17 @@ class RequestSpec:
     body_mode: BodyMode = BodyMode.JSON
     timeout_seconds: float = 30.0
     params: tuple[KeyValue, ...] = field(default=())
+    # The fields of a FORM or MULTIPART body (disabled ones kept); a FILE body's path and a
+    # GRAPHQL body's query are ``body``, its variables (JSON text) ``graphql_variables``.
+    form: tuple[FormField, ...] = ()
+    graphql_variables: str = ""
 
     def enabled_headers(self) -> list[tuple[str, str]]:
         return [(h.name, h.value) for h in self.headers if h.enabled and h.name.strip()]
+
+    def enabled_form(self) -> list[FormField]:
+        """The form fields that are sent: enabled, and not blank (a name or a value)."""
+        return [f for f in self.form if f.enabled and (f.name.strip() or f.value.strip())]
 
     def has_header(self, name: str) -> bool:
         wanted = name.lower()

@@ -36,7 +36,7 @@ from app.core.collection import (
     SavedRequest,
     Variable,
 )
-from app.core.request import KeyValue, RequestSpec
+from app.core.request import BodyMode, FormField, KeyValue, RequestSpec
 from app.core.urls import has_query, has_scheme, join_url, url_with_params
 
 __all__ = [
@@ -228,6 +228,10 @@ def resolve_request(
     """Apply ``chain`` (the inherited defaults, nearest folder first, collection last) to
     ``request`` and resolve its variables in URL, params, headers, body and auth.
 
+    The body is what its mode sends: the text (a FILE body's path, a GRAPHQL body's query,
+    with ``graphql_variables``), or the enabled ``form`` fields (names, values, file paths
+    and content types); disabled fields stay as typed, like disabled params.
+
     A URL with a query is sent as typed: the params table mirrors it, as in the request
     builder. A URL without one gets the enabled params appended, for requests saved with
     the query only in ``params``. Disabled params stay as typed and their variables do not
@@ -250,7 +254,22 @@ def resolve_request(
     headers = tuple(
         KeyValue(expand(h.name), expand(h.value), True) for h in _merged_headers(request, chain)
     )
-    body = expand(request.body)
+    # Only what the body mode sends is resolved: text typed under another mode (kept, not
+    # sent) must not block sending with its variables.
+    mode = request.body_mode
+    form_modes = (BodyMode.FORM, BodyMode.MULTIPART)
+    body = "" if mode in form_modes else expand(request.body)
+    form = (
+        tuple(
+            FormField(expand(f.name), expand(f.value), True, f.file, expand(f.content_type))
+            if f.enabled
+            else f
+            for f in request.form
+        )
+        if mode in form_modes
+        else ()
+    )
+    graphql_variables = expand(request.graphql_variables) if mode is BodyMode.GRAPHQL else ""
     auth = effective_auth(request, chain)
     if auth.kind is not AuthKind.NONE:
         auth = AuthSpec(auth.kind, tuple((k, expand(v)) for k, v in auth.values))
@@ -262,6 +281,8 @@ def resolve_request(
         body_mode=request.body_mode,
         timeout_seconds=timeout_seconds,
         params=params,
+        form=form,
+        graphql_variables=graphql_variables,
     )
     return ResolvedRequest(
         spec, auth, tuple(trace.unresolved), MappingProxyType(dict(trace.secrets))

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
 from app.core.collection import AuthKind, AuthSpec, SavedRequest
-from app.core.prepare import PreparedRequest
-from app.core.request import BodyMode, KeyValue
+from app.core.prepare import FORM_CONTENT_TYPE, MULTIPART_CONTENT_TYPE, PreparedRequest
+from app.core.request import BodyMode, FormField, KeyValue
 from app.core.response import ResponseData
 from app.core.urls import params_from_url, url_without_query
 from app.core.variables import restore_placeholders
+from app.http.body_files import SUMMARY_PATTERN, guess_content_type
 from app.storage.history import HistoryEntry
 
 __all__ = ["had_mac_signature", "recorded_exchange", "request_from_history"]
@@ -80,9 +86,9 @@ def request_from_history(entry: HistoryEntry) -> SavedRequest:
         and not _is_mac_signature(name, value)
     )
     content_type = next((v for k, v in entry.request_headers if k.lower() == "content-type"), "")
-    mode = BodyMode.JSON if not body or "json" in content_type.lower() else BodyMode.RAW
-    if content_type and "json" not in content_type.lower():
-        headers = (*headers, KeyValue("Content-Type", content_type))
+    recorded = _recorded_body(entry.request_body, body, content_type)
+    if recorded.content_type:
+        headers = (*headers, KeyValue("Content-Type", recorded.content_type))
     auth = AuthSpec()
     if entry.auth is not None and entry.auth.kind is not AuthKind.INHERIT:
         auth = AuthSpec(
@@ -94,7 +100,109 @@ def request_from_history(entry: HistoryEntry) -> SavedRequest:
         url=url_without_query(url),
         params=tuple(p for p in params_from_url(url) if p.name not in params_by_auth),
         headers=headers,
-        body=body,
-        body_mode=mode,
+        body=recorded.body,
+        body_mode=recorded.mode,
         auth=auth,
+        form=recorded.form,
+        graphql_variables=recorded.graphql_variables,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    """A recorded body as the builder edits it; ``content_type`` is the header row the
+    request needs (``""``: the app adds the right one by itself)."""
+
+    mode: BodyMode
+    body: str = ""
+    form: tuple[FormField, ...] = ()
+    graphql_variables: str = ""
+    content_type: str = ""
+
+
+def _recorded_body(data: bytes, text: str, content_type: str) -> _Body:
+    """The body kind the recorded bytes were sent as: a multipart or urlencoded form, a
+    GraphQL query, a file (history keeps its path, not its bytes), JSON, else raw text."""
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type == MULTIPART_CONTENT_TYPE:
+        fields = _multipart_fields(data, content_type)
+        if fields is not None:
+            return _Body(BodyMode.MULTIPART, form=fields)
+    elif media_type == FORM_CONTENT_TYPE:
+        pairs = parse_qsl(text, keep_blank_values=True)
+        fields = tuple(FormField(name, value) for name, value in pairs)
+        return _Body(BodyMode.FORM, form=fields)
+    file = SUMMARY_PATTERN.fullmatch(text)
+    if file is not None:
+        path = file.group(1)
+        own_type = "" if content_type == guess_content_type(path) else content_type
+        return _Body(BodyMode.FILE, body=path, content_type=own_type)
+    if not text or "json" in content_type.lower():
+        graphql = _graphql(text)
+        return graphql or _Body(BodyMode.JSON, body=text)
+    return _Body(BodyMode.RAW, body=text, content_type=content_type)
+
+
+def _graphql(text: str) -> _Body | None:
+    """A GraphQL body exactly as ``app.core.prepare`` writes one, else ``None``."""
+    if not text.startswith('{"query": '):
+        return None
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None
+    query = document.get("query") if isinstance(document, dict) else None
+    if not isinstance(query, str) or set(document) != {"query", "variables"}:
+        return None
+    start = f'{{"query": {json.dumps(query, ensure_ascii=False)}, "variables": '
+    if not text.startswith(start) or not text.endswith("}"):
+        return None
+    variables = text[len(start) : -1]
+    return _Body(
+        BodyMode.GRAPHQL, body=query, graphql_variables="" if variables == "{}" else variables
+    )
+
+
+_BOUNDARY = re.compile(r';\s*boundary="?([^";]+)"?', re.IGNORECASE)
+_PARAM = re.compile(r';\s*(name|filename)="([^"]*)"')
+
+
+def _unquoted(text: str) -> str:
+    return text.replace("%22", '"').replace("%0D", "\r").replace("%0A", "\n")
+
+
+def _multipart_fields(data: bytes, content_type: str) -> tuple[FormField, ...] | None:
+    """The fields of a multipart form as ``app.http.body_files`` writes one (a file part
+    holds its summary line: its path and size), or ``None`` when it is not one."""
+    boundary = _BOUNDARY.search(content_type)
+    if boundary is None:
+        return None
+    pieces = data.split(b"--" + boundary.group(1).encode("latin-1"))
+    if len(pieces) < 3 or pieces[0] or not pieces[-1].startswith(b"--"):
+        return None
+    fields: list[FormField] = []
+    for piece in pieces[1:-1]:
+        head, separator, content = piece.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        if not separator or not content.endswith(b"\r\n"):
+            return None
+        lines = head.decode("utf-8", errors="replace").split("\r\n")
+        params: dict[str, str] = {}
+        part_type = ""
+        for line in lines:
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "content-disposition":
+                params = {k: _unquoted(v) for k, v in _PARAM.findall(value)}
+            elif name.strip().lower() == "content-type":
+                part_type = value.strip()
+        if "name" not in params:
+            return None
+        value = restore_placeholders(content[:-2].decode("utf-8", errors="replace"))
+        field_name = restore_placeholders(params["name"])
+        if "filename" in params:
+            summary = SUMMARY_PATTERN.fullmatch(value)
+            path = summary.group(1) if summary else restore_placeholders(params["filename"])
+            own_type = "" if part_type == guess_content_type(path) else part_type
+            fields.append(FormField(field_name, path, file=True, content_type=own_type))
+        else:
+            fields.append(FormField(field_name, value, content_type=part_type))
+    return tuple(fields)

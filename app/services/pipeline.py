@@ -51,6 +51,7 @@ from app.core.response import Progress, ResponseData
 from app.core.transport import TransportSettings
 from app.core.variables import redact, unresolved_message
 from app.http.auth import apply_auth
+from app.http.body_files import BodyFileError, BodyFiles, LoadedBody, load_body
 from app.http.client import HttpClient, SendFailed, as_sent
 from app.http.log_redaction import install_log_redaction, secrets_in_flight
 from app.services.workspace import Workspace
@@ -111,6 +112,8 @@ class SendPlan:
     warning: str | None = None
     assertions: tuple[Assertion, ...] = ()
     follow_redirects: bool = False  # see app.core.redirects for the rules
+    # A multipart or file body: read into ``prepared`` (empty until then) at each send.
+    body_files: BodyFiles | None = None
     # Counts the response body's bytes as they arrive, for the window's "received" line.
     progress: Progress = field(default_factory=Progress, compare=False)
 
@@ -172,6 +175,15 @@ def _masked(failure: TransportFailure, secrets: Mapping[str, str]) -> TransportF
     if not secrets:
         return failure
     return dataclasses.replace(failure, message=redact(failure.message, secrets))
+
+
+def _shown(request: PreparedRequest, loaded: LoadedBody | None) -> PreparedRequest:
+    """``request`` as the Request tab and history show it: a body read from files (unless a
+    redirect dropped it) with each file's contents as a line naming the file, and every
+    header that went on the wire (Content-Length counts the real bytes)."""
+    if loaded is None or not request.body or request.body is not loaded.request.body:
+        return request
+    return dataclasses.replace(as_sent(request), body=loaded.shown)
 
 
 def _read_and_check(
@@ -273,6 +285,7 @@ class Pipeline:
             warning=workspace.verification_warning(prepared.url),
             assertions=request.assertions,
             follow_redirects=workspace.follow_redirects(request, source),
+            body_files=BodyFiles.of(resolved.spec, workspace.root),
         )
 
     def clock_plan(self, exchange: Exchange, request: SavedRequest, source: str | None) -> SendPlan:
@@ -307,8 +320,25 @@ class Pipeline:
         response is ``FAILED``. ``asyncio.CancelledError`` passes through. With
         ``plan.follow_redirects`` a redirect is followed (``_follow``) and the outcome is the
         last response, its exchange carrying the hops.
+
+        A body made of files (``plan.body_files``) is read first, in the worker thread, and
+        signed once read (``signed`` is then not used: it signed no body); a file that cannot
+        be sent is a ``REFUSED`` outcome. The outcome's request shows each file as a line
+        naming it (``app.http.body_files``), not its bytes.
         """
-        request = self.sign(plan) if signed is None else signed
+        loaded: LoadedBody | None = None
+        if plan.body_files is not None:
+            try:
+                loaded = await self.in_worker(load_body, plan.prepared, plan.body_files)
+            except BodyFileError as exc:
+                return Outcome(
+                    OutcomeKind.REFUSED, plan, refusal=Refusal(str(exc), unprepared=True)
+                )
+            sending = dataclasses.replace(plan, prepared=loaded.request, body_files=None)
+            signed = None
+        else:
+            sending = plan
+        request = self.sign(sending) if signed is None else signed
         if isinstance(request, Refusal):
             return Outcome(OutcomeKind.REFUSED, plan, refusal=request)
         hops: tuple[RedirectHop, ...] = ()
@@ -318,8 +348,10 @@ class Pipeline:
             with secrets_in_flight.sending(plan.secrets):
                 response = await self._client.send(request, plan.transport, plan.progress)
                 if plan.follow_redirects and response.status in REDIRECT_STATUSES:
-                    response, hops, stop = await self._follow(plan, response, sent)
+                    response, hops, stop = await self._follow(sending, response, sent)
                     request = sent[-1]
+            if loaded is not None:
+                request = _shown(request, loaded)
             if len(response.body) <= _INLINE_PARSE_BYTES:
                 exchange, results = _read_and_check(request, response, plan.assertions)
             else:
@@ -329,11 +361,13 @@ class Pipeline:
                 )
         except SendFailed as exc:
             failure = _masked(exc.failure, plan.secrets)
-            return Outcome(OutcomeKind.FAILED, plan, request=sent[-1], failure=failure)
+            shown = _shown(sent[-1], loaded)
+            return Outcome(OutcomeKind.FAILED, plan, request=shown, failure=failure)
         except Exception as exc:  # a bug, not the server: say so, never hang or crash a run
             _log.error("request to %s failed unexpectedly", plan.shown_url, exc_info=exc)
             failure = _masked(unexpected_failure(exc), plan.secrets)
-            return Outcome(OutcomeKind.FAILED, plan, request=sent[-1], failure=failure)
+            shown = _shown(sent[-1], loaded)
+            return Outcome(OutcomeKind.FAILED, plan, request=shown, failure=failure)
         if hops or stop:
             exchange = dataclasses.replace(exchange, redirects=hops, redirect_stop=stop)
         return Outcome(

@@ -23,7 +23,12 @@ from app.core.collection import (
     Variable,
     auth_label,
 )
-from app.core.prepare import DEFAULT_HEADERS, JSON_CONTENT_TYPE
+from app.core.prepare import (
+    DEFAULT_HEADERS,
+    FORM_CONTENT_TYPE,
+    JSON_CONTENT_TYPE,
+    MULTIPART_CONTENT_TYPE,
+)
 from app.core.request import BodyMode
 from app.core.transport import ProxySettings, TlsSettings, TransportSettings
 from app.core.variables import (
@@ -36,6 +41,7 @@ from app.core.variables import (
     redact,
     resolve_request,
 )
+from app.http.body_files import guess_content_type
 from app.storage.secrets import SecretStore, SecretStoreError
 
 __all__ = ["InheritedHeader", "SecretStoreError", "Workspace"]
@@ -51,6 +57,25 @@ class InheritedHeader:
     value: str
     origin: str
     replaced: bool
+
+
+def _body_content_type(request: SavedRequest) -> tuple[str, str] | None:
+    """The Content-Type the app adds for ``request``'s body, and why; ``None`` for none."""
+    mode = request.body_mode
+    text = request.body.strip(" \t\r\n")
+    fields = any(f.enabled and (f.name.strip() or f.value.strip()) for f in request.form)
+    if mode is BodyMode.JSON:
+        return (JSON_CONTENT_TYPE, "the app, with a JSON body") if text else None
+    if mode is BodyMode.FORM:
+        return (FORM_CONTENT_TYPE, "the app, with a urlencoded form") if fields else None
+    if mode is BodyMode.MULTIPART:
+        why = "the app, with a multipart form (a new boundary each send)"
+        return (f"{MULTIPART_CONTENT_TYPE}; boundary=…", why) if fields else None
+    if mode is BodyMode.FILE:
+        return (guess_content_type(text), "the app, from the file's name") if text else None
+    if mode is BodyMode.GRAPHQL and (text or request.graphql_variables.strip()):
+        return JSON_CONTENT_TYPE, "the app, with a GraphQL body"
+    return None
 
 
 class Workspace:
@@ -250,9 +275,9 @@ class Workspace:
             names = {name.strip().lower() for name, _, _ in rows}
             merged = [m for m in merged if m[0].strip().lower() not in names] + rows
         taken = {name.strip().lower() for name, _, _ in merged}
-        has_body = bool(request.body.strip(" \t\r\n"))
-        if request.body_mode is BodyMode.JSON and has_body and "content-type" not in taken:
-            merged.append(("Content-Type", JSON_CONTENT_TYPE, "the app, with a JSON body"))
+        body_type = _body_content_type(request)
+        if body_type is not None and "content-type" not in taken:
+            merged.append(("Content-Type", *body_type))
         merged += [(n, v, "the app") for n, v in DEFAULT_HEADERS if n.lower() not in taken]
         own = {h.name.strip().lower() for h in request.headers if h.enabled and h.name.strip()}
         return tuple(
