@@ -15,9 +15,18 @@ decides which file holds what. Three kinds of file share one style:
       - name: X-Trace
         value: '{{trace}}'
         enabled: false
-    body_mode: raw               # only when not json
+    body_mode: raw               # only when not json: raw, form, multipart, file, graphql
     body: |                      # multi-line text as a literal block, exact to the byte
-      {"amount": {{amount}}}
+      {"amount": {{amount}}}     # (file: the file's path; graphql: the query)
+    form:                        # the fields of a form or multipart body
+      - name: note
+        value: '{{note}}'
+      - name: avatar             # multipart only: a file, by path (relative: from the
+        file: files/avatar.png   # collection folder); content_type only when not guessed
+        content_type: image/png
+        enabled: false
+    graphql_variables: |         # a graphql body's variables, a JSON object as text
+      {"id": 1}
     auth:                        # kind first, then the auth's values in their order
       kind: basic
       username: '{{user}}'
@@ -43,7 +52,10 @@ set). ``environments/NAME.yaml``
 
 Writing leaves out everything that is at its default (empty lists and text, ``enabled: true``,
 ``body_mode: json``, ``auth: {kind: inherit}``), so a minimal request is three lines and diffs
-stay small. A secret variable is written as its name and ``secret: true``: its value is dropped
+stay small. ``body``, ``form`` and ``graphql_variables`` are each kept whatever the
+``body_mode``: switching the mode back finds what was typed for it.
+
+A secret variable is written as its name and ``secret: true``: its value is dropped
 even when the model carries one. Dumping is deterministic, and every dump is read back before
 it is returned; text that would not survive as a literal block falls back to a quoted scalar,
 so ``dump(parse(dump(x))) == dump(x)``.
@@ -99,7 +111,7 @@ from app.core.collection import (
     Variable,
 )
 from app.core.json_doc import cyclic_gc_paused
-from app.core.request import METHODS, BodyMode, KeyValue
+from app.core.request import METHODS, BodyMode, FormField, KeyValue
 from app.core.transport import ProxyMode, ProxySettings, TlsSettings
 from app.core.variables import VARIABLE_PATTERN
 
@@ -122,6 +134,8 @@ _REQUEST_KEYS = (
     "headers",
     "body_mode",
     "body",
+    "form",
+    "graphql_variables",
     "auth",
     "variables",
     "description",
@@ -144,6 +158,7 @@ _ENVIRONMENT_KEYS = ("name", "protected", "variables", "tls")
 _TLS_KEYS = ("verify", "ca_bundle", "client_cert", "client_key", "key_passphrase")
 _PROXY_KEYS = ("mode", "http", "https", "no_proxy")
 _ROW_KEYS = ("name", "value", "enabled")
+_FORM_KEYS = ("name", "value", "file", "content_type", "enabled")
 _VARIABLE_KEYS = ("name", "value", "secret", "enabled")
 # An assertion item: one subject key, then (path and header only) one check key.
 _ASSERT_SUBJECTS = tuple(kind.value for kind in AssertionKind)
@@ -331,6 +346,19 @@ def _rows_data(rows: tuple[KeyValue, ...]) -> list[dict[str, Any]]:
     return result
 
 
+def _form_data(fields: tuple[FormField, ...]) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = []
+    for form_field in fields:
+        item: dict[str, Any] = {"name": form_field.name}
+        item["file" if form_field.file else "value"] = form_field.value
+        if form_field.content_type:
+            item["content_type"] = form_field.content_type
+        if not form_field.enabled:
+            item["enabled"] = False
+        result.append(item)
+    return result
+
+
 def _variables_data(variables: tuple[Variable, ...]) -> list[dict[str, Any]]:
     result: list[dict[str, Any]] = []
     for variable in variables:
@@ -429,6 +457,10 @@ def dump_request(req: SavedRequest) -> str:
         data["body_mode"] = req.body_mode.value
     if req.body:
         data["body"] = req.body
+    if req.form:
+        data["form"] = _form_data(req.form)
+    if req.graphql_variables:
+        data["graphql_variables"] = req.graphql_variables
     if req.auth != AuthSpec():
         data["auth"] = _auth_data(req.auth)
     if req.variables:
@@ -690,6 +722,41 @@ class _Reader:
             )
         return tuple(rows)
 
+    def form(self, fields: dict[str, yaml.Node]) -> tuple[FormField, ...]:
+        node = fields.get("form")
+        if node is None:
+            return ()
+        result: list[FormField] = []
+        what = "a form field with a name and a value (or a file)"
+        for item in self.items(node, "form fields"):
+            row = self.mapping(item, _FORM_KEYS, what)
+            name = self.optional_text(row, "name", "form field name")
+            if "file" in row and "value" in row:
+                self.fail(
+                    row["file"],
+                    f"form field {name} has both a value and a file: keep one "
+                    "(file: PATH sends that file, value: TEXT sends the text)",
+                )
+            is_file = "file" in row
+            if is_file and row["file"].tag == _BOOL:
+                self.fail(
+                    row["file"],
+                    f"form field {name}: file takes the file's path (file: files/a.png), "
+                    "not true or false",
+                )
+            result.append(
+                FormField(
+                    name=name,
+                    value=self.optional_text(
+                        row, "file" if is_file else "value", "the file's path" if is_file else ""
+                    ),
+                    enabled=self.flag(row, "enabled", True),
+                    file=is_file,
+                    content_type=self.optional_text(row, "content_type"),
+                )
+            )
+        return tuple(result)
+
     def variables(self, fields: dict[str, yaml.Node]) -> tuple[Variable, ...]:
         node = fields.get("variables")
         if node is None:
@@ -920,6 +987,8 @@ def parse_request(text: str, source: str) -> SavedRequest:
         headers=reader.rows(fields, "headers", "header"),
         body=reader.optional_text(fields, "body"),
         body_mode=body_mode,
+        form=reader.form(fields),
+        graphql_variables=reader.optional_text(fields, "graphql_variables"),
         auth=reader.auth(fields),
         variables=reader.variables(fields),
         description=reader.optional_text(fields, "description"),

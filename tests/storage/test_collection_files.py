@@ -361,7 +361,11 @@ def test_error_names_file_line_and_reason() -> None:
         ("name: x\nmethod: FETCH\n", 2, "unknown method 'FETCH'"),
         ("name: x\nurl: [1, 2]\n", 2, "expected text for url"),
         ("name: x\nname: y\n", 2, "the key 'name' is given twice"),
-        ("name: x\nbody_mode: xml\n", 2, "unknown body_mode 'xml' (known: json, raw)"),
+        (
+            "name: x\nbody_mode: xml\n",
+            2,
+            "unknown body_mode 'xml' (known: json, raw, form, multipart, file, graphql)",
+        ),
         ("name: x\nheaders:\n  - name: A\n    enabled: maybe\n", 4, "expected true or false"),
         ("name: x\nheaders:\n  - [A, b]\n", 3, "expected a header with a name and a value"),
         ("name: x\nauth:\n  kind: magic\n", 3, "unknown auth kind 'magic'"),
