@@ -1,6 +1,9 @@
-"""The request body editor: JSON or raw text, live validation, one-click formatting."""
+"""The request body editor: JSON or raw text (live validation, one-click formatting), a
+urlencoded or multipart form, a file, or a GraphQL query with its variables."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QKeyEvent, QPalette, QTextCursor
@@ -8,15 +11,19 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.json_check import InvalidJsonError, JsonProblem, check_json, format_json
-from app.core.request import BodyMode
+from app.core.request import BodyMode, FormField
+from app.ui.form_fields_table import ChooseFile, FormFieldsWidget, relative_to
 from app.ui.json_highlighter import JsonHighlighter
 from app.ui.status_style import error_text_color
 
@@ -36,11 +43,40 @@ _INDENT = "  "
 _MODE_LABELS: tuple[tuple[str, BodyMode], ...] = (
     ("JSON", BodyMode.JSON),
     ("Raw text", BodyMode.RAW),
+    ("Form (urlencoded)", BodyMode.FORM),
+    ("Multipart form", BodyMode.MULTIPART),
+    ("File", BodyMode.FILE),
+    ("GraphQL", BodyMode.GRAPHQL),
 )
 _PLACEHOLDERS = {
     BodyMode.JSON: '{"amount": "10.12"}',
     BodyMode.RAW: "Sent exactly as typed",
 }
+# The JSON and raw text editor keeps its text under the other modes: it is the request's
+# body text there too (a form's fields and a GraphQL body's variables have their own).
+_TEXT_MODES = (BodyMode.JSON, BodyMode.RAW, BodyMode.FORM, BodyMode.MULTIPART)
+_FORM_MODES = (BodyMode.FORM, BodyMode.MULTIPART)
+_FILE_HINT = (
+    "The file's bytes are the body, sent with a Content-Type guessed from its name unless "
+    "the Headers tab sets one. A relative path starts at the collection folder."
+)
+
+
+def _plain_text(edit: QPlainTextEdit) -> str:
+    # toPlainText() would turn non-breaking spaces into plain spaces (see BodyEditor.text).
+    return edit.document().toRawText().replace("\u2029", "\n")
+
+
+def _graphql_problem(variables: str) -> str | None:
+    """Why the GraphQL variables cannot be sent, or ``None`` (blank is fine: ``{}``)."""
+    if not variables.strip(" \t\r\n"):
+        return None
+    problem = check_json(variables)
+    if problem is not None:
+        return f"Variables: {problem.describe()}"
+    if not variables.strip(" \t\r\n").startswith("{"):
+        return 'Variables: must be one JSON object, like {"id": 1}.'
+    return None
 
 
 def _is_format_shortcut(event: QKeyEvent) -> bool:
@@ -84,16 +120,24 @@ class _CodeEdit(QPlainTextEdit):
 
 
 class BodyEditor(QWidget):
-    """Edits the request body as JSON (validated, coloured, formattable) or raw text.
+    """Edits the request body as JSON (validated, coloured, formattable), raw text, a
+    urlencoded or multipart form (``form_fields``), a file (its path) or a GraphQL query
+    with its variables (validated as a JSON object).
+
+    Each kind has its own editor, so switching kinds never loses what was typed under
+    another while the request stays loaded. ``body_text()`` is the body text the request
+    keeps: the file's path, the GraphQL query, else the JSON or raw text.
 
     ``changed`` is emitted for user edits (typing, formatting, choosing a mode), not for
-    ``set_text``/``set_mode``, so loading a request does not mark it as modified.
+    ``set_text``/``set_mode``/``load``, so loading a request does not mark it as modified.
     Validation runs ``VALIDATION_DELAY_MS`` after the last keystroke; ``problem()`` is
     always computed fresh, so callers never act on a stale result.
     """
 
     changed = Signal()
-    mode_changed = Signal()  # JSON, raw text or none: the headers it adds differ
+    # Another mode, or an edit that may change the Content-Type the body adds (a form's
+    # fields, a file's name, a GraphQL body appearing or emptying).
+    mode_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,11 +164,32 @@ class BodyEditor(QWidget):
         self._format_button.setObjectName("formatButton")
         self._format_button.setToolTip("Pretty-print the JSON body (Ctrl+Shift+F)")
 
-        self._editor = _CodeEdit(self)
-        self._editor.setObjectName("bodyEditor")
-        self._editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        # Wrapping would make JSON structure hard to read and is slow on one-line bodies.
-        self._editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self._editor = self._code_edit("bodyEditor")
+
+        self.form_fields = FormFieldsWidget(self)
+        self.file_edit = QLineEdit(self)
+        self.file_edit.setObjectName("bodyFileEdit")
+        self.file_edit.setPlaceholderText("files/payload.bin or /full/path")
+        self.file_edit.setToolTip("The path of the file to send as the body")
+        self.file_browse_button = QPushButton("Browse…", self)
+        self.file_browse_button.setObjectName("bodyFileBrowseButton")
+        self.file_browse_button.setToolTip("Choose the file to send as the body")
+        self.graphql_query_edit = self._code_edit("graphqlQueryEdit")
+        self.graphql_query_edit.setPlaceholderText("query { payments { id } }")
+        self.graphql_variables_edit = self._code_edit("graphqlVariablesEdit")
+        self.graphql_variables_edit.setPlaceholderText('{"id": 1}')
+        self._variables_highlighter = JsonHighlighter(
+            self.graphql_variables_edit.document(), self.palette()
+        )
+        self._graphql_had_text = False
+        self._graphql_variables_text = ""
+        self._pages = QStackedWidget(self)
+        self._pages.addWidget(self._editor)
+        self._pages.addWidget(self.form_fields)
+        self._file_page = self._make_file_page()
+        self._graphql_page = self._make_graphql_page()
+        self._pages.addWidget(self._file_page)
+        self._pages.addWidget(self._graphql_page)
 
         self._highlighter = JsonHighlighter(self._editor.document(), self.palette())
         self._highlighting = True
@@ -143,7 +208,7 @@ class BodyEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(toolbar)
-        layout.addWidget(self._editor, 1)
+        layout.addWidget(self._pages, 1)
 
         self._validation_timer.timeout.connect(self.validate_now)
         self._editor.document().contentsChange.connect(self._on_document_contents_change)
@@ -152,9 +217,63 @@ class BodyEditor(QWidget):
         self._format_button.clicked.connect(self.format_body)
         self._mode_combo.currentIndexChanged.connect(self._on_mode_combo_current_index_changed)
         self._mode_combo.activated.connect(self._on_mode_combo_activated)
+        self.form_fields.model.rows_edited.connect(self._on_form_fields_edited)
+        self.form_fields.cell_text_edited.connect(self.changed)
+        self.file_edit.textEdited.connect(self._on_file_edit_text_edited)
+        self.file_browse_button.clicked.connect(self._on_file_browse_button_clicked)
+        self.graphql_query_edit.textChanged.connect(self._on_graphql_edited)
+        self.graphql_variables_edit.textChanged.connect(self._on_graphql_edited)
+        for edit in (self.graphql_query_edit, self.graphql_variables_edit):
+            edit.format_requested.connect(self.format_body)
 
         self._apply_error_colour()
         self._apply_mode(self.mode())
+
+    def _code_edit(self, name: str) -> _CodeEdit:
+        edit = _CodeEdit(self)
+        edit.setObjectName(name)
+        edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # Wrapping would make JSON structure hard to read and is slow on one-line bodies.
+        edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        return edit
+
+    def _make_file_page(self) -> QWidget:
+        page = QWidget(self)
+        line = QHBoxLayout()
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.file_edit, 1)
+        line.addWidget(self.file_browse_button)
+        hint = QLabel(_FILE_HINT, page)
+        hint.setWordWrap(True)
+        hint.setTextFormat(Qt.TextFormat.PlainText)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(line)
+        layout.addWidget(hint)
+        layout.addStretch(1)
+        return page
+
+    def _make_graphql_page(self) -> QWidget:
+        # The query beside its variables (the user moves the line between them): one above
+        # the other would make the Body tab, and so the window, taller at its smallest.
+        page = QSplitter(Qt.Orientation.Horizontal, self)
+        page.setObjectName("graphqlSplitter")
+        page.setChildrenCollapsible(False)
+        for title, edit in (
+            ("Query", self.graphql_query_edit),
+            ("Variables (a JSON object)", self.graphql_variables_edit),
+        ):
+            part = QWidget(page)
+            layout = QVBoxLayout(part)
+            layout.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(title, part)
+            label.setBuddy(edit)
+            layout.addWidget(label)
+            layout.addWidget(edit, 1)
+            page.addWidget(part)
+        page.setStretchFactor(0, 3)
+        page.setStretchFactor(1, 2)
+        return page
 
     # Public API -------------------------------------------------------------------------
 
@@ -193,6 +312,59 @@ class BodyEditor(QWidget):
         self._text = text if same else None
         self._apply_mode(self.mode())
 
+    def body_text(self) -> str:
+        """The request's body text under the current mode: a file's path, a GraphQL query,
+        else the JSON or raw text (kept, not sent, under a form)."""
+        mode = self.mode()
+        if mode is BodyMode.FILE:
+            return self.file_edit.text()
+        if mode is BodyMode.GRAPHQL:
+            return _plain_text(self.graphql_query_edit)
+        return self.text()
+
+    def form(self) -> tuple[FormField, ...]:
+        """The form's fields, a cell still being edited included."""
+        return self.form_fields.rows_with_pending_edit()
+
+    def graphql_variables(self) -> str:
+        """The GraphQL variables as typed (JSON text)."""
+        return _plain_text(self.graphql_variables_edit)
+
+    def load(
+        self,
+        body: str,
+        mode: BodyMode,
+        form: tuple[FormField, ...] = (),
+        graphql_variables: str = "",
+    ) -> None:
+        """Show a request's body (``body`` goes to the editor of ``mode``, the others are
+        emptied) without emitting ``changed``."""
+        self._loading = True
+        try:
+            self.file_edit.setText(body if mode is BodyMode.FILE else "")
+            self.graphql_query_edit.setPlainText(body if mode is BodyMode.GRAPHQL else "")
+            self.graphql_variables_edit.setPlainText(graphql_variables)
+            self._graphql_variables_text = graphql_variables
+            self._graphql_had_text = self._graphql_has_text()
+            self.form_fields.model.set_rows(form)
+        finally:
+            self._loading = False
+        self.set_text(body if mode in _TEXT_MODES else "")
+        self.set_mode(mode)
+
+    def set_collection_folder(self, folder: Path | None) -> None:
+        """Where Browse… and Choose file… start; a file inside is kept as a relative path."""
+        self.form_fields.collection_folder = folder
+
+    @property
+    def choose_file(self) -> ChooseFile:
+        """Asks for a file (a dialog); tests replace it."""
+        return self.form_fields.choose_file
+
+    @choose_file.setter
+    def choose_file(self, choose: ChooseFile) -> None:
+        self.form_fields.choose_file = choose
+
     def mode(self) -> BodyMode:
         """How the body will be treated when sending."""
         mode = self._mode_combo.currentData()
@@ -211,28 +383,39 @@ class BodyEditor(QWidget):
     def validate_now(self) -> None:
         """Show the current problem (or none) immediately instead of after the delay."""
         self._validation_timer.stop()
-        self._show_problem(self.problem())
+        if self.mode() is BodyMode.GRAPHQL:
+            self._show_message(_graphql_problem(self.graphql_variables()) or "")
+        else:
+            self._show_problem(self.problem())
 
     def format_body(self) -> bool:
         """Pretty-print a JSON body as one undoable edit.
 
         Returns False, shows the problem and moves the cursor to it when the body is not
-        valid JSON; the text is left untouched.
+        valid JSON; the text is left untouched. For a GraphQL body, formats its variables.
         """
-        if self.mode() is not BodyMode.JSON:
+        mode = self.mode()
+        if mode is BodyMode.JSON:
+            edit: QPlainTextEdit = self._editor
+            text = self.text()
+        elif mode is BodyMode.GRAPHQL:
+            edit = self.graphql_variables_edit
+            text = self.graphql_variables()
+            if not text.strip(" \t\r\n"):
+                return True
+        else:
             return False
-        text = self.text()
         try:
             formatted = format_json(text)
         except InvalidJsonError as error:
             self._validation_timer.stop()
             self._show_problem(error.problem)
-            self._move_cursor_to(error.problem)
+            self._move_cursor_to(error.problem, edit)
             return False
         if formatted != text:
             # An edit through a cursor, unlike setPlainText, keeps the undo stack: Ctrl+Z
             # brings back the text as it was before formatting.
-            cursor = QTextCursor(self._editor.document())
+            cursor = QTextCursor(edit.document())
             cursor.beginEditBlock()
             cursor.select(QTextCursor.SelectionType.Document)
             cursor.insertText(formatted)
@@ -250,6 +433,7 @@ class BodyEditor(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
             self._highlighter.apply_palette(self.palette())
+            self._variables_highlighter.apply_palette(self.palette())
             self._apply_error_colour()
         super().changeEvent(event)
 
@@ -294,6 +478,43 @@ class BodyEditor(QWidget):
         self.changed.emit()
         self.mode_changed.emit()
 
+    def _on_form_fields_edited(self) -> None:
+        self.changed.emit()
+        self.mode_changed.emit()  # the first field brings the form's Content-Type
+
+    def _on_file_edit_text_edited(self, _text: str) -> None:
+        self.changed.emit()
+        self.mode_changed.emit()  # the file's name names its Content-Type
+
+    def _on_file_browse_button_clicked(self) -> None:
+        folder = self.form_fields.collection_folder
+        path = self.choose_file(self, str(folder) if folder is not None else "")
+        if path:
+            self.file_edit.setText(relative_to(path, folder))
+            self._on_file_edit_text_edited(path)
+
+    def _graphql_has_text(self) -> bool:
+        return not (
+            self.graphql_query_edit.document().isEmpty()
+            and self.graphql_variables_edit.document().isEmpty()
+        )
+
+    def _on_graphql_edited(self) -> None:
+        if self._loading:
+            return
+        # The highlighter recolouring the variables reports a change of the same text.
+        variables = self.graphql_variables()
+        if self.sender() is self.graphql_variables_edit:
+            if variables == self._graphql_variables_text:
+                return
+            self._graphql_variables_text = variables
+            self._validation_timer.start()
+        self.changed.emit()
+        has_text = self._graphql_has_text()
+        if has_text != self._graphql_had_text:
+            self._graphql_had_text = has_text
+            self.mode_changed.emit()
+
     # Helpers ----------------------------------------------------------------------------
 
     def _stop_highlighting(self) -> None:
@@ -303,9 +524,23 @@ class BodyEditor(QWidget):
 
     def _apply_mode(self, mode: BodyMode) -> None:
         is_json = mode is BodyMode.JSON
-        self._format_button.setEnabled(is_json)
+        self._format_button.setEnabled(mode in (BodyMode.JSON, BodyMode.GRAPHQL))
+        self._format_button.setToolTip(
+            "Pretty-print the GraphQL variables (Ctrl+Shift+F)"
+            if mode is BodyMode.GRAPHQL
+            else "Pretty-print the JSON body (Ctrl+Shift+F)"
+        )
+        if mode in _FORM_MODES:
+            self._pages.setCurrentWidget(self.form_fields)
+            self.form_fields.set_multipart(mode is BodyMode.MULTIPART)
+        elif mode is BodyMode.FILE:
+            self._pages.setCurrentWidget(self._file_page)
+        elif mode is BodyMode.GRAPHQL:
+            self._pages.setCurrentWidget(self._graphql_page)
+        else:
+            self._pages.setCurrentWidget(self._editor)
+            self._editor.setPlaceholderText(_PLACEHOLDERS[mode])
         highlight = is_json and self._document_length() <= HIGHLIGHT_LIMIT
-        self._editor.setPlaceholderText(_PLACEHOLDERS[mode])
         # Raw bodies are often not JSON at all (XML, form data): colouring them as JSON
         # would suggest errors that do not matter.
         if highlight != self._highlighting:
@@ -315,20 +550,26 @@ class BodyEditor(QWidget):
 
     def _show_problem(self, problem: JsonProblem | None) -> None:
         message = "" if problem is None else problem.describe()
+        if problem is not None and self.mode() is BodyMode.GRAPHQL:
+            message = f"Variables: {message}"
+        self._show_message(message)
+
+    def _show_message(self, message: str) -> None:
         self._error_label.setText(message)
         self._error_label.setToolTip(message)
 
-    def _move_cursor_to(self, problem: JsonProblem) -> None:
-        block = self._editor.document().findBlockByNumber(problem.line - 1)
+    def _move_cursor_to(self, problem: JsonProblem, edit: QPlainTextEdit | None = None) -> None:
+        edit = edit or self._editor
+        block = edit.document().findBlockByNumber(problem.line - 1)
         if not block.isValid():
             return
         # Problem columns count characters; Qt positions count UTF-16 units.
         prefix = block.text()[: problem.column - 1]
         cursor = QTextCursor(block)
         cursor.setPosition(block.position() + len(prefix.encode("utf-16-le")) // 2)
-        self._editor.setTextCursor(cursor)
-        self._editor.ensureCursorVisible()
-        self._editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        edit.setTextCursor(cursor)
+        edit.ensureCursorVisible()
+        edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _apply_error_colour(self) -> None:
         palette = self._error_label.palette()

@@ -282,6 +282,7 @@ class RequestBuilder(QWidget):
         base = self.base_url_edit.text()
         self.show_target(workspace.preview_url(request, source, base_url=base))
         self.auth.set_inherited(workspace.inherited_auth(source))
+        self.body.set_collection_folder(workspace.root)  # where Browse… starts
         self.inherited_headers.show_headers(workspace.inherited_headers(request, source))
         inherited = workspace.inherited_follow_redirects(source)
         if inherited != self._inherited_follow:
@@ -383,13 +384,13 @@ class RequestBuilder(QWidget):
         self.variables.model.set_rows(
             KeyValue(v.name, v.value, v.enabled) for v in request.variables
         )
-        self.body.set_text(request.body)
-        self.body.set_mode(request.body_mode)
+        self.body.load(request.body, request.body_mode, request.form, request.graphql_variables)
         self.auth.set_auth(request.auth)
         self.assertions.set_assertions(request.assertions)
         self._follow_choice = request.follow_redirects
         self._show_follow_redirects()
-        if not request.body and self.tabs.currentWidget() is self.body:
+        has_body = request.body or request.form or request.graphql_variables
+        if not has_body and self.tabs.currentWidget() is self.body:
             # An empty Body page says nothing about a GET: its parameters do.
             self.tabs.setCurrentWidget(self.params)
 
@@ -407,6 +408,7 @@ class RequestBuilder(QWidget):
         if commit:
             for table in (self.params, self.headers, self.variables):
                 table.commit_pending_edit()
+            self.body.form_fields.commit_pending_edit()
             self.assertions.commit_pending_edit()
         return replace(
             self._loaded,
@@ -417,8 +419,10 @@ class RequestBuilder(QWidget):
                 params_from_url(self.url_edit.text()), self.params.rows_with_pending_edit()
             ),
             headers=self.headers.rows_with_pending_edit(),
-            body=self.body.text(),
+            body=self.body.body_text(),
             body_mode=self.body.mode(),
+            form=self.body.form(),
+            graphql_variables=self.body.graphql_variables(),
             auth=self.auth.auth(),
             variables=tuple(self._variable(row) for row in self.variables.rows_with_pending_edit()),
             assertions=self.assertions.assertions(),
