@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
             self.show_error,
             self,
         )
+        self.area.keep_secrets = self.settings.add_secrets
 
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)

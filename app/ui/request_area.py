@@ -9,13 +9,18 @@ the session, so switching back to a tab shows it again).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
+from app.core.collection import SavedRequest
 from app.core.display_text import describe_size
 from app.core.response import Progress
 from app.core.tabs import OpenTab
+from app.core.variables import VARIABLE_PATTERN
+from app.formats import FormatError
 from app.services.pipeline import Refusal, SendPlan
 from app.services.qt_adapter import SendController
 from app.services.session import (
@@ -56,6 +61,9 @@ class RequestArea(QSplitter):
         self.sends = sends
         self.workspace = workspace
         self._loading = False  # the builder is being filled from a tab, not edited
+        # Where the secrets of a pasted cURL command go: the active environment's secret
+        # variables (the window sets this); returns that environment's name, or None.
+        self.keep_secrets: Callable[[Mapping[str, str]], str | None] | None = None
         # While the active tab's request is in flight, its elapsed time counts up on screen.
         self._sending: dict[str, tuple[Sending, float]] = {}  # tab id -> what, when
         self._progress: dict[str, Progress] = {}  # tab id -> the body's bytes so far
@@ -81,6 +89,9 @@ class RequestArea(QSplitter):
         self.builder.send_requested.connect(self.send)
         self.builder.cancel_requested.connect(self.cancel)
         self.builder.edited.connect(self._on_builder_edited)
+        self.builder.url_edit.textEdited.connect(self._on_url_edit_text_edited)
+        self.builder.url_edit.textChanged.connect(self._on_url_edit_text_changed)
+        self._url_text = self._url_before = ""  # the URL field now, and before its last change
         self.builder.target_changed.connect(self.update_target)
         self.builder.set_variable_describer(self.describe_variables)
         self.response_pane.error_panel.clock_check_requested.connect(self.compare_clock)
@@ -92,6 +103,54 @@ class RequestArea(QSplitter):
 
     def active_tab(self) -> OpenTab | None:
         return self.session.active()
+
+    # --- a cURL command pasted into the URL field -----------------------------------------
+    def _on_url_edit_text_changed(self, text: str) -> None:
+        self._url_before, self._url_text = self._url_text, text
+
+    def _on_url_edit_text_edited(self, text: str) -> None:
+        # A paste (or a drop) changes more than one character at once; typing "curl …" key
+        # by key must stay typing. (Qt emits textEdited before textChanged: the field held
+        # ``_url_text`` before this edit, unless textChanged came first.)
+        before = self._url_before if self._url_text == text else self._url_text
+        pasted = abs(len(text) - len(before)) > 1
+        if pasted and text.lstrip().startswith(("curl ", "curl.exe ")):
+            # After this edit is done: the field is about to be refilled from the command.
+            QTimer.singleShot(0, lambda: self.paste_curl(text))
+
+    def paste_curl(self, text: str) -> None:
+        """Turn the active tab into the request ``text`` (a cURL command) sends, and say so;
+        its credentials go to the active environment's secret variables, else stay in the
+        request as typed (and the message says to move them before saving)."""
+        tab = self.active_tab()
+        if tab is None:
+            return
+        from app.formats.curl import parse_command  # only when a command is pasted
+
+        try:
+            request, report, secrets = parse_command(text)
+        except FormatError as exc:
+            self.response_pane.show_message(
+                f"That looks like a cURL command, but: {exc}", is_error=True
+            )
+            return
+        kept_in = self.keep_secrets(secrets) if secrets and self.keep_secrets else None
+        if secrets and kept_in is None:
+            request = _filled(request, secrets)
+        self.session.edit(tab.id, replace(request, name=tab.current.name))
+        self._load_active()
+        parts = [f"Pasted a cURL command: {request.method} {request.url}."]
+        if secrets:
+            names = ", ".join(f"{{{{{name}}}}}" for name in secrets)
+            parts.append(
+                f'Its credentials are the secrets {names} of the environment "{kept_in}".'
+                if kept_in
+                else "Its credentials are in the request as typed: choose an environment "
+                "and make them secret variables before saving it in a shared collection."
+            )
+        if report:
+            parts.append("Not carried over: " + "; ".join(line.what for line in report))
+        self.response_pane.show_message(" ".join(parts))
 
     def pull_builder(self, *, commit: bool = True) -> OpenTab | None:
         """Copy what the editors hold into the active tab (``commit``: see
@@ -231,3 +290,20 @@ class RequestArea(QSplitter):
         active = self.active_tab()
         if active is not None and active.id == tab_id:
             self.response_pane.error_panel.show_clock_result(text)
+
+
+def _filled(request: SavedRequest, values: Mapping[str, str]) -> SavedRequest:
+    """``request`` with the ``{{name}}`` of each of ``values`` written back as its value."""
+
+    def fill(text: str) -> str:
+        return VARIABLE_PATTERN.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+    return replace(
+        request,
+        url=fill(request.url),
+        params=tuple(replace(p, value=fill(p.value)) for p in request.params),
+        headers=tuple(replace(h, value=fill(h.value)) for h in request.headers),
+        body=fill(request.body),
+        auth=replace(request.auth, values=tuple((k, fill(v)) for k, v in request.auth.values)),
+        form=tuple(replace(f, value=fill(f.value)) for f in request.form),
+    )

@@ -8,13 +8,14 @@ return through the ``CollectionService`` and the workspace's secret store.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from app.core.collection import Defaults, Environment
+from app.core.collection import Defaults, Environment, Variable
 from app.services.collections import (
     ROOT,
     CollectionEvent,
@@ -98,18 +99,32 @@ class SettingsActions(QObject):
 
     def apply_environment(
         self, environment: Environment, secrets: Mapping[str, str | None]
-    ) -> None:
-        """Write ``environment`` into the collection and its secret values into the store."""
+    ) -> bool:
+        """Write ``environment`` into the collection and its secret values into the store;
+        False when that failed (and was reported)."""
         if self.collections.root is None:
-            return
+            return False
         try:
             self.workspace.store_secrets(environment.name, secrets)
             self.collections.save_environment(environment)
         except (CollectionWriteError, SecretStoreError) as exc:
             self._report(str(exc))
-            return
+            return False
         self.collections.reload()
         self.select_environment(environment.name)
+        return True
+
+    def add_secrets(self, values: Mapping[str, str]) -> str | None:
+        """Keep ``values`` as secret variables of the active environment (declared in its
+        file, values in the secret store); its name, or ``None`` when no collection or
+        environment is open or the write failed (the failure is reported)."""
+        environment = self.workspace.environment
+        if self.collections.root is None or environment is None:
+            return None
+        declared = {v.name for v in environment.variables}
+        added = tuple(Variable(name, secret=True) for name in values if name not in declared)
+        updated = dataclasses.replace(environment, variables=environment.variables + added)
+        return updated.name if self.apply_environment(updated, dict(values)) else None
 
     def edit_defaults(self, folder: Path) -> None:
         """Edit what ``folder`` (``Path(".")``: the collection) hands down to its requests."""
