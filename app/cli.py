@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
-    from app.core.collection import LoadedCollection
+    from app.core.collection import CollectionNode, LoadedCollection
     from app.services.pipeline import Pipeline
     from app.services.runner import RunStep
 
@@ -31,7 +31,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
-_COMMANDS = ("run", "send", "import")
+_COMMANDS = ("run", "send", "import", "export")
 _DESCRIPTION = "A desktop client for JSON REST APIs that follow the Paysera conventions."
 _EPILOG = """commands (without a display, for terminals and CI):
   api-explorer run COLLECTION [ITEM ...]   run a collection's requests and check their assertions
@@ -39,6 +39,9 @@ _EPILOG = """commands (without a display, for terminals and CI):
   api-explorer import SOURCE --into FOLDER  a Postman, Insomnia, HAR, OpenAPI, RAML or cURL
                                            file (or - for a cURL command on stdin) as a
                                            new collection
+  api-explorer export COLLECTION [ITEM] --format curl|httpie|httpx|postman|har
+                                           requests as snippets, a Postman v2.1 file, or
+                                           what history recorded for them as HAR
 Run "api-explorer COMMAND --help" for a command's options."""
 
 
@@ -174,6 +177,137 @@ def _send_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_EXPORT_FORMATS = ("curl", "httpie", "httpx", "postman", "har")
+
+
+def _export_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="api-explorer export",
+        description="Write a collection's requests (all, or the folder or request named) as "
+        "cURL, HTTPie or Python httpx snippets (variables resolved in the environment "
+        "chosen, auth applied, secrets as {{name}}), as a Postman v2.1 collection, or what "
+        "history recorded for them as HAR 1.2.",
+        epilog="Exit status: 0 written, 1 some requests could not be exported (each said on "
+        "stderr) or history holds nothing for them, 2 usage or collection error.",
+    )
+    parser.add_argument("collection", type=Path, help="the collection folder")
+    parser.add_argument(
+        "item",
+        nargs="?",
+        help="a folder or request inside it, e.g. payments or "
+        "payments/list-payments.request.yaml (default: the whole collection)",
+    )
+    parser.add_argument("--format", required=True, choices=_EXPORT_FORMATS)
+    parser.add_argument("--out", type=Path, metavar="FILE", help="write here (default: stdout)")
+    parser.add_argument(
+        "--include-secrets",
+        action="store_true",
+        help="write secret values into the snippets instead of {{name}}",
+    )
+    _add_common(parser)
+    return parser
+
+
+def _export(
+    options: argparse.Namespace, loaded: LoadedCollection, pipeline: Pipeline, *, base_url: str
+) -> int:
+    from app.formats import FormatError
+    from app.services.exporting import export_postman, request_snippet
+    from app.services.runner import RunError, select_requests
+    from app.storage.fs import atomic_write
+
+    kind = options.format
+    failed = 0
+    try:
+        if kind == "postman":
+            text = export_postman(loaded, Path(options.item) if options.item else None)
+        else:
+            nodes = select_requests(loaded, [options.item] if options.item else [])
+            if kind == "har":
+                har, failed = _history_har(nodes, pipeline, base_url, options.timeout)
+                if har is None:
+                    return _fail_with(EXIT_FAILED, "History holds no entries for these requests.")
+                text = har
+            else:
+                pieces = []
+                for node in nodes:
+                    assert node.request is not None
+                    source = node.path.as_posix()
+                    try:
+                        snippet = request_snippet(
+                            pipeline,
+                            node.request,
+                            source,
+                            kind,
+                            base_url=base_url,
+                            timeout_seconds=options.timeout,
+                            include_secrets=options.include_secrets,
+                        )
+                    except ValueError as exc:
+                        failed += 1
+                        print(f"api-explorer: {source} was not exported: {exc}", file=sys.stderr)
+                        continue
+                    pieces.append(f"# {node.request.name} ({source})\n{snippet.rstrip()}\n")
+                text = "\n".join(pieces)
+    except (FormatError, RunError) as exc:
+        return _fail(str(exc))
+    if options.out is not None:
+        try:
+            atomic_write(options.out, text.encode("utf-8"))
+        except OSError as exc:
+            return _fail(f"{options.out} could not be written ({exc.strerror or exc}).")
+    else:
+        sys.stdout.write(text)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _history_har(
+    nodes: Sequence[CollectionNode], pipeline: Pipeline, base_url: str, timeout: float
+) -> tuple[str | None, int]:
+    """HAR of what history recorded for ``nodes`` (same method, same URL before the query),
+    newest first; ``None`` when it holds nothing for them."""
+    from app.core.urls import url_without_query
+    from app.services.exporting import history_har
+    from app.services.pipeline import Refusal
+    from app.storage.history import HistoryStore
+    from app.storage.settings import data_dir
+
+    wanted: set[tuple[str, str]] = set()
+    failed = 0
+    for node in nodes:
+        assert node.request is not None
+        plan = pipeline.plan(
+            node.request,
+            node.path.as_posix(),
+            base_url=base_url,
+            timeout_seconds=timeout,
+            allow_protected=True,
+        )
+        if isinstance(plan, Refusal):
+            failed += 1
+            print(f"api-explorer: {node.path.as_posix()}: {plan.message}", file=sys.stderr)
+            continue
+        wanted.add((plan.prepared.method, url_without_query(plan.shown_url)))
+    history = HistoryStore(data_dir())
+    try:
+        found = [
+            summary.id
+            for summary in history.search(limit=100_000)
+            if (summary.method, url_without_query(summary.url)) in wanted
+        ]
+        entries = [e for e in (history.get(i) for i in found) if e is not None]
+    finally:
+        history.close()
+    if not entries:
+        return None, failed
+    return history_har(entries, _version()), failed
+
+
+def _fail_with(status: int, message: str) -> int:
+    print(f"api-explorer: {message}", file=sys.stderr)
+    return status
+
+
 def _import_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="api-explorer import",
@@ -252,7 +386,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _import(_import_parser().parse_args(args[1:]))
     if args and args[0] in _COMMANDS:
         command = args.pop(0)
-        parser = _run_parser() if command == "run" else _send_parser()
+        parsers = {"run": _run_parser, "send": _send_parser, "export": _export_parser}
+        parser = parsers[command]()
         options = parser.parse_args(args)
         try:
             return asyncio.run(_command(command, options))
@@ -304,7 +439,7 @@ async def _command(command: str, options: argparse.Namespace) -> int:
     )
     from app.storage.settings import data_dir
 
-    if command == "run":
+    if command in ("run", "export"):
         root = options.collection
         if not root.is_dir():
             return _fail(f"{root} is not a folder: give the folder of a collection.")
@@ -314,7 +449,7 @@ async def _command(command: str, options: argparse.Namespace) -> int:
             return _fail(f"{request_file} is not a file: give a saved *.request.yaml file.")
         root = _collection_root(request_file)
     loaded = load_collection(root)
-    if command == "run" and loaded.tree.problem is not None and not loaded.tree.children:
+    if command != "send" and loaded.tree.problem is not None and not loaded.tree.children:
         return _fail(f"The collection in {root} could not be read: {loaded.tree.problem}")
 
     def keyring_store() -> SecretStore:
@@ -356,6 +491,8 @@ async def _command(command: str, options: argparse.Namespace) -> int:
     try:
         if command == "run":
             return await _run(options, loaded, pipeline, base_url=base_url)
+        if command == "export":
+            return _export(options, loaded, pipeline, base_url=base_url)
         return await _send(options, loaded, pipeline, request_file.resolve(), base_url=base_url)
     finally:
         await pipeline.aclose()

@@ -1,0 +1,88 @@
+"""``api-explorer export``: requests as snippets that send what the app sends, a Postman
+file, and what history recorded as HAR; secrets named, never written, unless asked."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from app.core.collection import Defaults, SavedRequest
+from app.core.prepare import PreparedRequest
+from app.core.response import ResponseData
+from app.formats.curl import parse_command
+from app.resources import sample_collection
+from app.storage.collection_store import create_collection
+from app.storage.history import HistoryStore
+from app.storage.settings import data_dir
+
+SAMPLE = str(sample_collection())
+TOKEN = "demo-token-8c1f"
+
+
+def test_a_folder_as_curl_commands_that_resolve_like_the_window(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["export", SAMPLE, "payments", "--format", "curl", "--env", "demo", "--demo"]) == 0
+    out = capsys.readouterr().out
+    commands = [block for block in out.split("\n\n") if block.strip()]
+    assert len(commands) == 10  # the payments folder's requests, counted on disk
+    request, _report, _secrets = parse_command(commands[1].split("\n", 1)[1])
+    assert request.method == "POST" and request.url.endswith("/rest/v1/payments")
+    assert ("Accept-Language", "en") in [(h.name, h.value) for h in request.headers]
+
+
+def test_secrets_are_named_unless_asked_and_a_missing_one_is_said(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    item = "wallet/wallet-with-token.request.yaml"
+    assert main(["export", SAMPLE, item, "--format", "httpie", "--env", "demo", "--demo"]) == 1
+    assert "was not exported" in capsys.readouterr().err
+    monkeypatch.setenv("API_EXPLORER_SECRET_TOKEN", TOKEN)
+    assert main(["export", SAMPLE, item, "--format", "curl", "--env", "demo", "--demo"]) == 0
+    out = capsys.readouterr().out
+    assert TOKEN not in out and "{{token}}" in out
+    args = ["export", SAMPLE, item, "--format", "curl", "--env", "demo", "--demo"]
+    assert main([*args, "--include-secrets"]) == 0
+    assert TOKEN in capsys.readouterr().out
+
+
+def test_the_collection_as_postman_into_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "sample.postman_collection.json"
+    assert main(["export", SAMPLE, "--format", "postman", "--out", str(target)]) == 0
+    document = json.loads(target.read_text())
+    assert [item["name"] for item in document["item"]] == [
+        "Auth",
+        "Errors",
+        "Payments",
+        "Server",
+        "Wallet",
+    ]
+
+
+def test_history_of_a_request_as_har(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    history = HistoryStore(data_dir())
+    url = "https://api.example/rest/v1/server"
+    for status in (200, 503):
+        history.record(
+            PreparedRequest("GET", url, (("Accept", "application/json"),), b"", 30.0),
+            ResponseData(status, "", (("Content-Type", "application/json"),), b"{}", 12.0),
+            secrets={},
+        )
+    history.record(  # another request: not in the export
+        PreparedRequest("GET", "https://api.example/rest/v1/other", (), b"", 30.0),
+        ResponseData(200, "OK", (), b"", 1.0),
+        secrets={},
+    )
+    history.close()
+    store = create_collection(tmp_path / "api", "API")
+    store.save_defaults(Path("."), Defaults(base_url="https://api.example/rest/v1"))
+    store.new_request(Path("."), SavedRequest("Server time", url="/server"))
+    assert main(["export", str(tmp_path / "api"), "--format", "har"]) == 0
+    out = capsys.readouterr().out
+    entries = json.loads(out)["log"]["entries"]
+    assert [e["response"]["status"] for e in entries] == [503, 200]  # newest first
+    assert os.environ["API_EXPLORER_HOME"]  # the test's own data folder, not the user's
