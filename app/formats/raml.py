@@ -42,8 +42,8 @@ The include callable
 The root file is ``data``; every other file (``!include``, ``uses:``) is read through
 ``include`` and nothing else. Each path is resolved here first, relative to the file that
 names it (``../common.raml`` from ``types/a.raml`` is ``common.raml``), and refused here
-with a ``FormatError`` when it is absolute (``/etc/passwd``, ``C:\\x``, ``~/x``; RAML's
-root-relative ``/x`` too, as an absolute path is more often a mistake or an attack) or when
+with a ``FormatError`` when it is absolute (``C:\\x``, ``~/x``, ``//host/x``; a path
+starting with one ``/`` is RAML's root-relative form, read inside the root's folder) or when
 it leaves the root file's folder (``../secret.txt``); URLs are never fetched. So
 ``include`` is only ever called with a normalised relative POSIX path inside the root
 file's folder (``types/payment.raml``: no ``..``, no leading ``/``, no backslash), at most
@@ -654,6 +654,15 @@ class _Importer:
         if _URL.match(ref):
             return None
         cleaned = ref.replace("\\", "/")
+        if cleaned.startswith("/") and not cleaned.startswith("//"):
+            # RAML 1.0: a path starting with one "/" is relative to the root file's folder.
+            joined = posixpath.normpath(cleaned.lstrip("/"))
+            if joined in (".", "..") or joined.startswith("../"):
+                raise FormatError(
+                    f"{_where(at)}: {what} {ref} leaves the definition's folder; only files in "
+                    f"the folder of {self.root_file} and its subfolders can be read."
+                )
+            return joined
         if "\x00" in cleaned or cleaned.startswith(("/", "~")) or _DRIVE.match(cleaned):
             raise FormatError(
                 f"{_where(at)}: {what} {ref} is an absolute path; only files in the folder "

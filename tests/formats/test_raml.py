@@ -337,7 +337,7 @@ def test_every_file_is_read_once_through_the_include_callable_relative_to_its_in
 
 ESCAPES = [
     "../secret.txt",
-    "/etc/passwd",
+    "/../secret.txt",
     "types/../../secret.txt",
     "..\\secret.txt",
     "C:\\Windows\\win.ini",
@@ -357,7 +357,19 @@ def test_an_include_leaving_the_folder_is_refused_and_nothing_is_read(path: str)
     assert files.asked == []
 
 
-@pytest.mark.parametrize("path", ["../rest.raml", "/etc/passwd"])
+def test_a_path_starting_with_a_slash_is_read_from_the_root_folder_never_the_system() -> None:
+    # RAML 1.0: "/x" is relative to the root file's folder. /etc/passwd is etc/passwd there.
+    files = Files({"types/money.raml": "#%RAML 1.0 DataType\ntype: string\n"})
+    text = "#%RAML 1.0\ntitle: t\ntypes:\n  Money: !include /types/money.raml\n"
+    raml.read(text.encode(), "api.raml", files)
+    assert files.asked == ["types/money.raml"]
+    leak = Files()
+    with pytest.raises(FormatError, match="could not be read"):
+        raml.read(b"#%RAML 1.0\ntitle: t\ntypes:\n  S: !include /etc/passwd\n", "api.raml", leak)
+    assert leak.asked == ["etc/passwd"]
+
+
+@pytest.mark.parametrize("path", ["../rest.raml", "//server/share/rest.raml"])
 def test_a_library_outside_the_folder_is_refused_and_nothing_is_read(path: str) -> None:
     files = Files()
     with pytest.raises(FormatError, match=r"^api\.raml, line 4: the library Lib "):
