@@ -71,3 +71,15 @@ def test_a_curl_command_comes_from_stdin(
     assert [(r.method, r.url) for r in requests] == [
         ("POST", "https://api.example/rest/v1/payments")
     ]
+
+
+def test_a_raml_definition_is_read_with_its_includes_beside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api = Path(__file__).parent / "formats" / "raml" / "wallet-api" / "api.raml"
+    assert main(["import", str(api), "--into", str(tmp_path / "wallet")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Imported RAML 1.0")
+    loaded = load_collection(tmp_path / "wallet")
+    assert loaded.problems == ()
+    assert any(node.request is not None for node in loaded.tree.walk())
