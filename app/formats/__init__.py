@@ -8,6 +8,7 @@ never another exception, whatever the bytes.
 """
 
 import importlib
+from collections.abc import Callable
 from types import ModuleType
 
 from app.formats._model import (
@@ -55,12 +56,22 @@ def detect(data: bytes, name: str) -> str | None:
     return None
 
 
-def read_any(data: bytes, name: str, include: Include | None = None) -> Imported:
+def read_any(
+    data: bytes,
+    name: str,
+    include: Include | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Imported:
     """``data`` (from a file called ``name``) read by the importer of its format; raises
-    ``FormatError`` with one sentence when no importer knows it or it is broken."""
+    ``FormatError`` with one sentence when no importer knows it or it is broken.
+    ``progress(done, total)`` hears from importers that can say (OpenAPI, the slow one)."""
     module = detect(data, name)
     if module is None:
         shown = name or "The text"
         raise FormatError(f"{shown} is not something this app can import: give {FORMAT_NAMES}.")
-    imported: Imported = _module(module).read(data, name, include)
+    reader = _module(module)
+    if module == "openapi" and progress is not None:
+        imported: Imported = reader.read(data, name, include, progress=progress)
+    else:
+        imported = reader.read(data, name, include)
     return imported

@@ -83,7 +83,12 @@ def _include_within(folder: Path) -> Include:
     return include
 
 
-def read_import(source: Path | None = None, *, data: bytes | None = None) -> Imported:
+def read_import(
+    source: Path | None = None,
+    *,
+    data: bytes | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Imported:
     """What ``source`` (a file; for RAML the root ``api.raml`` beside its includes) or
     ``data`` (pasted text, a cURL command from stdin) holds, read by its format's importer.
     Raises ``FormatError`` with one sentence."""
@@ -91,12 +96,12 @@ def read_import(source: Path | None = None, *, data: bytes | None = None) -> Imp
         if not source.is_file():
             raise FormatError(f"{source} is not a file.")
         data = _read_bounded(source, str(source))
-        return read_any(data, source.name, _include_within(source.parent))
+        return read_any(data, source.name, _include_within(source.parent), progress)
     if data is None or not data.strip():
         raise FormatError("There is nothing to import: the text is empty.")
     if len(data) > SOURCE_LIMIT:
         raise FormatError("The text is larger than 50 MB; nothing was imported.")
-    return read_any(data, "")
+    return read_any(data, "", None, progress)
 
 
 def suggested_folder(parent: Path, name: str) -> Path:

@@ -55,7 +55,7 @@ def describe_import(imported: Imported) -> str:
     text = f"{imported.format}: " + ", ".join(parts)
     if imported.report:
         count = len(imported.report)
-        text += f"; {count:,} thing{'s' * (count != 1)} will not come across as they are"
+        text += f"; {count:,} note{'s' * (count != 1)} on what will not come across as it is"
     return text + "."
 
 
@@ -64,6 +64,7 @@ class ImportDialog(QDialog):
     accepted."""
 
     _read = Signal(int, object)  # generation, Imported or a FormatError sentence
+    _progressed = Signal(int, int, int)  # generation, done, total (from the reading thread)
 
     def __init__(
         self,
@@ -105,7 +106,6 @@ class ImportDialog(QDialog):
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
         self.progress = QProgressBar(self)
-        self.progress.setRange(0, 0)  # busy: the importers say no more than "reading"
         self.progress.setVisible(False)
         self.progress.setMaximumHeight(8)
         self.progress.setTextVisible(False)
@@ -154,6 +154,7 @@ class ImportDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self._read.connect(self._on_read)
+        self._progressed.connect(self._on_progressed)
         if source is not None:
             self.file_edit.setText(str(source))
 
@@ -179,20 +180,32 @@ class ImportDialog(QDialog):
         if (from_file and not path_text) or (not from_file and not data.strip()):
             self._say("")
             return
+        self.progress.setRange(0, 0)  # busy until an importer says how far it is
         self.progress.setVisible(True)
         self._say("Reading…")
+
+        def progress(done: int, total: int) -> None:
+            self._progressed.emit(generation, done, total)
 
         def work() -> None:
             try:
                 if from_file:
-                    result: Imported | str = read_import(Path(path_text).expanduser())
+                    result: Imported | str = read_import(
+                        Path(path_text).expanduser(), progress=progress
+                    )
                 else:
-                    result = read_import(data=data)
+                    result = read_import(data=data, progress=progress)
             except FormatError as exc:
                 result = str(exc)
             self._read.emit(generation, result)
 
         threading.Thread(target=work, name="import-read", daemon=True).start()
+
+    def _on_progressed(self, generation: int, done: int, total: int) -> None:
+        if generation == self._generation and total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+            self._say(f"Reading… {done:,} of {total:,} operations")
 
     def _on_read(self, generation: int, result: Imported | str) -> None:
         if generation != self._generation:

@@ -4,6 +4,7 @@ not come across is shown."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from app.core.history_query import HistoryQuery
 from app.ui.import_dialog import ImportDialog
 from app.ui.main_window import MainWindow
 from app.ui.text_dialog import TextDialog
+from tests.e2e.test_hostile_responses import StallMeter
 from tests.prompts import ScriptedPrompts
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
@@ -127,3 +129,46 @@ def test_a_har_file_brings_what_the_customer_saw_into_history(
     assert len(entries) == 2
     assert {entry.method for entry in entries} == {"GET", "POST"}
     assert all(entry.status is not None for entry in entries)
+
+
+def test_a_big_openapi_description_reads_with_progress_and_the_window_keeps_painting(
+    qtbot: Any, window: MainWindow, prompts: ScriptedPrompts, tmp_path: Path
+) -> None:
+    paths = {
+        f"/items{i}/{{id}}": {
+            "get": {
+                "tags": [f"Group {i % 20}"],
+                "summary": f"Get item {i}",
+                "parameters": [{"name": "id", "in": "path", "required": True, "example": 7}],
+                "responses": {"200": {"description": "OK"}},
+            }
+        }
+        for i in range(3000)
+    }
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "Big", "version": "1"},
+        "servers": [{"url": "https://api.example/v1"}],
+        "paths": paths,
+    }
+    source = tmp_path / "big.json"
+    source.write_text(json.dumps(document))
+    steps: list[tuple[int, int]] = []
+    summaries: list[str] = []
+
+    def fill(dialog: Any) -> bool:
+        dialog._progressed.connect(lambda _g, done, total: steps.append((done, total)))
+        meter = StallMeter()
+        dialog.file_edit.setText(str(source))
+        qtbot.waitUntil(dialog.import_button.isEnabled, timeout=20_000)
+        meter.stop()
+        summaries.append(f"{dialog.summary_label.text()} (longest stall {meter.longest:.3f} s)")
+        assert meter.longest < 0.5
+        return False
+
+    prompts.dialogs.append(fill)
+    window.menus.actions["import"].trigger()
+    print("\n" + summaries[0])
+    assert summaries[0].startswith("OpenAPI")
+    assert "3,000 requests in 20 folders" in summaries[0]
+    assert steps and steps[-1] == (3000, 3000)
