@@ -61,17 +61,29 @@ Progress = Callable[[int, int], None]
 """Told ``(operations done, operations in all)`` while the operations are converted."""
 
 _SNIFF = re.compile(
-    rb"""(?:^|[{,]\s*)(?:"(?:openapi|swagger)"\s*:\s*"(?:3|2\.0)"""
-    rb"""|(?:openapi|swagger)\s*:\s*["']?(?:3\.|2\.0))""",
+    rb"""(?:^|[{,]\s*)(?:(?:"openapi"|'openapi'|openapi)\s*:\s*["']?3\."""
+    rb"""|(?:"swagger"|'swagger'|swagger)\s*:\s*["']?2\.0)""",
     re.MULTILINE,
 )
+_SNIFF_REACH: Final = 256  # bytes looked at before and after the word
+_SNIFF_TRIES: Final = 10_000
 
 
 def sniff(data: bytes, name: str) -> bool:
     """True when ``data`` looks like an OpenAPI 3 or Swagger 2.0 description: an
     ``openapi: 3…`` or ``swagger: "2.0"`` member at the start of a line or of an object."""
     del name  # the content decides: descriptions come with every extension
-    return _SNIFF.search(data, 0, MAX_BYTES) is not None
+    # A regular expression over 50 MB takes seconds; finding the two words takes
+    # milliseconds, and only the text around each (the first thousands) is matched.
+    for word in (b"openapi", b"swagger"):
+        at = data.find(word, 0, MAX_BYTES)
+        for _ in range(_SNIFF_TRIES):
+            if at == -1:
+                break
+            if _SNIFF.search(data, max(0, at - _SNIFF_REACH), at + _SNIFF_REACH) is not None:
+                return True
+            at = data.find(word, at + len(word), MAX_BYTES)
+    return False
 
 
 def read(

@@ -392,6 +392,24 @@ def test_sniff_knows_descriptions_and_no_other_corpus_file() -> None:
         assert openapi.sniff(path.read_bytes(), path.name) is (path.parent == OPENAPI), path
 
 
+@pytest.mark.parametrize(
+    ("data", "mine"),
+    [
+        (b"openapi: 3.1.0\ninfo: {}\n", True),
+        (b"---\nswagger: '2.0'\n", True),
+        (b"'openapi': 3.0.0\n", True),
+        (b'{\n  "info": {},\n  "swagger": "2.0"\n}', True),
+        (b'{"openapi":"3.0.3"}', True),
+        (b"openapi: 2.0\n", False),
+        (b"info:\n  openapi: 3.0.0\n", False),  # not at the top
+        (b'{"contents": "openapi: 3.0.1\\npaths: {}"}', False),  # a description inside text
+        (b"", False),
+    ],
+)
+def test_sniff(data: bytes, mine: bool) -> None:
+    assert openapi.sniff(data, "x") is mine
+
+
 # --------------------------------------------------------------------------- servers
 
 
