@@ -618,7 +618,6 @@ def _rewritten(argv: list[str], url: str, base: str) -> list[str]:
     return [base + arg[len(origin) :] if arg.startswith(origin) else arg for arg in argv]
 
 
-NOT_YET = {BodyMode.FORM, BodyMode.MULTIPART, BodyMode.FILE}
 SHELL_VALUES = {"TWILIO_ACCOUNT_SID": "AC0123", "TWILIO_AUTH_TOKEN": "twilio-token"}
 
 
@@ -662,18 +661,7 @@ def server() -> object:
     with_server.close()
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(strict=False, reason="body kind sending lands separately")
-            if CASES[name].body_mode in NOT_YET
-            else (),
-        )
-        for name in FILES
-    ],
-)
+@pytest.mark.parametrize("name", FILES)
 def test_the_app_sends_what_curl_sends(name: str, server: Recorder, tmp_path: Path) -> None:
     if CURL is None or BASH is None:
         pytest.skip("curl or bash is not installed: nothing to compare with")
