@@ -1158,7 +1158,7 @@ class _Converter:
         declared = {
             _text(p.get("name")): p for p in parameters if _text(p.get("in")).lower() == "path"
         }
-        for placeholder in _PATH_TEMPLATE.findall(path):
+        for placeholder in dict.fromkeys(_PATH_TEMPLATE.findall(path)):
             parameter = declared.get(placeholder)
             _, value = self._parameter_value(parameter, where) if parameter else (False, None)
             variables.append(Variable(_variable_name(placeholder), _scalar_text(value)))

@@ -565,6 +565,11 @@ paths:
     assert "- ids (query, required, array)" in parts.description
 
 
+def test_a_path_parameter_named_twice_is_one_variable() -> None:
+    imported = from_text('{"openapi": "3.0.0", "paths": {"/a/{id}/b/{id}": {"get": {}}}}')
+    assert request(imported, "GET /a/{id}/b/{id}").variables == (Variable("id", ""),)
+
+
 def test_swagger_parameters_collection_formats_and_x_example() -> None:
     imported = from_text(
         """
