@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Protocol
 from urllib.parse import urlsplit
 
 from app.core.prepare import PreparedRequest
+from app.core.request import FormField
 from app.core.variables import (
     REDACTION_PATTERN,
     derived_secrets,
@@ -201,6 +203,17 @@ def _body_word(body: bytes) -> str | None:
 # --------------------------------------------------------------------------- the snippets
 
 
+def _form_word(field: FormField) -> str:
+    """One ``-F`` / ``--form-string`` argument: text as it is, a file by its path."""
+    if not field.file:
+        return "--form-string " + _bash_quote(f"{field.name}={field.value}")
+    path = field.value
+    if any(char in path for char in ';,"'):
+        path = '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    typed = f";type={field.content_type}" if field.content_type else ""
+    return "-F " + _bash_quote(f"{field.name}=@{path}{typed}")
+
+
 def to_curl(
     request: PreparedRequest,
     *,
@@ -208,10 +221,37 @@ def to_curl(
     include_secrets: bool = False,
     follow_redirects: bool = False,
     verify: bool = True,
+    form: Sequence[FormField] = (),
+    body_file: str = "",
 ) -> str:
     """A bash command that makes curl send ``request``: same method, URL, headers and
     body bytes (``--data-binary``; curl adds no ``Content-Type`` the request did not have).
+
+    A body made of files is named, not copied: ``form`` (the fields of a multipart body,
+    files by path; curl makes the boundary) or ``body_file`` (a file sent as the body).
     """
+    if form or body_file:
+        files = [_form_word(f) for f in form]
+        if body_file:
+            files.append("--data-binary " + _bash_quote("@" + body_file))
+        headers = request.headers
+        if form:  # curl writes its own Content-Type, with its boundary
+            headers = tuple(
+                (n, v) for n, v in headers if not (n.lower() == "content-type" and "multipart" in v)
+            )
+        plain = dataclasses.replace(request, headers=headers, body=b"")
+        command = to_curl(
+            plain,
+            secrets=secrets,
+            include_secrets=include_secrets,
+            follow_redirects=follow_redirects,
+            verify=verify,
+        )
+        # With -F curl sends a POST: any other method is said (an empty GET body adds none).
+        program, _, rest = command.partition(" ")
+        if request.method != "POST" and " -X " not in command.split("\n", 1)[0]:
+            command = f"{program} -X {_bash_quote(request.method)} {rest}"
+        return _CONTINUE.join([command, *files])
     shown = _shown(request, secrets, include_secrets)
     first = ["curl"]
     has_body = bool(shown.body)

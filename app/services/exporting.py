@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -22,10 +23,12 @@ from app.core.collection import (
     SavedRequest,
 )
 from app.core.prepare import PreparedRequest
+from app.core.request import BodyMode
 from app.formats import FormatError, ImportedFolder
 from app.formats.har_export import HarEntry, to_har
 from app.formats.postman_export import to_postman
-from app.formats.snippets import SNIPPETS
+from app.formats.snippets import SNIPPETS, to_curl
+from app.http.body_files import BodyFileError, load_body
 from app.services.pipeline import Pipeline, Refusal
 from app.storage.history import HistoryEntry
 
@@ -39,6 +42,8 @@ __all__ = [
 ]
 
 SNIPPET_NAMES = {"curl": "cURL", "httpie": "HTTPie", "httpx": "Python httpx"}
+SNIPPET_BODY_LIMIT = 1024 * 1024
+"""The largest body of files an HTTPie or httpx snippet carries (cURL names the files)."""
 """The snippet kinds, with the names people know them by."""
 
 
@@ -107,9 +112,32 @@ def request_snippet(
     )
     if isinstance(plan, Refusal):
         raise ValueError(plan.message)
+    files = plan.body_files
+    if files is not None and kind != "curl":
+        # HTTPie and httpx snippets carry the body itself: read it, if it is small.
+        try:
+            loaded = load_body(plan.prepared, files)
+        except BodyFileError as exc:
+            raise ValueError(str(exc)) from None
+        if len(loaded.request.body) > SNIPPET_BODY_LIMIT:
+            raise ValueError(
+                "its body is files of more than 1 MB; copy it as cURL, which names the files"
+            )
+        plan = dataclasses.replace(plan, prepared=loaded.request, body_files=None)
+        files = None
     signed = Pipeline.sign(plan)
     if isinstance(signed, Refusal):
         raise ValueError(signed.message)
+    if files is not None:  # cURL names the files: -F name=@path, --data-binary @path
+        return to_curl(
+            signed,
+            secrets=plan.secrets,
+            include_secrets=include_secrets,
+            follow_redirects=plan.follow_redirects,
+            verify=plan.transport.tls.verify,
+            form=files.fields if files.mode is BodyMode.MULTIPART else (),
+            body_file=files.path if files.mode is BodyMode.FILE else "",
+        )
     return SNIPPETS[kind](
         signed,
         secrets=plan.secrets,

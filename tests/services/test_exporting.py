@@ -8,9 +8,10 @@ import httpx
 import pytest
 
 from app.core.collection import AuthKind, SavedRequest
-from app.core.request import KeyValue
+from app.core.request import BodyMode, FormField, KeyValue
 from app.core.urls import has_query, url_with_params
 from app.formats import FormatError
+from app.formats.curl import parse_command
 from app.formats.har import read as read_har
 from app.formats.postman import read
 from app.resources import sample_collection
@@ -22,6 +23,7 @@ from app.services.exporting import (
     request_snippet,
 )
 from app.services.pipeline import Pipeline
+from app.services.workspace import Workspace
 from app.storage.collection_store import load_collection
 from app.storage.history import HistoryStore
 from tests.services.pipeline_support import Api, mock_pipeline, secret_workspace
@@ -112,3 +114,30 @@ def test_history_entries_go_out_as_curl_and_har_with_their_secrets_still_hidden(
     back = read_har(json.dumps(har).encode(), "history.har")
     assert [r.method for _, r in back.requests()] == ["POST"]
     history.close()
+
+
+def test_a_body_of_files_is_named_in_curl_and_carried_in_the_others(tmp_path: Path) -> None:
+    (tmp_path / "receipt.pdf").write_bytes(b"%PDF-1.4 tiny")
+    pipeline = Pipeline(Workspace(app_variables={"host": "https://api.test"}))
+    upload = SavedRequest(
+        "Upload",
+        method="PUT",
+        url="https://api.test/files",
+        body_mode=BodyMode.MULTIPART,
+        form=(
+            FormField("note", "for; the record"),
+            FormField("file", str(tmp_path / "receipt.pdf"), file=True),
+        ),
+    )
+    command = request_snippet(pipeline, upload, None, "curl")
+    assert "--form-string 'note=for; the record'" in command
+    assert f"-F file=@{tmp_path}/receipt.pdf" in command
+    assert " -X PUT " in command.split("\n")[0] and "multipart/form-data" not in command
+    request, _report, _secrets = parse_command(command)
+    assert request.method == "PUT" and request.body_mode is BodyMode.MULTIPART
+    assert [(f.name, f.file) for f in request.form] == [("note", False), ("file", True)]
+    httpx_script = request_snippet(pipeline, upload, None, "httpx")
+    assert "%PDF-1.4 tiny" in httpx_script  # the bytes themselves, the file being small
+
+    raw = replace(upload, body_mode=BodyMode.FILE, body=str(tmp_path / "receipt.pdf"), form=())
+    assert f"--data-binary @{tmp_path}/receipt.pdf" in request_snippet(pipeline, raw, None)
