@@ -41,6 +41,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/window_click_to_status.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/typing_big_body.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/hostile_window.py
+	$(BIN)/python bench/import_openapi.py
 
 # setuptools builds in the checkout and copies whatever build/ still holds (modules deleted
 # since) into the wheel: build/ goes first. No build isolation: the venv has setuptools.
