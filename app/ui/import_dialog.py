@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.formats import FormatError, Imported
+from app.formats import FORMAT_NAMES, FormatError, Imported
 from app.services.importing import read_import, suggested_folder
 from app.ui.prompts import Prompts
 from app.ui.status_style import error_text_color
@@ -88,9 +88,19 @@ class ImportDialog(QDialog):
         browse_file = QPushButton("Browse…", self)
         browse_file.setObjectName("importBrowseFileButton")
         file_page = QWidget(self)
-        file_row = QHBoxLayout(file_page)
+        file_row = QHBoxLayout()
         file_row.addWidget(self.file_edit, 1)
         file_row.addWidget(browse_file)
+        formats = QLabel(
+            f"Reads {FORMAT_NAMES}; the format is found from the file. A file dropped on "
+            "the window comes here too.",
+            file_page,
+        )
+        formats.setWordWrap(True)
+        file_layout = QVBoxLayout(file_page)
+        file_layout.addLayout(file_row)
+        file_layout.addWidget(formats)
+        file_layout.addStretch(1)
         self.paste_edit = QPlainTextEdit(self)
         self.paste_edit.setObjectName("importPasteEdit")
         self.paste_edit.setPlaceholderText(
@@ -138,7 +148,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.summary_label)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
-        self.resize(640, 420)
+        self.resize(640, 340)
 
         self._pause = QTimer(self)
         self._pause.setSingleShot(True)
