@@ -85,7 +85,8 @@ def _is_format_shortcut(event: QKeyEvent) -> bool:
 
 
 class _CodeEdit(QPlainTextEdit):
-    """A plain text editor where Tab indents with spaces and Ctrl+Shift+F asks to format."""
+    """A plain text editor where Tab indents with spaces at the start of a line (and leaves
+    the editor after text, as Shift+Tab always does) and Ctrl+Shift+F asks to format."""
 
     format_requested = Signal()
     big_paste = Signal()  # text past HIGHLIGHT_LIMIT is about to be pasted or dropped
@@ -113,8 +114,17 @@ class _CodeEdit(QPlainTextEdit):
             self.format_requested.emit()
             return
         if event.key() == Qt.Key.Key_Tab and event.modifiers() == Qt.KeyboardModifier.NoModifier:
-            # Spaces, like Format uses, so hand-indented lines line up with formatted ones.
-            self.insertPlainText(_INDENT)
+            cursor = self.textCursor()
+            before = cursor.block().text()[: cursor.positionInBlock()]
+            if cursor.hasSelection() or not before.strip():
+                # Indenting: spaces, like Format uses, so lines line up with formatted ones.
+                self.insertPlainText(_INDENT)
+            else:
+                # After text on the line Tab leaves the editor: a keyboard is never trapped.
+                self.focusNextChild()
+            return
+        if event.key() == Qt.Key.Key_Backtab:
+            self.focusPreviousChild()
             return
         super().keyPressEvent(event)
 

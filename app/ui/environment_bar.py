@@ -29,6 +29,10 @@ class EnvironmentBar(QWidget):
         self.edit_button.setObjectName("editEnvironmentButton")
         self.new_button = QPushButton("New…", self)
         self.new_button.setObjectName("newEnvironmentButton")
+        self.edit_button.setToolTip(
+            "Edit the chosen environment's variables, and set its secrets on this computer"
+        )
+        self.new_button.setToolTip("Add an environment to the collection")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("Environment", self))

@@ -32,6 +32,7 @@ class InheritedHeadersView(QTableWidget):
         self.setObjectName("inheritedHeadersView")
         self.setHorizontalHeaderLabels(["Inherited header", "Value", "From"])
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)  # Tab leaves the list
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -261,6 +262,17 @@ class MainWindow(QMainWindow):
         self._draft_timer.stop()
         self.area.pull_builder(commit=False)
         return self.draft_keeper.flush() is None
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        # Tab skips what is not on screen: a dock behind another dock's tab counts as
+        # visible to Qt, and typing landed in the hidden History search box.
+        moved = super().focusNextPrevChild(next)
+        for _ in range(64):  # bounded: a window whose every control is covered still ends
+            widget = QApplication.focusWidget()
+            if not moved or widget is None or not widget.visibleRegion().isEmpty():
+                break
+            moved = super().focusNextPrevChild(next)
+        return moved
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Edits are kept as drafts (restored next start), so closing only asks when that

@@ -78,7 +78,7 @@ class RequestBuilder(QWidget):
         self.send_button.setDefault(True)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setObjectName("cancelButton")
-        self.cancel_button.setToolTip("Stop the request in flight")
+        self.cancel_button.setToolTip("Stop the request in flight (Esc)")
         self.cancel_button.setEnabled(False)
 
         self.base_url_edit = QLineEdit(self)

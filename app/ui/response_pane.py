@@ -144,6 +144,7 @@ class ResponsePane(QWidget):
         self.raw_view.setObjectName("rawView")
         self.headers_model = HeadersModel(self)
         self.headers_view = QTableView(self)
+        self.headers_view.setTabKeyNavigation(False)  # Tab leaves the table
         self.headers_view.setObjectName("responseHeadersView")
         self.headers_view.setModel(self.headers_model)
         self.headers_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -154,6 +154,9 @@ class WindowMenus(QObject):
         self._add(help_menu, "shortcuts", "&Keyboard shortcuts", "F1", self.show_shortcuts)
         self._add(help_menu, "about", "&About API Explorer", (), self.show_about)
         self.set_recent([])
+        # Each action's tooltip names its shortcut; menus hide tooltips unless told.
+        for menu in bar.findChildren(QMenu):
+            menu.setToolTipsVisible(True)
 
     def _add(
         self,

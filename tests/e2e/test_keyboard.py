@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from app.ui.main_window import MainWindow
 from tests.e2e.conftest import child
+from tests.e2e.test_send_and_read import send
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -79,20 +80,32 @@ def test_typing_never_lands_in_the_hidden_history_search(qtbot: Any, window: Mai
     qtbot.waitUntil(lambda: focused(window) is window.builder.url_edit)
 
 
-def test_tab_walks_from_the_url_to_the_response_and_back(qtbot: Any, window: MainWindow) -> None:
+@pytest.mark.parametrize("key", [Qt.Key.Key_Tab, Qt.Key.Key_Backtab])
+@pytest.mark.parametrize("pages", ["params+tree", "headers+headers"])
+def test_tab_walks_every_control_on_screen_and_comes_back(
+    qtbot: Any, window: MainWindow, key: Qt.Key, pages: str
+) -> None:
+    # With a response and a history entry: the History list and every table on the pages
+    # shown must let Tab go on, and nothing hidden (a dock behind a tab) may take it.
+    send(qtbot, window)
+    if pages == "headers+headers":
+        window.builder.tabs.setCurrentWidget(window.builder.headers_page)
+        window.response_pane.tabs.setCurrentIndex(window.response_pane.HEADERS_TAB)
     window.builder.url_edit.setFocus()
     qtbot.waitUntil(lambda: focused(window) is window.builder.url_edit)
     seen: list[QWidget] = []
     for _ in range(80):
-        qtbot.keyClick(focused(window), Qt.Key.Key_Tab)
+        qtbot.keyClick(focused(window), key)
         widget = focused(window)
         assert widget is not None
+        assert not widget.visibleRegion().isEmpty(), f"{widget.objectName()} is not on screen"
         seen.append(widget)
         if widget is window.builder.url_edit:
             break
-    assert seen[-1] is window.builder.url_edit, [w.objectName() for w in seen]
-    assert any(window.response_pane.isAncestorOf(w) for w in seen)
-    assert any(window.builder.send_button is w for w in seen)
+    names = [w.objectName() or type(w).__name__ for w in seen]
+    assert seen[-1] is window.builder.url_edit, names
+    assert any(window.response_pane.isAncestorOf(w) for w in seen), names
+    assert any(window.builder.send_button is w for w in seen), names
 
 
 def test_zoom_changes_the_text_size_and_actual_size_brings_it_back(
@@ -160,3 +173,13 @@ def test_what_tab_reaches_shows_a_ring_in_every_theme(
     assert focused(window) is check
     assert _ring_pixels(check) >= before["check"] + check.width()
     assert _ring_pixels(send) <= before["send"] + 10  # the ring left with the focus
+
+
+def test_every_menu_shows_tooltips_that_name_the_shortcut(window: MainWindow) -> None:
+    menus = window.menuBar().findChildren(QMenu)
+    assert menus and all(menu.toolTipsVisible() for menu in menus)
+    for action in window.menus.actions.values():
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        if keys:
+            assert keys in action.toolTip(), action.text()
+    assert "Esc" in child(window, "cancelButton").toolTip()

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from app.core.request import BodyMode
@@ -211,6 +220,29 @@ def test_tab_indents_with_two_spaces(qtbot: QtBot) -> None:
     qtbot.keyClick(text_area(widget), Qt.Key.Key_Tab)
 
     assert widget.text() == "  "
+
+
+def test_tab_after_text_leaves_the_editor_and_shift_tab_goes_back(qtbot: QtBot) -> None:
+    widget = make_editor(qtbot)
+    after = QLineEdit()
+    layout = QVBoxLayout()
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    layout.addWidget(widget)
+    layout.addWidget(after)
+    holder.setLayout(layout)
+    holder.show()
+    qtbot.waitExposed(holder)
+    area = text_area(widget)
+    area.setFocus()
+    qtbot.keyClicks(area, '{"a": 1}')
+    qtbot.keyClick(area, Qt.Key.Key_Tab)
+    assert widget.text() == '{"a": 1}'  # no spaces: the keyboard left
+    assert QApplication.focusWidget() is not area
+    area.setFocus()
+    qtbot.keyClick(area, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is not area
+    assert widget.text() == '{"a": 1}'
 
 
 def test_text_is_returned_exactly_as_typed(qtbot: QtBot) -> None:
