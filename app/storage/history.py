@@ -190,9 +190,11 @@ def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
 
 def _status_range(status: int | str) -> tuple[int, int]:
     if isinstance(status, int):
+        if not 0 <= status <= 999:
+            raise ValueError(f"{status} is not a status: HTTP status codes have three digits.")
         return status, status
     cleaned = status.strip()
-    if cleaned.isdigit():
+    if cleaned.isdigit() and len(cleaned) <= 3:
         return int(cleaned), int(cleaned)
     match = _STATUS_CLASS.match(cleaned)
     if match is None:

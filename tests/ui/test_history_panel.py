@@ -186,3 +186,16 @@ def test_long_urls_keep_their_useful_end_in_view(tmp_path: Path, qtbot: Any) -> 
     qtbot.addWidget(panel)
     assert panel.view.textElideMode() == Qt.TextElideMode.ElideLeft
     store.close()
+
+
+def test_a_status_of_too_many_digits_is_a_sentence_not_a_crash(qtbot: Any, tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path)
+    _record(store, "https://h/payments/1", 404)
+    panel = HistoryPanel(HistoryService(store))
+    qtbot.addWidget(panel)
+    # It went past SQLite's integers: OverflowError, and "something went wrong".
+    panel.search_edit.setText("status:99999999999999999999")
+    panel.refresh()
+    assert panel.model.rowCount() == 0
+    assert "is not a status" in panel.count_label.text()
+    store.close()
