@@ -105,7 +105,8 @@ def test_a_start_leaves_nothing_in_the_data_folder_readable_by_others(
 ) -> None:
     mask = os.umask(0o022)
     try:
-        window = create_main_window(demo=False)
+        # With the demo: its collection is copied into the data folder too.
+        window = create_main_window()
         qtbot.addWidget(window)
         window.builder.url_edit.setText("/payments?token=typed-not-saved")
         window.close()
@@ -115,9 +116,12 @@ def test_a_start_leaves_nothing_in_the_data_folder_readable_by_others(
         p.relative_to(explorer_home): stat.S_IMODE(p.stat().st_mode)
         for p in explorer_home.rglob("*")
     }
-    assert {Path("settings.json"), Path("history.sqlite3"), Path("drafts/session.json")} <= set(
-        found
-    )
+    assert {
+        Path("settings.json"),
+        Path("history.sqlite3"),
+        Path("drafts/session.json"),
+        Path("collections/demo-api/collection.yaml"),
+    } <= set(found)
     assert stat.S_IMODE(explorer_home.stat().st_mode) == 0o700
     for path, mode in found.items():
         expected = 0o700 if (explorer_home / path).is_dir() else 0o600

@@ -64,11 +64,14 @@ def copy_sample_collection(target: Path) -> Path:
     """
     if target.exists():
         raise FileExistsError(f"{target} already exists, so the sample collection was not copied.")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.exists():
+        target.parent.mkdir(parents=True)
+        target.parent.chmod(0o700)  # in the data folder: private, whatever the umask
     # A leftover from a start killed mid-copy is replaced.
     staging = target.with_name(f".{target.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    staging.mkdir(mode=0o700)
+    staging.chmod(0o700)
     try:
         _copy_tree(sample_collection(), staging)
         staging.rename(target)
@@ -81,9 +84,13 @@ def copy_sample_collection(target: Path) -> Path:
 def _copy_tree(source: Traversable, destination: Path) -> None:
     # Traversable, not shutil.copytree: in a zip there is no folder on disk to copy from,
     # and importlib.resources.as_file extracts whole folders only from Python 3.12 on.
+    # Private, as everything in the data folder: folders 0700, files 0600, whatever the umask.
     for entry in source.iterdir():
         if entry.is_dir():
-            (destination / entry.name).mkdir()
+            (destination / entry.name).mkdir(mode=0o700)
+            (destination / entry.name).chmod(0o700)
             _copy_tree(entry, destination / entry.name)
         else:
-            (destination / entry.name).write_bytes(entry.read_bytes())
+            path = destination / entry.name
+            path.write_bytes(entry.read_bytes())
+            path.chmod(0o600)
