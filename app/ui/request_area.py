@@ -67,6 +67,7 @@ class RequestArea(QSplitter):
         # While the active tab's request is in flight, its elapsed time counts up on screen.
         self._sending: dict[str, tuple[Sending, float]] = {}  # tab id -> what, when
         self._progress: dict[str, Progress] = {}  # tab id -> the body's bytes so far
+        self._in_flight_note_until = 0.0  # Send pressed again: say why nothing happened
         self._clock = QTimer(self)
         self._clock.setInterval(100)
         self._clock.timeout.connect(self._on_clock_timeout)
@@ -217,9 +218,9 @@ class RequestArea(QSplitter):
         """Send the active tab's request (not while one of that tab is still in flight)."""
         tab = self.pull_builder()
         if tab is not None and self.sends.in_flight(tab.id):
-            self.response_pane.show_message(
-                "This tab's request is still in flight: cancel it (Esc) to send again."
-            )
+            # Said beside the wait, which the clock rewrites every 100 ms: kept for 4 s.
+            self._in_flight_note_until = time.monotonic() + 4.0
+            self._on_clock_timeout()
             return
         if tab is not None:
             self.sends.send(
@@ -267,7 +268,14 @@ class RequestArea(QSplitter):
             doing = f"{describe_size(received)}{of} received in {elapsed:.1f} s"
         else:
             doing = f"waiting {elapsed:.1f} s"
-        self.response_pane.show_message(f"{sending.method} {sending.url} — {doing} (Esc cancels)")
+        note = (
+            " Still in flight: cancel it (Esc) to send again."
+            if time.monotonic() < self._in_flight_note_until
+            else ""
+        )
+        self.response_pane.show_message(
+            f"{sending.method} {sending.url} — {doing} (Esc cancels).{note}"
+        )
 
     def _on_sends_refused(self, tab_id: str, refusal: Refusal) -> None:
         if refusal.unprepared:

@@ -359,7 +359,10 @@ def test_while_a_request_is_in_flight_send_is_off_and_the_wait_counts_up(
     window.sends.started.connect(lambda tab_id, _plan: started.append(tab_id))
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert started == []  # Ctrl+Enter does not start a second request either
-    assert "still in flight" in text(window, "responseMessageLabel")
+    assert "Still in flight" in text(window, "responseMessageLabel")
+    qtbot.wait(500)  # the clock rewrote the line five times: the note is still there
+    message = text(window, "responseMessageLabel")
+    assert "waiting" in message and "Still in flight: cancel it (Esc)" in message
     with qtbot.waitSignal(window.sends.cancelled, timeout=1000):
         qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert send_button.isEnabled()
