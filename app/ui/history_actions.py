@@ -61,11 +61,13 @@ class HistoryActions(QObject):
         session = self.window.session
         request = replace(request_from_history(entry), name=entry_title(entry))
         preview = session.get(self._preview_id)
+        # A view of the entry, not an edit: "saved" as shown, so it is not marked unsaved
+        # and closes without a question. Edited, it is a request of its own (kept).
         if preview is not None and preview.current == self._preview_request:
-            session.update(replace(preview, current=request), reloaded=True)
+            session.update(replace(preview, current=request, saved=request), reloaded=True)
             session.activate(preview.id)
         else:
-            preview = new_tab(request)
+            preview = replace(new_tab(request), saved=request)
             self._preview_id = preview.id
             session.open(preview)
         self._preview_request = request

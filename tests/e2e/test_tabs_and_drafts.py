@@ -269,3 +269,12 @@ def test_a_history_entry_opens_in_a_tab_named_after_it_and_leaves_others_alone(
 
     window.session.activate(mine.id)  # a tab's own response was never replaced
     assert text(window, "statusLabel") == "404 Not Found"
+
+    # The history tab is a view: not marked unsaved, and it closes without a question.
+    history = window.session.get(history_tab.id)
+    assert history is not None and not history.dirty
+    bar = window.tab_strip.bar
+    assert not any("●" in bar.tabText(i) for i in range(bar.count()) if "History" in bar.tabText(i))
+    window.session.activate(history.id)
+    window.close_active_tab()  # the scripted prompts fail on any question
+    assert window.session.get(history.id) is None
