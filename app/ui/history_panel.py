@@ -7,6 +7,7 @@ import datetime
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -95,6 +96,8 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(entry, column)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 0:
+                return datetime.datetime.fromtimestamp(entry.sent_at).strftime("%Y-%m-%d %H:%M:%S")
             return entry.failure if column in (2, 4) and entry.failure else entry.url
         if role == Qt.ItemDataRole.ForegroundRole and column == 2 and entry.status is not None:
             return status_color(entry.status, QGuiApplication.palette())
@@ -103,7 +106,10 @@ class HistoryModel(QAbstractTableModel):
     @staticmethod
     def _text(entry: HistorySummary, column: int) -> str:
         if column == 0:
-            return datetime.datetime.fromtimestamp(entry.sent_at).strftime("%Y-%m-%d %H:%M:%S")
+            # Today's time alone: the URL needs the room (the full date is the tooltip).
+            sent = datetime.datetime.fromtimestamp(entry.sent_at)
+            today = sent.date() == datetime.date.today()
+            return sent.strftime("%H:%M:%S" if today else "%Y-%m-%d %H:%M")
         if column == 1:
             return entry.method
         if column == 2:
@@ -125,6 +131,9 @@ class HistoryPanel(QWidget):
 
     ROW_LIMIT = 200
     """At most this many rows are shown, the newest first."""
+    URL_COLUMN = 3
+    URL_WIDTH = 180
+    """The least the URL column gets, in pixels."""
 
     entry_opened = Signal(int)  # show the recorded response
     entry_reopened = Signal(int)  # open the request in a new tab
@@ -154,7 +163,13 @@ class HistoryPanel(QWidget):
         self.view.setTextElideMode(Qt.TextElideMode.ElideLeft)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # The URL takes what the columns before it leave, but never less than URL_WIDTH:
+        # in a narrow panel Error and Time scroll into view instead (stretched, the URL was
+        # squeezed to "…").
+        header.setSectionResizeMode(self.URL_COLUMN, QHeaderView.ResizeMode.Interactive)
+        self.view.viewport().installEventFilter(self)
+        self.model.modelReset.connect(self._fit_url_column)
+        self.model.rowsInserted.connect(self._fit_url_column)
         self.reopen_button = QPushButton("Open in new tab", self)
         self.reopen_button.setObjectName("historyReopenButton")
         self.clear_button = QPushButton("Clear history", self)
@@ -202,6 +217,17 @@ class HistoryPanel(QWidget):
         self.max_entries_spin.editingFinished.connect(self._on_limits_edited)
         self.max_mb_spin.editingFinished.connect(self._on_limits_edited)
         self.refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_url_column()
+        return super().eventFilter(watched, event)
+
+    def _fit_url_column(self) -> None:
+        header = self.view.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(header.count()) if c != self.URL_COLUMN)
+        room = self.view.viewport().width() - others
+        header.resizeSection(self.URL_COLUMN, max(self.URL_WIDTH, room))
 
     def limits(self) -> tuple[int, int]:
         """(entries, megabytes) the user chose to keep."""

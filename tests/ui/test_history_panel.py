@@ -199,3 +199,22 @@ def test_a_status_of_too_many_digits_is_a_sentence_not_a_crash(qtbot: Any, tmp_p
     assert panel.model.rowCount() == 0
     assert "is not a status" in panel.count_label.text()
     store.close()
+
+
+def test_the_url_column_keeps_room_in_a_narrow_panel_and_everything_fits_a_wide_one(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    store = HistoryStore(tmp_path)
+    _record(store, "https://api.example/rest/v1/payments/10145?fields=id,status", 404)
+    panel = HistoryPanel(HistoryService(store))
+    qtbot.addWidget(panel)
+    panel.resize(350, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    header = panel.view.horizontalHeader()
+    # Stretched, it got what the other columns left: nothing, and showed "…".
+    qtbot.waitUntil(lambda: header.sectionSize(HistoryPanel.URL_COLUMN) >= HistoryPanel.URL_WIDTH)
+    panel.resize(1000, 400)
+    qtbot.waitUntil(lambda: header.length() <= panel.view.viewport().width())
+    assert header.sectionSize(HistoryPanel.URL_COLUMN) > HistoryPanel.URL_WIDTH
+    store.close()
