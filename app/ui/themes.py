@@ -98,6 +98,21 @@ class FocusRingStyle(QProxyStyle):
         if element in _RINGED and (option.state & _KEYBOARD_FOCUS) == _KEYBOARD_FOCUS:
             _ring(option, painter)
 
+    def drawControl(
+        self,
+        element: QStyle.ControlElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawControl(element, option, painter, widget)
+        # The frame of a list, tree, table or text view that has the keyboard.
+        if (
+            element is QStyle.ControlElement.CE_ShapedFrame
+            and (option.state & _KEYBOARD_FOCUS) == _KEYBOARD_FOCUS
+        ):
+            _ring(option, painter)
+
     def drawComplexControl(
         self,
         control: QStyle.ComplexControl,

@@ -184,3 +184,15 @@ def test_every_menu_shows_tooltips_that_name_the_shortcut(window: MainWindow) ->
         if keys:
             assert keys in action.toolTip(), action.text()
     assert "Esc" in child(window, "cancelButton").toolTip()
+
+
+def test_a_tree_reached_by_tab_shows_the_ring_on_its_frame(qtbot: Any, window: MainWindow) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    tree = child(window, "collectionTree")
+    before = _ring_pixels(tree)
+    previous = child(window, "newFolderButton")
+    previous.setFocus()
+    qtbot.keyClick(previous, Qt.Key.Key_Tab)
+    assert focused(window) is tree
+    assert _ring_pixels(tree) >= before + tree.height()  # both sides of the frame at least
