@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
             self,
         )
         self.area.keep_secrets = self.settings.add_secrets
+        self.area.edit_secrets = self.settings.edit_environment
 
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)

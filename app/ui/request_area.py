@@ -64,6 +64,8 @@ class RequestArea(QSplitter):
         # Where the secrets of a pasted cURL command go: the active environment's secret
         # variables (the window sets this); returns that environment's name, or None.
         self.keep_secrets: Callable[[Mapping[str, str]], str | None] | None = None
+        # Opens the environment editor where secret values are set (the window sets this).
+        self.edit_secrets: Callable[[], None] | None = None
         # While the active tab's request is in flight, its elapsed time counts up on screen.
         self._sending: dict[str, tuple[Sending, float]] = {}  # tab id -> what, when
         self._progress: dict[str, Progress] = {}  # tab id -> the body's bytes so far
@@ -281,6 +283,16 @@ class RequestArea(QSplitter):
         if refusal.unprepared:
             self.builder.body.validate_now()
         self.show_result(tab_id, Refused(refusal.message))
+        # A secret the collection declares but this computer has no value for: set it here.
+        missing = [
+            name
+            for name in self.workspace.secrets_without_value()
+            if f"{{{{{name}}}}}" in refusal.message
+        ]
+        active = self.active_tab()
+        if missing and self.edit_secrets is not None and active is not None and active.id == tab_id:
+            label = "Set the secret…" if len(missing) == 1 else "Set the secrets…"
+            self.response_pane.offer(label, self.edit_secrets)
 
     def _on_sends_started(self, tab_id: str, plan: SendPlan) -> None:
         self.builder.set_in_flight(True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QColor, QFontDatabase, QResizeEvent
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QTableView,
     QTabWidget,
@@ -188,7 +189,16 @@ class ResponsePane(QWidget):
         layout = QVBoxLayout(self._body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(status_row)
-        layout.addWidget(self.message_label)
+        # What the message says can be fixed from here (a secret with no value): one button.
+        self.offer_button = QPushButton(self)
+        self.offer_button.setObjectName("responseOfferButton")
+        self.offer_button.hide()
+        self.offer_button.clicked.connect(self._on_offer_button_clicked)
+        self._offered: Callable[[], None] | None = None
+        message_row = QHBoxLayout()
+        message_row.addWidget(self.message_label, 1)
+        message_row.addWidget(self.offer_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(message_row)
         layout.addWidget(self.warning_label)
         self.error_scroll = _FitScroll(self.error_panel, self)
         layout.addWidget(self.error_scroll)
@@ -307,9 +317,23 @@ class ResponsePane(QWidget):
         if label.styleSheet() != sheet:
             label.setStyleSheet(sheet)
 
+    def offer(self, text: str, action: Callable[[], None]) -> None:
+        """A button beside the message that does what it says (``action``) until the next
+        message."""
+        self._offered = action
+        self.offer_button.setText(text)
+        self.offer_button.show()
+
+    def _on_offer_button_clicked(self) -> None:
+        if self._offered is not None:
+            self._offered()
+
     def _clear_notes(self) -> None:
-        """Clear the message, warning, decoded error and sent request."""
+        """Clear the message, warning, decoded error, sent request and offer."""
         self.message_label.setText("")
+        if not self.offer_button.isHidden():
+            self.offer_button.hide()
+            self._offered = None
         if not self.warning_label.isHidden():
             self.warning_label.setText("")
             self.warning_label.hide()

@@ -93,8 +93,8 @@ def test_unresolved_variable_blocks_sending_and_names_it(
     assert "{{token}}" in text(team_window, "responseMessageLabel")
 
 
-def test_a_declared_secret_without_a_value_here_is_said_so(
-    qtbot: Any, team_window: MainWindow
+def test_a_declared_secret_without_a_value_here_is_said_so_and_set_from_there(
+    qtbot: Any, team_window: MainWindow, prompts: ScriptedPrompts
 ) -> None:
     team_window.environment_bar.select("sandbox")  # declares token as a secret
     _open(team_window, "wallet/me.request.yaml")
@@ -102,6 +102,23 @@ def test_a_declared_secret_without_a_value_here_is_said_so(
     message = text(team_window, "responseMessageLabel")
     assert 'The environment "sandbox" declares {{token}} as a secret' in message
     assert "no value on this computer" in message and "not defined" not in message
+
+    # And it offers to set it: the environment editor, where the value goes in.
+    offer = child(team_window, "responseOfferButton")
+    assert offer.isVisible() and offer.text() == "Set the secret…"
+
+    def set_token(dialog: Any) -> bool:
+        model = dialog.model
+        row = next(r for r, v in enumerate(model.rows()) if v.name == "token")
+        assert model.setData(model.index(row, model.VALUE_COLUMN), SECRET)
+        return True
+
+    prompts.dialogs.append(set_token)
+    qtbot.mouseClick(offer, Qt.MouseButton.LeftButton)
+    assert team_window.workspace.secret_values()["token"] == SECRET
+    send(qtbot, team_window)
+    assert text(team_window, "statusLabel") == "200 OK"
+    assert not child(team_window, "responseOfferButton").isVisible()
 
 
 def test_secrets_never_reach_a_file(
