@@ -9,7 +9,9 @@ work from any field.
 
 from __future__ import annotations
 
+import functools
 import platform
+import re
 import sys
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -37,6 +39,69 @@ if TYPE_CHECKING:
 __all__ = ["WindowMenus", "app_version"]
 
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0)
+
+
+_FALLBACK_LICENCES = (
+    "PySide6 (LGPL-3.0), httpx (BSD-3-Clause), brotli (MIT), zstandard (BSD-3-Clause), "
+    "qasync (BSD-2-Clause), PyYAML (MIT), keyring (MIT), truststore (MIT), python-jsonpath "
+    "(MIT), regex (Apache-2.0)"
+)
+
+
+@functools.cache
+def licences() -> str:
+    """Every package the app runs on (its requirements, theirs, and the extras it asks
+    for: httpx's brotli and zstandard), with its licence, from the installed metadata."""
+    found: dict[str, str] = {}
+
+    def licence(dist: metadata.Distribution) -> str:
+        meta = dist.metadata
+        expression = meta.get_all("License-Expression") or []
+        if expression:
+            return str(expression[0])
+        classified = [
+            c.split("::")[-1].strip()
+            for c in meta.get_all("Classifier") or []
+            if c.startswith("License ::")
+        ]
+        text = str((meta.get_all("License") or [""])[0]).strip()
+        return ", ".join(classified) or (text.splitlines()[0][:40] if text else "see package")
+
+    def walk(requirement: str) -> None:
+        match = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*(?:\[([^\]]*)\])?", requirement)
+        if match is None:
+            return
+        name, extras = match.group(1), {e.strip() for e in (match.group(2) or "").split(",")}
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            return
+        title = str(dist.metadata["Name"])
+        if title not in found:
+            found[title] = licence(dist)
+        for needed in dist.requires or []:
+            requirement, _, marker = needed.partition(";")
+            wanted = re.search(r"extra\s*==\s*[\"']([^\"']+)", marker)
+            if wanted is not None and wanted.group(1) not in extras:
+                continue
+            # brotlicffi and such are for Pythons other than this one.
+            if re.search(
+                r"platform_python_implementation\s*(!=\s*[\"']CPython|==\s*[\"'](?!CPython))",
+                marker,
+            ):
+                continue
+            walk(requirement)
+
+    try:
+        walk("api-explorer")
+    except (OSError, ValueError):
+        return _FALLBACK_LICENCES
+    found.pop("api-explorer", None)
+    if not found:
+        return _FALLBACK_LICENCES
+    return ", ".join(
+        f"{name} ({kind})" for name, kind in sorted(found.items(), key=lambda i: i[0].lower())
+    )
 
 
 def app_version() -> str:
@@ -313,9 +378,7 @@ class WindowMenus(QObject):
             f"Data folder: {folder}\n"
             f"Python {platform.python_version()} on {sys.platform}; "
             f"Qt {qVersion()}\n\n"
-            "Licence: MIT. Built with PySide6 (LGPLv3), httpx (BSD), qasync (BSD), PyYAML "
-            "(MIT), keyring (MIT), truststore (MIT), python-jsonpath (MIT), regex "
-            "(Apache 2.0)."
+            f"Licence: MIT. Built with: {licences()}."
         )
 
     def show_about(self) -> None:

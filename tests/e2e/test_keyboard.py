@@ -67,6 +67,9 @@ def test_every_action_names_its_shortcut_and_panels_come_back_from_view(
     assert any("Ctrl+L" in line and "URL" in line for line in lines)
     about = window.menus.about_text()
     assert "API Explorer" in about and "Data folder" in about
+    # Every package it runs on, from the installed metadata: the extras httpx brings too.
+    for package in ("httpx (", "httpcore (", "h11 (", "brotli (", "zstandard (", "certifi ("):
+        assert package in about, package
 
 
 def test_typing_never_lands_in_the_hidden_history_search(qtbot: Any, window: MainWindow) -> None:
