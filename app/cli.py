@@ -399,9 +399,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.self_test import self_test
 
         return self_test()
+    missing = _no_display()
+    if missing:
+        return _fail(missing)
     from app.application import run_window
 
     return run_window(collection=options.path, demo=not options.no_demo)
+
+
+def _no_display() -> str:
+    """A sentence when the window has nowhere to show (Qt would abort with exit 134)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return ""
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return ""
+    return (
+        "there is no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY "
+        "is set). Run it in a desktop session, under xvfb-run, or use the commands that "
+        "need none: api-explorer run, send, import, export (see --help)."
+    )
 
 
 # --- run and send ----------------------------------------------------------------------------

@@ -394,3 +394,24 @@ def test_a_run_that_checks_no_json_path_loads_no_jsonpath_regex_or_history(
     done = cli(tmp_path, "run", root, "--demo", prelude=LAZY)
     assert done.returncode == 0, done.stderr.decode()
     assert b"LOADED jsonpath" in done.stderr  # the blocker sees what it should
+
+
+def test_without_a_display_the_window_says_so_in_a_sentence(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    env["API_EXPLORER_HOME"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, str(root / "main.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert done.returncode == 2  # not Qt's abort (134)
+    assert done.stderr.startswith("api-explorer: there is no display to open the window on")
