@@ -49,7 +49,7 @@ class ExportActions(QObject):
         view.customContextMenuRequested.connect(self._on_history_view_context_menu_requested)
 
     # --- the active request -----------------------------------------------------------------
-    def _snippet(self, kind: str) -> str | None:
+    def _snippet(self, kind: str, *, include_secrets: bool = False) -> str | None:
         window = self.window
         tab = window.active_tab()
         if tab is None:
@@ -63,17 +63,25 @@ class ExportActions(QObject):
                 kind,
                 base_url=builder.base_url_edit.text(),
                 timeout_seconds=builder.timeout_spin.value(),
+                include_secrets=include_secrets,
             )
         except ValueError as exc:
             window.show_error(f"The request cannot be copied as it would be sent: {exc}")
             return None
 
-    def copy_request(self, kind: str) -> None:
-        """The active request as a ``kind`` snippet on the clipboard."""
-        text = self._snippet(kind)
+    def copy_request(self, kind: str, *, include_secrets: bool = False) -> None:
+        """The active request as a ``kind`` snippet on the clipboard; secrets as
+        ``{{name}}`` unless ``include_secrets``."""
+        text = self._snippet(kind, include_secrets=include_secrets)
         if text is not None:
             QGuiApplication.clipboard().setText(text)
-            self._say(f"Copied as {SNIPPET_NAMES[kind]} (secrets as {{{{name}}}}).")
+            if include_secrets:
+                self._say(
+                    f"Copied as {SNIPPET_NAMES[kind]} with the secret values in it: paste it "
+                    "only where a password may go."
+                )
+            else:
+                self._say(f"Copied as {SNIPPET_NAMES[kind]} (secrets as {{{{name}}}}).")
 
     def save_request(self, kind: str) -> None:
         """The active request as a ``kind`` snippet in a file the user picks."""

@@ -177,6 +177,13 @@ class WindowMenus(QObject):
         )
         self._add(edit, "copy_httpie", "Copy as HTTPie", (), lambda: exports.copy_request("httpie"))
         self._add(
+            edit,
+            "copy_curl_secrets",
+            "Copy as cURL, secrets included",
+            (),
+            lambda: exports.copy_request("curl", include_secrets=True),
+        )
+        self._add(
             edit, "copy_httpx", "Copy as Python httpx", (), lambda: exports.copy_request("httpx")
         )
         edit.addSeparator()

@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtGui import QGuiApplication
 
+from app.core.request import KeyValue
 from app.formats.curl import parse_command
 from app.ui.main_window import MainWindow
 from tests.e2e.test_send_and_read import send, set_request
@@ -75,3 +76,17 @@ def test_history_exports_as_har_and_an_entry_copies_as_curl(
     copy.trigger()
     request, _report, _secrets = parse_command(QGuiApplication.clipboard().text())
     assert request.url.endswith("/payments/10145")  # the newest is at the top
+
+
+def test_copy_with_secrets_is_asked_for_by_name(
+    qtbot: Any, window: MainWindow, prompts: ScriptedPrompts
+) -> None:
+    window.workspace.store_secrets("demo", {"token": "demo-secret-77"})
+    set_request(window, "GET", "/wallet/me")
+    window.builder.headers.model.set_rows([KeyValue("Authorization", "Bearer {{token}}")])
+    window.menus.actions["copy_curl"].trigger()
+    assert "demo-secret-77" not in QGuiApplication.clipboard().text()
+    assert "{{token}}" in QGuiApplication.clipboard().text()
+    window.menus.actions["copy_curl_secrets"].trigger()
+    assert "Bearer demo-secret-77" in QGuiApplication.clipboard().text()
+    assert "secret values in it" in window.statusBar().currentMessage()
