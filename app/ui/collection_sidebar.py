@@ -78,6 +78,7 @@ class CollectionSidebar(QWidget):
     open_collection_requested = Signal(object)
     error_shown = Signal(str)
     settings_requested = Signal(object)
+    export_requested = Signal(object)  # Path of a folder or request (Path("."): all)
 
     def __init__(
         self, collections: CollectionService, prompts: Prompts, parent: QWidget | None = None
@@ -327,6 +328,9 @@ class CollectionSidebar(QWidget):
             settings = menu.addAction("Collection settings…")
             settings.triggered.connect(lambda: self.settings_requested.emit(_ROOT))
             settings.setEnabled(self._loaded is not None)
+            export = menu.addAction("Export as Postman v2.1…")
+            export.triggered.connect(lambda: self.export_requested.emit(_ROOT))
+            export.setEnabled(self._loaded is not None)
             return menu
         folder = node.path if node.kind is NodeKind.FOLDER else node.path.parent
         open_action = menu.addAction("Open")
@@ -345,6 +349,11 @@ class CollectionSidebar(QWidget):
             menu.addSeparator()
             menu.addAction("Folder settings…").triggered.connect(
                 lambda: self.settings_requested.emit(node.path)
+            )
+        if node.kind is not NodeKind.BROKEN:
+            menu.addSeparator()
+            menu.addAction("Export as Postman v2.1…").triggered.connect(
+                lambda: self.export_requested.emit(node.path)
             )
         return menu
 

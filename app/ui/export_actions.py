@@ -13,6 +13,7 @@ happened.
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Qt
@@ -47,6 +48,7 @@ class ExportActions(QObject):
         view = window.history_panel.view
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._on_history_view_context_menu_requested)
+        window.sidebar.export_requested.connect(self.export_collection)
 
     # --- the active request -----------------------------------------------------------------
     def _snippet(self, kind: str, *, include_secrets: bool = False) -> str | None:
@@ -96,21 +98,23 @@ class ExportActions(QObject):
         )
 
     # --- the collection ---------------------------------------------------------------------
-    def export_collection(self) -> None:
-        """The open collection as a Postman v2.1 file."""
+    def export_collection(self, item: Path | None = None) -> None:
+        """The open collection (or its folder or request at ``item``) as a Postman v2.1
+        file; what a folder inherits is written into it."""
         window = self.window
         loaded = window.collections.loaded
         if loaded is None:
             window.show_error("Open a collection first: there is nothing to export.")
             return
+        part = None if item is None or item == Path(".") else item
         try:
-            text = export_postman(loaded)
+            text = export_postman(loaded, part)
         except FormatError as exc:
             window.show_error(str(exc))
             return
-        self._save(
-            "Export the collection as Postman v2.1", f"{loaded.name}.postman_collection.json", text
-        )
+        node = loaded.find(part) if part is not None else None
+        name = loaded.name if node is None else f"{loaded.name} - {node.name}"
+        self._save("Export as Postman v2.1", f"{name}.postman_collection.json", text)
 
     # --- history ----------------------------------------------------------------------------
     def _history_ids(self) -> list[int]:

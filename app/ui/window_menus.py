@@ -138,7 +138,7 @@ class WindowMenus(QObject):
             "export_collection",
             "The collection as &Postman v2.1…",
             (),
-            exports.export_collection,
+            lambda: exports.export_collection(),
         )
         for kind, name in SNIPPET_NAMES.items():
             self._add(

@@ -90,3 +90,19 @@ def test_copy_with_secrets_is_asked_for_by_name(
     window.menus.actions["copy_curl_secrets"].trigger()
     assert "Bearer demo-secret-77" in QGuiApplication.clipboard().text()
     assert "secret values in it" in window.statusBar().currentMessage()
+
+
+def test_a_folder_exports_from_the_sidebar_with_what_it_inherits(
+    window: MainWindow, prompts: ScriptedPrompts, tmp_path: Path
+) -> None:
+    target = tmp_path / "payments.json"
+    prompts.save_paths.append(target)
+    menu = window.sidebar.context_menu(Path("payments"))
+    export = next(a for a in menu.actions() if a.text() == "Export as Postman v2.1…")
+    export.trigger()
+    document = json.loads(target.read_text())
+    assert document["info"]["name"] == "Demo API (sample) - Payments"
+    assert len(document["item"]) == 10
+    first = document["item"][0]["request"]
+    assert {"key": "Accept-Language", "value": "en"}.items() <= first["header"][0].items()
+    assert prompts.asked[-1][2] == "Demo API (sample) - Payments.postman_collection.json"
