@@ -356,9 +356,11 @@ def test_context_menus_offer_what_fits_the_row(
         "Rename…",
         "Duplicate",
         "Delete…",
+        "Export as Postman v2.1…",
     ]
     on_broken = sidebar.context_menu(Path("bad.request.yaml"))
     assert not action(on_broken, "Open").isEnabled()
+    assert "Export as Postman v2.1…" not in [a.text() for a in on_broken.actions()]
     assert not action(on_broken, "Duplicate").isEnabled()
     on_root = sidebar.context_menu(None)
     assert [a.text() for a in on_root.actions() if not a.isSeparator()] == [
@@ -366,6 +368,7 @@ def test_context_menus_offer_what_fits_the_row(
         "New folder",
         "Rename collection…",
         "Collection settings…",
+        "Export as Postman v2.1…",
     ]
     emitted: list[Path] = []
     sidebar.settings_requested.connect(emitted.append)
