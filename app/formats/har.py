@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import codecs
 import json
 import math
 import re
@@ -54,6 +53,7 @@ from app.core.json_check import check_json
 from app.core.request import BodyMode, FormField, KeyValue
 from app.core.urls import params_from_url
 from app.core.variables import REDACTION_PATTERN, restore_placeholders
+from app.formats._common import as_dict, as_list, as_text, charset_of, plural
 from app.formats._model import (
     FormatError,
     Imported,
@@ -106,31 +106,6 @@ def sniff(data: bytes, name: str) -> bool:
 # --------------------------------------------------------------------------- values
 
 
-def _dict(value: object) -> dict[str, object]:
-    if isinstance(value, dict):
-        return {str(k): v for k, v in value.items()}
-    return {}
-
-
-def _list(value: object) -> list[object]:
-    return list(value) if isinstance(value, list) else []
-
-
-def _text(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    try:
-        return json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return str(value)
-
-
 def _number(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return 0.0
@@ -150,23 +125,8 @@ def _status(value: object) -> int:
     return 0
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
 def _media(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
-
-
-def _charset(content_type: str) -> str:
-    """The codec a Content-Type names, when Python knows it; UTF-8 otherwise."""
-    match = re.search(r"charset\s*=\s*\"?([A-Za-z0-9._:-]{1,40})", content_type, re.IGNORECASE)
-    if match is not None:
-        try:
-            return codecs.lookup(match.group(1)).name
-        except LookupError:
-            pass
-    return "utf-8"
 
 
 def _host_slug(host: str) -> str:
@@ -235,10 +195,10 @@ class _Reader:
         kept: list[KeyValue] = []
         auth = AuthSpec(AuthKind.INHERIT)
         cookie = ""
-        for item in _list(raw):
-            entry = _dict(item)
-            name = _text(entry.get("name")).strip()
-            value = self.restored(_text(entry.get("value")))
+        for item in as_list(raw):
+            entry = as_dict(item)
+            name = as_text(entry.get("name")).strip()
+            value = self.restored(as_text(entry.get("value")))
             lower = name.lower()
             if not name:
                 continue
@@ -288,16 +248,16 @@ class _Reader:
     def body(
         self, raw: object, headers: list[KeyValue], where: str
     ) -> tuple[BodyMode, str, tuple[FormField, ...]]:
-        post = _dict(raw)
-        mime = _text(post.get("mimeType")).strip()
+        post = as_dict(raw)
+        mime = as_text(post.get("mimeType")).strip()
         media = _media(mime)
-        text = self.restored(_text(post.get("text")))
-        params = [_dict(p) for p in _list(post.get("params"))]
-        encoding = _text(post.get("encoding") or post.get("_encoding")).strip().lower()
+        text = self.restored(as_text(post.get("text")))
+        params = [as_dict(p) for p in as_list(post.get("params"))]
+        encoding = as_text(post.get("encoding") or post.get("_encoding")).strip().lower()
         if encoding == "base64" and text:
             try:
                 data = base64.b64decode(text, validate=True)
-                text = data.decode(_charset(mime))
+                text = data.decode(charset_of(mime))
             except (binascii.Error, ValueError):
                 self.line(
                     where,
@@ -309,8 +269,8 @@ class _Reader:
             fields = []
             files = []
             for param in params:
-                name = self.restored(_text(param.get("name")))
-                file_name = _text(param.get("fileName"))
+                name = self.restored(as_text(param.get("name")))
+                file_name = as_text(param.get("fileName"))
                 if media == "multipart/form-data" and file_name:
                     files.append(name)
                     fields.append(
@@ -318,11 +278,11 @@ class _Reader:
                             name,
                             file_name,
                             file=True,
-                            content_type=_text(param.get("contentType")),
+                            content_type=as_text(param.get("contentType")),
                         )
                     )
                 else:
-                    fields.append(FormField(name, self.restored(_text(param.get("value")))))
+                    fields.append(FormField(name, self.restored(as_text(param.get("value")))))
             if files:
                 self.line(
                     where,
@@ -351,10 +311,10 @@ class _Reader:
     def response(
         self, raw: object, entry: Mapping[str, object], request: SavedRequest, where: str
     ) -> RecordedExchange | None:
-        response = _dict(raw)
+        response = as_dict(raw)
         status = _status(response.get("status"))
         if status == 0:
-            error = _text(response.get("_error") or entry.get("_error")).strip()
+            error = as_text(response.get("_error") or entry.get("_error")).strip()
             because = f" ({error})" if error else ""
             self.line(
                 where,
@@ -363,17 +323,17 @@ class _Reader:
             )
             return None
         headers = tuple(
-            (name, _text(h.get("value")))
-            for h in (_dict(item) for item in _list(response.get("headers")))
-            if (name := _text(h.get("name")).strip()) and not name.startswith(":")
+            (name, as_text(h.get("value")))
+            for h in (as_dict(item) for item in as_list(response.get("headers")))
+            if (name := as_text(h.get("name")).strip()) and not name.startswith(":")
         )
-        content = _dict(response.get("content"))
-        text = _text(content.get("text"))
+        content = as_dict(response.get("content"))
+        text = as_text(content.get("text"))
         body = b""
         if "text" not in content:
             if _number(content.get("size")) > 0 or "comment" in content:
                 self.no_body_text += 1
-        elif _text(content.get("encoding")).strip().lower() == "base64":
+        elif as_text(content.get("encoding")).strip().lower() == "base64":
             try:
                 body = base64.b64decode(text, validate=True)
             except (binascii.Error, ValueError):
@@ -383,22 +343,22 @@ class _Reader:
                     "is kept without its body.",
                 )
         else:
-            content_type = _text(content.get("mimeType"))
+            content_type = as_text(content.get("mimeType"))
             for name, value in headers:
                 if name.lower() == "content-type":
                     content_type = value
             try:
-                body = text.encode(_charset(content_type))
+                body = text.encode(charset_of(content_type))
             except (UnicodeEncodeError, LookupError):
                 body = text.encode("utf-8", errors="surrogatepass")
         return RecordedExchange(
             request=request,
             status=status,
-            reason=_text(response.get("statusText")),
+            reason=as_text(response.get("statusText")),
             headers=headers,
             body=body,
             elapsed_ms=_number(entry.get("time")),
-            started=_text(entry.get("startedDateTime")),
+            started=as_text(entry.get("startedDateTime")),
         )
 
 
@@ -485,7 +445,7 @@ def _load(data: bytes) -> dict[str, object]:
         ) from None
     except ValueError as exc:
         raise FormatError(f"The HAR file cannot be read as JSON: {exc}.") from None
-    log = _dict(_dict(document).get("log"))
+    log = as_dict(as_dict(document).get("log"))
     if not log:
         raise FormatError('This JSON file is not a HAR file: it has no "log" object.')
     if not isinstance(log.get("entries"), list):
@@ -507,18 +467,18 @@ def read(data: bytes, name: str, include: Include | None = None) -> Imported:
         log = _load(data)
     except RecursionError:
         raise FormatError("The HAR file is nested too deeply to read.") from None
-    version = _text(log.get("version")).strip() or "1.2"
+    version = as_text(log.get("version")).strip() or "1.2"
     collection = _collection_name(name)
     reader = _Reader()
     folders: dict[str, list[SavedRequest]] = {}
     names: dict[str, _Names] = {}
     recorded: list[RecordedExchange] = []
     skipped: dict[str, int] = {}
-    for item in _list(log.get("entries")):
-        entry = _dict(item)
-        request = _dict(entry.get("request"))
-        method = _text(request.get("method")).strip().upper() or "GET"
-        raw_url = reader.restored(_text(request.get("url")).strip())
+    for item in as_list(log.get("entries")):
+        entry = as_dict(item)
+        request = as_dict(entry.get("request"))
+        method = as_text(request.get("method")).strip().upper() or "GET"
+        raw_url = reader.restored(as_text(request.get("url")).strip())
         split = _split_url(raw_url)
         if split is None:
             scheme = raw_url.split(":", 1)[0].lower() if ":" in raw_url else ""
@@ -529,16 +489,16 @@ def read(data: bytes, name: str, include: Include | None = None) -> Imported:
         url, _scheme, host, path, userinfo = split
         title = names.setdefault(host, _Names()).unique(_request_name(method, path))
         where = f"{host} / {title}"
-        post = _dict(request.get("postData"))
-        multipart = _media(_text(post.get("mimeType"))) == "multipart/form-data" and bool(
-            _list(post.get("params"))
+        post = as_dict(request.get("postData"))
+        multipart = _media(as_text(post.get("mimeType"))) == "multipart/form-data" and bool(
+            as_list(post.get("params"))
         )
         headers, auth, cookie = reader.headers(request.get("headers"), host, multipart)
         if not cookie:
             pairs = [
-                f"{_text(c.get('name'))}={_text(c.get('value'))}"
-                for c in (_dict(x) for x in _list(request.get("cookies")))
-                if _text(c.get("name"))
+                f"{as_text(c.get('name'))}={as_text(c.get('value'))}"
+                for c in (as_dict(x) for x in as_list(request.get("cookies")))
+                if as_text(c.get("name"))
             ]
             cookie = reader.restored("; ".join(pairs))
         if cookie:
@@ -562,7 +522,7 @@ def read(data: bytes, name: str, include: Include | None = None) -> Imported:
             body_mode=mode,
             auth=auth,
             form=form,
-            description=_text(entry.get("comment") or request.get("comment")).strip(),
+            description=as_text(entry.get("comment") or request.get("comment")).strip(),
         )
         folders.setdefault(host, []).append(saved)
         exchange = reader.response(entry.get("response"), entry, saved, where)
@@ -571,14 +531,14 @@ def read(data: bytes, name: str, include: Include | None = None) -> Imported:
     for kind, count in skipped.items():
         reader.line(
             _COLLECTION,
-            f"{_plural(count, 'entry', 'entries')} with {kind} "
+            f"{plural(count, 'entry', 'entries')} with {kind} "
             f"{'was' if count == 1 else 'were'} skipped: only http and https requests are "
             "imported.",
         )
     _summarise(reader)
     environments, secrets = _environment(reader, collection)
-    creator = _dict(log.get("creator"))
-    recorder = f"{_text(creator.get('name')).strip()} {_text(creator.get('version')).strip()}"
+    creator = as_dict(log.get("creator"))
+    recorder = f"{as_text(creator.get('name')).strip()} {as_text(creator.get('version')).strip()}"
     return Imported(
         format=f"HAR {version}" if version in ("1.1", "1.2") else "HAR",
         root=ImportedFolder(
@@ -600,7 +560,7 @@ def _summarise(reader: _Reader) -> None:
         for header, count in reader.dropped.items():
             by_count.setdefault(count, []).append(header)
         parts = [
-            f"{', '.join(headers)} ({_plural(count, 'request')})"
+            f"{', '.join(headers)} ({plural(count, 'request')})"
             for count, headers in sorted(by_count.items(), reverse=True)
         ]
         reader.line(
@@ -612,7 +572,7 @@ def _summarise(reader: _Reader) -> None:
         reader.line(
             _COLLECTION,
             "The recorded Content-Type of "
-            f"{_plural(reader.dropped_multipart_type, 'multipart body', 'multipart bodies')} "
+            f"{plural(reader.dropped_multipart_type, 'multipart body', 'multipart bodies')} "
             "was left out: it names the recorded boundary, and a new one is made on each send.",
         )
     for (kind, host), secret in reader.host_secrets.items():
@@ -630,7 +590,7 @@ def _summarise(reader: _Reader) -> None:
         )
         reader.line(
             host,
-            f"{what} of {_plural(secret.requests, 'request')} is now the secret variable "
+            f"{what} of {plural(secret.requests, 'request')} is now the secret variable "
             f"{{{{{secret.name}}}}}{seen}: its value goes to the secret store, not into the "
             "collection files.",
         )
@@ -644,7 +604,7 @@ def _summarise(reader: _Reader) -> None:
     if reader.no_body_text:
         reader.line(
             _COLLECTION,
-            f"{_plural(reader.no_body_text, 'recorded response')} came without their body "
+            f"{plural(reader.no_body_text, 'recorded response')} came without their body "
             "(the HAR left it out): the history shows them with an empty body.",
         )
 

@@ -22,9 +22,7 @@ as base64 with ``"encoding": "base64"`` (for request bodies too, a common extens
 from __future__ import annotations
 
 import base64
-import codecs
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +31,7 @@ from urllib.parse import unquote_plus
 
 from app.core.prepare import PreparedRequest
 from app.core.variables import derived_secrets, redact, redact_bytes, redact_headers
+from app.formats._common import charset_of
 
 __all__ = ["HarEntry", "to_har"]
 
@@ -62,19 +61,9 @@ def _header(headers: Iterable[tuple[str, str]], name: str) -> str:
     return next((v for k, v in headers if k.lower() == wanted), "")
 
 
-def _charset(content_type: str) -> str:
-    match = re.search(r"charset\s*=\s*\"?([A-Za-z0-9._:-]{1,40})", content_type, re.IGNORECASE)
-    if match is not None:
-        try:
-            return codecs.lookup(match.group(1)).name
-        except LookupError:
-            pass
-    return "utf-8"
-
-
 def _as_text(body: bytes, content_type: str) -> str | None:
     """``body`` as text when it round-trips exactly through its charset, else ``None``."""
-    codec = _charset(content_type)
+    codec = charset_of(content_type)
     try:
         text = body.decode(codec)
         if "\x00" in text or text.encode(codec) != body:

@@ -55,6 +55,7 @@ from app.core.collection import AuthKind, AuthSpec, Defaults, Environment, Saved
 from app.core.request import BodyMode, FormField, KeyValue
 from app.core.urls import has_scheme, params_from_url, url_with_params
 from app.core.variables import VARIABLE_PATTERN
+from app.formats._common import as_dict, as_list, as_text, plural
 from app.formats._model import FormatError, Imported, ImportedFolder, Include, ReportLine
 
 __all__ = ["MAX_BYTES", "read", "sniff"]
@@ -85,34 +86,6 @@ def sniff(data: bytes, name: str) -> bool:
 # --------------------------------------------------------------------------- values
 
 
-def _dict(value: object) -> dict[str, object]:
-    if isinstance(value, dict):
-        return {str(k): v for k, v in value.items()}
-    return {}
-
-
-def _list(value: object) -> list[object]:
-    return list(value) if isinstance(value, list) else []
-
-
-def _text(value: object) -> str:
-    """A scalar as text; ``None`` is ``""``, numbers and booleans as JSON spells them."""
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return json.dumps(value) if math.isfinite(value) else str(value)
-    try:
-        return json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return str(value)
-
-
 def _flag(value: object, default: bool = False) -> bool:
     if isinstance(value, bool):
         return value
@@ -132,10 +105,6 @@ def _sort_key(value: object) -> float:
 
 def _quoted(items: Iterable[str]) -> str:
     return ", ".join(f'"{item}"' for item in items)
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 # --------------------------------------------------------------------------- parsing
@@ -225,7 +194,7 @@ def _parse(text: str) -> tuple[dict[str, object], int]:
             ) from None
         except ValueError as exc:
             raise FormatError(f"The Insomnia export cannot be read as JSON: {exc}.") from None
-        top = _dict(doc)
+        top = as_dict(doc)
         fmt = top.get("__export_format")
         if fmt is None:
             raise FormatError(
@@ -233,7 +202,7 @@ def _parse(text: str) -> tuple[dict[str, object], int]:
             )
         if fmt != 4:
             raise FormatError(
-                f"This is an Insomnia export of format {_text(fmt)}; only format 4 (and v5 "
+                f"This is an Insomnia export of format {as_text(fmt)}; only format 4 (and v5 "
                 "YAML) can be read: export it again from a recent Insomnia."
             )
         return top, 4
@@ -249,8 +218,8 @@ def _parse(text: str) -> tuple[dict[str, object], int]:
         raise FormatError(f"The Insomnia file is not valid YAML: {exc}.") from None
     if node is None:
         raise FormatError("The Insomnia file is empty.")
-    top = _dict(_from_node(node, 0, [_MAX_YAML_NODES]))
-    kind = _text(top.get("type"))
+    top = as_dict(_from_node(node, 0, [_MAX_YAML_NODES]))
+    kind = as_text(top.get("type"))
     if not re.fullmatch(r"[a-z]+\.insomnia\.rest/5\.\d+", kind):
         raise FormatError(
             "This file is not an Insomnia export: it is neither v4 JSON nor v5 YAML "
@@ -507,10 +476,10 @@ class _Converter:
         self, raw: object, where: str, tags: dict[str, None], notes: list[str]
     ) -> list[KeyValue]:
         rows: list[KeyValue] = []
-        for item in _list(raw):
-            entry = _dict(item)
-            name = _convert(_text(entry.get("name")), tags).strip()
-            value = _convert(_text(entry.get("value")), tags)
+        for item in as_list(raw):
+            entry = as_dict(item)
+            name = _convert(as_text(entry.get("name")), tags).strip()
+            value = _convert(as_text(entry.get("value")), tags)
             if not name:
                 if value.strip():
                     self.line(
@@ -527,7 +496,7 @@ class _Converter:
                 else:
                     value = self.secret(value, name, where, what)
             rows.append(KeyValue(name, value, not _flag(entry.get("disabled"))))
-            description = _text(entry.get("description")).strip()
+            description = as_text(entry.get("description")).strip()
             if description:
                 notes.append(f"Header {name}: {description}")
         return rows
@@ -536,8 +505,8 @@ class _Converter:
         self, raw: object, where: str, tags: dict[str, None], headers: list[KeyValue]
     ) -> tuple[AuthSpec, str]:
         """The auth, and text for the description when it could not come across."""
-        auth = _dict(raw)
-        kind = _text(auth.get("type")).strip()
+        auth = as_dict(raw)
+        kind = as_text(auth.get("type")).strip()
         if not kind:
             return AuthSpec(AuthKind.INHERIT), ""
         if kind == "none":
@@ -547,7 +516,7 @@ class _Converter:
         )
 
         def field_value(key: str) -> str:
-            return _convert(_text(auth.get(key)), tags)
+            return _convert(as_text(auth.get(key)), tags)
 
         if _flag(auth.get("disabled")):
             text = self._auth_text(auth, label, where, tags)
@@ -587,7 +556,7 @@ class _Converter:
             value = self.secret(
                 field_value("value"), key or "api_key", where, f"The API key {key}".rstrip()
             )
-            add_to = _text(auth.get("addTo")).strip()
+            add_to = as_text(auth.get("addTo")).strip()
             if add_to == "cookie":
                 headers.append(KeyValue("Cookie", f"{key}={value}"))
                 self.line(
@@ -615,9 +584,9 @@ class _Converter:
         for key, raw in auth.items():
             if key in ("type", "disabled") or isinstance(raw, dict | list) or raw in ("", None):
                 continue
-            value = _convert(_text(raw), tags)
+            value = _convert(as_text(raw), tags)
             if key.lower() in _SECRET_FIELDS and not (
-                key == "key" and _text(auth.get("type")) == "apikey"
+                key == "key" and as_text(auth.get("type")) == "apikey"
             ):
                 value = self.secret(value, key, where, f"The {label} auth's {key}")
             lines.append(f"  {key}: {value}")
@@ -629,18 +598,18 @@ class _Converter:
         self, raw: object, tags: dict[str, None], multipart: bool, notes: list[str]
     ) -> list[FormField]:
         fields: list[FormField] = []
-        for item in _list(raw):
-            entry = _dict(item)
-            name = _convert(_text(entry.get("name")), tags)
+        for item in as_list(raw):
+            entry = as_dict(item)
+            name = _convert(as_text(entry.get("name")), tags)
             enabled = not _flag(entry.get("disabled"))
-            description = _text(entry.get("description")).strip()
+            description = as_text(entry.get("description")).strip()
             if description:
                 notes.append(f"Field {name}: {description}")
-            if multipart and _text(entry.get("type")) == "file":
-                path = _convert(_text(entry.get("fileName")), tags)
+            if multipart and as_text(entry.get("type")) == "file":
+                path = _convert(as_text(entry.get("fileName")), tags)
                 fields.append(FormField(name, path, enabled, file=True))
                 continue
-            value = _convert(_text(entry.get("value")), tags)
+            value = _convert(as_text(entry.get("value")), tags)
             if not name and not value:
                 continue
             fields.append(FormField(name, value, enabled))
@@ -654,11 +623,11 @@ class _Converter:
         tags: dict[str, None],
         notes: list[str],
     ) -> tuple[BodyMode, str, tuple[FormField, ...], str]:
-        body = _dict(raw)
-        mime = _text(body.get("mimeType")).strip()
+        body = as_dict(raw)
+        mime = as_text(body.get("mimeType")).strip()
         media = mime.split(";", 1)[0].strip().lower()
-        text = _convert(_text(body.get("text")), tags)
-        file_name = _text(body.get("fileName")).strip()
+        text = _convert(as_text(body.get("text")), tags)
+        file_name = as_text(body.get("fileName")).strip()
         if file_name or (media == "application/octet-stream" and not text):
             return BodyMode.FILE, _convert(file_name, tags), (), ""
         if media == "application/x-www-form-urlencoded":
@@ -706,14 +675,14 @@ class _Converter:
             variables_text = variables
         elif variables not in (None, {}, []):
             variables_text = json.dumps(variables, indent=2, ensure_ascii=False)
-        operation = _text(document.get("operationName")).strip()
+        operation = as_text(document.get("operationName")).strip()
         if operation:
             self.line(
                 where,
                 f'Its GraphQL operation name "{operation}" was not carried over: the server '
                 "runs the query's only operation, or name it in the query.",
             )
-        return BodyMode.GRAPHQL, _text(document.get("query")), (), variables_text
+        return BodyMode.GRAPHQL, as_text(document.get("query")), (), variables_text
 
     # -- requests and folders --------------------------------------------------------------
 
@@ -723,12 +692,12 @@ class _Converter:
         Insomnia's cookie settings are not reported: API Explorer keeps no cookie jar, so it
         neither stores nor sends cookies, whatever they said."""
         if self.version == 4:
-            follow = _text(data.get("settingFollowRedirects"))
+            follow = as_text(data.get("settingFollowRedirects"))
             render_off = _flag(data.get("settingDisableRenderRequestBody"))
             encode = _flag(data.get("settingEncodeUrl"), True)
         else:
-            settings = _dict(data.get("settings"))
-            follow = _text(settings.get("followRedirects"))
+            settings = as_dict(data.get("settings"))
+            follow = as_text(settings.get("followRedirects"))
             render_off = not _flag(settings.get("renderRequestBody"), True)
             encode = _flag(settings.get("encodeUrl"), True)
         if render_off:
@@ -748,15 +717,15 @@ class _Converter:
                 "after-response": data.get("afterResponseScript"),
             }
         else:
-            section = _dict(data.get("scripts"))
+            section = as_dict(data.get("scripts"))
             scripts = {
                 "pre-request": section.get("preRequest"),
                 "after-response": section.get("afterResponse"),
             }
         for kind, script in scripts.items():
-            text = _text(script).strip()
+            text = as_text(script).strip()
             if text:
-                lines = _plural(text.count("\n") + 1, "line")
+                lines = plural(text.count("\n") + 1, "line")
                 self.line(
                     where,
                     f"Its {kind} script ({lines}) was not imported: scripts do not run here.",
@@ -769,18 +738,18 @@ class _Converter:
         tags: dict[str, None],
         notes: list[str],
     ) -> tuple[str, tuple[KeyValue, ...], list[Variable]]:
-        url = _convert(_text(data.get("url")).strip(), tags)
+        url = _convert(as_text(data.get("url")).strip(), tags)
         variables: list[Variable] = []
         path_names: dict[str, None] = {}
-        for item in _list(data.get("pathParameters")):
-            entry = _dict(item)
-            name = _text(entry.get("name")).strip()
+        for item in as_list(data.get("pathParameters")):
+            entry = as_dict(item)
+            name = as_text(entry.get("name")).strip()
             if not name:
                 continue
             path_names[name] = None
             safe = _safe_name(name)
-            variables.append(Variable(safe, _convert(_text(entry.get("value")), tags)))
-            description = _text(entry.get("description")).strip()
+            variables.append(Variable(safe, _convert(as_text(entry.get("value")), tags)))
+            description = as_text(entry.get("description")).strip()
             if description:
                 notes.append(f"Path parameter {name}: {description}")
         if path_names:
@@ -795,14 +764,14 @@ class _Converter:
             url = "http://" + url
             self.line(where, "Its URL had no scheme; like Insomnia, http:// is put in front.")
         rows = list(params_from_url(url))
-        for item in _list(data.get("parameters")):
-            entry = _dict(item)
-            name = _convert(_text(entry.get("name")), tags)
-            value = _convert(_text(entry.get("value")), tags)
+        for item in as_list(data.get("parameters")):
+            entry = as_dict(item)
+            name = _convert(as_text(entry.get("name")), tags)
+            value = _convert(as_text(entry.get("value")), tags)
             if not name and not value:
                 continue
             rows.append(KeyValue(name, value, not _flag(entry.get("disabled"))))
-            description = _text(entry.get("description")).strip()
+            description = as_text(entry.get("description")).strip()
             if description:
                 notes.append(f"Query parameter {name}: {description}")
         if len(rows) > len(params_from_url(url)):
@@ -813,7 +782,7 @@ class _Converter:
         data = node.data
         tags: dict[str, None] = {}
         notes: list[str] = []
-        method = _text(data.get("method")).strip().upper() or "GET"
+        method = as_text(data.get("method")).strip().upper() or "GET"
         url, params, variables = self._url(data, where, tags, notes)
         headers = self._headers(data.get("headers"), where, tags, notes)
         auth, auth_text = self._auth(data.get("authentication"), where, tags, headers)
@@ -823,10 +792,10 @@ class _Converter:
         follow = self._settings(data, where)
         self._scripts(data, where)
         self._note_tags(where, tags)
-        description = _text(
+        description = as_text(
             data.get("description")
             if self.version == 4
-            else _dict(data.get("meta")).get("description")
+            else as_dict(data.get("meta")).get("description")
         ).strip()
         description = "\n\n".join(
             part for part in (description, "\n".join(notes), auth_text) if part
@@ -889,12 +858,12 @@ class _Converter:
         follow = None
         if self.version == 5:
             follow = {"on": True, "off": False}.get(
-                _text(_dict(data.get("settings")).get("followRedirects")).lower()
+                as_text(as_dict(data.get("settings")).get("followRedirects")).lower()
             )
-        description = _text(
+        description = as_text(
             data.get("description")
             if self.version == 4
-            else _dict(data.get("meta")).get("description")
+            else as_dict(data.get("meta")).get("description")
         ).strip()
         return ImportedFolder(
             name=node.name,
@@ -998,10 +967,10 @@ def _flatten_env(
         if isinstance(value, dict | list):
             text = json.dumps(value, ensure_ascii=False)
         else:
-            text = _text(value)
+            text = as_text(value)
         rows.append((name, _convert(text, tags), True, False))
 
-    for key, value in _dict(raw).items():
+    for key, value in as_dict(raw).items():
         walk(value, key, 0)
     return rows
 
@@ -1011,21 +980,21 @@ def _env_rows(
 ) -> list[_Row]:
     """Rows of an environment resource: its ``kvPairData`` (with enabled flags and secret
     types) when present, else its ``data``."""
-    pairs = _list(data.get("kvPairData"))
+    pairs = as_list(data.get("kvPairData"))
     if not pairs:
         return _flatten_env(data.get("data"), tags, where, converter)
     rows = []
     for item in pairs:
-        entry = _dict(item)
-        raw_name = _text(entry.get("name")).strip()
+        entry = as_dict(item)
+        raw_name = as_text(entry.get("name")).strip()
         name = _safe_name(raw_name)
         if not name:
             continue
-        kind = _text(entry.get("type"))
+        kind = as_text(entry.get("type"))
         rows.append(
             (
                 name,
-                _convert(_text(entry.get("value")), tags),
+                _convert(as_text(entry.get("value")), tags),
                 _flag(entry.get("enabled"), True),
                 kind == "secret",
             )
@@ -1058,7 +1027,7 @@ def _v4_nodes(
     """Per workspace its child nodes, and the nodes whose parent is not in the file."""
     children: dict[str, list[tuple[int, dict[str, object]]]] = {}
     for index, resource in enumerate(resources):
-        children.setdefault(_text(resource.get("parentId")), []).append((index, resource))
+        children.setdefault(as_text(resource.get("parentId")), []).append((index, resource))
     visited: set[int] = set()
     tree_types = {"request", "request_group", "unit_test_suite", *_SKIPPED_V4}
 
@@ -1068,7 +1037,7 @@ def _v4_nodes(
         found = [
             (index, r)
             for index, r in children.get(parent, [])
-            if _text(r.get("_type")) in tree_types and id(r) not in visited
+            if as_text(r.get("_type")) in tree_types and id(r) not in visited
         ]
         found.sort(key=lambda pair: (_sort_key(pair[1].get("metaSortKey")), pair[0]))
         nodes: list[_Node] = []
@@ -1078,9 +1047,9 @@ def _v4_nodes(
         return nodes
 
     def node_of(resource: dict[str, object], depth: int) -> _Node:
-        kind = _text(resource.get("_type"))
-        name = _text(resource.get("name")).strip()
-        rid = _text(resource.get("_id"))
+        kind = as_text(resource.get("_type"))
+        name = as_text(resource.get("name")).strip()
+        rid = as_text(resource.get("_id"))
         if kind == "request":
             return _Node("request", name or _UNTITLED_REQUEST, resource)
         if kind == "request_group":
@@ -1089,25 +1058,25 @@ def _v4_nodes(
         why = _SKIP_WHY.get(label, _NOTHING_LIKE_IT)
         detail = ""
         if kind == "unit_test_suite":
-            tests = [r for _i, r in children.get(rid, []) if _text(r.get("_type")) == "unit_test"]
+            tests = [r for _i, r in children.get(rid, []) if as_text(r.get("_type")) == "unit_test"]
             for test in tests:
                 visited.add(id(test))
-            detail = f" with {_plural(len(tests), 'test')}"
+            detail = f" with {plural(len(tests), 'test')}"
         if kind == "websocket_request":
             for _i, payload in children.get(rid, []):
                 visited.add(id(payload))
         if kind == "api_spec":
-            name = name or _text(resource.get("fileName")).strip()
+            name = name or as_text(resource.get("fileName")).strip()
         return _Node("skip", name or "(unnamed)", resource, skipped=label, why=why, detail=detail)
 
     per_workspace = []
     for resource in resources:
-        if _text(resource.get("_type")) == "workspace" and id(resource) not in visited:
+        if as_text(resource.get("_type")) == "workspace" and id(resource) not in visited:
             visited.add(id(resource))
-            per_workspace.append((resource, build(_text(resource.get("_id")), 1)))
+            per_workspace.append((resource, build(as_text(resource.get("_id")), 1)))
     orphans: list[_Node] = []
     for resource in resources:
-        kind = _text(resource.get("_type"))
+        kind = as_text(resource.get("_type"))
         if kind in tree_types and id(resource) not in visited:
             visited.add(id(resource))
             orphans.append(node_of(resource, 1))
@@ -1117,7 +1086,7 @@ def _v4_nodes(
 def _v4(top: dict[str, object], name: str) -> Imported:
     if not isinstance(top.get("resources"), list):
         raise FormatError('The Insomnia export has no "resources" list.')
-    resources = [_dict(r) for r in _list(top.get("resources"))]
+    resources = [as_dict(r) for r in as_list(top.get("resources"))]
     taken = _v4_names(resources)
     converter = _Converter(4, taken)
     per_workspace, orphans = _v4_nodes(resources)
@@ -1133,42 +1102,42 @@ def _v4(top: dict[str, object], name: str) -> Imported:
     }
     unknown: dict[str, int] = {}
     for resource in resources:
-        kind = _text(resource.get("_type"))
+        kind = as_text(resource.get("_type"))
         if kind not in known:
             unknown[kind] = unknown.get(kind, 0) + 1
     environment_specs = _v4_environments(resources, per_workspace, converter)
     items: list[_Item] = []
     if len(per_workspace) == 1:
         workspace, nodes = per_workspace[0]
-        collection = _text(workspace.get("name")).strip() or "Insomnia"
-        description = _text(workspace.get("description")).strip()
+        collection = as_text(workspace.get("name")).strip() or "Insomnia"
+        description = as_text(workspace.get("description")).strip()
         items = converter.folder_items(nodes + orphans, "", 1)
     else:
         collection = _stem(name) or "Insomnia"
         description = ""
         used: set[str] = set()
         for workspace, nodes in per_workspace:
-            title = _unique(_text(workspace.get("name")).strip() or _UNTITLED_FOLDER, used)
+            title = _unique(as_text(workspace.get("name")).strip() or _UNTITLED_FOLDER, used)
             inner = converter.folder_items(nodes, title, 2)
             items.append(
                 ImportedFolder(
-                    title, tuple(inner), description=_text(workspace.get("description")).strip()
+                    title, tuple(inner), description=as_text(workspace.get("description")).strip()
                 )
             )
         items.extend(converter.folder_items(orphans, "", 1))
     if orphans:
         converter.line(
             _COLLECTION,
-            f"{_plural(len(orphans), 'item')} whose folder or workspace is not in the file "
+            f"{plural(len(orphans), 'item')} whose folder or workspace is not in the file "
             "are at the top of the collection.",
         )
     for resource in resources:
-        if _text(resource.get("_type")) == "cookie_jar":
+        if as_text(resource.get("_type")) == "cookie_jar":
             _report_cookies(converter, resource)
     for kind, count in unknown.items():
         converter.line(
             _COLLECTION,
-            f'{_plural(count, "resource")} of the type "{kind or "(none)"}" '
+            f'{plural(count, "resource")} of the type "{kind or "(none)"}" '
             f"{'was' if count == 1 else 'were'} skipped: API Explorer has nothing like "
             f"{'it' if count == 1 else 'them'}.",
         )
@@ -1187,7 +1156,7 @@ def _v4_names(resources: list[dict[str, object]]) -> set[str]:
     names: set[str] = set()
     scratch = _Converter(4, set())
     for resource in resources:
-        kind = _text(resource.get("_type"))
+        kind = as_text(resource.get("_type"))
         if kind == "environment":
             names.update(row[0] for row in _env_rows(resource, {}, "", scratch))
         elif kind == "request_group":
@@ -1195,8 +1164,8 @@ def _v4_names(resources: list[dict[str, object]]) -> set[str]:
                 row[0] for row in _flatten_env(resource.get("environment"), {}, "", scratch)
             )
         elif kind == "request":
-            for item in _list(resource.get("pathParameters")):
-                names.add(_safe_name(_text(_dict(item).get("name"))))
+            for item in as_list(resource.get("pathParameters")):
+                names.add(_safe_name(as_text(as_dict(item).get("name"))))
     return names
 
 
@@ -1205,25 +1174,25 @@ def _v4_environments(
     per_workspace: list[tuple[dict[str, object], list[_Node]]],
     converter: _Converter,
 ) -> list[_EnvSpec]:
-    workspaces = {_text(w.get("_id")): w for w, _nodes in per_workspace}
-    environments = [r for r in resources if _text(r.get("_type")) == "environment"]
-    env_ids = {_text(e.get("_id")) for e in environments}
-    bases = [e for e in environments if _text(e.get("parentId")) not in env_ids]
+    workspaces = {as_text(w.get("_id")): w for w, _nodes in per_workspace}
+    environments = [r for r in resources if as_text(r.get("_type")) == "environment"]
+    env_ids = {as_text(e.get("_id")) for e in environments}
+    bases = [e for e in environments if as_text(e.get("parentId")) not in env_ids]
     several = len(workspaces) > 1
     specs: list[_EnvSpec] = []
     used: set[str] = set()
     for base in bases:
         tags: dict[str, None] = {}
-        base_name = _text(base.get("name")).strip() or "Base Environment"
+        base_name = as_text(base.get("name")).strip() or "Base Environment"
         base_rows = _env_rows(base, tags, _COLLECTION, converter)
-        workspace = workspaces.get(_text(base.get("parentId")))
-        suffix = f" ({_text(workspace.get('name')).strip()})" if several and workspace else ""
-        subs = [e for e in environments if _text(e.get("parentId")) == _text(base.get("_id"))]
+        workspace = workspaces.get(as_text(base.get("parentId")))
+        suffix = f" ({as_text(workspace.get('name')).strip()})" if several and workspace else ""
+        subs = [e for e in environments if as_text(e.get("parentId")) == as_text(base.get("_id"))]
         subs.sort(key=lambda e: _sort_key(e.get("metaSortKey")))
         if not subs and base_rows:
             specs.append(_EnvSpec(_unique(base_name + suffix, used), base_rows))
         for sub in subs:
-            sub_name = _text(sub.get("name")).strip() or "Environment"
+            sub_name = as_text(sub.get("name")).strip() or "Environment"
             rows = _merged(base_rows, _env_rows(sub, tags, _COLLECTION, converter))
             specs.append(_EnvSpec(_unique(sub_name + suffix, used), rows))
         if subs and base_rows:
@@ -1238,14 +1207,14 @@ def _v4_environments(
 
 
 def _report_cookies(converter: _Converter, jar: Mapping[str, object]) -> None:
-    cookies = [_dict(c) for c in _list(jar.get("cookies"))]
+    cookies = [as_dict(c) for c in as_list(jar.get("cookies"))]
     if not cookies:
         return
-    domains = sorted({_text(c.get("domain")) for c in cookies if c.get("domain")})
+    domains = sorted({as_text(c.get("domain")) for c in cookies if c.get("domain")})
     converter.line(
         _COLLECTION,
-        f'The cookie jar "{_text(jar.get("name")) or "Default Jar"}" with '
-        f"{_plural(len(cookies), 'cookie')} (for {', '.join(domains) or 'no domain'}) was not "
+        f'The cookie jar "{as_text(jar.get("name")) or "Default Jar"}" with '
+        f"{plural(len(cookies), 'cookie')} (for {', '.join(domains) or 'no domain'}) was not "
         "imported: API Explorer keeps no cookie jar, so add a Cookie header where a request "
         "needs one.",
     )
@@ -1266,13 +1235,13 @@ def _v5_nodes(raw: object, depth: int) -> list[_Node]:
     if depth > _MAX_DEPTH:
         raise FormatError(f"The Insomnia file nests folders more than {_MAX_DEPTH} deep.")
     nodes: list[_Node] = []
-    for item in _list(raw):
-        data = _dict(item)
+    for item in as_list(raw):
+        data = as_dict(item)
         if not data:
             continue
-        name = _text(data.get("name")).strip()
-        rid = _text(_dict(data.get("meta")).get("id"))
-        url = _text(data.get("url")).strip().lower()
+        name = as_text(data.get("name")).strip()
+        rid = as_text(as_dict(data.get("meta")).get("id"))
+        url = as_text(data.get("url")).strip().lower()
         if "children" in data:
             nodes.append(
                 _Node(
@@ -1297,9 +1266,9 @@ def _v5_names(nodes: list[_Node], environments: Mapping[str, object]) -> set[str
         pending.extend(node.children)
         if node.kind == "folder":
             names.update(r[0] for r in _flatten_env(node.data.get("environment"), {}, "", scratch))
-        for item in _list(node.data.get("pathParameters")):
-            names.add(_safe_name(_text(_dict(item).get("name"))))
-    envs = [environments, *(_dict(s) for s in _list(environments.get("subEnvironments")))]
+        for item in as_list(node.data.get("pathParameters")):
+            names.add(_safe_name(as_text(as_dict(item).get("name"))))
+    envs = [environments, *(as_dict(s) for s in as_list(environments.get("subEnvironments")))]
     for env in envs:
         names.update(r[0] for r in _env_rows(env, {}, "", scratch))
     return names
@@ -1311,11 +1280,11 @@ _V5_KNOWN = frozenset(
 
 
 def _v5(top: dict[str, object], name: str) -> Imported:
-    kind = _text(top.get("type"))
+    kind = as_text(top.get("type"))
     nodes = _v5_nodes(top.get("collection"), 1)
-    environments_raw = _dict(top.get("environments"))
+    environments_raw = as_dict(top.get("environments"))
     converter = _Converter(5, _v5_names(nodes, environments_raw))
-    collection = _text(top.get("name")).strip() or _stem(name) or "Insomnia"
+    collection = as_text(top.get("name")).strip() or _stem(name) or "Insomnia"
     if not kind.startswith(("collection.", "spec.")):
         converter.line(
             _COLLECTION,
@@ -1326,12 +1295,12 @@ def _v5(top: dict[str, object], name: str) -> Imported:
     specs: list[_EnvSpec] = []
     if environments_raw:
         tags: dict[str, None] = {}
-        base_name = _text(environments_raw.get("name")).strip() or "Base Environment"
+        base_name = as_text(environments_raw.get("name")).strip() or "Base Environment"
         base_rows = _env_rows(environments_raw, tags, _COLLECTION, converter)
         used: set[str] = set()
-        subs = [_dict(s) for s in _list(environments_raw.get("subEnvironments"))]
+        subs = [as_dict(s) for s in as_list(environments_raw.get("subEnvironments"))]
         for sub in subs:
-            sub_name = _text(sub.get("name")).strip() or "Environment"
+            sub_name = as_text(sub.get("name")).strip() or "Environment"
             rows = _merged(base_rows, _env_rows(sub, tags, _COLLECTION, converter))
             specs.append(_EnvSpec(_unique(sub_name, used), rows))
         if not subs and base_rows:
@@ -1343,7 +1312,7 @@ def _v5(top: dict[str, object], name: str) -> Imported:
                 f"({_quoted(s.name for s in specs)}), whose own values win, as in Insomnia.",
             )
         converter._note_tags(f"environment {base_name}", tags)
-    jar = _dict(top.get("cookieJar"))
+    jar = as_dict(top.get("cookieJar"))
     if jar:
         _report_cookies(converter, jar)
     for key in top:
@@ -1359,7 +1328,7 @@ def _v5(top: dict[str, object], name: str) -> Imported:
         root=ImportedFolder(
             collection,
             tuple(items),
-            description=_text(_dict(top.get("meta")).get("description")).strip(),
+            description=as_text(as_dict(top.get("meta")).get("description")).strip(),
         ),
         environments=environments,
         secrets=MappingProxyType(secrets),

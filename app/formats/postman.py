@@ -40,6 +40,7 @@ from app.core.collection import AuthKind, AuthSpec, Defaults, Environment, Saved
 from app.core.json_check import check_json
 from app.core.request import METHODS, BodyMode, FormField, KeyValue
 from app.core.urls import has_query, merge_disabled, params_from_url, url_with_params
+from app.formats._common import plural
 from app.formats._model import FormatError, Imported, ImportedFolder, Include, ReportLine
 
 __all__ = ["MAX_BYTES", "read", "sniff"]
@@ -216,10 +217,6 @@ class _Dropped:
         if found:
             setattr(self, kind, getattr(self, kind) + found)
             self.requests.add(where)
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def _and(items: list[str]) -> str:
@@ -483,7 +480,7 @@ class _CollectionReader:
         if isinstance(examples, list) and examples:
             self._note(
                 where,
-                f"{_plural(len(examples), 'saved example response')} "
+                f"{plural(len(examples), 'saved example response')} "
                 f"{'was' if len(examples) == 1 else 'were'} not carried over.",
             )
         self._bad_names_declared(tuple(variables), where)
@@ -955,7 +952,7 @@ class _CollectionReader:
             )
             if code.strip():
                 count = len(code.rstrip().splitlines())
-                parts.append(f"{label} ({_plural(count, 'line')})")
+                parts.append(f"{label} ({plural(count, 'line')})")
             else:
                 parts.append(f"{label} (from {source})")
         if parts:
@@ -1006,7 +1003,7 @@ class _CollectionReader:
     def _report_dropped_descriptions(self) -> None:
         dropped = self.dropped
         parts = [
-            _plural(count, label)
+            plural(count, label)
             for count, label in (
                 (dropped.headers, "header"),
                 (dropped.params, "query parameter"),
@@ -1019,7 +1016,7 @@ class _CollectionReader:
             self._note(
                 _COLLECTION,
                 f"The descriptions of {_and(parts)} (in "
-                f"{_plural(len(dropped.requests), 'request')}) were not carried over: rows "
+                f"{plural(len(dropped.requests), 'request')}) were not carried over: rows "
                 "have no description here.",
             )
 
