@@ -357,11 +357,7 @@ class _BashLexer:
             elif char == ")":
                 depth -= 1
                 if depth == 0:
-                    kept = text[self.pos : index + 1]
-                    self.line += kept.count("\n")
-                    self.pos = index + 1
-                    self.notes.append(f"The command substitution {kept} was kept as typed.")
-                    return kept
+                    return self._keep_substitution(index + 1)
             index += 1
         raise FormatError(f"The $( on line {self.line} is never closed with ).")
 
@@ -373,13 +369,18 @@ class _BashLexer:
                 index += 2
                 continue
             if text[index] == "`":
-                kept = text[self.pos : index + 1]
-                self.line += kept.count("\n")
-                self.pos = index + 1
-                self.notes.append(f"The command substitution {kept} was kept as typed.")
-                return kept
+                return self._keep_substitution(index + 1)
             index += 1
         raise FormatError(f"The backquote ` opened on line {self.line} is never closed.")
+
+    def _keep_substitution(self, end: int) -> str:
+        """The command substitution from ``self.pos`` to ``end``, kept as typed and noted;
+        reading goes on after it."""
+        kept = self.text[self.pos : end]
+        self.line += kept.count("\n")
+        self.pos = end
+        self.notes.append(f"The command substitution {kept} was kept as typed.")
+        return kept
 
     def _ansi_c(self) -> str:
         """The body of ``$'…'`` from ``self.pos`` (just inside the quote) to its end.
