@@ -39,6 +39,7 @@ from app.ui.key_value_table import (
     PlaceholderRowsDelegate,
     PlaceholderRowsModel,
     commit_pending_edit,
+    delete_selected_rows,
     rows_view,
     selected_rows,
 )
@@ -347,8 +348,7 @@ class EnvironmentDialog(QDialog):
 
     def remove_selected_variables(self) -> None:
         """Delete the selected variables; the placeholder row is never deleted."""
-        for row in reversed(selected_rows(self.view, self.model)):
-            self.model.remove_row(row)
+        delete_selected_rows(self.view, self.model)
 
     def unsecreted_names(self) -> list[str]:
         """Secret variables made plain in this dialog whose value will go to the shared file."""

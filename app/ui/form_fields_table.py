@@ -10,32 +10,15 @@ content type columns (it cannot carry files).
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFileDialog,
-    QHBoxLayout,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
 from app.core.request import FormField
-from app.ui.key_value_table import (
-    CheckColumn,
-    PlaceholderRowsDelegate,
-    PlaceholderRowsModel,
-    commit_pending_edit,
-    rows_view,
-    selected_rows,
-)
+from app.ui.key_value_table import CheckColumn, PlaceholderRowsModel, PlaceholderRowsWidget
 
 __all__ = ["FormFieldsModel", "FormFieldsWidget", "relative_to"]
 
@@ -137,7 +120,7 @@ class FormFieldsModel(PlaceholderRowsModel[FormField]):
         self.rows_edited.emit()
 
 
-class FormFieldsWidget(QWidget):
+class FormFieldsWidget(PlaceholderRowsWidget[FormField]):
     """The form fields table (``formFieldsTable``) with Choose file… and Remove buttons.
 
     ``set_multipart(False)`` hides what a urlencoded form cannot send (files, content
@@ -145,112 +128,44 @@ class FormFieldsWidget(QWidget):
     as a relative path. ``choose_file`` asks for the file (a dialog; tests replace it).
     """
 
-    cell_text_edited = Signal()  # typing in a cell editor, before the cell is committed
+    model: FormFieldsModel
+
+    _EDITED_FIELDS: ClassVar[Mapping[int, str]] = {
+        FormFieldsModel.NAME_COLUMN: "name",
+        FormFieldsModel.VALUE_COLUMN: "value",
+        FormFieldsModel.CONTENT_TYPE_COLUMN: "content_type",
+    }
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.model = FormFieldsModel(parent=self)
-        self.collection_folder: Path | None = None
-        self.choose_file: ChooseFile = _choose_with_dialog
-        delegate = PlaceholderRowsDelegate(
+        super().__init__(
+            FormFieldsModel(),
+            "formFieldsTable",
             {
                 FormFieldsModel.NAME_COLUMN: "Add field",
                 FormFieldsModel.VALUE_COLUMN: "Value",
                 FormFieldsModel.CONTENT_TYPE_COLUMN: "auto",
-            }
+            },
+            parent,
+            name_width=160,
+            noun="field",
         )
-        delegate.editor_text_edited.connect(self.cell_text_edited)
-        self.view = rows_view("formFieldsTable", self.model, delegate, self, name_width=160)
+        self.collection_folder: Path | None = None
+        self.choose_file: ChooseFile = _choose_with_dialog
+        self.choose_button.clicked.connect(self._on_choose_button_clicked)
 
-        self.delete_action = QAction("Delete field", self.view)
-        self.view.addAction(self.delete_action)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.view.installEventFilter(self)
-
+    def _leading_buttons(self) -> list[QWidget]:
         self.choose_button = QPushButton("Choose file…", self)
         self.choose_button.setObjectName("formChooseFileButton")
         self.choose_button.setToolTip(
             "Send a file in the selected field (or in a new one): a multipart form only"
         )
-        self.remove_button = QPushButton("Remove", self)
-        self.remove_button.setObjectName("formFieldsTableRemoveButton")
-        self.remove_button.setToolTip("Delete the selected fields")
-
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(0, 0, 0, 0)
-        buttons.addWidget(self.choose_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.remove_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(buttons)
-
-        self.delete_action.triggered.connect(self.delete_selected_rows)
-        self.remove_button.clicked.connect(self.delete_selected_rows)
-        self.choose_button.clicked.connect(self._on_choose_button_clicked)
-        selection = self.view.selectionModel()
-        selection.selectionChanged.connect(self._update_actions)
-        selection.currentChanged.connect(self._update_actions)
-        self.model.rowsInserted.connect(self._update_actions)
-        self.model.rowsRemoved.connect(self._update_actions)
-        self.model.modelReset.connect(self._update_actions)
-        self._update_actions()
+        return [self.choose_button]
 
     def set_multipart(self, multipart: bool) -> None:
         """Show the file and content type columns (multipart) or hide them (urlencoded)."""
         for column in (FormFieldsModel.FILE_COLUMN, FormFieldsModel.CONTENT_TYPE_COLUMN):
             self.view.setColumnHidden(column, not multipart)
         self.choose_button.setVisible(multipart)
-
-    def rows_with_pending_edit(self) -> tuple[FormField, ...]:
-        """The rows, with the text of a cell still being edited applied (without closing
-        its editor): drafts must keep what is typed before the cell is left."""
-        rows = list(self.model.rows())
-        index = self.view.currentIndex()
-        editor = self.view.indexWidget(index) if index.isValid() else None
-        if self.view.state() != QAbstractItemView.State.EditingState or not isinstance(
-            editor, QLineEdit
-        ):
-            return tuple(rows)
-        key = {
-            FormFieldsModel.NAME_COLUMN: "name",
-            FormFieldsModel.VALUE_COLUMN: "value",
-            FormFieldsModel.CONTENT_TYPE_COLUMN: "content_type",
-        }.get(index.column())
-        if key is None:
-            return tuple(rows)
-        change: dict[str, Any] = {key: editor.text()}
-        if index.row() < len(rows):
-            rows[index.row()] = dataclasses.replace(rows[index.row()], **change)
-        elif editor.text():
-            rows.append(dataclasses.replace(FormField(""), **change))
-        return tuple(rows)
-
-    def commit_pending_edit(self) -> None:
-        """Write a cell that is still being edited into the model."""
-        commit_pending_edit(self.view)
-
-    def selected_rows(self) -> list[int]:
-        return selected_rows(self.view, self.model)
-
-    def delete_selected_rows(self) -> None:
-        """Delete the selected fields; the placeholder row is never deleted."""
-        for row in reversed(self.selected_rows()):
-            self.model.remove_row(row)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.view
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in _DELETE_KEYS
-            and self.view.state() != QAbstractItemView.State.EditingState
-            and self.selected_rows()
-        ):
-            self.delete_selected_rows()
-            return True
-        return super().eventFilter(watched, event)
 
     def _on_choose_button_clicked(self) -> None:
         self.commit_pending_edit()
@@ -260,14 +175,3 @@ class FormFieldsWidget(QWidget):
         path = self.choose_file(self, start)
         if path:
             self.model.set_file(row, relative_to(path, self.collection_folder))
-
-    def _update_actions(self) -> None:
-        has_rows = bool(self.selected_rows())
-        self.delete_action.setEnabled(has_rows)
-        self.remove_button.setEnabled(has_rows)
-
-
-# As in the parameters table: Mac keyboards label Backspace "delete".
-_DELETE_KEYS = (
-    (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) if sys.platform == "darwin" else (Qt.Key.Key_Delete,)
-)

@@ -3,8 +3,8 @@
 ``PlaceholderRowsModel`` adapts a list of frozen row dataclasses (anything with ``name`` and
 ``value``) to Qt and always ends with one empty "new row" placeholder, so adding a row is just
 typing into it; ``PlaceholderRowsDelegate`` draws that row's hints and greys disabled rows.
-``KeyValueTableModel`` is the model for ``KeyValue`` rows, and ``KeyValueTableWidget`` puts a
-view, a delete action and a Remove button around it.
+``PlaceholderRowsWidget`` puts a view, a delete action and a Remove button around such a
+model; ``KeyValueTableModel`` and ``KeyValueTableWidget`` are the two for ``KeyValue`` rows.
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ __all__ = [
     "KeyValueTableWidget",
     "PlaceholderRowsDelegate",
     "PlaceholderRowsModel",
+    "PlaceholderRowsWidget",
     "commit_pending_edit",
+    "delete_selected_rows",
     "rows_view",
     "selected_rows",
 ]
@@ -393,49 +395,66 @@ def selected_rows(view: QAbstractItemView, model: PlaceholderRowsModel[Any]) -> 
     return sorted(row for row in rows if not model.is_placeholder(row))
 
 
-class KeyValueTableWidget(QWidget):
-    """A parameters or headers table: the view, a "Delete row" action and a Remove button.
+def delete_selected_rows(view: QAbstractItemView, model: PlaceholderRowsModel[Any]) -> None:
+    """Delete the real rows picked in ``view``; the placeholder row is never deleted."""
+    # From the bottom up so earlier removals do not shift the rows still to remove.
+    for row in reversed(selected_rows(view, model)):
+        model.remove_row(row)
 
-    ``table_name`` becomes the view's objectName (e.g. ``"paramsTable"``); the Remove
-    button is named ``table_name + "RemoveButton"``. ``name_hint`` is the grey text in the
-    empty row's Name cell (e.g. ``"Add parameter"``).
+
+class PlaceholderRowsWidget(QWidget, Generic[RowT]):
+    """A table of placeholder rows with a "Delete <noun>" action and a Remove button: the
+    parameters and headers tables, the form fields table.
+
+    ``model`` becomes the widget's child. ``table_name`` becomes the view's objectName and
+    ``table_name + "RemoveButton"`` the Remove button's; ``hints`` maps a column to the grey
+    text of its empty placeholder cell; ``noun`` names one row in the action and tooltip.
+    A subclass adds buttons left of Remove in ``_leading_buttons`` (made in focus order,
+    before Remove) and names the columns a cell editor may be typing into in
+    ``_EDITED_FIELDS`` (column -> row field).
     """
 
     cell_text_edited = Signal()  # typing in a cell editor, before the cell is committed
 
+    _EDITED_FIELDS: ClassVar[Mapping[int, str]] = {
+        PlaceholderRowsModel.NAME_COLUMN: "name",
+        PlaceholderRowsModel.VALUE_COLUMN: "value",
+    }
+
     def __init__(
         self,
+        model: PlaceholderRowsModel[RowT],
         table_name: str,
-        parent: QWidget | None = None,
+        hints: Mapping[int, str],
+        parent: QWidget | None,
         *,
-        name_hint: str = "Add row",
-        value_hint: str = "Value",
+        name_width: int,
+        noun: str,
     ) -> None:
         super().__init__(parent)
-        self.model = KeyValueTableModel(parent=self)
+        model.setParent(self)
+        self.model = model
 
-        delegate = PlaceholderRowsDelegate(
-            {
-                KeyValueTableModel.NAME_COLUMN: name_hint,
-                KeyValueTableModel.VALUE_COLUMN: value_hint,
-            }
-        )
+        delegate = PlaceholderRowsDelegate(hints)
         delegate.editor_text_edited.connect(self.cell_text_edited)
-        self.view = rows_view(table_name, self.model, delegate, self, name_width=200)
+        self.view = rows_view(table_name, self.model, delegate, self, name_width=name_width)
 
-        self.delete_action = QAction("Delete row", self.view)
+        self.delete_action = QAction(f"Delete {noun}", self.view)
         self.view.addAction(self.delete_action)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         # Delete is handled in eventFilter rather than as the action's shortcut: a shortcut
         # would also fire while a cell editor is open and delete the row being edited.
         self.view.installEventFilter(self)
 
+        leading = self._leading_buttons()
         self.remove_button = QPushButton("Remove", self)
         self.remove_button.setObjectName(f"{table_name}RemoveButton")
-        self.remove_button.setToolTip("Delete the selected rows")
+        self.remove_button.setToolTip(f"Delete the selected {noun}s")
 
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
+        for button in leading:
+            buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
@@ -453,7 +472,11 @@ class KeyValueTableWidget(QWidget):
         self.model.modelReset.connect(self._update_actions)
         self._update_actions()
 
-    def rows_with_pending_edit(self) -> tuple[KeyValue, ...]:
+    def _leading_buttons(self) -> list[QWidget]:
+        """Buttons left of Remove, made here with the widget as their parent; none."""
+        return []
+
+    def rows_with_pending_edit(self) -> tuple[RowT, ...]:
         """The rows, with the text of a cell still being edited applied (without closing
         its editor): drafts must keep what is typed before the cell is left."""
         rows = list(self.model.rows())
@@ -463,19 +486,14 @@ class KeyValueTableWidget(QWidget):
             editor, QLineEdit
         ):
             return tuple(rows)
-        column, text = index.column(), editor.text()
-        if column not in (KeyValueTableModel.NAME_COLUMN, KeyValueTableModel.VALUE_COLUMN):
+        field = self._EDITED_FIELDS.get(index.column())
+        if field is None:
             return tuple(rows)
-        is_name = column == KeyValueTableModel.NAME_COLUMN
+        change: dict[str, Any] = {field: editor.text()}
         if index.row() < len(rows):
-            row = rows[index.row()]
-            rows[index.row()] = (
-                dataclasses.replace(row, name=text)
-                if is_name
-                else dataclasses.replace(row, value=text)
-            )
-        elif text:
-            rows.append(KeyValue(text) if is_name else KeyValue("", text))
+            rows[index.row()] = dataclasses.replace(rows[index.row()], **change)
+        elif editor.text():
+            rows.append(dataclasses.replace(self.model._new_row("", ""), **change))
         return tuple(rows)
 
     def commit_pending_edit(self) -> None:
@@ -488,9 +506,7 @@ class KeyValueTableWidget(QWidget):
 
     def delete_selected_rows(self) -> None:
         """Delete the selected rows; the placeholder row is never deleted."""
-        # From the bottom up so earlier removals do not shift the rows still to remove.
-        for row in reversed(self.selected_rows()):
-            self.model.remove_row(row)
+        delete_selected_rows(self.view, self.model)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
@@ -509,6 +525,37 @@ class KeyValueTableWidget(QWidget):
         has_rows = bool(self.selected_rows())
         self.delete_action.setEnabled(has_rows)
         self.remove_button.setEnabled(has_rows)
+
+
+class KeyValueTableWidget(PlaceholderRowsWidget[KeyValue]):
+    """A parameters or headers table: the view, a "Delete row" action and a Remove button.
+
+    ``table_name`` becomes the view's objectName (e.g. ``"paramsTable"``); the Remove
+    button is named ``table_name + "RemoveButton"``. ``name_hint`` is the grey text in the
+    empty row's Name cell (e.g. ``"Add parameter"``).
+    """
+
+    model: KeyValueTableModel
+
+    def __init__(
+        self,
+        table_name: str,
+        parent: QWidget | None = None,
+        *,
+        name_hint: str = "Add row",
+        value_hint: str = "Value",
+    ) -> None:
+        super().__init__(
+            KeyValueTableModel(),
+            table_name,
+            {
+                KeyValueTableModel.NAME_COLUMN: name_hint,
+                KeyValueTableModel.VALUE_COLUMN: value_hint,
+            },
+            parent,
+            name_width=200,
+            noun="row",
+        )
 
 
 # Mac keyboards label Backspace "delete", and Finder deletes with it.
