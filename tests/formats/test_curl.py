@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.collection import AuthKind, SavedRequest, Variable
@@ -30,6 +30,7 @@ from tests.formats.curl_support import (
     send_imported,
     with_origin,
 )
+from tests.formats.fuzzing import answer, fuzz_settings
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "curl"
 FILES = sorted(p.name for p in CORPUS.iterdir())
@@ -1118,20 +1119,17 @@ def test_sniff_claims_curl_commands_only() -> None:
 
 
 def _check(data: bytes) -> None:
-    try:
-        result = curl.read(data, "fuzz.sh")
-    except FormatError as exc:
-        sentence = str(exc)
-        assert sentence and "\n" not in sentence and sentence.endswith(".")
-        return
-    assert isinstance(result, Imported)
-    assert result.requests()
+    result = answer(lambda: curl.read(data, "fuzz.sh"))
+    if isinstance(result, str):
+        assert "\n" not in result and result.endswith(".")
+    else:
+        assert result.requests()
 
 
 SHELLISH = st.text(alphabet=" \t\n\\'\"$`;&|<>(){}#^%=@:/?*-abcdHXFGdu0", max_size=200)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(150)
 @given(st.one_of(st.binary(max_size=500), SHELLISH.map(lambda t: ("curl " + t).encode())))
 def test_any_bytes_give_a_request_or_one_sentence(data: bytes) -> None:
     _check(data)
@@ -1140,7 +1138,7 @@ def test_any_bytes_give_a_request_or_one_sentence(data: bytes) -> None:
 CORPUS_BYTES = [(CORPUS / name).read_bytes() for name in FILES]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(150)
 @given(
     st.sampled_from(CORPUS_BYTES),
     st.lists(

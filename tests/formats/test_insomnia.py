@@ -10,12 +10,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.collection import AuthKind, SavedRequest
 from app.core.request import BodyMode, FormField, KeyValue
 from app.formats import FormatError, Imported, ImportedFolder, insomnia
+from tests.formats.fuzzing import (
+    SPLICES,
+    answer,
+    fuzz_settings,
+    json_values,
+    places,
+    replaced,
+    splice,
+)
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "insomnia"
 YAAK_V4 = CORPUS / "yaak-insomnia-v10.3-export.json"
@@ -870,16 +879,10 @@ SEEDS = _small_corpus()
 
 
 def _answers(data: bytes) -> None:
-    try:
-        result = insomnia.read(data, "fuzz")
-    except FormatError as exc:
-        assert str(exc)
-    else:
-        assert isinstance(result, Imported)
-        result.requests()
+    answer(lambda: insomnia.read(data, "fuzz"))
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(120)
 @given(st.binary(max_size=2048))
 def test_any_bytes_give_a_collection_or_a_sentence(data: bytes) -> None:
     _answers(data)
@@ -887,54 +890,22 @@ def test_any_bytes_give_a_collection_or_a_sentence(data: bytes) -> None:
     _answers(b"type: collection.insomnia.rest/5.0\n" + data)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    seed=st.sampled_from(SEEDS),
-    start=st.integers(min_value=0),
-    length=st.integers(min_value=0, max_value=64),
-    insert=st.binary(max_size=32),
-)
+@fuzz_settings(120)
+@given(seed=st.sampled_from(SEEDS), **SPLICES)
 def test_mutated_corpus_files_give_a_collection_or_a_sentence(
     seed: bytes, start: int, length: int, insert: bytes
 ) -> None:
-    at = start % (len(seed) + 1)
-    _answers(seed[:at] + insert + seed[at + length :])
-
-
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
-    ),
-    max_leaves=8,
-)
-
-
-def _paths(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-    found = [path]
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            found.extend(_paths(inner, (*path, key)))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            found.extend(_paths(inner, (*path, index)))
-    return found
+    _answers(splice(seed, start, length, insert))
 
 
 V4_SEED = (
     json.loads(YAAK_V4.read_text("utf-8")) if CORPUS.is_dir() else json.loads(export(request()))
 )
-V4_PATHS = _paths(V4_SEED)[1:]
 
 
 @settings(max_examples=150, deadline=None)
-@given(where=st.sampled_from(V4_PATHS), value=JSON_VALUES)
+@given(where=st.sampled_from(places(V4_SEED)), value=json_values())
 def test_any_value_anywhere_in_an_export_gives_a_collection_or_a_sentence(
     where: tuple[object, ...], value: object
 ) -> None:
-    document = json.loads(json.dumps(V4_SEED))
-    target: Any = document
-    for step in where[:-1]:
-        target = target[step]
-    target[where[-1]] = value
-    _answers(json.dumps(document).encode())
+    _answers(json.dumps(replaced(V4_SEED, where, value)).encode())

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.collection import AuthKind, AuthSpec, Environment, SavedRequest, Variable
@@ -27,6 +27,15 @@ from app.core.json_doc import JsonNumber
 from app.core.request import BodyMode, FormField, KeyValue
 from app.formats import FormatError, Imported, ImportedFolder, ReportLine, openapi
 from app.formats._schema_example import example_from_schema
+from tests.formats.fuzzing import (
+    SPLICES,
+    answer,
+    fuzz_settings,
+    json_values,
+    places,
+    replaced,
+    splice,
+)
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 OPENAPI = CORPUS / "openapi"
@@ -1204,12 +1213,8 @@ def test_schema_example_stays_small_for_huge_or_deep_schemas() -> None:
 
 
 def _answers(data: bytes) -> None:
-    try:
-        result = openapi.read_strict(data, "fuzz.yaml")
-    except FormatError as exc:
-        assert str(exc)
-    else:
-        assert isinstance(result, Imported)
+    result = answer(lambda: openapi.read_strict(data, "fuzz.yaml"))
+    if isinstance(result, Imported):
         for _, saved in result.requests():
             assert saved.name
         for folder in result.folders():
@@ -1223,7 +1228,7 @@ SEEDS = (
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(200)
 @given(st.binary(max_size=2048))
 def test_any_bytes_give_a_collection_or_a_sentence(data: bytes) -> None:
     _answers(data)
@@ -1231,18 +1236,12 @@ def test_any_bytes_give_a_collection_or_a_sentence(data: bytes) -> None:
     _answers(b'{"swagger": "2.0", "paths": ' + data)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    seed=st.sampled_from(SEEDS),
-    start=st.integers(min_value=0),
-    length=st.integers(min_value=0, max_value=64),
-    insert=st.binary(max_size=32),
-)
+@fuzz_settings(100)
+@given(seed=st.sampled_from(SEEDS), **SPLICES)
 def test_mutated_corpus_files_give_a_collection_or_a_sentence(
     seed: bytes, start: int, length: int, insert: bytes
 ) -> None:
-    at = start % (len(seed) + 1)
-    _answers(seed[:at] + insert + seed[at + length :])
+    _answers(splice(seed, start, length, insert))
 
 
 KEYWORDS = [
@@ -1251,47 +1250,20 @@ KEYWORDS = [
     "required", "security", "servers", "url", "variables", "style", "explode", "value",
 ]  # fmt: skip
 REFS = ["#/components/schemas/Profile", "#/components/parameters/limitParam", "#", "#/x", "x#/y"]
-JSON_VALUES = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats()
-    | st.text(max_size=12)
-    | st.sampled_from(REFS + KEYWORDS),
-    lambda inner: (
-        st.lists(inner, max_size=3)
-        | st.dictionaries(st.sampled_from(KEYWORDS) | st.text(max_size=8), inner, max_size=3)
-    ),
+JSON_VALUES = json_values(
+    extra=st.sampled_from(REFS + KEYWORDS),
+    keys=st.sampled_from(KEYWORDS) | st.text(max_size=8),
     max_leaves=10,
 )
-
-
-def _paths(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-    found = [path]
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            found.extend(_paths(inner, (*path, key)))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            found.extend(_paths(inner, (*path, index)))
-    return found
-
-
 STRUCT_SEED = yaml.safe_load(SEEDS[-1])
-STRUCT_PATHS = _paths(STRUCT_SEED)[1:]
 
 
 @settings(max_examples=200, deadline=None)
-@given(where=st.sampled_from(STRUCT_PATHS), value=JSON_VALUES)
+@given(where=st.sampled_from(places(STRUCT_SEED)), value=JSON_VALUES)
 def test_any_value_anywhere_in_a_description_gives_a_collection_or_a_sentence(
     where: tuple[object, ...], value: object
 ) -> None:
-    document = json.loads(json.dumps(STRUCT_SEED))
-    target: Any = document
-    for step in where[:-1]:
-        target = target[step]
-    target[where[-1]] = value
-    _answers(json.dumps(document).encode())
+    _answers(json.dumps(replaced(STRUCT_SEED, where, value)).encode())
 
 
 def test_imported_tree_has_no_empty_names() -> None:

@@ -13,12 +13,21 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.collection import AuthKind, AuthSpec, Environment, SavedRequest, Variable
 from app.core.request import BodyMode, FormField, KeyValue
 from app.formats import FormatError, Imported, ImportedFolder, ReportLine, raml
+from tests.formats.fuzzing import (
+    SPLICES,
+    answer,
+    fuzz_settings,
+    json_values,
+    places,
+    replaced,
+    splice,
+)
 
 WALLET = Path(__file__).resolve().parent / "raml" / "wallet-api"
 PAYSERA_LIBRARY_URL = "https://raw.githubusercontent.com/paysera/lib-raml-common/2.3.0/rest.raml"
@@ -999,13 +1008,10 @@ types:
 
 
 def _answers(data: bytes, include: Any = None) -> None:
-    try:
-        result = raml.read(data, "api.raml", include or Files())
-    except FormatError as exc:
-        assert str(exc)
-        assert "\n" not in str(exc)
+    result = answer(lambda: raml.read(data, "api.raml", include or Files()))
+    if isinstance(result, str):
+        assert "\n" not in result
     else:
-        assert isinstance(result, Imported)
         assert result.root.name
         for path, request in result.requests():
             assert request.name
@@ -1013,7 +1019,7 @@ def _answers(data: bytes, include: Any = None) -> None:
         assert all(line.what for line in result.report)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(150)
 @given(st.binary(max_size=2048))
 def test_any_bytes_give_a_collection_or_a_sentence(data: bytes) -> None:
     _answers(data)
@@ -1023,17 +1029,12 @@ def test_any_bytes_give_a_collection_or_a_sentence(data: bytes) -> None:
 WALLET_ROOT = (WALLET / "api.raml").read_bytes()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    start=st.integers(min_value=0),
-    length=st.integers(min_value=0, max_value=64),
-    insert=st.binary(max_size=32),
-)
+@fuzz_settings(150)
+@given(**SPLICES)
 def test_a_mutated_wallet_api_gives_a_collection_or_a_sentence(
     start: int, length: int, insert: bytes
 ) -> None:
-    at = start % (len(WALLET_ROOT) + 1)
-    _answers(WALLET_ROOT[:at] + insert + WALLET_ROOT[at + length :], FolderInclude(WALLET))
+    _answers(splice(WALLET_ROOT, start, length, insert), FolderInclude(WALLET))
 
 
 SELF_CONTAINED: dict[str, Any] = yaml.safe_load("""
@@ -1068,34 +1069,9 @@ resourceTypes:
 """)
 
 
-def _paths(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-    found = [path]
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            found.extend(_paths(inner, (*path, key)))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            found.extend(_paths(inner, (*path, index)))
-    return found
-
-
-SELF_CONTAINED_PATHS = _paths(SELF_CONTAINED)[1:]
-YAML_VALUES = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats()
-    | st.text(max_size=12)
-    | st.sampled_from(["<<max>>", "Item", "Money[]", "a | b", "(", "/x", "get", "mac", "{x}"]),
-    lambda inner: (
-        st.lists(inner, max_size=3)
-        | st.dictionaries(
-            st.text(max_size=8) | st.sampled_from(["type", "properties", "is", "/z", "(a)"]),
-            inner,
-            max_size=3,
-        )
-    ),
-    max_leaves=8,
+YAML_VALUES = json_values(
+    extra=st.sampled_from(["<<max>>", "Item", "Money[]", "a | b", "(", "/x", "get", "mac", "{x}"]),
+    keys=st.text(max_size=8) | st.sampled_from(["type", "properties", "is", "/z", "(a)"]),
 )
 
 
@@ -1111,14 +1087,10 @@ def test_the_self_contained_definition_imports() -> None:
     assert line.what.startswith("Annotation (datetime_timestamp) is ignored (1 use, the first")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(where=st.sampled_from(SELF_CONTAINED_PATHS), value=YAML_VALUES)
+@fuzz_settings(150)
+@given(where=st.sampled_from(places(SELF_CONTAINED)), value=YAML_VALUES)
 def test_any_value_anywhere_in_a_definition_gives_a_collection_or_a_sentence(
     where: tuple[object, ...], value: object
 ) -> None:
-    document = json.loads(json.dumps(SELF_CONTAINED))
-    target: Any = document
-    for step in where[:-1]:
-        target = target[step]
-    target[where[-1]] = value
+    document = replaced(SELF_CONTAINED, where, value)
     _answers(("#%RAML 1.0\n" + yaml.safe_dump(document, sort_keys=False)).encode())

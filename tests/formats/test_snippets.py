@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.collection import AuthKind, AuthSpec, Variable
@@ -22,6 +22,7 @@ from app.formats import curl
 from app.formats.snippets import SNIPPETS, to_curl, to_httpie, to_httpx
 from app.http.auth import apply_auth
 from tests.formats.curl_support import BASH, CURL, Recorded, Recorder, bash_argv, bash_stdin_of
+from tests.formats.fuzzing import fuzz_settings
 
 BASE = "http://127.0.0.1:9"  # replaced by the recorder's address where something is sent
 
@@ -372,7 +373,7 @@ HEADER_TEXT = st.text(
 ).map(str.strip)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(120)
 @given(
     body=st.text(max_size=300),
     value=HEADER_TEXT,
@@ -398,7 +399,7 @@ def test_any_text_body_and_header_read_back_exactly(body: str, value: str, path:
     ]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(25)
 @given(body=st.binary(max_size=200).filter(lambda b: b"\x00" not in b), value=HEADER_TEXT)
 def test_bash_reads_any_snippet_argument_back_exactly(body: bytes, value: str) -> None:
     if BASH is None:
