@@ -5,7 +5,7 @@ another exception.
 - ``answer`` runs an importer once and checks the part of that contract every format shares;
 - ``SPLICES`` and ``splice`` damage a real file at one place (bytes cut out, others put in);
 - ``json_values``, ``places`` and ``replaced`` put any value at any place of a document;
-- ``fuzz_settings`` are the Hypothesis settings these tests (and the snippets') run with.
+- ``settings`` are the Hypothesis settings these tests (and the snippets') run with.
 """
 
 from __future__ import annotations
@@ -14,18 +14,19 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+import hypothesis
+from hypothesis import HealthCheck
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from app.formats import FormatError, Imported
 
-__all__ = ["SPLICES", "answer", "fuzz_settings", "json_values", "places", "replaced", "splice"]
+__all__ = ["SPLICES", "answer", "json_values", "places", "replaced", "settings", "splice"]
 
 
-def fuzz_settings(max_examples: int) -> settings:
+def settings(max_examples: int) -> hypothesis.settings:
     """``max_examples`` examples, no deadline, and slow data generation allowed (big seeds)."""
-    return settings(
+    return hypothesis.settings(
         max_examples=max_examples, deadline=None, suppress_health_check=[HealthCheck.too_slow]
     )
 

@@ -18,6 +18,7 @@ from app.core.request import BodyMode, FormField
 from app.core.variables import VARIABLE_PATTERN
 from app.formats import FormatError, Imported, curl
 from app.formats.curl import _BashLexer
+from tests.formats import fuzzing
 from tests.formats.curl_support import (
     BASH,
     CURL,
@@ -30,7 +31,6 @@ from tests.formats.curl_support import (
     send_imported,
     with_origin,
 )
-from tests.formats.fuzzing import answer, fuzz_settings
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "curl"
 FILES = sorted(p.name for p in CORPUS.iterdir())
@@ -1119,7 +1119,7 @@ def test_sniff_claims_curl_commands_only() -> None:
 
 
 def _check(data: bytes) -> None:
-    result = answer(lambda: curl.read(data, "fuzz.sh"))
+    result = fuzzing.answer(lambda: curl.read(data, "fuzz.sh"))
     if isinstance(result, str):
         assert "\n" not in result and result.endswith(".")
     else:
@@ -1129,7 +1129,7 @@ def _check(data: bytes) -> None:
 SHELLISH = st.text(alphabet=" \t\n\\'\"$`;&|<>(){}#^%=@:/?*-abcdHXFGdu0", max_size=200)
 
 
-@fuzz_settings(150)
+@fuzzing.settings(150)
 @given(st.one_of(st.binary(max_size=500), SHELLISH.map(lambda t: ("curl " + t).encode())))
 def test_any_bytes_give_a_request_or_one_sentence(data: bytes) -> None:
     _check(data)
@@ -1138,7 +1138,7 @@ def test_any_bytes_give_a_request_or_one_sentence(data: bytes) -> None:
 CORPUS_BYTES = [(CORPUS / name).read_bytes() for name in FILES]
 
 
-@fuzz_settings(150)
+@fuzzing.settings(150)
 @given(
     st.sampled_from(CORPUS_BYTES),
     st.lists(

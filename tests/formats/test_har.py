@@ -17,15 +17,7 @@ from hypothesis import strategies as st
 from app.core.collection import AuthKind
 from app.core.request import BodyMode, FormField, KeyValue
 from app.formats import FormatError, Imported, har
-from tests.formats.fuzzing import (
-    SPLICES,
-    answer,
-    fuzz_settings,
-    json_values,
-    places,
-    replaced,
-    splice,
-)
+from tests.formats import fuzzing
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "har"
 CHROME_ALL = CORPUS / "chrome-requestgenerator-all-methods.har"
@@ -650,7 +642,7 @@ def test_inputs_over_50_mb_are_refused() -> None:
 
 
 def _answers(data: bytes) -> None:
-    answer(lambda: har.read(data, "fuzz.har"))
+    fuzzing.answer(lambda: har.read(data, "fuzz.har"))
 
 
 SEEDS = (
@@ -660,27 +652,27 @@ SEEDS = (
 )
 
 
-@fuzz_settings(120)
+@fuzzing.settings(120)
 @given(st.binary(max_size=2048))
 def test_any_bytes_give_a_collection_or_a_sentence(data: bytes) -> None:
     _answers(data)
     _answers(b'{"log": {"entries": ' + data)
 
 
-@fuzz_settings(120)
-@given(seed=st.sampled_from(SEEDS), **SPLICES)
+@fuzzing.settings(120)
+@given(seed=st.sampled_from(SEEDS), **fuzzing.SPLICES)
 def test_mutated_corpus_files_give_a_collection_or_a_sentence(
     seed: bytes, start: int, length: int, insert: bytes
 ) -> None:
-    _answers(splice(seed, start, length, insert))
+    _answers(fuzzing.splice(seed, start, length, insert))
 
 
 STRUCT_SEED = json.loads(SEEDS[0])
 
 
 @settings(max_examples=150, deadline=None)
-@given(where=st.sampled_from(places(STRUCT_SEED)), value=json_values())
+@given(where=st.sampled_from(fuzzing.places(STRUCT_SEED)), value=fuzzing.json_values())
 def test_any_value_anywhere_in_a_har_gives_a_collection_or_a_sentence(
     where: tuple[object, ...], value: object
 ) -> None:
-    _answers(json.dumps(replaced(STRUCT_SEED, where, value)).encode())
+    _answers(json.dumps(fuzzing.replaced(STRUCT_SEED, where, value)).encode())

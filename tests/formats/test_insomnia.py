@@ -16,15 +16,7 @@ from hypothesis import strategies as st
 from app.core.collection import AuthKind, SavedRequest
 from app.core.request import BodyMode, FormField, KeyValue
 from app.formats import FormatError, Imported, ImportedFolder, insomnia
-from tests.formats.fuzzing import (
-    SPLICES,
-    answer,
-    fuzz_settings,
-    json_values,
-    places,
-    replaced,
-    splice,
-)
+from tests.formats import fuzzing
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "insomnia"
 YAAK_V4 = CORPUS / "yaak-insomnia-v10.3-export.json"
@@ -879,10 +871,10 @@ SEEDS = _small_corpus()
 
 
 def _answers(data: bytes) -> None:
-    answer(lambda: insomnia.read(data, "fuzz"))
+    fuzzing.answer(lambda: insomnia.read(data, "fuzz"))
 
 
-@fuzz_settings(120)
+@fuzzing.settings(120)
 @given(st.binary(max_size=2048))
 def test_any_bytes_give_a_collection_or_a_sentence(data: bytes) -> None:
     _answers(data)
@@ -890,12 +882,12 @@ def test_any_bytes_give_a_collection_or_a_sentence(data: bytes) -> None:
     _answers(b"type: collection.insomnia.rest/5.0\n" + data)
 
 
-@fuzz_settings(120)
-@given(seed=st.sampled_from(SEEDS), **SPLICES)
+@fuzzing.settings(120)
+@given(seed=st.sampled_from(SEEDS), **fuzzing.SPLICES)
 def test_mutated_corpus_files_give_a_collection_or_a_sentence(
     seed: bytes, start: int, length: int, insert: bytes
 ) -> None:
-    _answers(splice(seed, start, length, insert))
+    _answers(fuzzing.splice(seed, start, length, insert))
 
 
 V4_SEED = (
@@ -904,8 +896,8 @@ V4_SEED = (
 
 
 @settings(max_examples=150, deadline=None)
-@given(where=st.sampled_from(places(V4_SEED)), value=json_values())
+@given(where=st.sampled_from(fuzzing.places(V4_SEED)), value=fuzzing.json_values())
 def test_any_value_anywhere_in_an_export_gives_a_collection_or_a_sentence(
     where: tuple[object, ...], value: object
 ) -> None:
-    _answers(json.dumps(replaced(V4_SEED, where, value)).encode())
+    _answers(json.dumps(fuzzing.replaced(V4_SEED, where, value)).encode())

@@ -27,15 +27,7 @@ from app.core.json_doc import JsonNumber
 from app.core.request import BodyMode, FormField, KeyValue
 from app.formats import FormatError, Imported, ImportedFolder, ReportLine, openapi
 from app.formats._schema_example import example_from_schema
-from tests.formats.fuzzing import (
-    SPLICES,
-    answer,
-    fuzz_settings,
-    json_values,
-    places,
-    replaced,
-    splice,
-)
+from tests.formats import fuzzing
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 OPENAPI = CORPUS / "openapi"
@@ -1213,7 +1205,7 @@ def test_schema_example_stays_small_for_huge_or_deep_schemas() -> None:
 
 
 def _answers(data: bytes) -> None:
-    result = answer(lambda: openapi.read_strict(data, "fuzz.yaml"))
+    result = fuzzing.answer(lambda: openapi.read_strict(data, "fuzz.yaml"))
     if isinstance(result, Imported):
         for _, saved in result.requests():
             assert saved.name
@@ -1228,7 +1220,7 @@ SEEDS = (
 )
 
 
-@fuzz_settings(200)
+@fuzzing.settings(200)
 @given(st.binary(max_size=2048))
 def test_any_bytes_give_a_collection_or_a_sentence(data: bytes) -> None:
     _answers(data)
@@ -1236,12 +1228,12 @@ def test_any_bytes_give_a_collection_or_a_sentence(data: bytes) -> None:
     _answers(b'{"swagger": "2.0", "paths": ' + data)
 
 
-@fuzz_settings(100)
-@given(seed=st.sampled_from(SEEDS), **SPLICES)
+@fuzzing.settings(100)
+@given(seed=st.sampled_from(SEEDS), **fuzzing.SPLICES)
 def test_mutated_corpus_files_give_a_collection_or_a_sentence(
     seed: bytes, start: int, length: int, insert: bytes
 ) -> None:
-    _answers(splice(seed, start, length, insert))
+    _answers(fuzzing.splice(seed, start, length, insert))
 
 
 KEYWORDS = [
@@ -1250,7 +1242,7 @@ KEYWORDS = [
     "required", "security", "servers", "url", "variables", "style", "explode", "value",
 ]  # fmt: skip
 REFS = ["#/components/schemas/Profile", "#/components/parameters/limitParam", "#", "#/x", "x#/y"]
-JSON_VALUES = json_values(
+JSON_VALUES = fuzzing.json_values(
     extra=st.sampled_from(REFS + KEYWORDS),
     keys=st.sampled_from(KEYWORDS) | st.text(max_size=8),
     max_leaves=10,
@@ -1259,11 +1251,11 @@ STRUCT_SEED = yaml.safe_load(SEEDS[-1])
 
 
 @settings(max_examples=200, deadline=None)
-@given(where=st.sampled_from(places(STRUCT_SEED)), value=JSON_VALUES)
+@given(where=st.sampled_from(fuzzing.places(STRUCT_SEED)), value=JSON_VALUES)
 def test_any_value_anywhere_in_a_description_gives_a_collection_or_a_sentence(
     where: tuple[object, ...], value: object
 ) -> None:
-    _answers(json.dumps(replaced(STRUCT_SEED, where, value)).encode())
+    _answers(json.dumps(fuzzing.replaced(STRUCT_SEED, where, value)).encode())
 
 
 def test_imported_tree_has_no_empty_names() -> None:

@@ -18,7 +18,7 @@ from app.core.collection import AuthKind, AuthSpec, Defaults, SavedRequest, Vari
 from app.core.request import BodyMode, FormField, KeyValue
 from app.core.variables import effective_auth
 from app.formats import FormatError, Imported, ImportedFolder, ReportLine, postman
-from tests.formats.fuzzing import answer, json_values
+from tests.formats import fuzzing
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "postman"
 ADYEN = "adyen-checkout-v71.postman_collection.json"
@@ -890,7 +890,7 @@ SMALL_CORPUS = [(CORPUS / name).read_bytes() for name in (BRUNO, CODEGEN, F5_ENV
 
 
 def accepts_or_refuses(data: bytes) -> None:
-    result = answer(lambda: postman.read(data, "fuzz.json"))
+    result = fuzzing.answer(lambda: postman.read(data, "fuzz.json"))
     if isinstance(result, str):
         assert "\n" not in result and "Traceback" not in result
 
@@ -916,7 +916,7 @@ def test_corpus_files_with_bytes_changed(
     accepts_or_refuses(bytes(data))
 
 
-any_json = json_values(text_size=20, keys=st.text(max_size=10), max_size=4, max_leaves=12)
+any_json = fuzzing.json_values(text_size=20, keys=st.text(max_size=10), max_size=4, max_leaves=12)
 json_keys = st.sampled_from(
     [
         "item",

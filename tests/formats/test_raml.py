@@ -19,15 +19,7 @@ from hypothesis import strategies as st
 from app.core.collection import AuthKind, AuthSpec, Environment, SavedRequest, Variable
 from app.core.request import BodyMode, FormField, KeyValue
 from app.formats import FormatError, Imported, ImportedFolder, ReportLine, raml
-from tests.formats.fuzzing import (
-    SPLICES,
-    answer,
-    fuzz_settings,
-    json_values,
-    places,
-    replaced,
-    splice,
-)
+from tests.formats import fuzzing
 
 WALLET = Path(__file__).resolve().parent / "raml" / "wallet-api"
 PAYSERA_LIBRARY_URL = "https://raw.githubusercontent.com/paysera/lib-raml-common/2.3.0/rest.raml"
@@ -1008,7 +1000,7 @@ types:
 
 
 def _answers(data: bytes, include: Any = None) -> None:
-    result = answer(lambda: raml.read(data, "api.raml", include or Files()))
+    result = fuzzing.answer(lambda: raml.read(data, "api.raml", include or Files()))
     if isinstance(result, str):
         assert "\n" not in result
     else:
@@ -1019,7 +1011,7 @@ def _answers(data: bytes, include: Any = None) -> None:
         assert all(line.what for line in result.report)
 
 
-@fuzz_settings(150)
+@fuzzing.settings(150)
 @given(st.binary(max_size=2048))
 def test_any_bytes_give_a_collection_or_a_sentence(data: bytes) -> None:
     _answers(data)
@@ -1029,12 +1021,12 @@ def test_any_bytes_give_a_collection_or_a_sentence(data: bytes) -> None:
 WALLET_ROOT = (WALLET / "api.raml").read_bytes()
 
 
-@fuzz_settings(150)
-@given(**SPLICES)
+@fuzzing.settings(150)
+@given(**fuzzing.SPLICES)
 def test_a_mutated_wallet_api_gives_a_collection_or_a_sentence(
     start: int, length: int, insert: bytes
 ) -> None:
-    _answers(splice(WALLET_ROOT, start, length, insert), FolderInclude(WALLET))
+    _answers(fuzzing.splice(WALLET_ROOT, start, length, insert), FolderInclude(WALLET))
 
 
 SELF_CONTAINED: dict[str, Any] = yaml.safe_load("""
@@ -1069,7 +1061,7 @@ resourceTypes:
 """)
 
 
-YAML_VALUES = json_values(
+YAML_VALUES = fuzzing.json_values(
     extra=st.sampled_from(["<<max>>", "Item", "Money[]", "a | b", "(", "/x", "get", "mac", "{x}"]),
     keys=st.text(max_size=8) | st.sampled_from(["type", "properties", "is", "/z", "(a)"]),
 )
@@ -1087,10 +1079,10 @@ def test_the_self_contained_definition_imports() -> None:
     assert line.what.startswith("Annotation (datetime_timestamp) is ignored (1 use, the first")
 
 
-@fuzz_settings(150)
-@given(where=st.sampled_from(places(SELF_CONTAINED)), value=YAML_VALUES)
+@fuzzing.settings(150)
+@given(where=st.sampled_from(fuzzing.places(SELF_CONTAINED)), value=YAML_VALUES)
 def test_any_value_anywhere_in_a_definition_gives_a_collection_or_a_sentence(
     where: tuple[object, ...], value: object
 ) -> None:
-    document = replaced(SELF_CONTAINED, where, value)
+    document = fuzzing.replaced(SELF_CONTAINED, where, value)
     _answers(("#%RAML 1.0\n" + yaml.safe_dump(document, sort_keys=False)).encode())

@@ -21,8 +21,8 @@ from app.core.variables import Scope, VariableContext, resolve_request
 from app.formats import curl
 from app.formats.snippets import SNIPPETS, to_curl, to_httpie, to_httpx
 from app.http.auth import apply_auth
+from tests.formats import fuzzing
 from tests.formats.curl_support import BASH, CURL, Recorded, Recorder, bash_argv, bash_stdin_of
-from tests.formats.fuzzing import fuzz_settings
 
 BASE = "http://127.0.0.1:9"  # replaced by the recorder's address where something is sent
 
@@ -373,7 +373,7 @@ HEADER_TEXT = st.text(
 ).map(str.strip)
 
 
-@fuzz_settings(120)
+@fuzzing.settings(120)
 @given(
     body=st.text(max_size=300),
     value=HEADER_TEXT,
@@ -399,7 +399,7 @@ def test_any_text_body_and_header_read_back_exactly(body: str, value: str, path:
     ]
 
 
-@fuzz_settings(25)
+@fuzzing.settings(25)
 @given(body=st.binary(max_size=200).filter(lambda b: b"\x00" not in b), value=HEADER_TEXT)
 def test_bash_reads_any_snippet_argument_back_exactly(body: bytes, value: str) -> None:
     if BASH is None:
