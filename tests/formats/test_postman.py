@@ -83,6 +83,17 @@ def report_kinds(imported: Imported) -> Counter[str]:
     return kinds
 
 
+def script_lines(*counted: tuple[str, int]) -> tuple[ReportLine, ...]:
+    """The report lines of left-out test scripts: a (request, lines in its script) each."""
+    return tuple(
+        ReportLine(
+            where,
+            f"Its test script ({lines} lines) was not carried over: this app does not run scripts.",
+        )
+        for where, lines in counted
+    )
+
+
 def find(imported: Imported, path: str) -> SavedRequest:
     """The request at ``path`` ("Folder / Request", or its name at the top)."""
     return next(
@@ -394,17 +405,11 @@ def test_postman_codegen_basic_collection_bodies_headers_and_disabled_rows() -> 
     assert find(imported, "POST Raw Text").description.startswith("")
     assert sum(1 for _, r in imported.requests() if r.description) == 13
     # 12 request test events, 8 of them empty; the collection's events are empty.
-    assert imported.report == tuple(
-        ReportLine(
-            where,
-            f"Its test script ({lines} lines) was not carried over: this app does not run scripts.",
-        )
-        for where, lines in (
-            ("POST Raw Text", 16),
-            ("PUT Request", 14),
-            ("PATCH Request", 14),
-            ("DELETE Request", 14),
-        )
+    assert imported.report == script_lines(
+        ("POST Raw Text", 16),
+        ("PUT Request", 14),
+        ("PATCH Request", 14),
+        ("DELETE Request", 14),
     )
 
 
@@ -437,13 +442,8 @@ def test_realworld_conduit_scripts_and_hand_set_authorization() -> None:
     assert with_query[0].params == (KeyValue("author", "johnjacob"),)
     # 30 requests have test scripts; the folder's two events are empty.
     assert report_kinds(imported) == {"scripts": 30}
-    assert (
-        ReportLine(
-            "Auth / Register",  # 14 exec lines, the last one empty
-            "Its test script (13 lines) was not carried over: this app does not run scripts.",
-        )
-        in imported.report
-    )
+    [register] = script_lines(("Auth / Register", 13))  # 14 exec lines, the last one empty
+    assert register in imported.report
     assert imported.environments == () and dict(imported.secrets) == {}
 
 
@@ -511,18 +511,12 @@ def test_wise_cards_per_request_auth_and_empty_form_data_on_get() -> None:
         KeyValue("transactionId", "476873", enabled=False),
     )
     assert dict(imported.secrets) == {} and imported.environments == ()
-    assert imported.report == tuple(
-        ReportLine(
-            where,
-            f"Its test script ({lines} lines) was not carried over: this app does not run scripts.",
-        )
-        for where, lines in (
-            ("1. Authentication / Generate tokens from authorization code", 13),
-            ("1. Authentication / Refresh existing access token", 11),
-            ("2. Card Issuance / Create a card order", 7),
-            ("11. Card Transaction Simulation / Authorisation", 15),
-            ("11. Card Transaction Simulation / Authorisation - ATM Withdrawal", 15),
-        )
+    assert imported.report == script_lines(
+        ("1. Authentication / Generate tokens from authorization code", 13),
+        ("1. Authentication / Refresh existing access token", 11),
+        ("2. Card Issuance / Create a card order", 7),
+        ("11. Card Transaction Simulation / Authorisation", 15),
+        ("11. Card Transaction Simulation / Authorisation - ATM Withdrawal", 15),
     )
 
 
