@@ -12,11 +12,18 @@ they observe plain events:
 The workspace (what requests resolve in) is updated before listeners hear of a load, so a
 listener that asks the workspace sees the new collection. Which paths a file watcher should
 watch is answered here too (``watched_paths``); the watcher itself is the Qt adapter's.
+
+Reading a folder may take a while (big request files), so the window opens and reloads in one
+worker thread (``open_in_background``, ``reload_in_background``) and drops a load that was
+overtaken: by a later open or a close for an open, by any newer load for a reload.
+``open`` and ``reload`` read at once, for callers that need the result now (start-up, after
+an operation, tests).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -88,7 +95,8 @@ class CollectionService:
         self._loaded: LoadedCollection | None = None
         self._listeners: list[Callable[[CollectionEvent], None]] = []
         self._generation = 0  # counts loads started: a background one overtaken is dropped
-        # One thread: loads after outside changes happen one at a time, in order.
+        self._opening = 0  # counts opens and closes: a background open overtaken is dropped
+        # One thread: opens and loads after outside changes happen one at a time, in order.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="collection")
 
     def subscribe(self, listener: Callable[[CollectionEvent], None]) -> None:
@@ -109,14 +117,40 @@ class CollectionService:
         return self._loaded
 
     def open(self, root: Path) -> None:
-        """Open the collection folder ``root``; ``CollectionWriteError`` when it is not one."""
-        if not Path(root).is_dir():
-            raise CollectionWriteError(
-                f"The collection in {root} could not be opened: not a folder."
-            )
-        self._store = CollectionStore(root)
-        self._loaded = None
-        self.reload()
+        """Open the collection folder ``root`` now; ``CollectionWriteError`` with a sentence
+        when it is not one or cannot be read (the collection open before stays open)."""
+        _check_folder(root)
+        self._opening += 1
+        store = CollectionStore(root)
+        self._switch(store, _read(store))
+
+    async def open_in_background(self, root: Path) -> LoadedCollection | None:
+        """Open the collection folder ``root``, reading it in the worker thread so that a big
+        collection never holds up the window. Until it is read, the collection open before
+        stays open and usable. Returns what was loaded, or ``None`` when a later open or a
+        close overtook it (then neither its result nor its failure counts);
+        ``CollectionWriteError`` with a sentence when ``root`` is not a folder or cannot be
+        read."""
+        _check_folder(root)
+        self._opening += 1
+        opening = self._opening
+        store = CollectionStore(root)
+        loop = asyncio.get_running_loop()
+        try:
+            loaded = await loop.run_in_executor(self._executor, functools.partial(_read, store))
+        except CollectionWriteError:
+            if opening != self._opening:
+                return None  # the user has moved on: this folder is no longer asked for
+            raise
+        if opening != self._opening:
+            return None
+        return self._switch(store, loaded)
+
+    def _switch(self, store: CollectionStore, loaded: LoadedCollection) -> LoadedCollection:
+        self._store = store
+        self._generation += 1  # a background reload of the folder open before is dropped
+        self._show(loaded)
+        return loaded
 
     def create(self, root: Path, name: str) -> None:
         """Make ``root`` a new, empty collection named ``name`` and open it;
@@ -125,6 +159,7 @@ class CollectionService:
         self.open(root)
 
     def close(self) -> None:
+        self._opening += 1
         self._store = None
         self.reload()
 
@@ -154,9 +189,10 @@ class CollectionService:
         return loaded
 
     def shut_down(self) -> None:
-        """The window is closing: a background load still running is dropped, and nobody
-        hears of anything any more."""
+        """The window is closing: a background open or load still running is dropped, and
+        nobody hears of anything any more."""
         self._generation += 1
+        self._opening += 1
         self._listeners.clear()
         self._executor.shutdown(wait=False)
 
@@ -229,6 +265,22 @@ class CollectionService:
             return
         for old in request_files(node):
             self._emit(RequestMoved(old, new / old.relative_to(node.path)))
+
+
+def _check_folder(root: Path) -> None:
+    if not Path(root).is_dir():
+        raise CollectionWriteError(f"The collection in {root} could not be opened: not a folder.")
+
+
+def _read(store: CollectionStore) -> LoadedCollection:
+    """The folder as loaded; a failure to read it (not a bad file: those are problems of the
+    collection) is a sentence."""
+    try:
+        return store.load()
+    except OSError as exc:
+        raise CollectionWriteError(
+            f"The collection in {store.root} could not be opened: {exc}"
+        ) from exc
 
 
 def walk(node: CollectionNode) -> Iterator[CollectionNode]:

@@ -16,14 +16,21 @@ import asyncio
 import functools
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
+from app.core.collection import LoadedCollection
 from app.core.prepare import RequestNotSendable
 from app.core.tabs import OpenTab
-from app.services.collections import CollectionEvent, CollectionLoaded, CollectionService
+from app.services.collections import (
+    CollectionEvent,
+    CollectionLoaded,
+    CollectionService,
+    CollectionWriteError,
+)
 from app.services.pipeline import (
     Confirm,
     Outcome,
@@ -229,12 +236,16 @@ class SendController(QObject):
 
 
 class CollectionWatcher(QObject):
-    """Reloads the open collection shortly after git or an editor changes its files.
+    """Opens collections for the window and reloads the open one shortly after git or an
+    editor changes its files, both reading off the GUI thread.
 
     Which paths to watch is the service's answer (``CollectionService.watched_paths``), asked
     after every load; paths that do not exist are simply not watched, deleted ones drop out
     on their own. A burst of changes (a checkout) reloads once, ``delay_ms`` after the last.
     """
+
+    opened = Signal(object)  # Path: the collection asked for by ``open`` is now the open one
+    open_failed = Signal(str)  # a sentence: the collection asked for could not be opened
 
     def __init__(
         self, collections: CollectionService, delay_ms: int = 200, parent: QObject | None = None
@@ -248,8 +259,40 @@ class CollectionWatcher(QObject):
         self._watcher.directoryChanged.connect(self._timer.start)
         self._watcher.fileChanged.connect(self._timer.start)
         self._timer.timeout.connect(self._on_timer_timeout)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
         collections.subscribe(self._on_collection_event)
+
+    def open(self, root: Path) -> None:
+        """Open the collection folder ``root``, its files read in the service's worker;
+        ``opened`` or ``open_failed`` follows, unless a later open or a close overtakes it.
+        Without a running loop (a script) it is read here and now."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            try:
+                self.collections.open(root)
+            except CollectionWriteError as exc:
+                self.open_failed.emit(str(exc))
+            else:
+                self.opened.emit(root)
+            return
+        task = self._start(loop, self.collections.open_in_background(root))
+        task.add_done_callback(functools.partial(self._on_open_done, root))
+
+    def _on_open_done(self, root: Path, task: asyncio.Task[LoadedCollection | None]) -> None:
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None and not isinstance(exc, CollectionWriteError):
+            _log.error("opening the collection in %s failed", root, exc_info=exc)
+        if not shiboken6.isValid(self):
+            return  # its window closed meanwhile: nobody to tell
+        if isinstance(exc, CollectionWriteError):
+            self.open_failed.emit(str(exc))
+        elif exc is not None:
+            self.open_failed.emit(f"The collection in {root} could not be opened: {exc}")
+        elif task.result() is not None:
+            self.opened.emit(root)
 
     def _on_timer_timeout(self) -> None:
         # Off the GUI thread: a reload parses what changed, which may be a big file. Without
@@ -259,10 +302,14 @@ class CollectionWatcher(QObject):
         except RuntimeError:
             self.collections.reload()
             return
-        task = loop.create_task(self.collections.reload_in_background())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task = self._start(loop, self.collections.reload_in_background())
         task.add_done_callback(_log_failure)
+
+    def _start(self, loop: asyncio.AbstractEventLoop, work: Any) -> asyncio.Task[Any]:
+        task = loop.create_task(work)
+        self._tasks.add(task)  # the loop keeps only a weak reference
+        task.add_done_callback(self._tasks.discard)
+        return task
 
     def watched(self) -> set[str]:
         return set(self._watcher.directories()) | set(self._watcher.files())

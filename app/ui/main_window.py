@@ -69,6 +69,9 @@ class MainWindow(QMainWindow):
         self._notice_label: QLabel | None = None
         self.sends = SendController(pipeline, self.prompts.confirm, self)
         self.watcher = CollectionWatcher(self.collections, parent=self)
+        # What the sidebar's header said before "Opening…", to say again if the open fails.
+        self._opening_text = ""
+        self._header_before_opening = ("", "")
 
         self.protected_banner = ProtectedBanner(self)
         self.environment_bar = EnvironmentBar(self)
@@ -120,7 +123,11 @@ class MainWindow(QMainWindow):
         self.sidebar.request_previewed.connect(
             lambda path, request: self.session.open_saved(path, request, preview=True)
         )
-        self.sidebar.open_collection_requested.connect(self.open_collection)
+        self.sidebar.open_collection_requested.connect(
+            lambda root: self.open_collection(root, background=True)
+        )
+        self.watcher.opened.connect(self.collection_opened)
+        self.watcher.open_failed.connect(self._on_watcher_open_failed)
         self.sidebar.settings_requested.connect(self.settings.edit_defaults)
         sends = self.sends
         sends.recorded.connect(self.history_panel.add_recorded)
@@ -223,17 +230,37 @@ class MainWindow(QMainWindow):
             self.save_drafts()
         return result.saved
 
-    def open_collection(self, root: Path) -> None:
-        """Open the collection folder ``root`` in the sidebar."""
+    def open_collection(self, root: Path, *, background: bool = False) -> None:
+        """Open the collection folder ``root`` in the sidebar.
+
+        In the ``background`` (what the user opens from the sidebar and File > Open) its files
+        are read off the window's thread: the sidebar says "Opening…", the collection open
+        before stays usable until the new one is read, and a later open or close drops it.
+        Otherwise they are read now, for a caller that needs the collection at once (the
+        start-up selects the environment and restores the tabs right after).
+        """
+        if background:
+            header = self.sidebar.name_label
+            if header.text() != self._opening_text:
+                self._header_before_opening = (header.text(), header.toolTip())
+            self._opening_text = f"Opening {root.name or root}…"
+            header.setText(self._opening_text)
+            header.setToolTip(f"Reading the collection in {root}")
+            self.watcher.open(root)
+            return
         try:
             self.collections.open(root)
         except CollectionWriteError as exc:
             self.show_error(str(exc))
             return
-        except OSError as exc:
-            self.show_error(f"The collection in {root} could not be opened: {exc}")
-            return
         self.collection_opened.emit(root)
+
+    def _on_watcher_open_failed(self, text: str) -> None:
+        header = self.sidebar.name_label
+        if header.text() == self._opening_text:  # nothing was loaded since: back to what is open
+            header.setText(self._header_before_opening[0])
+            header.setToolTip(self._header_before_opening[1])
+        self.show_error(text)
 
     # --- drafts ------------------------------------------------------------------------------
     def _schedule_draft_save(self) -> None:

@@ -23,7 +23,7 @@ from app.services.collections import (
     RequestMoved,
 )
 from app.services.workspace import Workspace
-from app.storage.collection_store import create_collection
+from app.storage.collection_store import CollectionStore, create_collection
 
 LIST = Path("payments/list-payments.request.yaml")
 CREATE = Path("payments/refunds/create-refund.request.yaml")
@@ -411,3 +411,191 @@ def test_links_are_never_watched(service: CollectionService, root: Path, tmp_pat
     assert root.absolute() / "archive" in watched
     assert not any(path.is_symlink() for path in watched)
     assert root.absolute() / "archive" / "folder.yaml" not in watched
+
+
+# --- opening in the background -------------------------------------------------------------
+
+
+class HeldLoads:
+    """Loads of the folders in ``folders`` wait in their thread until ``release`` is set;
+    ``threads`` names the thread each load of any folder ran in."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.folders: set[Path] = set()
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.threads: list[str] = []
+        real = CollectionStore.load
+
+        def load(store: CollectionStore) -> LoadedCollection:
+            self.threads.append(threading.current_thread().name)
+            if store.root in self.folders:
+                self.started.set()
+                self.release.wait(5)
+            return real(store)
+
+        monkeypatch.setattr(CollectionStore, "load", load)
+
+    async def wait_started(self) -> None:
+        assert await asyncio.get_running_loop().run_in_executor(None, self.started.wait, 5)
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch) -> HeldLoads:
+    return HeldLoads(monkeypatch)
+
+
+@pytest.fixture
+def other(tmp_path: Path) -> Path:
+    store = create_collection(tmp_path / "other", "Other API")
+    store.new_request(ROOT, SavedRequest("Ping", url="/ping"))
+    store.save_environment(Environment("sandbox"))
+    return store.root
+
+
+def test_opening_in_the_background_reads_in_the_worker_and_the_open_one_stays_meanwhile(
+    service: CollectionService,
+    root: Path,
+    other: Path,
+    events: list[CollectionEvent],
+    held: HeldLoads,
+) -> None:
+    before = opened(service, root)
+    assert service.workspace.select_environment("sandbox") is not None
+    events.clear()
+    held.folders.add(other)
+
+    async def scenario() -> LoadedCollection | None:
+        opening = asyncio.get_running_loop().create_task(service.open_in_background(other))
+        await held.wait_started()
+        # While the worker reads: the collection open before is still the one, whole.
+        assert service.root == root and service.loaded is before and events == []
+        assert service.workspace.collection is before
+        assert service.find(TIME) is not None
+        held.release.set()
+        return await opening
+
+    loaded = asyncio.run(scenario())
+    assert loaded is not None and loaded.name == "Other API"
+    assert events == [CollectionLoaded(loaded)]
+    assert service.root == other and service.loaded is loaded
+    assert service.workspace.collection is loaded
+    environment = service.workspace.environment  # kept by name, as a reload keeps it
+    assert environment is not None and environment.name == "sandbox"
+    assert held.threads[-1].startswith("collection")  # the service's worker, not this thread
+    service.shut_down()
+
+
+@pytest.mark.parametrize("later", ["open", "open in the background", "close", "shut down"])
+def test_a_later_open_or_close_drops_a_background_open(
+    service: CollectionService,
+    root: Path,
+    other: Path,
+    tmp_path: Path,
+    events: list[CollectionEvent],
+    held: HeldLoads,
+    later: str,
+) -> None:
+    opened(service, root)
+    third = create_collection(tmp_path / "third", "Third API").root
+    events.clear()
+    held.folders.add(other)
+
+    async def scenario() -> tuple[LoadedCollection | None, LoadedCollection | None]:
+        loop = asyncio.get_running_loop()
+        first = loop.create_task(service.open_in_background(other))
+        await held.wait_started()
+        second: LoadedCollection | None = None
+        if later == "open":
+            service.open(third)
+        elif later == "close":
+            service.close()
+        elif later == "shut down":
+            service.shut_down()
+        held.release.set()
+        if later == "open in the background":
+            second = await service.open_in_background(third)
+        return await first, second
+
+    first, second = asyncio.run(scenario())
+    assert first is None  # overtaken: never shown
+    if later == "close":
+        assert events == [CollectionLoaded(None)] and service.root is None
+    elif later == "shut down":
+        assert events == [] and service.root == root
+    else:
+        loaded = service.loaded
+        assert service.root == third and loaded is not None and loaded.root == third
+        assert events == [CollectionLoaded(loaded)]
+        assert second is None if later == "open" else second is loaded
+    service.shut_down()
+
+
+def test_a_background_open_of_what_is_not_a_folder_is_refused_and_changes_nothing(
+    service: CollectionService, root: Path, tmp_path: Path, events: list[CollectionEvent]
+) -> None:
+    loaded = opened(service, root)
+    events.clear()
+    target = tmp_path / "nowhere"
+    with pytest.raises(CollectionWriteError) as raised:
+        asyncio.run(service.open_in_background(target))
+    assert str(raised.value) == f"The collection in {target} could not be opened: not a folder."
+    assert service.root == root and service.loaded is loaded and events == []
+    service.shut_down()
+
+
+@pytest.mark.parametrize("how", ["now", "in the background"])
+def test_a_folder_that_cannot_be_read_is_a_sentence_and_the_open_one_stays(
+    service: CollectionService,
+    root: Path,
+    other: Path,
+    events: list[CollectionEvent],
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
+) -> None:
+    loaded = opened(service, root)
+    events.clear()
+    real = CollectionStore.load
+
+    def load(store: CollectionStore) -> LoadedCollection:
+        if store.root == other:
+            raise PermissionError(13, "Permission denied", str(other))
+        return real(store)
+
+    monkeypatch.setattr(CollectionStore, "load", load)
+    with pytest.raises(CollectionWriteError) as raised:
+        if how == "now":
+            service.open(other)
+        else:
+            asyncio.run(service.open_in_background(other))
+    assert str(raised.value) == (
+        f"The collection in {other} could not be opened: [Errno 13] Permission denied: '{other}'"
+    )
+    assert service.root == root and service.loaded is loaded and events == []
+    assert service.workspace.collection is loaded
+    service.shut_down()
+
+
+def test_a_background_reload_of_the_folder_open_before_is_dropped_after_an_open(
+    service: CollectionService,
+    root: Path,
+    other: Path,
+    events: list[CollectionEvent],
+    held: HeldLoads,
+) -> None:
+    opened(service, root)
+    events.clear()
+    held.folders.add(root)
+
+    async def scenario() -> None:
+        reloading = asyncio.get_running_loop().create_task(service.reload_in_background())
+        await held.wait_started()
+        service.open(other)
+        held.release.set()
+        await reloading
+
+    asyncio.run(scenario())
+    loaded = service.loaded
+    assert loaded is not None and loaded.root == other
+    assert events == [CollectionLoaded(loaded)]
+    service.shut_down()

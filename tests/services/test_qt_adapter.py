@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from app.services.qt_adapter import CollectionWatcher, SendController
 from app.services.runner import CollectionRunner, select_requests
 from app.services.workspace import Workspace
 from app.storage.collection_files import dump_request
-from app.storage.collection_store import create_collection, load_collection
+from app.storage.collection_store import CollectionStore, create_collection, load_collection
 from app.storage.history import HistoryStore
 from tests.services.pipeline_support import Api, mock_pipeline
 
@@ -447,3 +448,94 @@ def test_outside_changes_reload_the_collection(qtbot: Any, watched: Watched) -> 
     (root / "users" / "list.request.yaml").write_text("name: Users\n")
     qtbot.waitUntil(lambda: watched.request_at("users/list.request.yaml") is not None, timeout=5000)
     assert loads and all(isinstance(event, CollectionLoaded) for event in loads)
+
+
+def _collection(root: Path, name: str) -> Path:
+    store = create_collection(root, name)
+    store.new_request(Path("."), SavedRequest("Ping", url="/ping"))
+    return store.root
+
+
+def _reports(watcher: CollectionWatcher) -> list[tuple[str, object]]:
+    seen: list[tuple[str, object]] = []
+    watcher.opened.connect(lambda root: seen.append(("opened", root)))
+    watcher.open_failed.connect(lambda text: seen.append(("failed", text)))
+    return seen
+
+
+def test_the_watcher_opens_a_collection_off_the_gui_thread(
+    qtbot: Any, watched: Watched, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = _collection(tmp_path / "other", "Other")
+    threads: list[str] = []
+    real = CollectionStore.load
+
+    def load(store: CollectionStore) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(store)
+
+    monkeypatch.setattr(CollectionStore, "load", load)
+    seen = _reports(watched.watcher)
+    with qtbot.waitSignal(watched.watcher.opened, timeout=5000):
+        watched.watcher.open(other)
+        assert watched.collections.root == watched.root  # not yet: it is being read
+    assert seen == [("opened", other)]
+    assert threads and threading.current_thread().name not in threads
+    assert watched.collections.root == other
+    assert watched.collections.find(Path("ping.request.yaml")) is not None
+    assert str(other / "ping.request.yaml") in watched.watcher.watched()
+
+
+def test_an_open_overtaken_by_a_later_one_is_never_reported(
+    qtbot: Any, watched: Watched, tmp_path: Path
+) -> None:
+    first = _collection(tmp_path / "first", "First")
+    second = _collection(tmp_path / "second", "Second")
+    seen = _reports(watched.watcher)
+    with qtbot.waitSignal(watched.watcher.opened, timeout=5000):
+        watched.watcher.open(first)
+        watched.watcher.open(second)
+    qtbot.wait(50)  # the first one's task has ended too (the worker reads in order)
+    assert seen == [("opened", second)]
+    assert watched.collections.root == second
+
+
+def test_what_cannot_be_opened_is_a_sentence(
+    qtbot: Any, watched: Watched, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _reports(watched.watcher)
+    nowhere = tmp_path / "nowhere"
+    with qtbot.waitSignal(watched.watcher.open_failed, timeout=5000):
+        watched.watcher.open(nowhere)
+    assert seen == [("failed", f"The collection in {nowhere} could not be opened: not a folder.")]
+
+    # Even what nobody foresaw: a sentence for the user, the traceback in the log.
+    other = _collection(tmp_path / "other", "Other")
+
+    def load(store: CollectionStore) -> Any:
+        raise RuntimeError("the disk caught fire")
+
+    monkeypatch.setattr(CollectionStore, "load", load)
+    seen.clear()
+    with qtbot.waitSignal(watched.watcher.open_failed, timeout=5000):
+        watched.watcher.open(other)
+    assert seen == [
+        ("failed", f"The collection in {other} could not be opened: the disk caught fire")
+    ]
+    assert watched.collections.root == watched.root
+
+
+def test_without_a_running_loop_the_watcher_opens_at_once(qtbot: Any, tmp_path: Path) -> None:
+    collections = CollectionService(Workspace())
+    watcher = CollectionWatcher(collections)
+    other = _collection(tmp_path / "other", "Other")
+    seen = _reports(watcher)
+    watcher.open(other)
+    watcher.open(tmp_path / "nowhere")
+    assert seen == [
+        ("opened", other),
+        ("failed", f"The collection in {tmp_path / 'nowhere'} could not be opened: not a folder."),
+    ]
+    assert collections.root == other
+    collections.shut_down()
+    Shiboken.delete(watcher)
