@@ -232,26 +232,25 @@ def bash_argv(
 ) -> list[str]:
     """The arguments bash gives ``name`` when it runs ``script`` (the command is replaced by
     a function that prints them), so a test reads a command exactly as a shell does."""
-    assert BASH is not None
     wrapper = f'{name}() {{ printf "%s\\0" "$@"; }}\n' + script
-    ran = subprocess.run(
-        [BASH, "--norc", "--noprofile", "-c", wrapper],
-        capture_output=True,
-        timeout=20,
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **(env or {})},
-        check=False,
-    )
-    return ran.stdout.decode("utf-8", "surrogateescape").split("\0")[:-1]
+    printed = _bash(wrapper, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **(env or {})})
+    return printed.decode("utf-8", "surrogateescape").split("\0")[:-1]
 
 
 def bash_stdin_of(script: str, name: str) -> bytes:
     """What ``name`` reads on its standard input when bash runs ``script``."""
+    return _bash(f"{name}() {{ cat; }}\n" + script)
+
+
+def _bash(script: str, env: Mapping[str, str] | None = None) -> bytes:
+    """What bash, without rc files, prints running ``script``; ``env`` is its whole
+    environment (``None``: this process's)."""
     assert BASH is not None
-    wrapper = f"{name}() {{ cat; }}\n" + script
     ran = subprocess.run(
-        [BASH, "--norc", "--noprofile", "-c", wrapper],
+        [BASH, "--norc", "--noprofile", "-c", script],
         capture_output=True,
         timeout=20,
+        env=env,
         check=False,
     )
     return ran.stdout
