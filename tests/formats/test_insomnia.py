@@ -71,6 +71,26 @@ def read_one(**fields: Any) -> tuple[SavedRequest, Imported]:
 # --------------------------------------------------------------------------- the corpus
 
 
+# What the Yaak "Dummy" export reports in both its versions (v4 JSON, v5 YAML).
+YAAK_BASE_VALUES = (
+    "(collection)",
+    'The values of "Base Environment" are in each of its sub-environments '
+    '("Production", "Staging"), whose own values win, as in Insomnia.',
+)
+YAAK_REQUEST_LINES = [
+    (
+        "Top Level / New Request",
+        "The Basic auth password is now the secret variable {{password}}, declared in every "
+        "environment: its value goes to the secret store, not into the collection files.",
+    ),
+    (
+        "Top Level / New Request",
+        'Its header "Content-Type: multipart/form-data" was left out: a multipart body '
+        "needs the boundary that is made when it is sent.",
+    ),
+]
+
+
 @needs_corpus
 def test_yaak_v4_export() -> None:
     imported = load(YAAK_V4)
@@ -105,23 +125,7 @@ def test_yaak_v4_export() -> None:
         ("Production", "password"): "pass",
         ("Staging", "password"): "pass",
     }
-    assert report(imported) == [
-        (
-            "(collection)",
-            'The values of "Base Environment" are in each of its sub-environments '
-            '("Production", "Staging"), whose own values win, as in Insomnia.',
-        ),
-        (
-            "Top Level / New Request",
-            "The Basic auth password is now the secret variable {{password}}, declared in every "
-            "environment: its value goes to the secret store, not into the collection files.",
-        ),
-        (
-            "Top Level / New Request",
-            'Its header "Content-Type: multipart/form-data" was left out: a multipart body '
-            "needs the boundary that is made when it is sent.",
-        ),
-    ]
+    assert report(imported) == [YAAK_BASE_VALUES, *YAAK_REQUEST_LINES]
     assert "'pass'" not in repr(imported.root)
 
 
@@ -150,16 +154,7 @@ def test_yaak_v5_yaml_export() -> None:
         ("Staging", "password"): "pass",
     }
     assert report(imported) == [
-        (
-            "Top Level / New Request",
-            "The Basic auth password is now the secret variable {{password}}, declared in every "
-            "environment: its value goes to the secret store, not into the collection files.",
-        ),
-        (
-            "Top Level / New Request",
-            'Its header "Content-Type: multipart/form-data" was left out: a multipart body '
-            "needs the boundary that is made when it is sent.",
-        ),
+        *YAAK_REQUEST_LINES,
         (
             "(collection)",
             'The gRPC request "New Request" was skipped: API Explorer sends HTTP requests only.',
@@ -169,11 +164,7 @@ def test_yaak_v5_yaml_export() -> None:
             'The WebSocket request "New WebSocket Request" was skipped: API Explorer sends HTTP '
             "requests only.",
         ),
-        (
-            "(collection)",
-            'The values of "Base Environment" are in each of its sub-environments '
-            '("Production", "Staging"), whose own values win, as in Insomnia.',
-        ),
+        YAAK_BASE_VALUES,
     ]
 
 
