@@ -273,7 +273,7 @@ def _come_forward(window: MainWindow, collection: Path | None) -> None:
     window.raise_()
     window.activateWindow()
     if collection is not None:
-        window.open_collection(collection)
+        window.open_collection(collection, background=True)
     window.statusBar().showMessage(
         "API Explorer was started again: this window took over (one window per data folder)."
     )

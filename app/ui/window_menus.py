@@ -323,7 +323,9 @@ class WindowMenus(QObject):
                 f"{path.name or path}  —  {path.parent}".replace("&", "&&")
             )
             action.setToolTip(str(path))
-            action.triggered.connect(lambda _checked=False, p=path: self.window.open_collection(p))
+            action.triggered.connect(
+                lambda _checked=False, p=path: self.window.open_collection(p, background=True)
+            )
         self.recent_menu.setEnabled(bool(paths))
 
     def _leave_hidden(self, dock: QDockWidget) -> None:

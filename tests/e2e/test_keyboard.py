@@ -192,7 +192,7 @@ def test_every_menu_shows_tooltips_that_name_the_shortcut(window: MainWindow) ->
 def test_a_tree_reached_by_tab_shows_the_ring_on_its_frame(qtbot: Any, window: MainWindow) -> None:
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    tree = child(window, "collectionTree")
+    tree: QWidget = child(window, "collectionTree")
     before = _ring_pixels(tree)
     previous = child(window, "newFolderButton")
     previous.setFocus()

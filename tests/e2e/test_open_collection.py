@@ -110,3 +110,15 @@ def test_a_folder_that_cannot_be_opened_is_said_and_the_open_collection_stays(
     assert window.statusBar().currentMessage() == sentence
     assert window.collections.loaded is demo and _tree_rows(window) == rows
     assert header.text() == demo.name and header.toolTip() == str(demo.root)
+
+
+def test_file_open_recent_reads_in_the_background_too(
+    qtbot: Any, window: MainWindow, big: Path
+) -> None:
+    window.menus.set_recent([big])
+    meter = StallMeter()
+    window.menus.recent_menu.actions()[0].trigger()
+    assert window.collections.root != big  # not switched yet: it is being read
+    qtbot.waitUntil(lambda: window.collections.root == big, timeout=TIMEOUT_MS)
+    meter.stop()
+    assert meter.longest < STALL_SECONDS
