@@ -12,6 +12,10 @@ httpx raises (see ``httpx._exceptions``)::
 The cause (refused, DNS, TLS) is only visible on the chained ``OSError``, so we walk
 ``__cause__``/``__context__`` to find it. A TLS alert the server sends after the handshake
 (TLS 1.3 reports a missing client certificate that way) arrives as a bare ``ssl.SSLError``.
+A server that answers only with an informational status (``100 Continue``) and then hangs up
+raises the same "Server disconnected without sending a response." as one that sent nothing:
+the 1xx is found on the failed read's stack, where httpcore holds it (h11's
+``InformationalResponse``), so the sentence says what came instead of "dropped".
 """
 
 from __future__ import annotations
@@ -19,14 +23,17 @@ from __future__ import annotations
 import re
 import socket
 import ssl
+import traceback
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
+import h11
 import httpx
 
-from app.core.display_text import describe_size
+from app.core.display_text import describe_size, display_text
 from app.core.http_syntax import default_port
 from app.core.outcome import FailureKind, TransportFailure
+from app.core.response import reason_phrase
 from app.http._body import BodyNotDecodable, BodyTooLarge
 
 __all__ = ["describe_failure"]
@@ -211,11 +218,15 @@ def _refused(where: str, proxy: str) -> TransportFailure:
     )
 
 
-def _dropped(exc: Exception, url: str, where: str, client_cert: str) -> TransportFailure:
-    no_answer = "without sending a response" in str(exc) or any(
+def _no_answer(exc: Exception) -> bool:
+    """Whether the connection ended before a response began (not in the middle of one)."""
+    return "without sending a response" in str(exc) or any(
         isinstance(link, ConnectionResetError | BrokenPipeError) for link in _chain(exc)
     )
-    if no_answer and url.lower().startswith("https:"):
+
+
+def _dropped(exc: Exception, url: str, where: str, client_cert: str) -> TransportFailure:
+    if _no_answer(exc) and url.lower().startswith("https:"):
         # Servers that check the client certificate after the handshake often just hang up.
         cause, advice = _cert_suspicion(client_cert)
         return TransportFailure(
@@ -227,6 +238,27 @@ def _dropped(exc: Exception, url: str, where: str, client_cert: str) -> Transpor
         FailureKind.DROPPED,
         f"The connection to {where} was dropped before the whole response arrived. "
         "Try again; if it keeps happening, the server or a proxy is cutting it off.",
+    )
+
+
+def _interim_status(chain: list[BaseException]) -> str | None:
+    """The informational (1xx) status the server sent last, as "100 Continue", when the
+    connection ended while the client waited for the final response after it."""
+    for link in chain:
+        for frame, _ in traceback.walk_tb(link.__traceback__):
+            for value in frame.f_locals.values():
+                if isinstance(value, h11.InformationalResponse):
+                    reason = value.reason.decode("latin-1").strip()
+                    reason = display_text(reason or reason_phrase(value.status_code), 100).text
+                    return f"{value.status_code} {reason}".strip()
+    return None
+
+
+def _only_interim(status: str, where: str) -> TransportFailure:
+    return TransportFailure(
+        FailureKind.OTHER,
+        f"The server at {where} answered only {status}, an informational (1xx) answer that "
+        "promises a final response, then closed the connection without sending one.",
     )
 
 
@@ -324,6 +356,9 @@ def describe_failure(
             "proxy in front of it is misbehaving.",
         )
     if isinstance(exc, _DROPPED):
+        interim = _interim_status(chain) if _no_answer(exc) else None
+        if interim is not None:
+            return _only_interim(interim, where)
         return _dropped(exc, url, where, client_cert)
     return TransportFailure(
         FailureKind.OTHER,
