@@ -15,6 +15,8 @@ The types, from the outside in:
     error object holds more than once is named in ``duplicate_error_keys`` (the last value
     of each is the one decoded).
     Absent and ``null`` fields are ``None`` or empty, never the text "None".
+    ``advice`` explains the failure on its own; ``hint`` and ``body_note`` are what a panel
+    showing every field adds, so that no line says what another already says (issue 11).
 
 ``FieldProblem``
     One message about one field, flattened from ``error_properties``.
@@ -256,6 +258,43 @@ class DecodedError:
             return f"{self.info.meaning} {self.info.next_step}"
         return self.status_explanation
 
+    @property
+    def hint(self) -> str | None:
+        """``advice`` without what the other fields already say, for a panel that shows them
+        all; ``None`` when they say everything.
+
+        The server's ``description`` says what went wrong more precisely than the code's
+        meaning, so only the next step is added to it. A ``not_found`` that is really a
+        method the URL does not allow gets only the method advice (at 405,
+        ``status_mismatch`` gives it). A success status has nothing to add: its
+        ``status_mismatch`` says that the body is an error object all the same.
+        """
+        info = self.info
+        if info is not None:
+            if info.code == "not_found" and self.status == 405 and self.status_mismatch:
+                return None
+            if info.code == "not_found" and _says_method_not_allowed(self.description):
+                return "Use an HTTP method that the API documents for this path."
+            return info.next_step if self.description else self.advice
+        if 200 <= self.status < 300:
+            return None
+        return self.status_explanation
+
+    @property
+    def body_note(self) -> str | None:
+        """``no_error_object`` without what ``hint`` says: at a status whose explanation is
+        about a proxy or gateway, an HTML page's "probably a proxy answered" goes."""
+        note = self.no_error_object
+        if note is not None and self.status in _PROXY_STATUSES and note.endswith(_PROXY_GUESS):
+            return note.removesuffix(_PROXY_GUESS) + "."
+        return note
+
+
+def _says_method_not_allowed(description: str | None) -> bool:
+    """Whether ``description`` is Paysera's "Provided method not allowed for this url"."""
+    text = (description or "").lower()
+    return "method" in text and "not allowed" in text
+
 
 def decode_error(
     response: ResponseData, parsed: tuple[object, bool] | None = None
@@ -385,6 +424,12 @@ def _success_with_error(
     return sentence
 
 
+# An HTML page where an error object was expected, and the guess at who sent it; at the
+# statuses whose explanation names the proxy or gateway already, ``body_note`` drops it.
+_PROXY_GUESS = ": probably a proxy or gateway answered."
+_PROXY_STATUSES = frozenset({502, 504})
+
+
 def _describe_non_error(response: ResponseData, text: str, parsed: object, parses: bool) -> str:
     stripped = text.strip().lstrip("\ufeff")
     if not stripped:
@@ -396,10 +441,7 @@ def _describe_non_error(response: ResponseData, text: str, parsed: object, parse
     if media_type in ("text/html", "application/xhtml+xml") or head.startswith(
         ("<!doctype html", "<html")
     ):
-        return (
-            "The server sent an HTML page, not an error object: "
-            "probably a proxy or gateway answered."
-        )
+        return f"The server sent an HTML page, not an error object{_PROXY_GUESS}"
     if media_type == "application/json" or media_type.endswith("+json"):
         return "The server declared JSON but sent text that does not parse as JSON."
     if media_type:

@@ -60,7 +60,12 @@ def _row(parent: QWidget, *widgets: QWidget) -> QWidget:
 
 
 class ErrorPanel(QFrame):
-    """Shows one ``DecodedError``; fields the server left out are hidden, never "None"."""
+    """Shows one ``DecodedError``; fields the server left out are hidden, never "None".
+
+    Each thing is said once (issue 11): the status is on the response pane's status line,
+    so a panel without an error code has no heading, and the hint and the note about the
+    body leave out what another line says (``DecodedError.hint`` and ``body_note``).
+    """
 
     clock_check_requested = Signal()
 
@@ -225,13 +230,13 @@ class ErrorPanel(QFrame):
         label.show()
         return shown.cut
 
-    def show_error(self, error: DecodedError) -> None:
-        """Fill the panel from ``error`` and show it."""
+    def show_error(self, error: DecodedError, *, body_described: bool = False) -> None:
+        """Fill the panel from ``error`` and show it. ``body_described``: the line above
+        already says what the body is (JSON that does not parse, JSON lines), so the panel
+        does not say it again."""
         self.clear()
         if error.code:
             self._show_server_text(self.code_label, error.code, _SHORT_CHARS)
-        else:
-            self._show(self.code_label, f"{error.status} {error.status_text}".strip())
         if error.duplicate_error_keys:
             names = ", ".join(f'"{key}"' for key in error.duplicate_error_keys)
             self._show_server_text(
@@ -247,7 +252,8 @@ class ErrorPanel(QFrame):
         if error.uri:
             self._show_uri(error.uri, error.uri_openable, error.uri_warning)
         self._show_server_text(self.mismatch_label, error.status_mismatch)
-        self._show_server_text(self.no_object_label, error.no_error_object)
+        if not body_described:
+            self._show_server_text(self.no_object_label, error.body_note)
         self._show_fields(error)
         if error.data is not None:
             self._data = error.data
@@ -257,7 +263,7 @@ class ErrorPanel(QFrame):
                 self.data_label.setText(self.data_label.text() + " …")
             self.data_all_button.setVisible(cut)
             self._data_row.show()
-        self._show(self.hint_label, error.advice)  # one explanation, never two
+        self._show(self.hint_label, error.hint)  # one explanation, never two
         # The server rejected our timestamp: offer to measure the clock difference.
         self.compare_clock_button.setVisible(error.code == "invalid_timestamp")
         if error.correlation_id:

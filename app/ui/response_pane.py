@@ -420,11 +420,11 @@ class ResponsePane(QWidget):
         # The redirects followed (or why one was not) come first, whatever follows.
         redirects = [n for n in (describe_chain(exchange.redirects), exchange.redirect_stop) if n]
         notes: list[str] = list(redirects)
-        if exchange.error is not None:
-            if _is_calm(exchange):
-                notes.append(_calm_note(response, exchange.error.status_explanation))
-            else:
-                self.error_panel.show_error(exchange.error)
+        error = exchange.error
+        calm = _is_calm(exchange)
+        if error is not None and calm and not exchange.redirect_stop:
+            # A redirect that was not followed: why not explains it better than its status.
+            notes.append(_calm_note(response, error.status_explanation))
         size = describe_size(len(response.body))
         if exchange.binary:
             self.tree_model.clear()
@@ -443,12 +443,19 @@ class ResponsePane(QWidget):
         else:
             self.tree_model.clear()
             self.raw_view.show_body(response.iter_text, size)
-            if not response.body:
+            if not response.body and not _body_said_elsewhere(exchange):
                 notes.append("The response has no body.")
             if self.tabs.currentIndex() == self.TREE_TAB:
                 self.tabs.setCurrentIndex(self.RAW_TAB)
         self._search()  # the bar, when open, finds in the new response
         problems = [p for p in (exchange.json_problem, exchange.text_problem) if p]
+        if error is not None and not calm:
+            # The message line says each thing once with the panel: what the body is, when
+            # it says so (JSON that does not parse, JSON lines), is not said again below.
+            lines_said = exchange.json_lines and not problems
+            self.error_panel.show_error(
+                error, body_described=exchange.json_problem is not None or lines_said
+            )
         if problems:
             self.show_message(" ".join([*redirects, *problems]), is_error=True)
         elif notes:
@@ -459,6 +466,16 @@ def _is_calm(exchange: Exchange) -> bool:
     """A 1xx or 3xx without an error object is not a failure: it is explained, not flagged."""
     error = exchange.error
     return error is not None and error.code is None and error.status // 100 in (1, 3)
+
+
+def _body_said_elsewhere(exchange: Exchange) -> bool:
+    """Whether a line other than "The response has no body." says so already: the error
+    panel's note about the body ("The server sent an empty body, …"), or the explanation of
+    a 304, which never has one ("…, so no body came")."""
+    error = exchange.error
+    if error is None:
+        return False
+    return not _is_calm(exchange) or (error.status == 304 and not exchange.redirect_stop)
 
 
 def _calm_note(response: ResponseData, explanation: str) -> str:

@@ -623,3 +623,73 @@ def test_advice_is_one_explanation_and_names_the_correlation_id_only_when_sent()
     )
     assert traced is not None
     assert "send the paysera-correlation-id below to support" in traced.advice
+
+
+# --- each thing said once (issue 11, defect 8) ---------------------------------------------
+
+
+def test_a_405_not_found_says_check_the_method_once_in_the_mismatch_and_has_no_hint() -> None:
+    error = decode(
+        405, {"error": "not_found", "error_description": "Provided method not allowed for this url"}
+    )
+    assert error.status_mismatch is not None and "check the HTTP method" in error.status_mismatch
+    assert error.hint is None
+    # The standalone explanation is unchanged.
+    assert "check the HTTP method" in error.advice
+
+
+def test_a_404_not_found_that_is_a_wrong_method_gets_only_the_method_advice() -> None:
+    error = decode(
+        404, {"error": "not_found", "error_description": "Provided method not allowed for this url"}
+    )
+    assert error.hint == "Use an HTTP method that the API documents for this path."
+    plain = decode(404, {"error": "not_found"})
+    assert plain.hint == plain.advice and plain.hint.startswith("The resource was not found.")
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "description"),
+    [
+        (429, "rate_limit_exceeded", "Too many requests; try again in 30 seconds"),
+        (406, "not_acceptable", "Unknown request or response format"),
+        (500, "internal_server_error", "Unexpected internal system error"),
+        (401, "unauthorized", "Authorization header is missing"),
+    ],
+)
+def test_a_description_replaces_the_codes_meaning_in_the_hint(
+    status: int, code: str, description: str
+) -> None:
+    error = decode(status, {"error": code, "error_description": description})
+    assert error.hint == CATALOGUE[code].next_step
+    bare = decode(status, {"error": code})
+    assert bare.hint == f"{CATALOGUE[code].meaning} {CATALOGUE[code].next_step}"
+
+
+@pytest.mark.parametrize("status", [200, 201, 204])
+def test_a_success_with_an_unknown_error_code_has_no_hint_beside_its_mismatch(status: int) -> None:
+    error = decode(status, {"error": "weird_code", "error_description": "Something"})
+    assert error.status_mismatch is not None and "means success" in error.status_mismatch
+    assert error.hint is None  # it said "The request succeeded." under the mismatch
+    known = decode(status, {"error": "invalid_request"})
+    assert known.hint == known.advice
+
+
+@pytest.mark.parametrize("status", [502, 504])
+def test_an_html_page_at_a_gateway_status_leaves_the_proxy_to_the_hint(status: int) -> None:
+    error = decode(status, b"<html><body>nginx</body></html>", (("Content-Type", "text/html"),))
+    assert error.no_error_object == HTML_SENTENCE  # the field itself is unchanged
+    assert error.body_note == "The server sent an HTML page, not an error object."
+    assert error.hint is not None and "proxy or gateway" in error.hint
+
+
+@pytest.mark.parametrize("status", [401, 404, 500, 503])
+def test_an_html_page_elsewhere_keeps_its_proxy_guess(status: int) -> None:
+    error = decode(status, b"<html><body>nginx</body></html>", (("Content-Type", "text/html"),))
+    assert error.body_note == HTML_SENTENCE
+    assert error.hint is not None and "proxy" not in error.hint
+
+
+def test_without_a_code_the_hint_is_the_status_explanation() -> None:
+    error = decode(503, b"", (("paysera-correlation-id", "c-9"),))
+    assert error.hint == error.status_explanation == error.advice
+    assert error.body_note == error.no_error_object

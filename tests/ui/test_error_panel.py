@@ -192,3 +192,45 @@ def test_two_error_keys_are_flagged(qtbot: Any) -> None:
     assert panel.code_label.text() == "invalid_request"
     assert '"error" more than once' in panel.duplicate_label.text()
     assert panel.duplicate_label.isVisible()
+
+
+# --- each thing said once (issue 11, defect 8) ---------------------------------------------
+
+
+def test_without_a_code_the_panel_does_not_repeat_the_status_as_a_heading(qtbot: Any) -> None:
+    panel = _panel(qtbot, 503, b"", (("paysera-correlation-id", "c-1"),))
+    assert not panel.code_label.isVisible()  # the status line above says "503 …" already
+    assert panel.no_object_label.text() == "The server sent an empty body, not an error object."
+    assert panel.hint_label.text().startswith("The service is unavailable")
+    assert "503" not in _visible_texts(panel)
+
+
+def test_a_405_not_found_says_check_the_http_method_once(qtbot: Any) -> None:
+    body = (
+        b'{"error": "not_found", "error_description": "Provided method not allowed for this url"}'
+    )
+    panel = _panel(qtbot, 405, body)
+    assert _visible_texts(panel).lower().count("check the http method") == 1
+    assert "check the HTTP method" in panel.mismatch_label.text()
+    assert not panel.hint_label.isVisible()
+
+
+def test_a_gateway_html_page_names_the_proxy_once(qtbot: Any) -> None:
+    panel = _panel(qtbot, 502, b"<html>nginx</html>", (("Content-Type", "text/html"),))
+    assert panel.no_object_label.text() == "The server sent an HTML page, not an error object."
+    assert "proxy or gateway" in panel.hint_label.text()
+    assert _visible_texts(panel).count("proxy") == 1
+
+
+def test_a_body_the_line_above_describes_is_not_described_again(qtbot: Any) -> None:
+    panel = ErrorPanel()
+    qtbot.addWidget(panel)
+    response = ResponseData(400, "", (("Content-Type", "application/json"),), b'{"a": ', 1)
+    error = decode_error(response)
+    assert error is not None and error.no_error_object is not None
+    panel.show_error(error, body_described=True)
+    panel.show()
+    assert not panel.no_object_label.isVisible()
+    assert panel.hint_label.isVisible()
+    panel.show_error(error)
+    assert panel.no_object_label.isVisible()
