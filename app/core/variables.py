@@ -21,7 +21,6 @@ Redaction
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -466,7 +465,7 @@ def _redact_basic(value: str, secrets: Mapping[str, str]) -> str | None:
         return None
     try:
         decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error, UnicodeDecodeError, and non-ASCII text
         return None
     redacted = redact(decoded, secrets)
     return None if redacted == decoded else f"{scheme} {redacted}"
@@ -495,7 +494,7 @@ def derived_secrets(
             token = rest.strip()
             try:
                 decoded = base64.b64decode(token, validate=True).decode("utf-8")
-            except (binascii.Error, UnicodeDecodeError):
+            except ValueError:  # binascii.Error, UnicodeDecodeError, and non-ASCII text
                 continue
             for secret_name, secret in secrets.items():
                 if secret and secret in decoded:

@@ -8,7 +8,9 @@ import httpx
 import pytest
 
 from app.core.collection import AuthKind, SavedRequest
+from app.core.prepare import PreparedRequest
 from app.core.request import BodyMode, FormField, KeyValue
+from app.core.response import ResponseData
 from app.core.urls import has_query, url_with_params
 from app.formats import FormatError
 from app.formats.curl import parse_command
@@ -141,3 +143,19 @@ def test_a_body_of_files_is_named_in_curl_and_carried_in_the_others(tmp_path: Pa
 
     raw = replace(upload, body_mode=BodyMode.FILE, body=str(tmp_path / "receipt.pdf"), form=())
     assert f"--data-binary @{tmp_path}/receipt.pdf" in request_snippet(pipeline, raw, None)
+
+
+def test_a_history_entry_with_a_redacted_basic_header_exports_as_har(tmp_path: Path) -> None:
+    # History keeps "Basic user:«secret:pw»": base64 of that raised ValueError (non-ASCII),
+    # which the redaction did not catch, and every HAR export of such an entry failed.
+    history = HistoryStore(tmp_path / "data")
+    prepared = PreparedRequest(
+        "GET", "https://api.test/x", (("Authorization", "Basic user:«secret:pw»"),), b"", 30.0
+    )
+    history.record(prepared, ResponseData(200, "OK", (), b"{}", 3.0), secrets={})
+    (summary,) = history.search()
+    entry = history.get(summary.id)
+    assert entry is not None
+    har = json.loads(history_har([entry]))
+    assert har["log"]["entries"][0]["response"]["status"] == 200
+    history.close()
