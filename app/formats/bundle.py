@@ -80,7 +80,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import codecs
 import enum
 import io
 import json
@@ -109,6 +108,7 @@ from app.core.variables import (
     redaction_marker,
 )
 from app.formats import har
+from app.formats._common import charset_of
 from app.formats._model import FormatError
 from app.formats.har_export import HarEntry, to_har
 
@@ -241,7 +241,7 @@ def _body_text(body: bytes, headers: Iterable[tuple[str, str]]) -> str:
     """The text of a body in a charset other than UTF-8, as ``to_har`` writes it (``""``
     for a UTF-8 or undecodable body): its secrets are matched in the text, not in the
     bytes, where ``redact_bytes`` looks for their UTF-8 forms."""
-    codec = _charset(_content_type(headers))
+    codec = charset_of(_content_type(headers))
     if codec == "utf-8" or not body:
         return ""
     try:
@@ -402,7 +402,7 @@ class _Planner:
             return data
         for name in found:
             self.where.setdefault(name, []).append(where)
-        codec = _charset(_content_type(headers))
+        codec = charset_of(_content_type(headers))
         return redact(text, self.mapping).encode(codec, errors="replace")
 
     def credential(self, kind: RedactionKind, base: str, value: str, where: str) -> str | None:
@@ -896,20 +896,9 @@ class _Json:
             except (binascii.Error, ValueError):
                 raise self.fail(f"{where}.text", "is marked base64 but is not") from None
         try:
-            return text.encode(_charset(content_type))
+            return text.encode(charset_of(content_type))
         except (UnicodeError, LookupError):
             raise self.fail(f"{where}.text", "cannot be written in its charset") from None
-
-
-def _charset(content_type: str) -> str:
-    """The codec a Content-Type names (as ``har_export`` decoded the body), else UTF-8."""
-    match = re.search(r"charset\s*=\s*\"?([A-Za-z0-9._:-]{1,40})", content_type, re.IGNORECASE)
-    if match is not None:
-        try:
-            return codecs.lookup(match.group(1)).name
-        except LookupError:
-            pass
-    return "utf-8"
 
 
 def _content_type(headers: Iterable[tuple[str, str]]) -> str:
