@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from app.core.collection import CollectionNode, LoadedCollection
-    from app.services.pipeline import Pipeline
+    from app.services.pipeline import Outcome, Pipeline
     from app.services.runner import RunStep
 
 __all__ = ["main"]
@@ -174,6 +174,14 @@ def _send_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--include", action="store_true", help="also write the status and headers to stderr"
     )
+    parser.add_argument(
+        "--bundle",
+        type=Path,
+        metavar="FILE",
+        help="also write a reproduction bundle (*.apx: the exchange as HAR, secrets taken "
+        "out, with the environment, app version and correlation id) for someone to replay",
+    )
+    parser.add_argument("--note", default="", help="a note for the bundle (with --bundle)")
     return parser
 
 
@@ -621,4 +629,53 @@ async def _send(
         sys.stdout.flush()
     for message in failure_messages(outcome):
         print(f"api-explorer: {message}", file=sys.stderr)
+    if options.bundle is not None:
+        written = _write_bundle(options, pipeline, outcome)
+        if written is not None:
+            return written
     return EXIT_OK if outcome.passed else EXIT_FAILED
+
+
+def _write_bundle(options: argparse.Namespace, pipeline: Pipeline, outcome: Outcome) -> int | None:
+    """Write ``outcome`` as the bundle ``--bundle`` names; an exit status when that failed."""
+    import platform
+    from datetime import UTC, datetime
+
+    from app.formats import FormatError
+    from app.formats.bundle import write_bundle
+    from app.formats.har_export import HarEntry
+    from app.storage.fs import atomic_write
+
+    if outcome.request is None:
+        return _fail_with(EXIT_FAILED, "Nothing was sent, so no bundle was written.")
+    exchange = outcome.exchange
+    response = exchange.response if exchange is not None else None
+    entry = HarEntry(
+        outcome.request,
+        response.status if response is not None else None,
+        response.reason if response is not None else "",
+        response.headers if response is not None else (),
+        response.body if response is not None else b"",
+        datetime.now(UTC),
+        response.elapsed_ms if response is not None else None,
+        failure=outcome.message if response is None else "",
+    )
+    environment = pipeline.workspace.environment
+    try:
+        data = write_bundle(
+            entry,
+            # Every secret of the environment, not only those this request used.
+            secrets={**pipeline.workspace.secret_values(), **outcome.secrets},
+            environment=environment.name if environment is not None else None,
+            note=options.note,
+            app_version=_version(),
+            os_name=platform.platform(),
+            created=datetime.now(UTC),
+        )
+        atomic_write(options.bundle, data)
+    except FormatError as exc:
+        return _fail_with(EXIT_FAILED, f"The bundle was not written: {exc}")
+    except OSError as exc:
+        return _fail_with(EXIT_FAILED, f"{options.bundle} could not be written ({exc.strerror}).")
+    print(f"api-explorer: wrote the reproduction bundle {options.bundle}", file=sys.stderr)
+    return None

@@ -13,6 +13,7 @@ from app.cli import main
 from app.core.collection import Defaults, SavedRequest
 from app.core.prepare import PreparedRequest
 from app.core.response import ResponseData
+from app.formats.bundle import read_bundle
 from app.formats.curl import parse_command
 from app.resources import sample_collection
 from app.storage.collection_store import create_collection
@@ -86,3 +87,20 @@ def test_history_of_a_request_as_har(tmp_path: Path, capsys: pytest.CaptureFixtu
     entries = json.loads(out)["log"]["entries"]
     assert [e["response"]["status"] for e in entries] == [503, 200]  # newest first
     assert os.environ["API_EXPLORER_HOME"]  # the test's own data folder, not the user's
+
+
+def test_send_writes_a_reproduction_bundle_without_the_secret(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_EXPLORER_SECRET_TOKEN", TOKEN)
+    bundle = tmp_path / "wallet.apx"
+    request = str(sample_collection() / "wallet" / "wallet-with-token.request.yaml")
+    args = ["send", request, "--env", "demo", "--demo", "--bundle", str(bundle)]
+    assert main([*args, "--note", "customer 42 sees this"]) == 0
+    assert "wrote the reproduction bundle" in capsys.readouterr().err
+    data = bundle.read_bytes()
+    assert TOKEN.encode() not in data
+    read = read_bundle(data)
+    assert read.exchange.status == 200
+    assert read.note == "customer 42 sees this" and read.environment == "demo"
+    assert TOKEN not in json.dumps([read.exchange.request.url, list(read.exchange.request.headers)])
