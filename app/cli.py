@@ -31,7 +31,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
-_COMMANDS = ("run", "send", "import", "export")
+_COMMANDS = ("run", "send", "import", "export", "replay")
 _DESCRIPTION = "A desktop client for JSON REST APIs that follow the Paysera conventions."
 _EPILOG = """commands (without a display, for terminals and CI):
   api-explorer run COLLECTION [ITEM ...]   run a collection's requests and check their assertions
@@ -42,6 +42,8 @@ _EPILOG = """commands (without a display, for terminals and CI):
   api-explorer export COLLECTION [ITEM] --format curl|httpie|httpx|postman|har
                                            requests as snippets, a Postman v2.1 file, or
                                            what history recorded for them as HAR
+  api-explorer replay BUNDLE [--env NAME]  send a reproduction bundle's request again and
+                                           print how the response differs (exit 1 if it does)
 Run "api-explorer COMMAND --help" for a command's options."""
 
 
@@ -311,6 +313,125 @@ def _history_har(
     return history_har(entries, _version()), failed
 
 
+# Differ on every send by design: left out of a replay's comparison unless asked.
+REPLAY_IGNORED = ("header:paysera-correlation-id", "header:Set-Cookie", "header:Server-Timing")
+
+
+def _replay_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="api-explorer replay",
+        description="Send a reproduction bundle's request again (re-signed, its {{secrets}} "
+        "resolved in the environment given) and print how the new response differs from "
+        "the recorded one, JSON-aware: by path, keys in any order, numbers exactly.",
+        epilog="Exit status: 0 the same, 1 it differs, 2 the bundle cannot be read or the "
+        "request not sent. Left out of the comparison: Date, Content-Length, "
+        + ", ".join(p.split(":", 1)[1] for p in REPLAY_IGNORED)
+        + ", and every --ignore.",
+    )
+    parser.add_argument("bundle", type=Path, help="a *.apx file (Share reproduction…)")
+    parser.add_argument(
+        "--collection",
+        type=Path,
+        metavar="FOLDER",
+        help="the collection whose environments (--env) resolve the request's variables",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="leave a path out: $.created_at, $.items[*].id, $..timestamp or header:Name "
+        "(repeatable)",
+    )
+    _add_common(parser)
+    return parser
+
+
+async def _replay(options: argparse.Namespace) -> int:
+    from app.core.json_diff import IgnoreRules, diff_exchanges, render
+    from app.core.response import ResponseData
+    from app.core.variables import redact, redact_bytes, redact_headers
+    from app.formats import FormatError
+    from app.formats.bundle import read_bundle, replay_request
+    from app.services.pipeline import Pipeline
+    from app.services.workspace import Workspace
+    from app.storage.collection_store import load_collection
+    from app.storage.secrets import EnvironmentSecretStore, SecretStore, open_secret_store
+    from app.storage.settings import data_dir
+
+    try:
+        ignore = IgnoreRules.parse([*REPLAY_IGNORED, *options.ignore])
+    except ValueError as exc:
+        return _fail(str(exc))
+    try:
+        data = options.bundle.read_bytes()
+    except OSError as exc:
+        return _fail(f"{options.bundle} could not be read ({exc.strerror or exc}).")
+    try:
+        bundle = read_bundle(data)
+        request = replay_request(bundle)
+    except FormatError as exc:
+        return _fail(str(exc))
+    recorded = bundle.exchange
+    if recorded.status is None:
+        return _fail("The bundle recorded no response to compare with.")
+
+    def keyring_store() -> SecretStore:
+        store, _notice = open_secret_store(data_dir())
+        return store
+
+    server = None
+    app_variables: dict[str, str] = {}
+    if options.demo:
+        from app.demo import DemoServer
+
+        server = DemoServer()
+        server.start()
+        app_variables["demo_url"] = server.base_url
+    secrets = EnvironmentSecretStore(os.environ, keyring_store)
+    workspace = Workspace(app_variables=app_variables, secret_store=lambda: secrets)
+    try:
+        if options.collection is not None:
+            workspace.set_collection(load_collection(options.collection))
+        if options.env is not None and workspace.select_environment(options.env) is None:
+            return _fail(f'There is no environment "{options.env}": give --collection with it.')
+        workspace.overrides = dict(options.var)
+        pipeline = Pipeline(workspace)
+        try:
+            outcome = await pipeline.run(
+                request,
+                None,
+                timeout_seconds=options.timeout,
+                allow_protected=options.allow_protected,
+            )
+        finally:
+            await pipeline.aclose()
+    finally:
+        if server is not None:
+            server.stop()
+    if outcome.exchange is None:
+        return _fail(f"The request was not replayed: {outcome.message}")
+    new = outcome.exchange.response
+    hidden = outcome.secrets  # the new response names them as the bundle does
+    old = ResponseData(
+        recorded.status,
+        recorded.reason,
+        tuple(recorded.headers),
+        recorded.body,
+        recorded.elapsed_ms or 0.0,
+    )
+    redacted = ResponseData(
+        new.status,
+        redact(new.reason, hidden),
+        redact_headers(new.headers, hidden),
+        redact_bytes(new.body, hidden),
+        new.elapsed_ms,
+    )
+    difference = diff_exchanges(old, redacted, ignore=ignore)
+    print(render(difference))
+    return EXIT_FAILED if difference.differences else EXIT_OK
+
+
 def _fail_with(status: int, message: str) -> int:
     print(f"api-explorer: {message}", file=sys.stderr)
     return status
@@ -392,6 +513,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "import":
         return _import(_import_parser().parse_args(args[1:]))
+    if args and args[0] == "replay":
+        try:
+            return asyncio.run(_replay(_replay_parser().parse_args(args[1:])))
+        except KeyboardInterrupt:
+            print("api-explorer: interrupted.", file=sys.stderr)
+            return 130
     if args and args[0] in _COMMANDS:
         command = args.pop(0)
         parsers = {"run": _run_parser, "send": _send_parser, "export": _export_parser}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,8 @@ from app.cli import main
 from app.core.collection import Defaults, SavedRequest
 from app.core.prepare import PreparedRequest
 from app.core.response import ResponseData
-from app.formats.bundle import read_bundle
+from app.demo import DemoServer
+from app.formats.bundle import read_bundle, write_bundle
 from app.formats.curl import parse_command
 from app.resources import sample_collection
 from app.storage.collection_store import create_collection
@@ -104,3 +107,50 @@ def test_send_writes_a_reproduction_bundle_without_the_secret(
     assert read.exchange.status == 200
     assert read.note == "customer 42 sees this" and read.environment == "demo"
     assert TOKEN not in json.dumps([read.exchange.request.url, list(read.exchange.request.headers)])
+
+
+@pytest.fixture
+def demo() -> Iterator[str]:
+    server = DemoServer()
+    server.start()
+    try:
+        yield f"{server.base_url}/rest/v1"
+    finally:
+        server.stop()
+
+
+def test_replay_of_a_bundle_says_same_or_prints_the_differences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], demo: str
+) -> None:
+    store = create_collection(tmp_path / "api", "API")
+    store.save_defaults(Path("."), Defaults(base_url=demo))
+    source = store.new_request(Path("."), SavedRequest("Payment", url="/payments/10145"))
+    bundle = tmp_path / "payment.apx"
+    assert main(["send", str(store.root / source), "--bundle", str(bundle)]) == 0
+    capsys.readouterr()
+    assert main(["replay", str(bundle)]) == 0
+    assert capsys.readouterr().out.strip() == "No differences"
+
+    # The same bundle with the recorded body changed where a customer saw something else.
+    read = read_bundle(bundle.read_bytes())
+    recorded = json.loads(read.exchange.body)
+    recorded["status"] = "rejected"
+    changed = replace(read.exchange, body=json.dumps(recorded).encode())
+    altered = tmp_path / "altered.apx"
+    altered.write_bytes(
+        write_bundle(
+            changed,
+            secrets={},
+            environment=None,
+            note="",
+            app_version="test",
+            os_name="test",
+            created=read.created,
+        )
+    )
+    assert main(["replay", str(altered)]) == 1
+    out = capsys.readouterr().out
+    assert '~ $.status: "rejected" → ' in out
+    assert out.rstrip().endswith("1 changed, 0 added, 0 removed")
+    assert main(["replay", str(altered), "--ignore", "$.status"]) == 0
+    assert main(["replay", str(tmp_path / "nothing.apx")]) == 2
