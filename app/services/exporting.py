@@ -11,8 +11,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
-from datetime import datetime
+import platform
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 from app.core.collection import (
@@ -25,6 +26,7 @@ from app.core.collection import (
 from app.core.prepare import PreparedRequest
 from app.core.request import BodyMode
 from app.formats import FormatError, ImportedFolder
+from app.formats.bundle import write_bundle
 from app.formats.har_export import HarEntry, to_har
 from app.formats.postman_export import to_postman
 from app.formats.snippets import SNIPPETS, to_curl
@@ -34,6 +36,8 @@ from app.storage.history import HistoryEntry
 
 __all__ = [
     "SNIPPET_NAMES",
+    "bundle_of_entry",
+    "entry_as_har",
     "export_postman",
     "folder_tree",
     "history_har",
@@ -159,21 +163,43 @@ def history_snippet(entry: HistoryEntry, kind: str = "curl") -> str:
     return SNIPPETS[kind](_recorded_request(entry))
 
 
+def entry_as_har(entry: HistoryEntry) -> HarEntry:
+    """A history entry as the HAR writer and the bundle take it."""
+    return HarEntry(
+        _recorded_request(entry),
+        entry.status,
+        entry.reason,
+        tuple(entry.response_headers),
+        entry.response_body,
+        datetime.fromtimestamp(entry.sent_at).astimezone(),
+        entry.elapsed_ms,
+        failure=entry.failure or "",
+    )
+
+
+def bundle_of_entry(
+    entry: HistoryEntry,
+    *,
+    secrets: Mapping[str, str],
+    marked: Iterable[str],
+    environment: str | None,
+    note: str,
+    version: str,
+) -> bytes:
+    """A reproduction bundle of a history entry (``app.formats.bundle``): every secret of
+    ``secrets``, what looks like a credential and the ``marked`` values taken out."""
+    return write_bundle(
+        entry_as_har(entry),
+        secrets=secrets,
+        marked=marked,
+        environment=environment,
+        note=note,
+        app_version=version,
+        os_name=platform.platform(),
+        created=datetime.now(UTC),
+    )
+
+
 def history_har(entries: Iterable[HistoryEntry], version: str = "") -> str:
     """HAR 1.2 of history entries, requests and responses as recorded."""
-    return to_har(
-        (
-            HarEntry(
-                _recorded_request(entry),
-                entry.status,
-                entry.reason,
-                tuple(entry.response_headers),
-                entry.response_body,
-                datetime.fromtimestamp(entry.sent_at).astimezone(),
-                entry.elapsed_ms,
-                failure=entry.failure or "",
-            )
-            for entry in entries
-        ),
-        creator_version=version,
-    )
+    return to_har((entry_as_har(entry) for entry in entries), creator_version=version)

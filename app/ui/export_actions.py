@@ -21,8 +21,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 
 from app.formats import FormatError
+from app.formats.bundle import redactions
 from app.services.exporting import (
     SNIPPET_NAMES,
+    bundle_of_entry,
+    entry_as_har,
     export_postman,
     history_har,
     history_snippet,
@@ -30,6 +33,7 @@ from app.services.exporting import (
 )
 from app.services.files import save_file
 from app.services.history import HistoryError
+from app.ui.share_dialog import ShareDialog
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -163,7 +167,56 @@ class ExportActions(QObject):
             menu.addAction(f"Copy as {name}", partial(self.copy_history_entry, kind))
         menu.addSeparator()
         menu.addAction("Export as HAR…", self.export_history)
+        menu.addAction("Share reproduction…", self.share_history_entry)
         return menu
+
+    def share_history_entry(self) -> None:
+        """A reproduction bundle of the selected entry, after showing what it takes out."""
+        from app.ui.window_menus import app_version  # that module builds this one
+
+        window = self.window
+        entry_id = window.history_panel.selected_id()
+        if entry_id is None:
+            return
+        try:
+            entries = window.history.entries([entry_id])
+        except HistoryError as exc:
+            window.show_error(str(exc))
+            return
+        if not entries:
+            return
+        entry = entries[0]
+        secrets = window.workspace.secret_values()
+        har = entry_as_har(entry)
+        dialog = ShareDialog(
+            f"{entry.method} {entry.url}",
+            lambda marked: redactions(har, secrets, marked),
+            window,
+        )
+        if not window.prompts.run_dialog(dialog):
+            return
+        environment = window.workspace.environment
+        try:
+            data = bundle_of_entry(
+                entry,
+                secrets=secrets,
+                marked=dialog.marked(),
+                environment=environment.name if environment is not None else None,
+                note=dialog.note(),
+                version=app_version(),
+            )
+        except FormatError as exc:
+            window.show_error(f"The bundle was not written: {exc}")
+            return
+        path = window.prompts.choose_save_path("Save the reproduction bundle", "reproduction.apx")
+        if path is None:
+            return
+        try:
+            save_file(path, data)
+        except OSError as exc:
+            window.show_error(f"{path} could not be written ({exc.strerror or exc}).")
+            return
+        self._say(f"Saved the reproduction bundle {path}: replay it with api-explorer replay.")
 
     def _on_history_view_context_menu_requested(self, position: QPoint) -> None:
         if self.window.history_panel.selected_id() is None:

@@ -3,13 +3,16 @@ copied or written sends what the window sends, and names secrets instead of show
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QGuiApplication
 
 from app.core.request import KeyValue
+from app.formats.bundle import read_bundle
 from app.formats.curl import parse_command
 from app.ui.main_window import MainWindow
 from tests.e2e.test_send_and_read import send, set_request
@@ -106,3 +109,37 @@ def test_a_folder_exports_from_the_sidebar_with_what_it_inherits(
     first = document["item"][0]["request"]
     assert {"key": "Accept-Language", "value": "en"}.items() <= first["header"][0].items()
     assert prompts.asked[-1][2] == "Demo API (sample) - Payments.postman_collection.json"
+
+
+def test_share_reproduction_shows_what_it_takes_out_then_writes_a_bundle_without_it(
+    qtbot: Any, window: MainWindow, prompts: ScriptedPrompts, tmp_path: Path
+) -> None:
+    window.workspace.store_secrets("demo", {"token": "demo-secret-77"})
+    set_request(window, "GET", "/wallet/me")
+    window.builder.headers.model.set_rows([KeyValue("Authorization", "Bearer {{token}}")])
+    send(qtbot, window)
+    panel = window.history_panel
+    qtbot.waitUntil(lambda: len(panel.shown_ids()) == 1)
+    panel.view.selectRow(0)
+    listed: list[str] = []
+
+    def review(dialog: Any) -> bool:
+        listed.extend(
+            dialog.redactions_view.item(i).text() for i in range(dialog.redactions_view.count())
+        )
+        dialog.note_edit.setPlainText("Customer 42 gets this wallet.")
+        return True
+
+    target = tmp_path / "wallet.apx"
+    prompts.dialogs.append(review)
+    prompts.save_paths.append(target)
+    menu = window.menus.exports.history_menu()
+    next(a for a in menu.actions() if a.text() == "Share reproduction…").trigger()
+    assert any("«secret:token»" in line and "Authorization" in line for line in listed)
+    data = target.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # members are compressed: read them
+        for name in archive.namelist():
+            assert b"demo-secret-77" not in archive.read(name), name
+    bundle = read_bundle(data)
+    assert bundle.note == "Customer 42 gets this wallet." and bundle.environment == "demo"
+    assert bundle.exchange.status == 200
