@@ -32,7 +32,7 @@ from app.services.exporting import (
     request_snippet,
 )
 from app.services.files import save_file
-from app.services.history import HistoryError
+from app.services.history import HistoryEntry, HistoryError
 from app.ui.share_dialog import ShareDialog
 
 if TYPE_CHECKING:
@@ -145,19 +145,24 @@ class ExportActions(QObject):
             f"Export {count} history entr{'y' if count == 1 else 'ies'} as HAR", "history.har", text
         )
 
-    def copy_history_entry(self, kind: str) -> None:
-        """The selected history entry's request, as it was sent, as a ``kind`` snippet."""
+    def _selected_entry(self) -> HistoryEntry | None:
+        """The history entry selected in the list, read; a failure is said."""
         window = self.window
         entry_id = window.history_panel.selected_id()
         if entry_id is None:
-            return
+            return None
         try:
             entries = window.history.entries([entry_id])
         except HistoryError as exc:
             window.show_error(str(exc))
-            return
-        if entries:
-            QGuiApplication.clipboard().setText(history_snippet(entries[0], kind))
+            return None
+        return entries[0] if entries else None
+
+    def copy_history_entry(self, kind: str) -> None:
+        """The selected history entry's request, as it was sent, as a ``kind`` snippet."""
+        entry = self._selected_entry()
+        if entry is not None:
+            QGuiApplication.clipboard().setText(history_snippet(entry, kind))
             self._say(f"Copied the recorded request as {SNIPPET_NAMES[kind]}.")
 
     def history_menu(self) -> QMenu:
@@ -175,17 +180,9 @@ class ExportActions(QObject):
         from app.ui.window_menus import app_version  # that module builds this one
 
         window = self.window
-        entry_id = window.history_panel.selected_id()
-        if entry_id is None:
+        entry = self._selected_entry()
+        if entry is None:
             return
-        try:
-            entries = window.history.entries([entry_id])
-        except HistoryError as exc:
-            window.show_error(str(exc))
-            return
-        if not entries:
-            return
-        entry = entries[0]
         secrets = window.workspace.secret_values()
         har = entry_as_har(entry)
         dialog = ShareDialog(
