@@ -4,8 +4,6 @@ real demo API, a 304, and a server that answers only "100 Continue"."""
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from app.resources import sample_collection
 from app.ui.main_window import MainWindow
 from tests.e2e.conftest import child
 from tests.e2e.test_send_and_read import TIMEOUT_MS, send, set_request, text
+from tests.raw_server import one_reply_servers
 from tests.said_once import pane_lines, repetitions
 
 
@@ -85,32 +84,8 @@ def test_a_proxy_page_names_the_proxy_once(qtbot: Any, window: MainWindow) -> No
 def answer_once() -> Iterator[Any]:
     """A server on 127.0.0.1 that reads one request, writes the bytes given and closes; its
     base URL."""
-    listeners: list[socket.socket] = []
-
-    def start(reply: bytes) -> str:
-        listener = socket.create_server(("127.0.0.1", 0))
-        listeners.append(listener)
-
-        def run() -> None:
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            with conn:
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        break
-                    data += chunk
-                conn.sendall(reply)
-
-        threading.Thread(target=run, daemon=True).start()
-        return f"http://127.0.0.1:{listener.getsockname()[1]}"
-
-    yield start
-    for listener in listeners:
-        listener.close()
+    with one_reply_servers() as start:
+        yield start
 
 
 def test_a_304_says_once_that_no_body_came(

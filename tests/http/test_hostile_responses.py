@@ -4,14 +4,10 @@ sentence, never a traceback, and never costs more memory than the body ceiling."
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gzip
-import socket
-import threading
-import time
 import tracemalloc
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import brotli
 import pytest
@@ -21,50 +17,13 @@ from app.http import _body
 from app.http.client import HttpClient
 from app.services.pipeline import Outcome, OutcomeKind, Pipeline
 from app.services.workspace import Workspace
-
-Serve = Callable[..., str]
-
-
-def _read_head(conn: socket.socket) -> None:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(65536)
-        if not chunk:
-            return
-        data += chunk
+from tests.raw_server import Serve, one_reply_servers
 
 
 @pytest.fixture
 def serve() -> Iterator[Serve]:
-    """Starts a server that answers one request with ``reply`` (raw bytes), written in
-    pieces of ``piece`` bytes a moment apart when given; its base URL."""
-    listeners: list[socket.socket] = []
-
-    def start(reply: bytes, piece: int = 0) -> str:
-        listener = socket.create_server(("127.0.0.1", 0))
-        listeners.append(listener)
-
-        def run() -> None:
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            with conn:
-                _read_head(conn)
-                # The client may stop reading early, as it should for some replies.
-                with contextlib.suppress(OSError):
-                    step = piece or len(reply)
-                    for start in range(0, len(reply), step):
-                        conn.sendall(reply[start : start + step])
-                        if piece:
-                            time.sleep(0.002)
-
-        threading.Thread(target=run, daemon=True).start()
-        return f"http://127.0.0.1:{listener.getsockname()[1]}"
-
-    yield start
-    for listener in listeners:
-        listener.close()
+    with one_reply_servers() as start:
+        yield start
 
 
 def _run(url: str) -> Outcome:

@@ -4,8 +4,6 @@ told in one sentence, not called a dropped connection (issue 11, defect 8)."""
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -15,6 +13,7 @@ from app.core.prepare import PreparedRequest
 from app.core.response import ResponseData
 from app.http.client import HttpClient, SendFailed
 from tests.http.test_httpbin import httpbin_server
+from tests.raw_server import one_reply_servers
 
 Serve = Callable[[bytes], str]
 
@@ -39,32 +38,8 @@ def _failure_of(url: str) -> tuple[FailureKind, str]:
 @pytest.fixture
 def serve() -> Iterator[Serve]:
     """A server that reads one request, writes ``reply`` and closes; its URL."""
-    listeners: list[socket.socket] = []
-
-    def start(reply: bytes) -> str:
-        listener = socket.create_server(("127.0.0.1", 0))
-        listeners.append(listener)
-
-        def run() -> None:
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            with conn:
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        break
-                    data += chunk
-                conn.sendall(reply)
-
-        threading.Thread(target=run, daemon=True).start()
-        return f"http://127.0.0.1:{listener.getsockname()[1]}/x"
-
-    yield start
-    for listener in listeners:
-        listener.close()
+    with one_reply_servers() as start:
+        yield lambda reply: start(reply) + "/x"
 
 
 def _sentences(text: str) -> int:
