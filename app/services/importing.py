@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from app.core.collection import (
     CollectionNode,
@@ -23,6 +24,7 @@ from app.core.collection import (
     NodeKind,
     SavedRequest,
 )
+from app.core.exchange import Exchange, read_exchange
 from app.core.prepare import PreparedRequest
 from app.core.response import ResponseData
 from app.core.urls import has_query, url_with_params
@@ -33,12 +35,17 @@ from app.storage.collection_store import (
     slugify,
     write_collection,
 )
-from app.storage.history import HistoryStore
+from app.storage.history import HistoryEntry, HistoryStore
 from app.storage.secrets import SecretStore, SecretStoreError
+
+if TYPE_CHECKING:
+    from app.formats.bundle import Bundle
 
 __all__ = [
     "SOURCE_LIMIT",
     "ImportWritten",
+    "OpenedBundle",
+    "open_bundle",
     "read_import",
     "record_in_history",
     "suggested_folder",
@@ -290,3 +297,62 @@ def record_in_history(imported: Imported, history: HistoryStore) -> int:
         )
         count += 1
     return count
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedBundle:
+    """A reproduction bundle read back: ``request`` to replay (secrets as ``{{name}}``),
+    the recorded exchange as a history entry (for the tab that shows it) and parsed."""
+
+    bundle: Bundle
+    request: SavedRequest
+    entry: HistoryEntry
+    exchange: Exchange | None
+
+
+def open_bundle(path: Path) -> OpenedBundle:
+    """Read and parse the bundle at ``path``: slow for a big body, so off the GUI thread.
+    Raises ``FormatError`` with one sentence."""
+    from app.formats.bundle import MAX_UNCOMPRESSED_BYTES, read_bundle, replay_request
+
+    if not path.is_file():
+        raise FormatError(f"{path} is not a file.")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_UNCOMPRESSED_BYTES + 1)
+    except OSError as exc:
+        raise FormatError(f"{path} could not be read ({exc.strerror or exc}).") from None
+    if len(data) > MAX_UNCOMPRESSED_BYTES:
+        raise FormatError(f"{path} is larger than any reproduction bundle this app writes.")
+    bundle = read_bundle(data)
+    recorded = bundle.exchange
+    request = recorded.request
+    entry = HistoryEntry(
+        id=0,
+        sent_at=recorded.started.timestamp(),
+        method=request.method,
+        url=request.url,
+        request_headers=tuple(request.headers),
+        request_body=request.body,
+        status=recorded.status,
+        reason=recorded.reason,
+        response_headers=tuple(recorded.headers),
+        response_body=recorded.body,
+        elapsed_ms=recorded.elapsed_ms,
+        error_code=bundle.error_code or None,
+        failure=recorded.failure or None,
+        size=len(data),
+    )
+    exchange = None
+    if recorded.status is not None:
+        response = ResponseData(
+            recorded.status,
+            recorded.reason,
+            tuple(recorded.headers),
+            recorded.body,
+            recorded.elapsed_ms or 0.0,
+            url=request.url,
+        )
+        exchange = read_exchange(request, response)
+    name = f"Reproduction {request.method} {request.url}"
+    return OpenedBundle(bundle, replace(replay_request(bundle), name=name[:200]), entry, exchange)

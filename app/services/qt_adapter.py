@@ -25,6 +25,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from app.core.collection import LoadedCollection
 from app.core.prepare import RequestNotSendable
 from app.core.tabs import OpenTab
+from app.formats import FormatError
 from app.services.collections import (
     CollectionEvent,
     CollectionLoaded,
@@ -59,6 +60,8 @@ class SendController(QObject):
     recording_failed = Signal(str)  # a sentence saying history missed a request
     history_opened = Signal(object, object)  # HistoryEntry, Exchange | None
     history_failed = Signal(str)  # a sentence saying a history entry could not be shown
+    bundle_opened = Signal(object)  # OpenedBundle: a reproduction bundle, read and parsed
+    bundle_failed = Signal(str)  # why it could not be opened
 
     def __init__(
         self, pipeline: Pipeline, confirm: Confirm | None = None, parent: QObject | None = None
@@ -211,6 +214,26 @@ class SendController(QObject):
         else:
             _log.error("opening a history entry failed", exc_info=exc)
             self.history_failed.emit(f"That history entry could not be shown: {exc}")
+
+    def open_bundle(self, path: Path) -> None:
+        """Read and parse a reproduction bundle in the worker; ``bundle_opened`` or
+        ``bundle_failed`` follows."""
+        from app.services.importing import open_bundle
+
+        task = self._start(self.pipeline.in_worker(open_bundle, path))
+        self._when_done(task, self._on_bundle_opened)
+
+    def _on_bundle_opened(self, task: asyncio.Task[Any]) -> None:
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is None:
+            self.bundle_opened.emit(task.result())
+        elif isinstance(exc, FormatError):
+            self.bundle_failed.emit(str(exc))
+        else:
+            _log.error("opening a reproduction bundle failed", exc_info=exc)
+            self.bundle_failed.emit(f"The reproduction bundle could not be opened: {exc}")
 
     # --- clock check -------------------------------------------------------------------------
     def check_clock(self, tab: OpenTab) -> None:

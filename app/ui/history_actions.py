@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -17,6 +18,7 @@ from app.core.exchange import Exchange
 from app.core.tabs import new_tab
 from app.services.history import HistoryEntry, HistoryError
 from app.services.history_records import request_from_history
+from app.services.importing import OpenedBundle
 from app.services.session import Recorded
 
 if TYPE_CHECKING:
@@ -45,6 +47,8 @@ class HistoryActions(QObject):
         window.history_panel.entry_reopened.connect(self.reopen_entry)
         window.sends.history_opened.connect(self._on_sends_history_opened)
         window.sends.history_failed.connect(self._on_sends_history_failed)
+        window.sends.bundle_opened.connect(self._on_sends_bundle_opened)
+        window.sends.bundle_failed.connect(window.show_error)
 
     def show_entry(self, entry_id: int) -> None:
         """Read the entry (off the GUI thread) and show it in the history tab."""
@@ -73,6 +77,37 @@ class HistoryActions(QObject):
         self._preview_request = request
         self.window.area.show_result(preview.id, Recorded(entry, exchange))
         self.window.statusBar().clearMessage()
+
+    def open_bundle(self, path: Path | None = None) -> None:
+        """Open a reproduction bundle (asked for when ``path`` is ``None``): read off the GUI
+        thread, then shown in a tab of its own, ready to replay."""
+        if path is None:
+            path = self.window.prompts.choose_open_path(
+                "Open a reproduction bundle", "Reproduction bundles (*.apx);;All files (*)"
+            )
+            if path is None:
+                return
+        self.window.statusBar().showMessage(f"Opening {path}…")
+        self.window.sends.open_bundle(path)
+
+    def _on_sends_bundle_opened(self, opened: OpenedBundle) -> None:
+        window = self.window
+        # A view of what was recorded (not an edit); Send replays it, re-signed, with the
+        # secrets of the environment chosen now.
+        tab = replace(new_tab(opened.request), saved=opened.request)
+        window.session.open(tab)
+        window.area.show_result(tab.id, Recorded(opened.entry, opened.exchange))
+        bundle = opened.bundle
+        facts = [f"Reproduction recorded {bundle.created:%Y-%m-%d %H:%M} UTC"]
+        if bundle.environment:
+            facts.append(f'in the environment "{bundle.environment}"')
+        if bundle.correlation_id:
+            facts.append(f"correlation id {bundle.correlation_id}")
+        note = f" Note: {bundle.note}" if bundle.note else ""
+        window.response_pane.show_message(
+            ", ".join(facts) + f".{note} Choose an environment and press Send to replay it."
+        )
+        window.statusBar().clearMessage()
 
     def reopen_entry(self, entry_id: int) -> None:
         """Open a recorded request in a new tab (secrets come back as ``{{name}}``)."""

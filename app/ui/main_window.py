@@ -160,7 +160,10 @@ class MainWindow(QMainWindow):
         if path is not None:
             event.acceptProposedAction()
             # After the drop returns: the dialog must not run inside the drag's own loop.
-            QTimer.singleShot(0, lambda: self.menus.import_collection(path))
+            if path.suffix.lower() == ".apx":  # a reproduction bundle: opened, not imported
+                QTimer.singleShot(0, lambda: self.history_actions.open_bundle(path))
+            else:
+                QTimer.singleShot(0, lambda: self.menus.import_collection(path))
 
     # --- messages ----------------------------------------------------------------------------
     def show_notice(self, text: str) -> None:

@@ -130,6 +130,13 @@ class WindowMenus(QObject):
         self.recent_menu = file.addMenu("Open &recent")
         file.addSeparator()
         self._add(file, "import", "&Import…", "Ctrl+I", self.import_collection)
+        self._add(
+            file,
+            "open_bundle",
+            "Open a &reproduction bundle…",
+            (),
+            lambda: window.history_actions.open_bundle(),
+        )
         exports = ExportActions(window)
         self.exports = exports
         export = file.addMenu("&Export")

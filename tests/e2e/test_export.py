@@ -15,7 +15,7 @@ from app.core.request import KeyValue
 from app.formats.bundle import read_bundle
 from app.formats.curl import parse_command
 from app.ui.main_window import MainWindow
-from tests.e2e.test_send_and_read import send, set_request
+from tests.e2e.test_send_and_read import TIMEOUT_MS, send, set_request, text
 from tests.prompts import ScriptedPrompts
 
 
@@ -143,3 +143,48 @@ def test_share_reproduction_shows_what_it_takes_out_then_writes_a_bundle_without
     bundle = read_bundle(data)
     assert bundle.note == "Customer 42 gets this wallet." and bundle.environment == "demo"
     assert bundle.exchange.status == 200
+
+
+def test_a_bundle_opens_in_its_own_tab_and_send_replays_it(
+    qtbot: Any, window: MainWindow, prompts: ScriptedPrompts, tmp_path: Path
+) -> None:
+    set_request(window, "GET", "/payments/10145")
+    send(qtbot, window)
+    panel = window.history_panel
+    qtbot.waitUntil(lambda: len(panel.shown_ids()) == 1)
+    panel.view.selectRow(0)
+    bundle = tmp_path / "payment.apx"
+
+    def note(dialog: Any) -> bool:
+        dialog.note_edit.setPlainText("Status looks wrong to the customer.")
+        return True
+
+    prompts.dialogs.append(note)
+    prompts.save_paths.append(bundle)
+    window.menus.exports.share_history_entry()
+    assert bundle.is_file()
+
+    prompts.open_paths.append(bundle)
+    window.menus.actions["open_bundle"].trigger()
+    qtbot.waitUntil(
+        lambda: (tab := window.active_tab()) is not None and tab.title.startswith("Reproduction"),
+        timeout=TIMEOUT_MS,
+    )
+    assert text(window, "statusLabel") == "200 OK"  # what was recorded
+    message = text(window, "responseMessageLabel")
+    assert "Note: Status looks wrong to the customer." in message
+    tab = window.active_tab()
+    assert tab is not None and not tab.dirty
+    send(qtbot, window)  # the replay
+    assert text(window, "statusLabel") == "200 OK"
+
+
+def test_a_broken_bundle_is_a_sentence(
+    qtbot: Any, window: MainWindow, prompts: ScriptedPrompts, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.apx"
+    broken.write_bytes(b"PK\x03\x04 not really")
+    prompts.open_paths.append(broken)
+    window.menus.actions["open_bundle"].trigger()
+    qtbot.waitUntil(lambda: bool(prompts.errors), timeout=TIMEOUT_MS)
+    assert "bundle" in prompts.errors[-1].lower() or "zip" in prompts.errors[-1].lower()
