@@ -194,3 +194,21 @@ def test_version_and_self_test_from_the_command_line(tmp_path: Path) -> None:
     )
     assert checked.returncode == 0, checked.stderr[-2000:]
     assert checked.stdout.startswith("self-test: 200 OK in ")
+
+
+def test_the_window_starts_without_the_import_and_export_formats() -> None:
+    # Each is read when first used: together they cost about 25 ms of every start.
+    code = (
+        "import sys, os; os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen');"
+        "import app.application;"
+        "print(sorted(m for m in sys.modules if m.startswith('app.formats.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert done.stdout.strip() == "['app.formats._model']"

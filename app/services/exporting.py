@@ -15,6 +15,7 @@ import platform
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.collection import (
     CollectionNode,
@@ -26,13 +27,15 @@ from app.core.collection import (
 from app.core.prepare import PreparedRequest
 from app.core.request import BodyMode
 from app.formats import FormatError, ImportedFolder
-from app.formats.bundle import write_bundle
-from app.formats.har_export import HarEntry, to_har
-from app.formats.postman_export import to_postman
-from app.formats.snippets import SNIPPETS, to_curl
 from app.http.body_files import BodyFileError, load_body
 from app.services.pipeline import Pipeline, Refusal
 from app.storage.history import HistoryEntry
+
+if TYPE_CHECKING:
+    from app.formats.har_export import HarEntry
+
+# The format writers are imported where they are used: the window starts without them
+# (about 25 ms of imports).
 
 __all__ = [
     "SNIPPET_NAMES",
@@ -93,6 +96,8 @@ def folder_tree(
 def export_postman(loaded: LoadedCollection, item: Path | None = None) -> str:
     """Postman collection v2.1 JSON of the collection, or of one folder or request with what
     it inherits written in; secret variables as names only."""
+    from app.formats.postman_export import to_postman
+
     tree, inherited = folder_tree(loaded, item)
     name = loaded.name if item is None else f"{loaded.name} - {tree.name}"
     return to_postman(tree, name, loaded.environments, inherited)
@@ -111,6 +116,8 @@ def request_snippet(
     """``request`` (saved at ``source``) as a ``kind`` snippet that sends what this app would
     send now: variables resolved, auth applied (a MAC signed now), secrets as ``{{name}}``
     unless ``include_secrets``. Raises ``ValueError`` with the reason it cannot be sent."""
+    from app.formats.snippets import SNIPPETS, to_curl
+
     plan = pipeline.plan(
         request, source, base_url=base_url, timeout_seconds=timeout_seconds, allow_protected=True
     )
@@ -160,11 +167,15 @@ def _recorded_request(entry: HistoryEntry) -> PreparedRequest:
 def history_snippet(entry: HistoryEntry, kind: str = "curl") -> str:
     """The request of a history entry, as it was sent, as a ``kind`` snippet; history
     holds secrets as markers, which come out as ``{{name}}``."""
+    from app.formats.snippets import SNIPPETS
+
     return SNIPPETS[kind](_recorded_request(entry))
 
 
 def entry_as_har(entry: HistoryEntry) -> HarEntry:
     """A history entry as the HAR writer and the bundle take it."""
+    from app.formats.har_export import HarEntry
+
     return HarEntry(
         _recorded_request(entry),
         entry.status,
@@ -188,6 +199,8 @@ def bundle_of_entry(
 ) -> bytes:
     """A reproduction bundle of a history entry (``app.formats.bundle``): every secret of
     ``secrets``, what looks like a credential and the ``marked`` values taken out."""
+    from app.formats.bundle import write_bundle
+
     return write_bundle(
         entry_as_har(entry),
         secrets=secrets,
@@ -202,4 +215,6 @@ def bundle_of_entry(
 
 def history_har(entries: Iterable[HistoryEntry], version: str = "") -> str:
     """HAR 1.2 of history entries, requests and responses as recorded."""
+    from app.formats.har_export import to_har
+
     return to_har((entry_as_har(entry) for entry in entries), creator_version=version)

@@ -21,7 +21,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 
 from app.formats import FormatError
-from app.formats.bundle import redactions
 from app.services.exporting import (
     SNIPPET_NAMES,
     bundle_of_entry,
@@ -33,7 +32,6 @@ from app.services.exporting import (
 )
 from app.services.files import save_file
 from app.services.history import HistoryEntry, HistoryError
-from app.ui.share_dialog import ShareDialog
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -177,6 +175,8 @@ class ExportActions(QObject):
 
     def share_history_entry(self) -> None:
         """A reproduction bundle of the selected entry, after showing what it takes out."""
+        from app.formats.bundle import redactions  # not needed to start the window
+        from app.ui.share_dialog import ShareDialog
         from app.ui.window_menus import app_version  # that module builds this one
 
         window = self.window
