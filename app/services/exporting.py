@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SNIPPET_NAMES",
     "bundle_of_entry",
+    "compare_entries",
     "entry_as_har",
     "export_postman",
     "folder_tree",
@@ -218,3 +219,19 @@ def history_har(entries: Iterable[HistoryEntry], version: str = "") -> str:
     from app.formats.har_export import to_har
 
     return to_har((entry_as_har(entry) for entry in entries), creator_version=version)
+
+
+def compare_entries(old: HistoryEntry, new: HistoryEntry, ignore: Iterable[str] = ()) -> str:
+    """How ``new``'s response differs from ``old``'s, JSON-aware (``app.core.json_diff``):
+    one line per difference, then the summary. Slow for big bodies: off the GUI thread.
+    Raises ``ValueError`` for an ignore pattern it cannot read."""
+    from app.core.json_diff import diff_exchanges, render
+    from app.services.history_records import recorded_exchange
+
+    _, before = recorded_exchange(old)
+    _, after = recorded_exchange(new)
+    if before is None or after is None:
+        missing = old if before is None else new
+        return f"{missing.method} {missing.url} got no response: {missing.failure or 'none came'}."
+    ignored = ("header:paysera-correlation-id", "header:Set-Cookie", *ignore)
+    return render(diff_exchanges(before, after, ignore=ignored))

@@ -12,11 +12,12 @@ happened.
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 
@@ -24,6 +25,7 @@ from app.formats import FormatError
 from app.services.exporting import (
     SNIPPET_NAMES,
     bundle_of_entry,
+    compare_entries,
     entry_as_har,
     export_postman,
     history_har,
@@ -44,6 +46,8 @@ _SUFFIX = {"curl": "sh", "httpie": "sh", "httpx": "py"}
 class ExportActions(QObject):
     """The window's copy and export commands (see the module docstring)."""
 
+    _compared = Signal(str, str)  # title, the diff as text (from the comparing thread)
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
@@ -51,6 +55,7 @@ class ExportActions(QObject):
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._on_history_view_context_menu_requested)
         window.sidebar.export_requested.connect(self.export_collection)
+        self._compared.connect(self._on_compared)
 
     # --- the active request -----------------------------------------------------------------
     def _snippet(self, kind: str, *, include_secrets: bool = False) -> str | None:
@@ -171,7 +176,38 @@ class ExportActions(QObject):
         menu.addSeparator()
         menu.addAction("Export as HAR…", self.export_history)
         menu.addAction("Share reproduction…", self.share_history_entry)
+        compare = menu.addAction("Compare the two selected", self.compare_history_entries)
+        compare.setEnabled(len(self.window.history_panel.selected_ids()) == 2)
         return menu
+
+    def compare_history_entries(self) -> None:
+        """How the newer of the two selected entries' responses differs from the older,
+        JSON-aware, worked out off the GUI thread and shown in a window."""
+        window = self.window
+        ids = window.history_panel.selected_ids()
+        if len(ids) != 2:
+            window.show_error("Select two history entries to compare (Ctrl+click).")
+            return
+        try:
+            newer, older = window.history.entries(ids)  # the list is newest first
+        except (HistoryError, ValueError) as exc:
+            window.show_error(str(exc))
+            return
+        self._say("Comparing…")
+        title = f"{older.method} {older.url} → {newer.method} {newer.url}"
+
+        def work() -> None:
+            self._compared.emit(title, compare_entries(older, newer))
+
+        threading.Thread(target=work, name="compare", daemon=True).start()
+
+    def _on_compared(self, title: str, text: str) -> None:
+        from app.ui.text_dialog import TextDialog
+
+        self.window.statusBar().clearMessage()
+        dialog = TextDialog(f"Compare: {title}"[:200], text, self.window)
+        dialog.setObjectName("compareDialog")
+        self.window.prompts.run_dialog(dialog)
 
     def share_history_entry(self) -> None:
         """A reproduction bundle of the selected entry, after showing what it takes out."""

@@ -188,3 +188,30 @@ def test_a_broken_bundle_is_a_sentence(
     window.menus.actions["open_bundle"].trigger()
     qtbot.waitUntil(lambda: bool(prompts.errors), timeout=TIMEOUT_MS)
     assert "bundle" in prompts.errors[-1].lower() or "zip" in prompts.errors[-1].lower()
+
+
+def test_two_history_entries_compare_json_aware(
+    qtbot: Any, window: MainWindow, prompts: ScriptedPrompts
+) -> None:
+    set_request(window, "GET", "/payments/10145")
+    send(qtbot, window)
+    set_request(window, "GET", "/payments/10146")
+    send(qtbot, window)
+    panel = window.history_panel
+    qtbot.waitUntil(lambda: len(panel.shown_ids()) == 2)
+    panel.view.selectAll()
+    shown: list[str] = []
+
+    def read(dialog: Any) -> bool:
+        shown.append(dialog.text_edit.toPlainText())
+        return True
+
+    prompts.dialogs.append(read)
+    menu = window.menus.exports.history_menu()
+    compare = next(a for a in menu.actions() if a.text() == "Compare the two selected")
+    assert compare.isEnabled()
+    compare.trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=TIMEOUT_MS)
+    lines = shown[0].splitlines()
+    assert "~ $.id: 10145 → 10146" in lines
+    assert lines[-1].endswith("removed") and "changed" in lines[-1]
