@@ -26,6 +26,7 @@ from app.core.collection import (
 )
 from app.core.prepare import PreparedRequest
 from app.core.request import BodyMode
+from app.core.response import ResponseData
 from app.formats import FormatError, ImportedFolder
 from app.http.body_files import BodyFileError, load_body
 from app.services.pipeline import Pipeline, Refusal
@@ -41,6 +42,7 @@ __all__ = [
     "SNIPPET_NAMES",
     "bundle_of_entry",
     "compare_entries",
+    "compare_replay",
     "entry_as_har",
     "export_postman",
     "folder_tree",
@@ -235,3 +237,28 @@ def compare_entries(old: HistoryEntry, new: HistoryEntry, ignore: Iterable[str] 
         return f"{missing.method} {missing.url} got no response: {missing.failure or 'none came'}."
     ignored = ("header:paysera-correlation-id", "header:Set-Cookie", *ignore)
     return render(diff_exchanges(before, after, ignore=ignored))
+
+
+def compare_replay(
+    recorded: HistoryEntry, response: ResponseData, secrets: Mapping[str, str]
+) -> tuple[str, str]:
+    """A replay's ``response`` against the response a bundle ``recorded``: the summary line
+    and the differences as text. The new response is redacted as the bundle was first (its
+    ``secrets`` as markers), so only real differences show. Off the GUI thread."""
+    from app.core.json_diff import diff_exchanges, render
+    from app.core.variables import redact, redact_bytes, redact_headers
+    from app.services.history_records import recorded_exchange
+
+    _, before = recorded_exchange(recorded)
+    if before is None:
+        return "The bundle recorded no response to compare with.", ""
+    after = ResponseData(
+        response.status,
+        redact(response.reason, secrets),
+        redact_headers(response.headers, secrets),
+        redact_bytes(response.body, secrets),
+        response.elapsed_ms,
+    )
+    ignored = ("header:paysera-correlation-id", "header:Set-Cookie")
+    difference = diff_exchanges(before, after, ignore=ignored)
+    return difference.summary(), render(difference)

@@ -6,20 +6,24 @@ editor's preview tab); "Open in new tab" always opens a new one.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from app.core.collection import SavedRequest
 from app.core.exchange import Exchange
 from app.core.tabs import new_tab
+from app.services.exporting import compare_replay
 from app.services.history import HistoryEntry, HistoryError
 from app.services.history_records import request_from_history
 from app.services.importing import OpenedBundle
+from app.services.pipeline import Outcome
 from app.services.session import Recorded
+from app.ui.text_dialog import TextDialog
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -37,6 +41,8 @@ def entry_title(entry: HistoryEntry) -> str:
 class HistoryActions(QObject):
     """Connects the history panel and the pipeline's history reads to the session's tabs."""
 
+    _compared = Signal(str, str, str)  # tab id, summary, differences (from a thread)
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
@@ -48,6 +54,10 @@ class HistoryActions(QObject):
         window.sends.history_opened.connect(self._on_sends_history_opened)
         window.sends.history_failed.connect(self._on_sends_history_failed)
         window.sends.bundle_opened.connect(self._on_sends_bundle_opened)
+        window.sends.finished.connect(self._on_sends_finished)
+        self._compared.connect(self._on_compared)
+        # Tabs opened from a bundle: what they recorded, to compare each replay with.
+        self._recorded: dict[str, HistoryEntry] = {}
         window.sends.bundle_failed.connect(window.show_error)
 
     def show_entry(self, entry_id: int) -> None:
@@ -95,6 +105,7 @@ class HistoryActions(QObject):
         # A view of what was recorded (not an edit); Send replays it, re-signed, with the
         # secrets of the environment chosen now.
         tab = replace(new_tab(opened.request), saved=opened.request)
+        self._recorded[tab.id] = opened.entry
         window.session.open(tab)
         window.area.show_result(tab.id, Recorded(opened.entry, opened.exchange))
         bundle = opened.bundle
@@ -108,6 +119,33 @@ class HistoryActions(QObject):
             ", ".join(facts) + f".{note} Choose an environment and press Send to replay it."
         )
         window.statusBar().clearMessage()
+
+    def _on_sends_finished(self, tab_id: str, outcome: Outcome) -> None:
+        recorded = self._recorded.get(tab_id)
+        if recorded is None or outcome.exchange is None:
+            return
+        response, secrets = outcome.exchange.response, outcome.secrets
+
+        def work() -> None:
+            summary, text = compare_replay(recorded, response, secrets)
+            self._compared.emit(tab_id, summary, text)
+
+        threading.Thread(target=work, name="compare-replay", daemon=True).start()
+
+    def _on_compared(self, tab_id: str, summary: str, text: str) -> None:
+        window = self.window
+        active = window.active_tab()
+        if active is None or active.id != tab_id:
+            return
+        pane = window.response_pane
+        pane.show_message(f"Replayed. Against the recorded response: {summary}.")
+        if text and summary != "No differences":
+            dialog_title = f"Replay against the recording: {active.title}"[:200]
+
+            def show() -> None:
+                window.prompts.run_dialog(TextDialog(dialog_title, text, window))
+
+            pane.offer("Show the differences…", show)
 
     def reopen_entry(self, entry_id: int) -> None:
         """Open a recorded request in a new tab (secrets come back as ``{{name}}``)."""

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
 
 from app.core.request import KeyValue
 from app.formats.bundle import read_bundle
@@ -177,6 +178,32 @@ def test_a_bundle_opens_in_its_own_tab_and_send_replays_it(
     assert tab is not None and not tab.dirty
     send(qtbot, window)  # the replay
     assert text(window, "statusLabel") == "200 OK"
+    qtbot.waitUntil(
+        lambda: (
+            "Against the recorded response: No differences" in text(window, "responseMessageLabel")
+        ),
+        timeout=TIMEOUT_MS,
+    )
+
+    # The payment changes on the server; the next replay says how, and shows it.
+    window.new_tab()
+    set_request(window, "POST", "/payments/10145/cancel")
+    send(qtbot, window)
+    assert text(window, "statusLabel").startswith("2")
+    window.session.activate(tab.id)
+    send(qtbot, window)
+    qtbot.waitUntil(lambda: "1 changed" in text(window, "responseMessageLabel"), timeout=TIMEOUT_MS)
+    shown: list[str] = []
+
+    def look(dialog: Any) -> bool:
+        shown.append(dialog.text_edit.toPlainText())
+        return True
+
+    prompts.dialogs.append(look)
+    offer = window.findChild(QWidget, "responseOfferButton")
+    assert offer is not None and offer.isVisible()
+    offer.click()
+    assert shown and '~ $.status: "new" → ' in shown[0]
 
 
 def test_a_broken_bundle_is_a_sentence(
