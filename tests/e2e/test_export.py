@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPushButton
 
 from app.core.request import KeyValue
 from app.formats.bundle import read_bundle
@@ -200,7 +200,7 @@ def test_a_bundle_opens_in_its_own_tab_and_send_replays_it(
         return True
 
     prompts.dialogs.append(look)
-    offer = window.findChild(QWidget, "responseOfferButton")
+    offer = window.findChild(QPushButton, "responseOfferButton")
     assert offer is not None and offer.isVisible()
     offer.click()
     assert shown and '~ $.status: "new" → ' in shown[0]
