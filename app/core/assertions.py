@@ -79,6 +79,7 @@ __all__ = [
     "operators_for",
     "parse_expected",
     "plain_scalar",
+    "select",
     "summarize",
 ]
 
@@ -623,6 +624,26 @@ def _find(query: JSONPath, document: object) -> list[tuple[object, tuple[object,
     if not isinstance(document, dict | list | int | float | bool | None):
         return []
     return [(match.obj, tuple(match.parts)) for match in query.finditer(document)]
+
+
+def select(path: str, document: object) -> list[tuple[str, object]]:
+    """The values the JSONPath ``path`` selects in ``document`` (from ``parse_json_exact``:
+    numbers stay exact), each with its own JSONPath, in document order. Raises ``ValueError``
+    with a sentence for a path that is not RFC 9535 or cannot be evaluated."""
+    from jsonpath import JSONPathError
+
+    try:
+        matches = _find(_compile(path), document)
+    except JSONPathError as exc:
+        raise ValueError(_path_problem(path, exc)) from None
+    except RecursionError:
+        raise ValueError(
+            f"{path} could not be evaluated: the document is nested too deeply"
+        ) from None
+    return [
+        (json_path([part for part in parts if isinstance(part, str | int)]), value)
+        for value, parts in matches
+    ]
 
 
 def _not_json(exchange: Exchange) -> str:

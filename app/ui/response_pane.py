@@ -34,6 +34,7 @@ from app.core.sent_request import describe_sent_request
 from app.services.files import save_file
 from app.ui.elided_label import WrappingLabel
 from app.ui.error_panel import ErrorPanel
+from app.ui.filter_bar import FilterBar
 from app.ui.find_bar import FindBar, TreeSearch, find_in_text
 from app.ui.headers_model import HeadersModel
 from app.ui.json_tree_model import JsonTreeModel
@@ -156,7 +157,13 @@ class ResponsePane(QWidget):
         )
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("responseTabs")
-        self.tabs.addTab(self.tree_view, "Tree")
+        self.filter_bar = FilterBar(self.tree_model, self)
+        tree_page = QWidget(self)
+        tree_layout = QVBoxLayout(tree_page)
+        tree_layout.setContentsMargins(0, 0, 0, 0)
+        tree_layout.addWidget(self.filter_bar)
+        tree_layout.addWidget(self.tree_view, 1)
+        self.tabs.addTab(tree_page, "Tree")
         self.tabs.addTab(self.raw_view, "Raw")
         self.tabs.addTab(self.headers_view, "Headers")
         self.sent_view = QPlainTextEdit(self)
@@ -231,6 +238,10 @@ class ResponsePane(QWidget):
                 self.updateGeometry()
         return super().event(event)
 
+    def _clear_tree(self) -> None:
+        self.tree_model.clear()
+        self.filter_bar.set_document(None)
+
     # --- find ------------------------------------------------------------------------------
     def show_find(self) -> None:
         """Open the find bar over the Tree or Raw view (Ctrl+F)."""
@@ -299,7 +310,7 @@ class ResponsePane(QWidget):
         self.elapsed_label.setText("")
         self.size_label.setText("")
         self._clear_notes()
-        self.tree_model.clear()
+        self._clear_tree()
         self.raw_view.clear()
         self.headers_model.set_headers(())
 
@@ -427,13 +438,14 @@ class ResponsePane(QWidget):
             notes.append(_calm_note(response, error.status_explanation))
         size = describe_size(len(response.body))
         if exchange.binary:
-            self.tree_model.clear()
+            self._clear_tree()
             self.raw_view.show_binary(response.body, response.content_type)
             self._suggested_name = _suggested_name(response, self.raw_view.binary_view.image_format)
             if self.tabs.currentIndex() == self.TREE_TAB:
                 self.tabs.setCurrentIndex(self.RAW_TAB)
         elif exchange.is_json:
             self.tree_model.set_document(exchange.document)
+            self.filter_bar.set_document(exchange.document)
             document = exchange.document
             self.raw_view.show_body(response.iter_text, size, lambda: iter_pretty(document))
             if exchange.json_lines and isinstance(document, list):
@@ -441,7 +453,7 @@ class ResponsePane(QWidget):
             if self.tabs.currentIndex() != self.HEADERS_TAB:
                 self.tabs.setCurrentIndex(self.TREE_TAB)
         else:
-            self.tree_model.clear()
+            self._clear_tree()
             self.raw_view.show_body(response.iter_text, size)
             if not response.body and not _body_said_elsewhere(exchange):
                 notes.append("The response has no body.")

@@ -429,3 +429,14 @@ def test_a_filter_pattern_that_backtracks_for_ever_matches_nothing() -> None:
     )
     assert time.monotonic() - started < 5
     assert found.passed  # "ok" matched; the hostile value was stopped, not waited for
+
+
+def test_select_gives_each_match_with_its_own_path_and_says_what_is_wrong() -> None:
+    from app.core.assertions import select
+    from app.core.json_doc import parse_json_exact
+
+    document = parse_json_exact('{"items": [{"a": 1.10}, {"a": 2}], "n": null}')
+    assert select("$.items[*].a", document) == [("$.items[0].a", "1.10"), ("$.items[1].a", 2)]
+    assert select("$.n", document) == [("$.n", None)]
+    with pytest.raises(ValueError, match="is not a valid JSONPath"):
+        select("$.items[", document)

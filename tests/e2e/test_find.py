@@ -108,3 +108,23 @@ def test_a_big_body_is_searched_without_freezing_the_window(
     current = window.response_pane.tree_view.currentIndex()
     assert current.parent().data() == "[149000]"
     assert meter.longest < 0.5
+
+
+def test_a_jsonpath_filter_shows_the_matches_exactly_and_says_what_is_wrong(
+    qtbot: Any, window: MainWindow, server: HostileServer
+) -> None:
+    server.routes["/exact"] = Canned(
+        200, b'{"items": [{"amount": 10.10, "id": 1}, {"amount": 2.5, "id": 2}], "total": 2}'
+    )
+    send_to(qtbot, window, server, "/exact")
+    model = window.response_pane.tree_model
+    edit: QLineEdit = child(window, "responseFilterEdit")
+    edit.setText("$.items[?@.amount > 3].amount")
+    qtbot.waitUntil(lambda: text(window, "responseFilterLabel") == "1 match")
+    rows = [[model.index(0, c).data() for c in range(2)]]
+    assert rows == [["$.items[0].amount", "10.10"]]  # exactly as sent
+    edit.setText("$.items[")
+    qtbot.waitUntil(lambda: "is not a valid JSONPath" in text(window, "responseFilterLabel"))
+    edit.clear()
+    qtbot.waitUntil(lambda: model.rowCount() == 2 and model.index(0, 0).data() == "items")
+    assert text(window, "responseFilterLabel") == ""
