@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from app.application import create_main_window
+from app.storage.collection_store import CollectionStore
 from app.ui.main_window import MainWindow
 from tests.prompts import ScriptedPrompts
 
@@ -44,6 +45,18 @@ def window(
 ) -> Iterator[MainWindow]:
     with running_window(qtbot, qt_loop, prompts=prompts) as main:
         yield main
+
+
+@pytest.fixture
+def team_window(
+    qtbot: Any,
+    qt_loop: asyncio.AbstractEventLoop,
+    collection: CollectionStore,
+    prompts: ScriptedPrompts,
+) -> Iterator[MainWindow]:
+    """The window with the test module's own ``collection`` open (each module defines one)."""
+    with running_window(qtbot, qt_loop, collection=collection.root, prompts=prompts) as window:
+        yield window
 
 
 def child(window: QWidget, name: str) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from app.core.collection import Defaults, Environment, SavedRequest, Variable
 from app.core.request import KeyValue
 from app.storage.collection_store import CollectionStore, create_collection
 from app.ui.main_window import MainWindow
-from tests.e2e.conftest import child, running_window
+from tests.e2e.conftest import child
 from tests.e2e.test_send_and_read import TIMEOUT_MS, send, text
 from tests.prompts import ScriptedPrompts
 
@@ -60,17 +59,6 @@ def collection(tmp_path: Path) -> CollectionStore:
         )
     )
     return store
-
-
-@pytest.fixture
-def team_window(
-    qtbot: Any,
-    qt_loop: asyncio.AbstractEventLoop,
-    collection: CollectionStore,
-    prompts: ScriptedPrompts,
-) -> Iterator[MainWindow]:
-    with running_window(qtbot, qt_loop, collection=collection.root, prompts=prompts) as window:
-        yield window
 
 
 def _open(window: MainWindow, path: str) -> None:

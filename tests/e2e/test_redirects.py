@@ -3,7 +3,6 @@ inheritance from a folder and saving the choice in the request file."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,8 @@ from app.core.collection import Defaults, SavedRequest
 from app.core.request import KeyValue
 from app.storage.collection_store import CollectionStore, create_collection
 from app.ui.main_window import MainWindow
-from tests.e2e.conftest import child, running_window
+from tests.e2e.conftest import child
 from tests.e2e.test_send_and_read import send, set_request, text
-from tests.prompts import ScriptedPrompts
 from tests.redirect_server import RedirectServer, redirect_server
 
 
@@ -71,17 +69,6 @@ def collection(tmp_path: Path, server: RedirectServer) -> CollectionStore:
     store.save_defaults(folder, Defaults(follow_redirects=True))
     store.new_request(folder, SavedRequest("Old", url=server.url("/a")))
     return store
-
-
-@pytest.fixture
-def team_window(
-    qtbot: Any,
-    qt_loop: asyncio.AbstractEventLoop,
-    collection: CollectionStore,
-    prompts: ScriptedPrompts,
-) -> Iterator[MainWindow]:
-    with running_window(qtbot, qt_loop, collection=collection.root, prompts=prompts) as window:
-        yield window
 
 
 def test_a_request_inherits_from_its_folder_and_saves_its_own_choice(
