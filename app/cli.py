@@ -313,8 +313,10 @@ def _history_har(
     return history_har(entries, _version()), failed
 
 
-# Differ on every send by design: left out of a replay's comparison unless asked.
-REPLAY_IGNORED = ("header:paysera-correlation-id", "header:Set-Cookie", "header:Server-Timing")
+def _replay_ignored() -> tuple[str, ...]:
+    from app.services.exporting import REPLAY_IGNORED
+
+    return REPLAY_IGNORED
 
 
 def _replay_parser() -> argparse.ArgumentParser:
@@ -325,7 +327,7 @@ def _replay_parser() -> argparse.ArgumentParser:
         "the recorded one, JSON-aware: by path, keys in any order, numbers exactly.",
         epilog="Exit status: 0 the same, 1 it differs, 2 the bundle cannot be read or the "
         "request not sent. Left out of the comparison: Date, Content-Length, "
-        + ", ".join(p.split(":", 1)[1] for p in REPLAY_IGNORED)
+        + ", ".join(p.split(":", 1)[1] for p in _replay_ignored())
         + ", and every --ignore.",
     )
     parser.add_argument("bundle", type=Path, help="a *.apx file (Share reproduction…)")
@@ -348,11 +350,11 @@ def _replay_parser() -> argparse.ArgumentParser:
 
 
 async def _replay(options: argparse.Namespace) -> int:
-    from app.core.json_diff import IgnoreRules, diff_exchanges, render
+    from app.core.json_diff import IgnoreRules, render
     from app.core.response import ResponseData
-    from app.core.variables import redact, redact_bytes, redact_headers
     from app.formats import FormatError
     from app.formats.bundle import read_bundle, replay_request
+    from app.services.exporting import replay_diff
     from app.services.pipeline import Pipeline
     from app.services.workspace import Workspace
     from app.storage.collection_store import load_collection
@@ -360,7 +362,7 @@ async def _replay(options: argparse.Namespace) -> int:
     from app.storage.settings import data_dir
 
     try:
-        ignore = IgnoreRules.parse([*REPLAY_IGNORED, *options.ignore])
+        IgnoreRules.parse(options.ignore)  # a pattern it cannot read: said before sending
     except ValueError as exc:
         return _fail(str(exc))
     try:
@@ -411,8 +413,6 @@ async def _replay(options: argparse.Namespace) -> int:
             server.stop()
     if outcome.exchange is None:
         return _fail(f"The request was not replayed: {outcome.message}")
-    new = outcome.exchange.response
-    hidden = outcome.secrets  # the new response names them as the bundle does
     old = ResponseData(
         recorded.status,
         recorded.reason,
@@ -420,14 +420,7 @@ async def _replay(options: argparse.Namespace) -> int:
         recorded.body,
         recorded.elapsed_ms or 0.0,
     )
-    redacted = ResponseData(
-        new.status,
-        redact(new.reason, hidden),
-        redact_headers(new.headers, hidden),
-        redact_bytes(new.body, hidden),
-        new.elapsed_ms,
-    )
-    difference = diff_exchanges(old, redacted, ignore=ignore)
+    difference = replay_diff(old, outcome.exchange.response, outcome.secrets, options.ignore)
     print(render(difference))
     return EXIT_FAILED if difference.differences else EXIT_OK
 

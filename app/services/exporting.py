@@ -33,12 +33,14 @@ from app.services.pipeline import Pipeline, Refusal
 from app.storage.history import HistoryEntry
 
 if TYPE_CHECKING:
+    from app.core.json_diff import Diff
     from app.formats.har_export import HarEntry
 
 # The format writers are imported where they are used: the window starts without them
 # (about 25 ms of imports).
 
 __all__ = [
+    "REPLAY_IGNORED",
     "SNIPPET_NAMES",
     "bundle_of_entry",
     "compare_entries",
@@ -48,6 +50,7 @@ __all__ = [
     "folder_tree",
     "history_har",
     "history_snippet",
+    "replay_diff",
     "request_snippet",
 ]
 
@@ -223,11 +226,38 @@ def history_har(entries: Iterable[HistoryEntry], version: str = "") -> str:
     return to_har((entry_as_har(entry) for entry in entries), creator_version=version)
 
 
+REPLAY_IGNORED = ("header:paysera-correlation-id", "header:Set-Cookie", "header:Server-Timing")
+"""Differ on every send by design: left out when responses are compared (with Date and
+Content-Length, which ``app.core.json_diff`` leaves out itself)."""
+
+
+def replay_diff(
+    recorded: ResponseData,
+    response: ResponseData,
+    secrets: Mapping[str, str],
+    ignore: Iterable[str] = (),
+) -> Diff:
+    """How ``response`` differs from the ``recorded`` one, JSON-aware. ``response`` is
+    redacted first as recorded ones are (each of ``secrets`` as its marker), so a secret
+    the server echoes is not a difference, and never shown. Slow for big bodies: off the
+    GUI thread. ``ValueError`` for an ignore pattern it cannot read."""
+    from app.core.json_diff import diff_exchanges
+    from app.core.variables import redact, redact_bytes, redact_headers
+
+    redacted = ResponseData(
+        response.status,
+        redact(response.reason, secrets),
+        redact_headers(response.headers, secrets),
+        redact_bytes(response.body, secrets),
+        response.elapsed_ms,
+    )
+    return diff_exchanges(recorded, redacted, ignore=(*REPLAY_IGNORED, *ignore))
+
+
 def compare_entries(old: HistoryEntry, new: HistoryEntry, ignore: Iterable[str] = ()) -> str:
-    """How ``new``'s response differs from ``old``'s, JSON-aware (``app.core.json_diff``):
-    one line per difference, then the summary. Slow for big bodies: off the GUI thread.
-    Raises ``ValueError`` for an ignore pattern it cannot read."""
-    from app.core.json_diff import diff_exchanges, render
+    """How ``new``'s response differs from ``old``'s (see ``replay_diff``): one line per
+    difference, then the summary."""
+    from app.core.json_diff import render
     from app.services.history_records import recorded_exchange
 
     _, before = recorded_exchange(old)
@@ -235,30 +265,19 @@ def compare_entries(old: HistoryEntry, new: HistoryEntry, ignore: Iterable[str] 
     if before is None or after is None:
         missing = old if before is None else new
         return f"{missing.method} {missing.url} got no response: {missing.failure or 'none came'}."
-    ignored = ("header:paysera-correlation-id", "header:Set-Cookie", *ignore)
-    return render(diff_exchanges(before, after, ignore=ignored))
+    return render(replay_diff(before, after, {}, ignore))
 
 
 def compare_replay(
     recorded: HistoryEntry, response: ResponseData, secrets: Mapping[str, str]
 ) -> tuple[str, str]:
     """A replay's ``response`` against the response a bundle ``recorded``: the summary line
-    and the differences as text. The new response is redacted as the bundle was first (its
-    ``secrets`` as markers), so only real differences show. Off the GUI thread."""
-    from app.core.json_diff import diff_exchanges, render
-    from app.core.variables import redact, redact_bytes, redact_headers
+    and the differences as text (see ``replay_diff``)."""
+    from app.core.json_diff import render
     from app.services.history_records import recorded_exchange
 
     _, before = recorded_exchange(recorded)
     if before is None:
         return "The bundle recorded no response to compare with.", ""
-    after = ResponseData(
-        response.status,
-        redact(response.reason, secrets),
-        redact_headers(response.headers, secrets),
-        redact_bytes(response.body, secrets),
-        response.elapsed_ms,
-    )
-    ignored = ("header:paysera-correlation-id", "header:Set-Cookie")
-    difference = diff_exchanges(before, after, ignore=ignored)
+    difference = replay_diff(before, response, secrets)
     return difference.summary(), render(difference)
