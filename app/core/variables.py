@@ -24,7 +24,7 @@ import base64
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from urllib.parse import quote, quote_plus
 
@@ -49,6 +49,7 @@ __all__ = [
     "VariableContext",
     "derived_secrets",
     "effective_auth",
+    "fill_variables",
     "mask",
     "redact",
     "redact_bytes",
@@ -512,3 +513,20 @@ def redact_headers(
         basic = _redact_basic(value, secrets) if name.lower() in _CREDENTIAL_HEADERS else None
         result.append((redact(name, secrets), basic or redact(value, secrets)))
     return tuple(result)
+
+
+def fill_variables(request: SavedRequest, values: Mapping[str, str]) -> SavedRequest:
+    """``request`` with the ``{{name}}`` of each of ``values`` written back as its value."""
+
+    def fill(text: str) -> str:
+        return VARIABLE_PATTERN.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+    return replace(
+        request,
+        url=fill(request.url),
+        params=tuple(replace(p, value=fill(p.value)) for p in request.params),
+        headers=tuple(replace(h, value=fill(h.value)) for h in request.headers),
+        body=fill(request.body),
+        auth=replace(request.auth, values=tuple((k, fill(v)) for k, v in request.auth.values)),
+        form=tuple(replace(f, value=fill(f.value)) for f in request.form),
+    )

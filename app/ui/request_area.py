@@ -15,11 +15,10 @@ from dataclasses import replace
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
-from app.core.collection import SavedRequest
 from app.core.display_text import describe_size
 from app.core.response import Progress
 from app.core.tabs import OpenTab
-from app.core.variables import VARIABLE_PATTERN
+from app.core.variables import fill_variables
 from app.formats import FormatError
 from app.services.pipeline import Refusal, SendPlan
 from app.services.qt_adapter import SendController
@@ -139,7 +138,7 @@ class RequestArea(QSplitter):
             return
         kept_in = self.keep_secrets(secrets) if secrets and self.keep_secrets else None
         if secrets and kept_in is None:
-            request = _filled(request, secrets)
+            request = fill_variables(request, secrets)
         self.session.edit(tab.id, replace(request, name=tab.current.name))
         self._load_active()
         parts = [f"Pasted a cURL command: {request.method} {request.url}."]
@@ -310,20 +309,3 @@ class RequestArea(QSplitter):
         active = self.active_tab()
         if active is not None and active.id == tab_id:
             self.response_pane.error_panel.show_clock_result(text)
-
-
-def _filled(request: SavedRequest, values: Mapping[str, str]) -> SavedRequest:
-    """``request`` with the ``{{name}}`` of each of ``values`` written back as its value."""
-
-    def fill(text: str) -> str:
-        return VARIABLE_PATTERN.sub(lambda m: values.get(m.group(1), m.group(0)), text)
-
-    return replace(
-        request,
-        url=fill(request.url),
-        params=tuple(replace(p, value=fill(p.value)) for p in request.params),
-        headers=tuple(replace(h, value=fill(h.value)) for h in request.headers),
-        body=fill(request.body),
-        auth=replace(request.auth, values=tuple((k, fill(v)) for k, v in request.auth.values)),
-        form=tuple(replace(f, value=fill(f.value)) for f in request.form),
-    )

@@ -385,3 +385,24 @@ def test_a_secret_declared_without_a_value_is_not_called_undefined() -> None:
     both = unresolved_message(["a", "b"], "prod", ["a", "b"])
     assert "{{a}} and {{b}} as secrets that have no value" in both
     assert unresolved_message(["token"], None, ["token"]).startswith("The variable {{token}}")
+
+
+def test_fill_variables_writes_the_values_back_everywhere_and_leaves_the_rest() -> None:
+    from app.core.collection import AuthKind, AuthSpec, SavedRequest
+    from app.core.request import FormField, KeyValue
+    from app.core.variables import fill_variables
+
+    request = SavedRequest(
+        "Pasted",
+        url="https://h/{{user}}?key={{key}}",
+        params=(KeyValue("key", "{{key}}"),),
+        headers=(KeyValue("X-Key", "{{key}}"),),
+        body='{"k": "{{key}}", "other": "{{other}}"}',
+        auth=AuthSpec(AuthKind.BASIC, (("username", "me"), ("password", "{{password}}"))),
+        form=(FormField("k", "{{key}}"),),
+    )
+    filled = fill_variables(request, {"key": "K1", "password": "p"})
+    assert filled.url == "https://h/{{user}}?key=K1"
+    assert filled.params[0].value == filled.headers[0].value == filled.form[0].value == "K1"
+    assert filled.body == '{"k": "K1", "other": "{{other}}"}'
+    assert filled.auth.get("password") == "p"
