@@ -12,12 +12,11 @@ happened.
 
 from __future__ import annotations
 
-import threading
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 
@@ -34,6 +33,7 @@ from app.services.exporting import (
 )
 from app.services.files import save_file
 from app.services.history import HistoryEntry, HistoryError
+from app.ui.background import Background
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -46,8 +46,6 @@ _SUFFIX = {"curl": "sh", "httpie": "sh", "httpx": "py"}
 class ExportActions(QObject):
     """The window's copy and export commands (see the module docstring)."""
 
-    _compared = Signal(str, str)  # title, the diff as text (from the comparing thread)
-
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
@@ -55,7 +53,7 @@ class ExportActions(QObject):
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._on_history_view_context_menu_requested)
         window.sidebar.export_requested.connect(self.export_collection)
-        self._compared.connect(self._on_compared)
+        self._comparing = Background(self._on_compared, self, "compare")
 
     # --- the active request -----------------------------------------------------------------
     def _snippet(self, kind: str, *, include_secrets: bool = False) -> str | None:
@@ -195,13 +193,10 @@ class ExportActions(QObject):
             return
         self._say("Comparing…")
         title = f"{older.method} {older.url} → {newer.method} {newer.url}"
+        self._comparing.run(lambda: (title, compare_entries(older, newer)))
 
-        def work() -> None:
-            self._compared.emit(title, compare_entries(older, newer))
-
-        threading.Thread(target=work, name="compare", daemon=True).start()
-
-    def _on_compared(self, title: str, text: str) -> None:
+    def _on_compared(self, compared: tuple[str, str]) -> None:
+        title, text = compared
         from app.ui.text_dialog import TextDialog
 
         self.window.statusBar().clearMessage()

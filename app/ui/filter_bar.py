@@ -5,12 +5,11 @@ valid JSONPath says why beside the box."""
 
 from __future__ import annotations
 
-import threading
-
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from app.core.assertions import select
+from app.ui.background import Background
 from app.ui.json_tree_model import JsonTreeModel
 from app.ui.status_style import error_text_color
 
@@ -20,15 +19,13 @@ __all__ = ["FilterBar"]
 class FilterBar(QWidget):
     """A JSONPath box over ``model``'s document; empty, the whole document shows again."""
 
-    _selected = Signal(int, object, str)  # generation, matches (dict) or None, sentence
-
     def __init__(self, model: JsonTreeModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("filterBar")
         self._model = model
         self._document: object = None
         self._filtering = False  # the model shows matches, not the document
-        self._generation = 0
+        self._background = Background(self._on_selected, self, "json-filter")
         self.edit = QLineEdit(self)
         self.edit.setObjectName("responseFilterEdit")
         self.edit.setPlaceholderText("Filter with a JSONPath, e.g. $.items[?@.status == 'new'].id")
@@ -47,7 +44,6 @@ class FilterBar(QWidget):
         self._pause.setInterval(300)
         self._pause.timeout.connect(self.apply)
         self.edit.textChanged.connect(self._pause.start)
-        self._selected.connect(self._on_selected)
 
     def set_document(self, document: object) -> None:
         """A new response's document (``None``: no JSON response): shown whole, or
@@ -58,7 +54,7 @@ class FilterBar(QWidget):
             self.apply()
 
     def apply(self) -> None:
-        self._generation += 1
+        self._background.drop()
         path = self.edit.text().strip()
         if not path:
             self._say("")
@@ -69,24 +65,20 @@ class FilterBar(QWidget):
         if self._document is None:
             self._say("There is no JSON response to filter.")
             return
-        generation, document = self._generation, self._document
+        document = self._document
         self._say("Filtering…")
 
-        def work() -> None:
+        def work() -> dict[str, object] | str:
             try:
-                matches = dict(select(path, document))
+                return dict(select(path, document))
             except ValueError as exc:
-                self._selected.emit(generation, None, str(exc))
-                return
-            self._selected.emit(generation, matches, "")
+                return str(exc)
 
-        threading.Thread(target=work, name="json-filter", daemon=True).start()
+        self._background.run(work)
 
-    def _on_selected(self, generation: int, matches: dict[str, object] | None, error: str) -> None:
-        if generation != self._generation:
-            return  # the query or the response changed meanwhile
-        if matches is None:
-            self._say(error, error=True)
+    def _on_selected(self, matches: dict[str, object] | str) -> None:
+        if isinstance(matches, str):
+            self._say(matches, error=True)
             return
         self._filtering = True
         self._model.set_document(matches)

@@ -6,13 +6,12 @@ editor's preview tab); "Open in new tab" always opens a new one.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 
 from app.core.collection import SavedRequest
 from app.core.exchange import Exchange
@@ -23,6 +22,7 @@ from app.services.history_records import request_from_history
 from app.services.importing import OpenedBundle
 from app.services.pipeline import Outcome
 from app.services.session import Recorded
+from app.ui.background import Background
 from app.ui.text_dialog import TextDialog
 
 if TYPE_CHECKING:
@@ -41,8 +41,6 @@ def entry_title(entry: HistoryEntry) -> str:
 class HistoryActions(QObject):
     """Connects the history panel and the pipeline's history reads to the session's tabs."""
 
-    _compared = Signal(str, str, str)  # tab id, summary, differences (from a thread)
-
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
@@ -55,7 +53,7 @@ class HistoryActions(QObject):
         window.sends.history_failed.connect(self._on_sends_history_failed)
         window.sends.bundle_opened.connect(self._on_sends_bundle_opened)
         window.sends.finished.connect(self._on_sends_finished)
-        self._compared.connect(self._on_compared)
+        self._comparing = Background(self._on_compared, self, "compare-replay")
         # Tabs opened from a bundle: what they recorded, to compare each replay with.
         self._recorded: dict[str, HistoryEntry] = {}
         window.sends.bundle_failed.connect(window.show_error)
@@ -125,14 +123,10 @@ class HistoryActions(QObject):
         if recorded is None or outcome.exchange is None:
             return
         response, secrets = outcome.exchange.response, outcome.secrets
+        self._comparing.run(lambda: (tab_id, *compare_replay(recorded, response, secrets)))
 
-        def work() -> None:
-            summary, text = compare_replay(recorded, response, secrets)
-            self._compared.emit(tab_id, summary, text)
-
-        threading.Thread(target=work, name="compare-replay", daemon=True).start()
-
-    def _on_compared(self, tab_id: str, summary: str, text: str) -> None:
+    def _on_compared(self, compared: tuple[str, str, str]) -> None:
+        tab_id, summary, text = compared
         window = self.window
         active = window.active_tab()
         if active is None or active.id != tab_id:
