@@ -42,6 +42,7 @@ __all__ = [
     "main",
     "run_window",
     "sample_collection_copy",
+    "take_over",
 ]
 
 # What a newcomer's first click on Send fetches from the demo API.
@@ -60,14 +61,19 @@ def sample_collection_copy(folder: Path) -> Path | None:
 
 
 def create_main_window(
-    *, demo: bool = True, collection: Path | None = None, prompts: Prompts | None = None
+    *,
+    demo: bool = True,
+    collection: Path | None = None,
+    bundle: Path | None = None,
+    prompts: Prompts | None = None,
 ) -> MainWindow:
     """The wired main window; with ``demo`` the built-in demo API runs until it closes.
     ``prompts`` answers the window's questions (default: dialogs; tests script them).
 
     The collection opened is ``collection``, else the last session's, else the most
     recent one, else (with ``demo``) a copy of the sample collection. The tabs of the
-    last session come back with their unsaved edits.
+    last session come back with their unsaved edits; the reproduction bundle ``bundle``
+    then opens in a tab of its own, as File > Open a reproduction bundle opens it.
     """
     folder = data_dir()
     store = SettingsStore(folder)
@@ -157,6 +163,8 @@ def create_main_window(
         window.new_tab()
     for notice in notices:
         window.show_notice(notice)
+    if bundle is not None:
+        window.history_actions.open_bundle(bundle)
 
     def save_settings() -> None:
         base = builder.base_url_edit.text()
@@ -208,8 +216,12 @@ def _first_demo_tab(window: MainWindow) -> OpenTab:
     return new_tab(request)
 
 
-def run_window(*, collection: Path | None = None, demo: bool = True) -> int:
-    """Start the app's window on a qasync loop and return when it has closed."""
+def run_window(
+    *, collection: Path | None = None, bundle: Path | None = None, demo: bool = True
+) -> int:
+    """Start the app's window on a qasync loop and return when it has closed (``bundle``:
+    a reproduction bundle to open beside the collection); when a window already runs on
+    the data folder, hand both over to it instead."""
     import qasync
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
@@ -232,7 +244,7 @@ def run_window(*, collection: Path | None = None, demo: bool = True) -> int:
     folder = data_dir()
     lock = InstanceLock(folder)
     if not lock.acquire():
-        if hand_over(folder, collection):
+        if hand_over(folder, collection, bundle):
             print(
                 f"api-explorer: already running with the data folder {folder}; "
                 "that window was brought to the front.",
@@ -251,9 +263,9 @@ def run_window(*, collection: Path | None = None, demo: bool = True) -> int:
     async def run() -> None:
         closed = asyncio.Event()
         app.aboutToQuit.connect(closed.set)
-        window = create_main_window(demo=demo, collection=collection)
+        window = create_main_window(demo=demo, collection=collection, bundle=bundle)
         unexpected_errors.install(window.show_unexpected)
-        server.requested.connect(lambda named: _come_forward(window, named))
+        take_over(server, window)
         window.closed.connect(closed.set)
         window.show()
         await closed.wait()
@@ -267,7 +279,12 @@ def run_window(*, collection: Path | None = None, demo: bool = True) -> int:
     return 0
 
 
-def _come_forward(window: MainWindow, collection: Path | None) -> None:
+def take_over(server: HandOverServer, window: MainWindow) -> None:
+    """Later starts on the data folder hand what they were asked to open to ``window``."""
+    server.requested.connect(lambda collection, bundle: _come_forward(window, collection, bundle))
+
+
+def _come_forward(window: MainWindow, collection: Path | None, bundle: Path | None) -> None:
     """Another start on this data folder handed over to this window."""
     window.showNormal()
     window.raise_()
@@ -277,6 +294,8 @@ def _come_forward(window: MainWindow, collection: Path | None) -> None:
     window.statusBar().showMessage(
         "API Explorer was started again: this window took over (one window per data folder)."
     )
+    if bundle is not None:
+        window.history_actions.open_bundle(bundle)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

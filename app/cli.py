@@ -66,7 +66,8 @@ def _gui_parser() -> argparse.ArgumentParser:
         "path",
         nargs="?",
         type=Path,
-        help="a collection folder to open (default: the last one opened)",
+        help="a collection folder to open (default: the last one opened), or a reproduction "
+        "bundle (*.apx) to open in a tab of its own beside the last collection",
     )
     parser.add_argument(
         "--no-demo", action="store_true", help="start without the built-in demo API"
@@ -79,6 +80,35 @@ def _gui_parser() -> argparse.ArgumentParser:
         "0 when a response arrived and its assertions held (checks an installed build)",
     )
     return parser
+
+
+def _window_opens(path: Path | None) -> tuple[Path | None, Path | None]:
+    """What the window's ``path`` names: ``(collection folder, bundle file)``. A file is a
+    bundle when it is named ``*.apx`` or its bytes say so; ``ValueError`` (one sentence)
+    for a file that is neither, or a missing ``*.apx``."""
+    if path is None or path.is_dir():
+        return path, None
+    from app.formats.bundle import EXTENSION, sniff  # only now: a plain start goes without
+
+    if path.suffix.lower() == EXTENSION:
+        if not path.is_file():
+            raise ValueError(f"{path} does not exist, so there is no reproduction bundle to open.")
+        return None, path
+    if not path.exists():
+        return path, None  # said in the window, as a collection that is not there
+    try:
+        with path.open("rb") as handle:  # the head and tail are enough to sniff
+            data = handle.read(4)
+            handle.seek(max(4, path.stat().st_size - 256))
+            data += handle.read()
+    except OSError as exc:
+        raise ValueError(f"{path} could not be read ({exc.strerror or exc}).") from None
+    if not sniff(data, path.name):
+        raise ValueError(
+            f"{path} is neither a collection folder nor a reproduction bundle (*.apx), "
+            "so there is nothing to open."
+        )
+    return None, path
 
 
 def _version() -> str:
@@ -527,12 +557,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.self_test import self_test
 
         return self_test()
+    try:
+        collection, bundle = _window_opens(options.path)
+    except ValueError as exc:
+        return _fail(str(exc))
     missing = _no_display()
     if missing:
         return _fail(missing)
     from app.application import run_window
 
-    return run_window(collection=options.path, demo=not options.no_demo)
+    return run_window(collection=collection, bundle=bundle, demo=not options.no_demo)
 
 
 def _no_display() -> str:

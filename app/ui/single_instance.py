@@ -4,7 +4,10 @@ Two windows on one data folder would overwrite each other's drafts (what one typ
 lost) and race on history. The first start holds the folder's ``InstanceLock`` and listens on
 a local socket named after the folder (``HandOverServer``); a later start finds the lock taken,
 sends what it was asked to open (``hand_over``) and exits, and the running window comes to
-the front and opens that collection.
+the front and opens that collection or reproduction bundle.
+
+The message is one line of JSON, ``{"collection": PATH | null, "bundle": PATH | null}``; a
+window from before bundles ignores ``bundle`` (it still comes to the front).
 """
 
 from __future__ import annotations
@@ -28,10 +31,15 @@ def server_name(folder: Path) -> str:
     return f"api-explorer-{digest}"
 
 
-def hand_over(folder: Path, collection: Path | None, timeout_s: float = 5.0) -> bool:
-    """Ask the window running on ``folder`` to come to the front (and open ``collection``);
-    True once it answered. Blocks for at most ``timeout_s`` (the first window may still be
-    starting)."""
+def hand_over(
+    folder: Path,
+    collection: Path | None,
+    bundle: Path | None = None,
+    timeout_s: float = 5.0,
+) -> bool:
+    """Ask the window running on ``folder`` to come to the front (and open ``collection``
+    and the reproduction bundle ``bundle``); True once it answered. Blocks for at most
+    ``timeout_s`` (the first window may still be starting)."""
     deadline = time.monotonic() + timeout_s
     socket = QLocalSocket()
     while True:
@@ -41,7 +49,10 @@ def hand_over(folder: Path, collection: Path | None, timeout_s: float = 5.0) -> 
         if time.monotonic() > deadline:
             return False
         time.sleep(0.1)
-    message = {"collection": str(collection.absolute()) if collection is not None else None}
+    message = {
+        "collection": str(collection.absolute()) if collection is not None else None,
+        "bundle": str(bundle.absolute()) if bundle is not None else None,
+    }
     socket.write(json.dumps(message).encode("utf-8") + b"\n")
     socket.waitForBytesWritten(1000)
     answered = False
@@ -55,10 +66,10 @@ def hand_over(folder: Path, collection: Path | None, timeout_s: float = 5.0) -> 
 
 
 class HandOverServer(QObject):
-    """Listens for later starts on the same data folder; ``requested(collection)`` follows
-    each one (``collection``: a ``Path``, or ``None`` when none was named)."""
+    """Listens for later starts on the same data folder; ``requested(collection, bundle)``
+    follows each one (each a ``Path``, or ``None`` when none was named)."""
 
-    requested = Signal(object)
+    requested = Signal(object, object)
 
     def __init__(self, folder: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -88,10 +99,14 @@ class HandOverServer(QObject):
         line = bytes(socket.readLine(_MAX_MESSAGE).data())
         try:
             message = json.loads(line)
-            named = message.get("collection") if isinstance(message, dict) else None
         except ValueError:
             socket.abort()
             return
         socket.write(b"ok\n")
         socket.flush()
-        self.requested.emit(Path(named) if isinstance(named, str) and named else None)
+        self.requested.emit(_named(message, "collection"), _named(message, "bundle"))
+
+
+def _named(message: object, key: str) -> Path | None:
+    named = message.get(key) if isinstance(message, dict) else None
+    return Path(named) if isinstance(named, str) and named else None

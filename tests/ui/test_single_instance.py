@@ -40,7 +40,7 @@ def test_a_second_start_hands_over_its_collection_and_exits(qtbot: Any, tmp_path
     try:
         with qtbot.waitSignal(server.requested, timeout=20_000) as handed:
             second = _start_app(home, str(wanted))
-        assert handed.args == [wanted]
+        assert handed.args == [wanted, None]  # a collection, no bundle
         _out, err = second.communicate(timeout=20)
         assert second.returncode == 0
         assert "already running with the data folder" in err
