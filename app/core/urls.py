@@ -1,5 +1,6 @@
 """URL arithmetic the request builder needs: joining a path to a base URL and keeping the
-query string and the parameters table in step, both ways.
+query string and the parameters table in step, both ways; and the key a request's
+remembered filters and ignore patterns are kept under (``request_key``).
 
 The query string is kept as the user typed it (percent-escapes included): the explorer
 must send exactly what the user sees, and MAC signing later signs the raw query.
@@ -18,6 +19,7 @@ __all__ = [
     "join_url",
     "merge_disabled",
     "params_from_url",
+    "request_key",
     "url_with_params",
     "url_with_query_param",
     "url_without_query",
@@ -137,3 +139,15 @@ def url_without_query(url: str) -> str:
     """``url`` without its query string (the fragment, if any, is kept)."""
     head, _, fragment = _split_query(url)
     return head + fragment
+
+
+def request_key(method: str, url: str) -> str:
+    """The key what the app remembers about a request is kept under: ``"GET https://h/p"``.
+
+    The method is upper-cased, the URL loses its query string and fragment (so changing a
+    parameter does not lose what was remembered), both are stripped of surrounding
+    whitespace, and ``{{variables}}`` stay as written: ``{{base_url}}/payments/{{id}}`` is
+    one key whatever the environment.
+    """
+    head, _, _ = _split_query(url.strip())
+    return f"{method.strip().upper()} {head.strip()}"

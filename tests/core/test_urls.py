@@ -7,6 +7,7 @@ from app.core.urls import (
     join_url,
     merge_disabled,
     params_from_url,
+    request_key,
     url_with_params,
     url_with_query_param,
 )
@@ -116,3 +117,28 @@ def test_url_with_query_param_replaces_that_name_and_keeps_every_other_byte(
     url: str, expected: str
 ) -> None:
     assert url_with_query_param(url, "k y", "v&=") == expected
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "key"),
+    [
+        ("GET", "https://h/payments", "GET https://h/payments"),
+        ("get", "https://h/payments?limit=10&offset=20", "GET https://h/payments"),
+        (" post ", " https://h/payments#section ", "POST https://h/payments"),
+        ("Delete", "https://h/p#frag?not=query", "DELETE https://h/p"),
+        ("GET", "https://h/p?", "GET https://h/p"),
+        ("GET", "{{base_url}}/payments/{{id}}?x={{x}}", "GET {{base_url}}/payments/{{id}}"),
+        ("GET", "/rest/v1/Payments", "GET /rest/v1/Payments"),  # the path's case is kept
+        ("PATCH", "https://h/a%2Fb", "PATCH https://h/a%2Fb"),  # escapes kept as typed
+    ],
+)
+def test_request_key_is_the_method_and_the_url_without_query_or_fragment(
+    method: str, url: str, key: str
+) -> None:
+    assert request_key(method, url) == key
+
+
+def test_request_keys_differ_by_method_and_by_path() -> None:
+    assert request_key("GET", "https://h/p") != request_key("POST", "https://h/p")
+    assert request_key("GET", "https://h/p") != request_key("GET", "https://h/q")
+    assert request_key("GET", "{{a}}/p") != request_key("GET", "{{b}}/p")
