@@ -29,6 +29,7 @@ from app.services.workspace import Workspace
 from app.storage.drafts import DraftStore
 from app.storage.history import HistoryStore
 from app.storage.instance import InstanceLock
+from app.storage.request_memory import RequestMemory
 from app.storage.secrets import SecretStore, open_secret_store
 from app.storage.settings import Settings, SettingsStore, data_dir
 from app.ui import unexpected_errors
@@ -136,7 +137,10 @@ def create_main_window(
     window.collection_opened.connect(remember)
 
     kept = drafts.load()
-    notices += [p for p in (drafts.problem, history.problem) if p]
+    memory = RequestMemory(folder)
+    memory.load()
+    window.set_memory(memory)
+    notices += [p for p in (drafts.problem, history.problem, memory.problem) if p]
     first_start = kept is None
     candidates = [
         collection,

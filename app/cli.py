@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from app.core.collection import CollectionNode, LoadedCollection
+    from app.core.exchange import Exchange
     from app.services.pipeline import Outcome, Pipeline
     from app.services.runner import RunStep
 
@@ -214,6 +215,13 @@ def _send_parser() -> argparse.ArgumentParser:
         "out, with the environment, app version and correlation id) for someone to replay",
     )
     parser.add_argument("--note", default="", help="a note for the bundle (with --bundle)")
+    parser.add_argument(
+        "--filter",
+        metavar="EXPR",
+        help="print what a JSONPath (RFC 9535), or a jq program written jq:PROGRAM, selects "
+        "in the JSON response instead of the body: PATH: VALUE per match, or one value per "
+        "line for values jq builds, numbers exactly as sent",
+    )
     return parser
 
 
@@ -344,7 +352,7 @@ def _history_har(
 
 
 def _replay_ignored() -> tuple[str, ...]:
-    from app.services.exporting import REPLAY_IGNORED
+    from app.services.comparing import REPLAY_IGNORED
 
     return REPLAY_IGNORED
 
@@ -384,7 +392,7 @@ async def _replay(options: argparse.Namespace) -> int:
     from app.core.response import ResponseData
     from app.formats import FormatError
     from app.formats.bundle import read_bundle, replay_request
-    from app.services.exporting import replay_diff
+    from app.services.comparing import replay_diff
     from app.services.pipeline import Pipeline
     from app.services.workspace import Workspace
     from app.storage.collection_store import load_collection
@@ -779,8 +787,13 @@ async def _send(
             for name, value in response.headers:
                 print(f"{name}: {redact(value, outcome.secrets)}", file=sys.stderr)
             print(file=sys.stderr)
-        sys.stdout.buffer.write(response.body)
-        sys.stdout.flush()
+        if options.filter is None:
+            sys.stdout.buffer.write(response.body)
+            sys.stdout.flush()
+        else:
+            filtered = _print_filtered(options.filter, exchange)
+            if filtered is not None:
+                return filtered
     for message in failure_messages(outcome):
         print(f"api-explorer: {message}", file=sys.stderr)
     if options.bundle is not None:
@@ -788,6 +801,28 @@ async def _send(
         if written is not None:
             return written
     return EXIT_OK if outcome.passed else EXIT_FAILED
+
+
+def _print_filtered(expression: str, exchange: Exchange) -> int | None:
+    """Print what ``--filter`` selects; an exit status when it could not run."""
+    from app.services.filtering import FilterError, filter_json, results_text, split_language
+
+    if not exchange.is_json:
+        problem = (exchange.json_problem or "it is not JSON").rstrip(".")
+        return _fail_with(EXIT_FAILED, f"The response could not be filtered: {problem}.")
+    language, program = split_language(expression)
+    body = None if exchange.json_lines else exchange.response.body
+    try:
+        filtered = filter_json(language, program, exchange.document, body or b"")
+    except FilterError as exc:
+        return _fail(str(exc))
+    if filtered.matches:
+        print(results_text(filtered))
+    else:
+        print("api-explorer: no matches", file=sys.stderr)
+    if filtered.note:
+        print(f"api-explorer: {filtered.note}", file=sys.stderr)
+    return None
 
 
 def _write_bundle(options: argparse.Namespace, pipeline: Pipeline, outcome: Outcome) -> int | None:

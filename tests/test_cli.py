@@ -296,6 +296,25 @@ def test_send_var_reaches_the_request(tmp_path: Path, collection: Path) -> None:
     assert json.loads(done.stdout)["id"] == 10147
 
 
+def test_send_filter_prints_what_jsonpath_or_jq_selects_exactly(
+    tmp_path: Path, collection: Path
+) -> None:
+    request = collection / "payments/get-payment-10145.request.yaml"
+    done = cli(tmp_path, "send", request, "--demo", "--filter", "$.rate")
+    assert (done.returncode, done.stdout) == (0, b"$.rate: 1.10\n"), done.stderr.decode()
+    done = cli(tmp_path, "send", request, "--demo", "--filter", "jq:{rate, id}")
+    assert (done.returncode, done.stdout) == (0, b'{"rate":1.10,"id":10145}\n')
+    done = cli(tmp_path, "send", request, "--demo", "--filter", "jq:.rate |")
+    assert done.returncode == 2
+    assert done.stderr.decode().startswith("api-explorer: jq: syntax error")
+    done = cli(tmp_path, "send", request, "--demo", "--filter", "$.nothing")
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"api-explorer: no matches\n")
+    text = collection / "server/latin-1-text.request.yaml"
+    done = cli(tmp_path, "send", text, "--demo", "--filter", "$.a")
+    assert (done.returncode, done.stdout) == (1, b"")
+    assert b"could not be filtered" in done.stderr
+
+
 def test_run_data_rows_reach_the_requests(tmp_path: Path, collection: Path) -> None:
     _add_request(
         collection,

@@ -74,15 +74,19 @@ __all__ = [
     "ABSENT",
     "DEFAULT_IGNORED_HEADERS",
     "DEFAULT_LIMIT",
+    "NOT_JSON",
     "Change",
     "Diff",
     "Difference",
     "IgnoreRules",
     "Key",
     "ResponseLike",
+    "body_document",
     "diff_exchanges",
     "diff_json",
+    "path_line",
     "render",
+    "value_line",
 ]
 
 DEFAULT_LIMIT: Final = 10_000
@@ -720,27 +724,32 @@ class ResponseLike(Protocol):
 class _NotJson:
     __slots__ = ()
 
+    def __repr__(self) -> str:
+        return "NOT_JSON"
 
-_NOT_JSON: Final = _NotJson()
+
+NOT_JSON: Final = _NotJson()
+"""What :func:`body_document` reads from a body that is not JSON."""
 
 
-def _document(response: ResponseLike) -> object:
-    """The body parsed as JSON, or ``_NOT_JSON``: parsed when declared JSON, or undeclared
-    or plain text that starts like a JSON object or array (as the response pane decides)."""
+def body_document(response: ResponseLike) -> object:
+    """The body parsed as JSON with exact numbers, or ``NOT_JSON``: parsed when declared
+    JSON, or undeclared or plain text that starts like a JSON object or array (as the
+    response pane decides)."""
     if not response.body.strip():
-        return _NOT_JSON
+        return NOT_JSON
     media = response.content_type
     declared = media == "application/json" or media.endswith("+json")
     if not declared:
         if media and not media.startswith("text/plain"):
-            return _NOT_JSON
+            return NOT_JSON
         head = response.body[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
         if not head.startswith((b"{", b"[")):
-            return _NOT_JSON
+            return NOT_JSON
     try:
         return parse_json_exact(response.text().lstrip("\ufeff"))
     except ValueError:
-        return _NOT_JSON
+        return NOT_JSON
 
 
 def _header_values(headers: Iterable[tuple[str, str]]) -> dict[str, tuple[str, str]]:
@@ -777,6 +786,7 @@ def diff_exchanges(
     *,
     ignore: IgnoreRules | Iterable[str] = (),
     limit: int = DEFAULT_LIMIT,
+    documents: tuple[object, object] | None = None,
 ) -> Diff:
     """The differences from response ``old`` to ``new``: status, headers, then body.
 
@@ -786,7 +796,8 @@ def diff_exchanges(
     are JSON (declared, or plain text that starts like JSON, and parsed with exact
     numbers), :func:`diff_json` with the path patterns of ``ignore``; otherwise the bytes
     are compared and a difference is one change at ``body`` with both texts. ``limit``
-    caps the body's differences.
+    caps the body's differences. ``documents`` are the bodies as :func:`body_document`
+    read them, when already read (a second diff with other ignore patterns).
     """
     rules = _rules(ignore)
     if limit < 1:
@@ -797,16 +808,15 @@ def diff_exchanges(
     differences.extend(
         _header_differences(old.headers, new.headers, DEFAULT_IGNORED_HEADERS | rules.headers)
     )
-    old_document = _document(old)
-    new_document = _document(new)
+    old_document, new_document = documents or (body_document(old), body_document(new))
     truncated = False
-    if old_document is not _NOT_JSON and new_document is not _NOT_JSON:
+    if old_document is not NOT_JSON and new_document is not NOT_JSON:
         walk = _walk(old_document, new_document, rules, limit)
         differences.extend(walk.differences)
         truncated = walk.truncated
     elif old.body != new.body:
-        before = old.text() if old_document is _NOT_JSON else old_document
-        after = new.text() if new_document is _NOT_JSON else new_document
+        before = old.text() if old_document is NOT_JSON else old_document
+        after = new.text() if new_document is NOT_JSON else new_document
         differences.append(Difference(Change.CHANGED, "body", before, after))
     return Diff(tuple(differences), truncated, limit)
 
@@ -814,7 +824,7 @@ def diff_exchanges(
 # --- text ------------------------------------------------------------------------------------
 
 
-def _shown(value: object, raw: bool) -> str:
+def value_line(value: object, raw: bool = False) -> str:
     """A value as one short line: compact JSON (exact numbers, strings quoted and escaped),
     or the text itself for a header; cut at about ``_VALUE_CHARS`` characters with ``…``."""
     if raw and isinstance(value, str):
@@ -827,7 +837,7 @@ def _shown(value: object, raw: bool) -> str:
     return text.translate(_LINE_BREAKS)
 
 
-def _path_text(difference: Difference) -> str:
+def path_line(difference: Difference) -> str:
     """The path, with a key that holds a line break bracketed and escaped (``$["a\\u2028"]``):
     JSONPath's shorthand allows such characters, which would split the line."""
     path = difference.path
@@ -854,14 +864,14 @@ def render(diff: Diff) -> str:
     lines: list[str] = []
     for difference in diff.differences:
         raw = difference.path.startswith("header:")
-        path = _path_text(difference)
+        path = path_line(difference)
         if difference.kind is Change.CHANGED:
-            old = _shown(difference.old, raw)
-            new = _shown(difference.new, raw)
+            old = value_line(difference.old, raw)
+            new = value_line(difference.new, raw)
             lines.append(f"~ {path}: {old} → {new}")
         elif difference.kind is Change.ADDED:
-            lines.append(f"+ {path}: {_shown(difference.new, raw)}")
+            lines.append(f"+ {path}: {value_line(difference.new, raw)}")
         else:
-            lines.append(f"- {path}: {_shown(difference.old, raw)}")
+            lines.append(f"- {path}: {value_line(difference.old, raw)}")
     lines.append(diff.summary())
     return "\n".join(lines)

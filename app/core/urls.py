@@ -142,12 +142,17 @@ def url_without_query(url: str) -> str:
 
 
 def request_key(method: str, url: str) -> str:
-    """The key what the app remembers about a request is kept under: ``"GET https://h/p"``.
+    """The key what the app remembers about a request is kept under: ``"GET /rest/v1/p"``.
 
-    The method is upper-cased, the URL loses its query string and fragment (so changing a
-    parameter does not lose what was remembered), both are stripped of surrounding
-    whitespace, and ``{{variables}}`` stay as written: ``{{base_url}}/payments/{{id}}`` is
-    one key whatever the environment.
+    The method is upper-cased; the URL loses its query string and fragment (so changing a
+    parameter does not lose what was remembered) and, when it is absolute, its scheme and
+    host: the same request sent to sandbox and to production (or to the demo API on another
+    port after a restart) is one request. ``{{variables}}`` stay as written:
+    ``{{base_url}}/payments/{{id}}`` is one key whatever the environment.
     """
     head, _, _ = _split_query(url.strip())
-    return f"{method.strip().upper()} {head.strip()}"
+    head = head.strip()
+    scheme, sep, rest = head.partition("://")
+    if sep and scheme and "{{" not in scheme and "/" not in scheme:
+        head = "/" + rest.partition("/")[2]
+    return f"{method.strip().upper()} {head}"

@@ -26,31 +26,25 @@ from app.core.collection import (
 )
 from app.core.prepare import PreparedRequest
 from app.core.request import BodyMode
-from app.core.response import ResponseData
 from app.formats import FormatError, ImportedFolder
 from app.http.body_files import BodyFileError, load_body
 from app.services.pipeline import Pipeline, Refusal
 from app.storage.history import HistoryEntry
 
 if TYPE_CHECKING:
-    from app.core.json_diff import Diff
     from app.formats.har_export import HarEntry
 
 # The format writers are imported where they are used: the window starts without them
 # (about 25 ms of imports).
 
 __all__ = [
-    "REPLAY_IGNORED",
     "SNIPPET_NAMES",
     "bundle_of_entry",
-    "compare_entries",
-    "compare_replay",
     "entry_as_har",
     "export_postman",
     "folder_tree",
     "history_har",
     "history_snippet",
-    "replay_diff",
     "request_snippet",
 ]
 
@@ -224,60 +218,3 @@ def history_har(entries: Iterable[HistoryEntry], version: str = "") -> str:
     from app.formats.har_export import to_har
 
     return to_har((entry_as_har(entry) for entry in entries), creator_version=version)
-
-
-REPLAY_IGNORED = ("header:paysera-correlation-id", "header:Set-Cookie", "header:Server-Timing")
-"""Differ on every send by design: left out when responses are compared (with Date and
-Content-Length, which ``app.core.json_diff`` leaves out itself)."""
-
-
-def replay_diff(
-    recorded: ResponseData,
-    response: ResponseData,
-    secrets: Mapping[str, str],
-    ignore: Iterable[str] = (),
-) -> Diff:
-    """How ``response`` differs from the ``recorded`` one, JSON-aware. ``response`` is
-    redacted first as recorded ones are (each of ``secrets`` as its marker), so a secret
-    the server echoes is not a difference, and never shown. Slow for big bodies: off the
-    GUI thread. ``ValueError`` for an ignore pattern it cannot read."""
-    from app.core.json_diff import diff_exchanges
-    from app.core.variables import redact, redact_bytes, redact_headers
-
-    redacted = ResponseData(
-        response.status,
-        redact(response.reason, secrets),
-        redact_headers(response.headers, secrets),
-        redact_bytes(response.body, secrets),
-        response.elapsed_ms,
-    )
-    return diff_exchanges(recorded, redacted, ignore=(*REPLAY_IGNORED, *ignore))
-
-
-def compare_entries(old: HistoryEntry, new: HistoryEntry, ignore: Iterable[str] = ()) -> str:
-    """How ``new``'s response differs from ``old``'s (see ``replay_diff``): one line per
-    difference, then the summary."""
-    from app.core.json_diff import render
-    from app.services.history_records import recorded_exchange
-
-    _, before = recorded_exchange(old)
-    _, after = recorded_exchange(new)
-    if before is None or after is None:
-        missing = old if before is None else new
-        return f"{missing.method} {missing.url} got no response: {missing.failure or 'none came'}."
-    return render(replay_diff(before, after, {}, ignore))
-
-
-def compare_replay(
-    recorded: HistoryEntry, response: ResponseData, secrets: Mapping[str, str]
-) -> tuple[str, str]:
-    """A replay's ``response`` against the response a bundle ``recorded``: the summary line
-    and the differences as text (see ``replay_diff``)."""
-    from app.core.json_diff import render
-    from app.services.history_records import recorded_exchange
-
-    _, before = recorded_exchange(recorded)
-    if before is None:
-        return "The bundle recorded no response to compare with.", ""
-    difference = replay_diff(before, response, secrets)
-    return difference.summary(), render(difference)

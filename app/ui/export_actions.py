@@ -12,6 +12,7 @@ happened.
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,11 +21,12 @@ from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 
+from app.core.urls import request_key
 from app.formats import FormatError
+from app.services.comparing import Comparison, compare_entries
 from app.services.exporting import (
     SNIPPET_NAMES,
     bundle_of_entry,
-    compare_entries,
     entry_as_har,
     export_postman,
     history_har,
@@ -193,16 +195,18 @@ class ExportActions(QObject):
             return
         self._say("Comparing…")
         title = f"{older.method} {older.url} → {newer.method} {newer.url}"
-        self._comparing.run(lambda: (title, compare_entries(older, newer)))
+        labels = (_side("Before", older), _side("After", newer))
+        key = request_key(newer.method, newer.url)
+        self._comparing.run(lambda: (title, labels, key, compare_entries(older, newer)))
 
-    def _on_compared(self, compared: tuple[str, str]) -> None:
-        title, text = compared
-        from app.ui.text_dialog import TextDialog
-
-        self.window.statusBar().clearMessage()
-        dialog = TextDialog(f"Compare: {title}"[:200], text, self.window)
-        dialog.setObjectName("compareDialog")
-        self.window.prompts.run_dialog(dialog)
+    def _on_compared(self, compared: tuple[str, tuple[str, str], str, Comparison | str]) -> None:
+        title, labels, key, comparison = compared
+        window = self.window
+        window.statusBar().clearMessage()
+        if isinstance(comparison, str):
+            window.show_error(comparison)
+            return
+        window.show_diff(f"Compare: {title}", comparison, key, labels)
 
     def share_history_entry(self) -> None:
         """A reproduction bundle of the selected entry, after showing what it takes out."""
@@ -267,3 +271,9 @@ class ExportActions(QObject):
 
     def _say(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 10_000)
+
+
+def _side(name: str, entry: HistoryEntry) -> str:
+    """A column's heading: "Before (14:02:11, 200)"."""
+    when = time.strftime("%H:%M:%S", time.localtime(entry.sent_at))
+    return f"{name} ({when}, {entry.status})"

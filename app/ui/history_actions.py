@@ -16,14 +16,14 @@ from PySide6.QtCore import QObject
 from app.core.collection import SavedRequest
 from app.core.exchange import Exchange
 from app.core.tabs import new_tab
-from app.services.exporting import compare_replay
+from app.core.urls import request_key
+from app.services.comparing import Comparison, compare_replay
 from app.services.history import HistoryEntry, HistoryError
 from app.services.history_records import request_from_history
 from app.services.importing import OpenedBundle
 from app.services.pipeline import Outcome
 from app.services.session import Recorded
 from app.ui.background import Background
-from app.ui.text_dialog import TextDialog
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -123,21 +123,40 @@ class HistoryActions(QObject):
         if recorded is None or outcome.exchange is None:
             return
         response, secrets = outcome.exchange.response, outcome.secrets
-        self._comparing.run(lambda: (tab_id, *compare_replay(recorded, response, secrets)))
+        memory = self.window.memory
+        key = request_key(recorded.method, recorded.url)
+        ignored = memory.ignored(key) if memory is not None else ()
 
-    def _on_compared(self, compared: tuple[str, str, str]) -> None:
-        tab_id, summary, text = compared
+        def compare() -> tuple[str, Comparison | str, str]:
+            comparison = compare_replay(recorded, response, secrets)
+            if isinstance(comparison, str):
+                return tab_id, comparison, ""
+            try:
+                summary = comparison.diff(ignored).summary()
+            except ValueError:  # a remembered pattern this version cannot read
+                summary = comparison.diff().summary()
+            return tab_id, comparison, summary
+
+        self._comparing.run(compare)
+
+    def _on_compared(self, compared: tuple[str, Comparison | str, str]) -> None:
+        tab_id, comparison, summary = compared
         window = self.window
         active = window.active_tab()
         if active is None or active.id != tab_id:
             return
         pane = window.response_pane
+        if isinstance(comparison, str):
+            pane.show_message(f"Replayed. {comparison}")
+            return
         pane.show_message(f"Replayed. Against the recorded response: {summary}.")
-        if text and summary != "No differences":
-            dialog_title = f"Replay against the recording: {active.title}"[:200]
+        if summary != "No differences":
+            recorded = self._recorded[tab_id]
+            title = f"Replay against the recording: {active.title}"
+            key = request_key(recorded.method, recorded.url)
 
             def show() -> None:
-                window.prompts.run_dialog(TextDialog(dialog_title, text, window))
+                window.show_diff(title, comparison, key, ("Recorded", "Replayed"))
 
             pane.offer("Show the differences…", show)
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.core.tabs import OpenTab
 from app.services.collections import CollectionWriteError
+from app.services.comparing import Comparison
 from app.services.draft_keeper import DraftKeeper
 from app.services.history import HistoryService
 from app.services.pipeline import Pipeline
@@ -29,6 +30,7 @@ from app.services.session import Notice, Session, SessionEvent, TabActivated
 from app.ui.collection_sidebar import CollectionSidebar
 from app.ui.elided_label import WrappingLabel
 from app.ui.environment_bar import EnvironmentBar, ProtectedBanner
+from app.ui.filter_bar import RequestMemoryLike
 from app.ui.history_actions import HistoryActions
 from app.ui.history_panel import HistoryPanel
 from app.ui.prompts import DialogPrompts, Prompts
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
         self.history = history
         self.prompts: Prompts = prompts or DialogPrompts(self)
         self._on_close: list[Callable[[], None]] = []
+        self.memory: RequestMemoryLike | None = None
         self._notice_label: QLabel | None = None
         self.sends = SendController(pipeline, self.prompts.confirm, self)
         self.watcher = CollectionWatcher(self.collections, parent=self)
@@ -183,6 +186,29 @@ class MainWindow(QMainWindow):
     def show_error(self, text: str) -> None:
         self.statusBar().showMessage(text)
         self.prompts.warn(text)
+
+    def set_memory(self, memory: RequestMemoryLike | None) -> None:
+        """Where filters and ignored paths are remembered per request (the data folder's
+        ``request-memory.json``); ``None``: nothing is remembered."""
+        self.memory = memory
+        self.response_pane.filter_bar.memory = memory
+
+    def show_diff(
+        self, title: str, comparison: Comparison, key: str, labels: tuple[str, str]
+    ) -> None:
+        """How two responses differ (``DiffDialog``), starting with the paths ignored for
+        the request ``key`` (``app.core.urls.request_key``), and remembering new ones."""
+        from app.ui.diff_dialog import DiffDialog  # not needed to start the window
+
+        memory = self.memory
+        ignored = memory.ignored(key) if memory is not None else ()
+
+        def remember(patterns: list[str]) -> None:
+            if memory is not None:
+                memory.set_ignored(key, patterns)
+
+        dialog = DiffDialog(title, comparison, ignored, remember, self, labels)
+        self.prompts.run_dialog(dialog)
 
     # --- tabs --------------------------------------------------------------------------------
     def active_tab(self) -> OpenTab | None:

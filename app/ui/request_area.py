@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 from app.core.display_text import describe_size
 from app.core.response import Progress
 from app.core.tabs import OpenTab
+from app.core.urls import request_key
 from app.core.variables import fill_variables
 from app.formats import FormatError
 from app.services.pipeline import Refusal, SendPlan
@@ -197,8 +198,14 @@ class RequestArea(QSplitter):
             self.builder.clear_assertion_results()
         else:
             self.builder.show_assertion_results(verdicts)
+        self._show_filters_of(tab)
         show_result(self.response_pane, self.session.result(tab.id))
         self.update_target()
+
+    def _show_filters_of(self, tab: OpenTab) -> None:
+        """The filter box lists the filters remembered for the tab's request."""
+        request = tab.current
+        self.response_pane.filter_bar.set_request(request_key(request.method, request.url))
 
     def update_target(self) -> None:
         """Show where the active tab's request goes and what it inherits."""
@@ -253,6 +260,7 @@ class RequestArea(QSplitter):
             self.builder.set_in_flight(False)
         if isinstance(result, Finished):
             self.builder.show_assertion_results(result.outcome.assertions)
+        self._show_filters_of(active)
         show_result(self.response_pane, result)
 
     def _on_clock_timeout(self) -> None:

@@ -445,7 +445,9 @@ class ResponsePane(QWidget):
                 self.tabs.setCurrentIndex(self.RAW_TAB)
         elif exchange.is_json:
             self.tree_model.set_document(exchange.document)
-            self.filter_bar.set_document(exchange.document)
+            # jq reads the body itself, unless it is JSON lines (one jq input per line).
+            body = None if exchange.json_lines else response.body
+            self.filter_bar.set_document(exchange.document, body)
             document = exchange.document
             self.raw_view.show_body(response.iter_text, size, lambda: iter_pretty(document))
             if exchange.json_lines and isinstance(document, list):

@@ -122,20 +122,29 @@ def test_url_with_query_param_replaces_that_name_and_keeps_every_other_byte(
 @pytest.mark.parametrize(
     ("method", "url", "key"),
     [
-        ("GET", "https://h/payments", "GET https://h/payments"),
-        ("get", "https://h/payments?limit=10&offset=20", "GET https://h/payments"),
-        (" post ", " https://h/payments#section ", "POST https://h/payments"),
-        ("Delete", "https://h/p#frag?not=query", "DELETE https://h/p"),
-        ("GET", "https://h/p?", "GET https://h/p"),
+        ("GET", "https://h/payments", "GET /payments"),
+        ("get", "https://h/payments?limit=10&offset=20", "GET /payments"),
+        (" post ", " https://h/payments#section ", "POST /payments"),
+        ("Delete", "https://h/p#frag?not=query", "DELETE /p"),
+        ("GET", "https://h/p?", "GET /p"),
+        ("GET", "http://127.0.0.1:8080", "GET /"),
+        ("GET", "https://user@sandbox.example:8443/rest/v1/p", "GET /rest/v1/p"),
         ("GET", "{{base_url}}/payments/{{id}}?x={{x}}", "GET {{base_url}}/payments/{{id}}"),
         ("GET", "/rest/v1/Payments", "GET /rest/v1/Payments"),  # the path's case is kept
-        ("PATCH", "https://h/a%2Fb", "PATCH https://h/a%2Fb"),  # escapes kept as typed
+        ("PATCH", "https://h/a%2Fb", "PATCH /a%2Fb"),  # escapes kept as typed
+        ("GET", "{{scheme}}://h/p", "GET {{scheme}}://h/p"),
     ],
 )
 def test_request_key_is_the_method_and_the_url_without_query_or_fragment(
     method: str, url: str, key: str
 ) -> None:
     assert request_key(method, url) == key
+
+
+def test_sandbox_and_production_share_a_request_key() -> None:
+    assert request_key("GET", "https://sandbox.paysera.com/rest/v1/payments?x=1") == (
+        request_key("GET", "https://www.paysera.com/rest/v1/payments")
+    )
 
 
 def test_request_keys_differ_by_method_and_by_path() -> None:

@@ -196,7 +196,8 @@ def test_a_bundle_opens_in_its_own_tab_and_send_replays_it(
     shown: list[str] = []
 
     def look(dialog: Any) -> bool:
-        shown.append(dialog.text_edit.toPlainText())
+        qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=TIMEOUT_MS)
+        shown.append(dialog.unified_view.toPlainText())
         return True
 
     prompts.dialogs.append(look)
@@ -227,10 +228,15 @@ def test_two_history_entries_compare_json_aware(
     panel = window.history_panel
     qtbot.waitUntil(lambda: len(panel.shown_ids()) == 2)
     panel.view.selectAll()
-    shown: list[str] = []
+    seen: list[tuple[str, list[list[str]], str]] = []
 
     def read(dialog: Any) -> bool:
-        shown.append(dialog.text_edit.toPlainText())
+        qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=TIMEOUT_MS)
+        model = dialog.model
+        rows = [[model.index(r, c).data() for c in range(3)] for r in range(model.rowCount())]
+        seen.append((dialog.summary_label.text(), rows, dialog.unified_view.toPlainText()))
+        # Side by side: the selected row's values in full, one pane each.
+        assert dialog.before_view.toPlainText() and dialog.after_view.toPlainText()
         return True
 
     prompts.dialogs.append(read)
@@ -238,7 +244,8 @@ def test_two_history_entries_compare_json_aware(
     compare = next(a for a in menu.actions() if a.text() == "Compare the two selected")
     assert compare.isEnabled()
     compare.trigger()
-    qtbot.waitUntil(lambda: bool(shown), timeout=TIMEOUT_MS)
-    lines = shown[0].splitlines()
-    assert "~ $.id: 10145 → 10146" in lines
-    assert lines[-1].endswith("removed") and "changed" in lines[-1]
+    qtbot.waitUntil(lambda: bool(seen), timeout=TIMEOUT_MS)
+    summary, rows, unified = seen[0]
+    assert ["~ $.id", "10145", "10146"] in rows
+    assert "changed" in summary and summary.endswith("removed.")
+    assert "~ $.id: 10145 → 10146" in unified.splitlines()
