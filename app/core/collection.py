@@ -21,6 +21,7 @@ from app.core.request import BodyMode, FormField, KeyValue
 from app.core.transport import ProxySettings, TlsSettings
 
 __all__ = [
+    "MAX_EXAMPLE_BODY_CHARS",
     "AuthKind",
     "AuthSpec",
     "CollectionFileError",
@@ -29,6 +30,7 @@ __all__ = [
     "Environment",
     "LoadedCollection",
     "NodeKind",
+    "ResponseExample",
     "SavedRequest",
     "Variable",
     "auth_label",
@@ -102,6 +104,24 @@ class Defaults:
     follow_redirects: bool | None = None  # None: as the folder above (off at the top)
 
 
+MAX_EXAMPLE_BODY_CHARS = 1_000_000
+"""The longest body an example keeps: a request file is at most 2 MB
+(``app.storage.collection_store.MAX_FILE_BYTES``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseExample:
+    """A response kept with a request (Response > Save as example…): what the endpoint
+    answers, for whoever reads the collection, and a response to compare new ones with.
+    ``body`` is the text as received (numbers exact); secrets in it were replaced by their
+    ``{{name}}`` before it was kept."""
+
+    name: str
+    status: int
+    headers: tuple[KeyValue, ...] = ()
+    body: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class SavedRequest:
     """One request as saved: the URL as typed (a path joins the inherited base URL)."""
@@ -121,6 +141,7 @@ class SavedRequest:
     follow_redirects: bool | None = None
     form: tuple[FormField, ...] = ()  # the fields of a FORM or MULTIPART body
     graphql_variables: str = ""  # JSON text: the variables of a GRAPHQL body
+    examples: tuple[ResponseExample, ...] = ()  # saved responses, in the order saved
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ globals export (``_postman_variable_scope``) and returns an ``Imported``:
   request's ``followRedirects`` setting is kept.
 
 What cannot come across is listed in ``Imported.report`` with its item path: scripts (with
-their number of lines), saved example responses, unsupported auth, body modes and
+their number of lines), saved example responses without a status, unsupported auth, body modes and
 settings, Postman's dynamic ``{{$variables}}`` and names ``{{...}}`` cannot resolve here.
 Postman collection v1 files are refused with a sentence saying how to export v2.1.
 
@@ -36,7 +36,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from app.core.collection import AuthKind, AuthSpec, Defaults, Environment, SavedRequest, Variable
+from app.core.collection import (
+    MAX_EXAMPLE_BODY_CHARS,
+    AuthKind,
+    AuthSpec,
+    Defaults,
+    Environment,
+    ResponseExample,
+    SavedRequest,
+    Variable,
+)
 from app.core.json_check import check_json
 from app.core.request import METHODS, BodyMode, FormField, KeyValue
 from app.core.urls import has_query, merge_disabled, params_from_url, url_with_params
@@ -476,13 +485,7 @@ class _CollectionReader:
                     "collection instead.",
                 )
         self._events(node.get("event"), where, "Its")
-        examples = node.get("response")
-        if isinstance(examples, list) and examples:
-            self._note(
-                where,
-                f"{plural(len(examples), 'saved example response')} "
-                f"{'was' if len(examples) == 1 else 'were'} not carried over.",
-            )
+        examples = self._examples(node.get("response"), where)
         self._bad_names_declared(tuple(variables), where)
         saved = SavedRequest(
             name=name,
@@ -498,6 +501,7 @@ class _CollectionReader:
             follow_redirects=follow,
             form=body.form,
             graphql_variables=body.graphql_variables,
+            examples=examples,
         )
         self._placeholders(saved, where)
         return saved
@@ -631,6 +635,40 @@ class _CollectionReader:
         return url, variables
 
     # -- headers --
+
+    def _examples(self, value: object, where: str) -> tuple[ResponseExample, ...]:
+        """Saved example responses (``response``) with a status, each body at most
+        ``MAX_EXAMPLE_BODY_CHARS``; cookies left out (they are credentials)."""
+        if not isinstance(value, list):
+            return ()
+        examples: list[ResponseExample] = []
+        for number, item in enumerate(value, 1):
+            if not isinstance(item, dict):
+                continue
+            name = _text(item.get("name")).strip() or f"Example {number}"
+            code = item.get("code")
+            if not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 599:
+                self._note(where, f'Its saved example "{name}" has no status, so it was not kept.')
+                continue
+            body = _text(item.get("body"))
+            if len(body) > MAX_EXAMPLE_BODY_CHARS:
+                self._note(
+                    where,
+                    f'Its saved example "{name}" has a body over '
+                    f"{MAX_EXAMPLE_BODY_CHARS // 1_000_000} MB, so it was not kept.",
+                )
+                continue
+            try:
+                rows = _rows(item.get("header"), f"{self.file_name}, {where}", "the headers")
+            except FormatError:
+                rows = []  # an example's headers are not worth refusing the file for
+            headers = tuple(
+                KeyValue(_text(row.get("key")), _text(row.get("value")))
+                for row in rows
+                if _text(row.get("key")).strip().lower() not in ("set-cookie", "authorization")
+            )
+            examples.append(ResponseExample(name, code, headers, body))
+        return tuple(examples)
 
     def _headers(self, value: object, where: str) -> tuple[KeyValue, ...]:
         if isinstance(value, str):  # v2.0 allows the headers as one "Name: value" text

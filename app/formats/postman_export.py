@@ -31,8 +31,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from http import HTTPStatus
 
-from app.core.collection import AuthKind, AuthSpec, Defaults, Environment, SavedRequest, Variable
+from app.core.collection import (
+    AuthKind,
+    AuthSpec,
+    Defaults,
+    Environment,
+    ResponseExample,
+    SavedRequest,
+    Variable,
+)
 from app.core.request import BodyMode, KeyValue
 from app.core.urls import has_query, has_scheme, join_url, url_with_params
 from app.formats._model import ImportedFolder
@@ -220,7 +229,7 @@ class _Writer:
             behaviour["disableBodyPruning"] = True
         if behaviour:
             written["protocolProfileBehavior"] = behaviour
-        written["response"] = []
+        written["response"] = [_example(example) for example in request.examples]
         return written
 
     def full_url(self, url: str, chain: list[Defaults]) -> str:
@@ -250,6 +259,19 @@ def _row(row: KeyValue) -> _Json:
     written: _Json = {"key": row.name, "value": row.value}
     if not row.enabled:
         written["disabled"] = True
+    return written
+
+
+def _example(example: ResponseExample) -> _Json:
+    """A saved example as Postman keeps one (``status`` is the reason phrase)."""
+    written: _Json = {
+        "name": example.name,
+        "code": example.status,
+        "header": [_row(h) for h in example.headers],
+        "body": example.body,
+    }
+    if example.status in HTTPStatus._value2member_map_:
+        written["status"] = HTTPStatus(example.status).phrase
     return written
 
 

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from app.core.collection import MAX_EXAMPLE_BODY_CHARS, ResponseExample
+from app.core.request import KeyValue
 from app.core.response import ResponseData
 from app.storage.history import HistoryEntry
 
@@ -25,6 +27,8 @@ __all__ = [
     "compare_entries",
     "compare_replay",
     "compare_responses",
+    "compare_with_example",
+    "example_of",
     "replay_diff",
 ]
 
@@ -110,3 +114,60 @@ def compare_replay(
     if before is None:
         return "The bundle recorded no response to compare with."
     return compare_responses(before, response, secrets)
+
+
+# Headers an example never keeps: credentials, and what only one send had.
+_NOT_KEPT_HEADERS = frozenset({"set-cookie", "authorization", "proxy-authorization"})
+
+
+def example_of(
+    response: ResponseData, name: str, secrets: Mapping[str, str]
+) -> ResponseExample | str:
+    """``response`` as an example to keep in the shared collection file: its text with each
+    of ``secrets`` written ``{{name}}``, cookies left out; a sentence when it cannot be kept
+    (a body too long for a collection file, or not text)."""
+    from app.core.variables import redact, redact_headers, restore_placeholders
+
+    text = response.text()
+    if len(text) > MAX_EXAMPLE_BODY_CHARS:
+        return (
+            f"The body is {len(text):,} characters; an example keeps at most "
+            f"{MAX_EXAMPLE_BODY_CHARS:,} (collection files stay small enough for git)."
+        )
+    if "\x00" in text:
+        return "The body is binary; an example keeps text only."
+    headers = tuple(
+        KeyValue(header, restore_placeholders(value))
+        for header, value in redact_headers(response.headers, secrets)
+        if header.lower() not in _NOT_KEPT_HEADERS
+    )
+    body = restore_placeholders(redact(text, secrets))
+    return ResponseExample(name.strip(), response.status, headers, body)
+
+
+def compare_with_example(
+    example: ResponseExample, response: ResponseData, secrets: Mapping[str, str]
+) -> Comparison:
+    """``response`` against a saved ``example``, each secret on both sides as ``{{name}}``
+    (as the example keeps it)."""
+    from app.core.variables import restore_placeholders
+
+    before = ResponseData(
+        example.status,
+        "",
+        tuple((h.name, h.value) for h in example.headers if h.enabled),
+        example.body.encode("utf-8"),
+        0.0,
+    )
+    after = _redacted(response, secrets)
+    if secrets:
+        after = ResponseData(
+            after.status,
+            after.reason,
+            tuple((n, restore_placeholders(v)) for n, v in after.headers),
+            restore_placeholders(after.body.decode("utf-8", "surrogateescape")).encode(
+                "utf-8", "surrogateescape"
+            ),
+            after.elapsed_ms,
+        )
+    return Comparison(before, after)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.core.assertions import AssertionResult
-from app.core.collection import NodeKind, SavedRequest
+from app.core.collection import NodeKind, ResponseExample, SavedRequest
 from app.core.exchange import Exchange
 from app.core.tabs import NEW_REQUEST_NAME, OpenTab, TabSession, new_tab
 from app.services.collections import (
@@ -334,6 +334,42 @@ class Session:
         self.update(tab.saved_as(request, path.as_posix(), root))
         self.collections.reload()
         return SaveResult(path, f"Saved {path.as_posix()}")
+
+    def keep_example(self, tab_id: str, example: ResponseExample) -> SaveResult:
+        """Add ``example`` to the tab's request (one of the same name is replaced). A tab
+        saved in the open collection: written to its file at once, with nothing else of the
+        tab's unsaved edits; any other tab: kept with its edits, saved when the tab is."""
+        tab = self.get(tab_id)
+        if tab is None:
+            return SaveResult(None)
+
+        def with_example(request: SavedRequest) -> SavedRequest:
+            kept = tuple(e for e in request.examples if e.name != example.name)
+            return replace(request, examples=(*kept, example))
+
+        root = self._root()
+        source = tab.source if tab.collection == root and root is not None else None
+        if source is None:
+            self.update(replace(tab, current=with_example(tab.current)))
+            return SaveResult(
+                None,
+                f'Kept "{example.name}" as an example of this request: save the request '
+                "(Ctrl+S) to keep it in a collection.",
+            )
+        self.collections.reload()
+        tab = self.get(tab_id) or tab
+        node = self.collections.find(Path(source))
+        on_disk = node.request if node is not None else None
+        if on_disk is None:
+            return SaveResult(None, f'"{source}" could not be read, so the example was not saved.')
+        try:
+            path = self.collections.save_request(Path(source), with_example(on_disk))
+        except CollectionWriteError as exc:
+            return SaveResult(None, str(exc))
+        saved = with_example(tab.saved) if tab.saved is not None else None
+        self.update(replace(tab, current=with_example(tab.current), saved=saved))
+        self.collections.reload()
+        return SaveResult(path, f'Saved "{example.name}" as an example in {path.as_posix()}')
 
     def _ask_folder(self, suggested: Path) -> Path | None:
         """Where a new request file goes: asked when the collection has folders."""

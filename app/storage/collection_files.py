@@ -44,6 +44,14 @@ decides which file holds what. Three kinds of file share one style:
       - header: Content-Type     # then equals, exists or matches
         matches: ^application/json
       - time_below_ms: 500
+    examples:                    # responses kept with the request (Save as example…)
+      - name: 200 OK
+        status: 200
+        headers:                 # rows as above
+          - name: Content-Type
+            value: application/json
+        body: |                  # the body's text as received, secrets as {{name}}
+          {"items": []}
 
 ``collection.yaml`` and ``folder.yaml`` (``DefaultsFile``): ``name``, ``id`` (collection.yaml
 only), ``base_url``, ``headers``, ``auth``, ``variables``, ``follow_redirects`` (only when
@@ -107,6 +115,7 @@ from app.core.collection import (
     CollectionFileError,
     Defaults,
     Environment,
+    ResponseExample,
     SavedRequest,
     Variable,
 )
@@ -141,7 +150,9 @@ _REQUEST_KEYS = (
     "description",
     "follow_redirects",
     "assert",
+    "examples",
 )
+_EXAMPLE_KEYS = ("name", "status", "headers", "body")
 _COLLECTION_KEYS = (
     "name",
     "id",
@@ -471,7 +482,18 @@ def dump_request(req: SavedRequest) -> str:
         data["follow_redirects"] = req.follow_redirects
     if req.assertions:
         data["assert"] = [_assertion_data(assertion) for assertion in req.assertions]
+    if req.examples:
+        data["examples"] = [_example_data(example) for example in req.examples]
     return _dump(data)
+
+
+def _example_data(example: ResponseExample) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": example.name, "status": example.status}
+    if example.headers:
+        data["headers"] = _rows_data(example.headers)
+    if example.body:
+        data["body"] = example.body
+    return data
 
 
 def dump_defaults(file: DefaultsFile) -> str:
@@ -757,6 +779,30 @@ class _Reader:
             )
         return tuple(result)
 
+    def examples(self, fields: dict[str, yaml.Node]) -> tuple[ResponseExample, ...]:
+        node = fields.get("examples")
+        if node is None:
+            return ()
+        examples: list[ResponseExample] = []
+        for item in self.items(node, "examples"):
+            row = self.mapping(item, _EXAMPLE_KEYS, "an example (name, status, headers, body)")
+            status_node = row.get("status")
+            if status_node is None:
+                self.fail(item, "an example needs a status (status: 200)")
+            status_text, plain = self.scalar(status_node, "status")
+            digits = len(status_text) == 3 and status_text.isascii() and status_text.isdigit()
+            if not (plain and digits and 100 <= int(status_text) <= 599):
+                self.fail(status_node, "an example's status is a number from 100 to 599")
+            examples.append(
+                ResponseExample(
+                    name=self.name(row, item, may_be_blank=False),
+                    status=int(status_text),
+                    headers=self.rows(row, "headers", "header"),
+                    body=self.optional_text(row, "body", "the example's body"),
+                )
+            )
+        return tuple(examples)
+
     def variables(self, fields: dict[str, yaml.Node]) -> tuple[Variable, ...]:
         node = fields.get("variables")
         if node is None:
@@ -994,6 +1040,7 @@ def parse_request(text: str, source: str) -> SavedRequest:
         description=reader.optional_text(fields, "description"),
         assertions=reader.assertions(fields),
         follow_redirects=reader.optional_flag(fields, "follow_redirects"),
+        examples=reader.examples(fields),
     )
 
 

@@ -27,6 +27,7 @@ from app.core.preferences import THEMES
 from app.services.collections import CollectionWriteError
 from app.services.exporting import SNIPPET_NAMES
 from app.services.importing import write_imported
+from app.ui.example_actions import ExampleActions
 from app.ui.export_actions import ExportActions
 from app.ui.import_dialog import ImportDialog, describe_import
 from app.ui.preferences_dialog import PreferencesDialog
@@ -206,6 +207,18 @@ class WindowMenus(QObject):
         )
         edit.addSeparator()
         self._add(edit, "preferences", "P&references…", "Ctrl+,", self.edit_preferences)
+
+        response = bar.addMenu("&Response")
+        examples = ExampleActions(window)
+        self.examples = examples
+        self._add(response, "save_example", "&Save as example…", (), examples.save_example)
+        self._add(
+            response,
+            "compare_example",
+            "&Compare with a saved example…",
+            (),
+            examples.compare_with_example,
+        )
 
         view = bar.addMenu("&View")
         for dock in (window.collection_dock, window.history_dock):

@@ -14,7 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.core.collection import AuthKind, AuthSpec, Defaults, SavedRequest, Variable
+from app.core.collection import (
+    AuthKind,
+    AuthSpec,
+    Defaults,
+    ResponseExample,
+    SavedRequest,
+    Variable,
+)
 from app.core.request import BodyMode, FormField, KeyValue
 from app.core.variables import effective_auth
 from app.formats import FormatError, Imported, ImportedFolder, ReportLine, postman
@@ -70,7 +77,7 @@ def report_kinds(imported: Imported) -> Counter[str]:
         if "not carried over: this app does not run scripts" in what:
             owner = "collection" if line.where == "(collection)" else "item"
             kinds[f"scripts of {owner}" if owner == "collection" else "scripts"] += 1
-        elif "saved example response" in what:
+        elif "saved example" in what:
             kinds["examples"] += 1
         elif "dynamic variable" in what:
             kinds["dynamic variables"] += 1
@@ -185,11 +192,11 @@ def test_adyen_checkout_collection_apikey_variables_and_path_variables() -> None
         KeyValue("shopperReference", "shopperReference_example"),
         KeyValue("merchantAccount", "merchantAccount_example"),
     )
-    # 51 examples in 50 requests, {{$guid}} in 7 bodies, and the row descriptions.
-    assert report_kinds(imported) == {"examples": 50, "dynamic variables": 7, "row descriptions": 1}
-    assert (
-        sum(int(line.what.split()[0]) for line in imported.report if "example" in line.what) == 51
-    )
+    # 51 examples in 50 requests, kept; {{$guid}} in 7 bodies, and the row descriptions.
+    assert report_kinds(imported) == {"dynamic variables": 7, "row descriptions": 1}
+    kept = [(r, e) for _, r in imported.requests() for e in r.examples]
+    assert (len(kept), len({id(r) for r, _ in kept})) == (51, 50)
+    assert all(100 <= e.status <= 599 and e.name for _, e in kept)
     assert (
         ReportLine(
             "(collection)",
@@ -473,7 +480,7 @@ def test_sabre_large_collection_bearer_overrides_and_bodies() -> None:
     assert report_kinds(imported) == {
         "scripts": 287 + 11,  # requests + folders with a script
         "scripts of collection": 1,
-        "examples": 4,
+        "examples": 4,  # saved without a status: not kept
         "dynamic variables": 13,
         "invalid JSON body": 1,
     }
@@ -806,7 +813,18 @@ def test_scripts_examples_settings_and_dynamic_variables_are_reported() -> None:
         {"listen": "prerequest", "script": {"exec": ["a();", "b();", ""]}},
         {"listen": "test", "script": {"exec": "one\r\ntwo\r\nthree"}},
     ]
-    item["response"] = [{}, {}]
+    item["response"] = [
+        {},
+        {
+            "name": "Created",
+            "code": 201,
+            "header": [
+                {"key": "Content-Type", "value": "application/json"},
+                {"key": "Set-Cookie", "value": "session=s3cret"},
+            ],
+            "body": '{"id": 1.10}',
+        },
+    ]
     item["protocolProfileBehavior"] = {"followRedirects": False, "strictSSL": False}
     imported = from_json(collection({"name": "F", "item": [item]}))
     ((_, request),) = imported.requests()
@@ -822,12 +840,18 @@ def test_scripts_examples_settings_and_dynamic_variables_are_reported() -> None:
         "Its own proxy setting was not carried over: set it for the whole collection instead.",
         "Its pre-request script (2 lines) and test script (3 lines) were not carried over: "
         "this app does not run scripts.",
-        "2 saved example responses were not carried over.",
+        'Its saved example "Example 1" has no status, so it was not kept.',
         "It uses Postman's dynamic variables {{$guid}} and {{$randomInt}}, which this app does "
         "not fill in: define them as variables or type their values.",
         "{{my var}} cannot be resolved here: variable names hold only letters, digits, _, . and -.",
     ]
     assert {line.where for line in imported.report} == {"F / R"}
+    # The example with a status is kept, its body as written, the cookie left out.
+    assert request.examples == (
+        ResponseExample(
+            "Created", 201, (KeyValue("Content-Type", "application/json"),), '{"id": 1.10}'
+        ),
+    )
 
 
 def test_refusals_are_one_sentence() -> None:

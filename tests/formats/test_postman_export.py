@@ -112,7 +112,10 @@ def check_item(item: object) -> tuple[int, int]:
             requests, folders = requests + found[0], folders + found[1]
         return requests, folders
     assert set(item) <= {"name", "request", "response", "variable", "protocolProfileBehavior"}
-    assert item["response"] == []
+    for example in item["response"]:  # saved examples, in Postman's own shape
+        assert set(example) <= {"name", "code", "status", "header", "body"}
+        assert isinstance(example["code"], int) and isinstance(example["body"], str)
+        check_rows(example["header"])
     request = item["request"]
     assert set(request) <= {"method", "header", "body", "url", "auth", "description"}
     assert isinstance(request["method"], str)

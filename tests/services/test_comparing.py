@@ -5,10 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 from unittest import mock
 
+from app.core.collection import MAX_EXAMPLE_BODY_CHARS, ResponseExample
 from app.core.json_diff import Change, render
 from app.core.json_doc import parse_json_exact
+from app.core.request import KeyValue
 from app.core.response import ResponseData
-from app.services.comparing import Comparison, compare_responses, replay_diff
+from app.services.comparing import (
+    Comparison,
+    compare_responses,
+    compare_with_example,
+    example_of,
+    replay_diff,
+)
 
 JSON = (("Content-Type", "application/json"),)
 
@@ -56,3 +64,39 @@ def test_status_and_headers_are_compared_too_but_not_what_changes_on_every_send(
         (Change.CHANGED, "status"),
         (Change.ADDED, "header:X-New"),
     ]
+
+
+def test_an_example_keeps_the_text_with_secrets_as_names_and_no_cookies() -> None:
+    response = ResponseData(
+        201,
+        "Created",
+        (*JSON, ("Set-Cookie", "s=tok-9"), ("X-Echo", "Bearer tok-9")),
+        b'{"amount": 10.10, "token": "tok-9"}',
+        3.0,
+    )
+    example = example_of(response, " Created ", {"token": "tok-9"})
+    assert example == ResponseExample(
+        "Created",
+        201,
+        (KeyValue("Content-Type", "application/json"), KeyValue("X-Echo", "Bearer {{token}}")),
+        '{"amount": 10.10, "token": "{{token}}"}',
+    )
+
+
+def test_an_example_refuses_what_a_collection_file_should_not_hold() -> None:
+    big = ResponseData(200, "OK", JSON, b'"' + b"a" * MAX_EXAMPLE_BODY_CHARS + b'"', 1.0)
+    assert "at most 1,000,000" in str(example_of(big, "big", {}))
+    binary = ResponseData(200, "OK", (), b"\x89PNG\x00\x01", 1.0)
+    assert "binary" in str(example_of(binary, "png", {}))
+
+
+def test_a_response_compared_with_an_example_meets_its_secrets_as_names() -> None:
+    example = ResponseExample(
+        "OK", 200, (KeyValue("Content-Type", "application/json"),), '{"t": "{{token}}", "n": 1.10}'
+    )
+    same = ResponseData(200, "OK", JSON, b'{"n": 1.1, "t": "tok-9"}', 1.0)
+    assert compare_with_example(example, same, {"token": "tok-9"}).diff().same
+    changed = ResponseData(404, "Not Found", JSON, b'{"n": 2, "t": "tok-9"}', 1.0)
+    text = render(compare_with_example(example, changed, {"token": "tok-9"}).diff())
+    assert text.splitlines()[:2] == ["~ status: 200 → 404", "~ $.n: 1.10 → 2"]
+    assert "tok-9" not in text
