@@ -3,8 +3,10 @@ file, and what history recorded as HAR; secrets named, never written, unless ask
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -12,8 +14,16 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.core.collection import Defaults, SavedRequest
+from app.core.collection import (
+    AuthKind,
+    AuthSpec,
+    Defaults,
+    Environment,
+    SavedRequest,
+    Variable,
+)
 from app.core.prepare import PreparedRequest
+from app.core.request import KeyValue
 from app.core.response import ResponseData
 from app.demo import DemoServer
 from app.formats.bundle import read_bundle, write_bundle
@@ -154,3 +164,52 @@ def test_replay_of_a_bundle_says_same_or_prints_the_differences(
     assert out.rstrip().endswith("1 changed, 0 added, 0 removed")
     assert main(["replay", str(altered), "--ignore", "$.status"]) == 0
     assert main(["replay", str(tmp_path / "nothing.apx")]) == 2
+
+
+MAC_KEY = "ux1ibsDO7xYx7kqo2K0z3yFZ1sSXDtic"  # the demo API's key for demo-client
+
+
+def test_a_bundle_of_a_mac_signed_request_with_a_token_holds_neither_and_replays_the_same(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    demo: str,
+) -> None:
+    store = create_collection(tmp_path / "api", "API")
+    mac = AuthSpec(AuthKind.PAYSERA_MAC, (("mac_id", "{{mac_id}}"), ("mac_key", "{{mac_key}}")))
+    store.save_defaults(Path("."), Defaults(base_url=demo, auth=mac))
+    store.save_environment(
+        Environment(
+            "sandbox",
+            (
+                Variable("mac_id", "demo-client"),
+                Variable("mac_key", secret=True),
+                Variable("token", secret=True),
+            ),
+        )
+    )
+    source = store.new_request(
+        Path("."),
+        SavedRequest(
+            "Wallet", url="/mac/wallet", headers=(KeyValue("X-Customer-Token", "{{token}}"),)
+        ),
+    )
+    monkeypatch.setenv("API_EXPLORER_SECRET_MAC_KEY", MAC_KEY)
+    monkeypatch.setenv("API_EXPLORER_SECRET_TOKEN", TOKEN)
+    bundle = tmp_path / "wallet.apx"
+    args = ["send", str(store.root / source), "--env", "sandbox", "--bundle", str(bundle)]
+    assert main(args) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    data = bundle.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = [archive.read(name) for name in archive.namelist()]
+    for secret in (MAC_KEY, TOKEN):
+        assert secret.encode() not in data
+        assert not any(secret.encode() in member for member in members)
+    read = read_bundle(data)
+    assert read.exchange.status == 200
+    sent = dict(read.exchange.request.headers)
+    assert sent["X-Customer-Token"] == "«secret:token»"
+    # Replayed (re-signed with the key from the environment): the same answer.
+    assert main(["replay", str(bundle), "--collection", str(store.root), "--env", "sandbox"]) == 0
+    assert capsys.readouterr().out.strip() == "No differences"
