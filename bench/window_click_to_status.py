@@ -25,6 +25,9 @@ import time
 from dataclasses import replace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A data folder of its own: nothing of the user's read, nothing left in it.
+os.environ["API_EXPLORER_HOME"] = tempfile.mkdtemp(prefix="api-explorer-bench-")
+os.environ.setdefault("API_EXPLORER_KEYRING", "off")
 
 _SERVER = """
 import sys

@@ -14,9 +14,13 @@ import asyncio
 import itertools
 import os
 import statistics
+import tempfile
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A data folder of its own: nothing of the user's read, nothing left in it.
+os.environ["API_EXPLORER_HOME"] = tempfile.mkdtemp(prefix="api-explorer-bench-")
+os.environ.setdefault("API_EXPLORER_KEYRING", "off")
 
 import qasync
 from PySide6.QtCore import QModelIndex, QTimer

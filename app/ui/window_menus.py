@@ -19,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, qVersion
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QMessageBox
@@ -350,7 +351,10 @@ class WindowMenus(QObject):
 
     def _leave_hidden(self, dock: QDockWidget) -> None:
         """Keys typed next must not land in a panel the user can no longer see (the history
-        search box behind the Collection tab)."""
+        search box behind the Collection tab). Also called while the window is destroyed
+        (its docks hide), when there is nothing to do."""
+        if not shiboken6.isValid(self.window):
+            return
         focused = self.window.focusWidget()
         if focused is not None and dock.isAncestorOf(focused):
             self._focus_url()

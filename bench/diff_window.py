@@ -1,0 +1,123 @@
+"""End to end: two ~50 MB responses of the demo API compared through the real window
+(History > Compare the two selected), then compared again with an ignored path. A benchmark,
+not a test.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/diff_window.py [--mb 50]
+
+Prints the time from the menu action to the differences shown, and the longest gap of a
+10 ms QTimer meanwhile (how long the window could not paint).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import tempfile
+import time
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A data folder of its own: nothing remembered from a run before, nothing left in the user's.
+os.environ["API_EXPLORER_HOME"] = tempfile.mkdtemp(prefix="api-explorer-bench-")
+os.environ.setdefault("API_EXPLORER_KEYRING", "off")
+
+import qasync
+from PySide6.QtCore import QItemSelectionModel, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+
+from app.application import create_main_window
+from app.ui.diff_dialog import DiffDialog
+from app.ui.prompts import DialogPrompts
+
+
+class _Prompts(DialogPrompts):
+    """Keeps the dialog the window opens instead of showing it modally."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dialogs: list[QDialog] = []
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        self.dialogs.append(dialog)
+        return True
+
+
+class _Ticks:
+    def __init__(self) -> None:
+        self.marks: list[float] = []
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(lambda: self.marks.append(time.perf_counter()))
+
+    def start(self) -> float:
+        self.marks.clear()
+        started = time.perf_counter()
+        self.marks.append(started)
+        self.timer.start()
+        return started
+
+    def stop(self) -> float:
+        self.timer.stop()
+        self.marks.append(time.perf_counter())
+        return max(b - a for a, b in itertools.pairwise(self.marks))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mb", type=float, default=50)
+    args = parser.parse_args()
+    app = QApplication([])
+    app.setQuitOnLastWindowClosed(False)
+    prompts = _Prompts()
+
+    async def until(condition: Any) -> None:
+        while not condition():
+            await asyncio.sleep(0.005)
+
+    async def run() -> None:
+        window = create_main_window(prompts=prompts)
+        window.show()
+        arrived: list[asyncio.Event] = []
+        window.sends.finished.connect(lambda *_: arrived[-1].set())
+        for size in (args.mb, args.mb + 0.05):  # the second has a few more items
+            arrived.append(asyncio.Event())
+            window.builder.set_request("GET", f"/large?size_mb={size:g}")
+            window.send()
+            await arrived[-1].wait()
+        panel = window.history_panel
+        await until(lambda: len(panel.shown_ids()) >= 2)
+        view = panel.view
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for row in (0, 1):
+            view.selectionModel().select(view.model().index(row, 0), flags)
+        print(f"bodies: {window.response_pane.size_label.text()} and the one before")
+
+        ticks = _Ticks()
+        started = ticks.start()
+        window.menus.exports.compare_history_entries()
+        await until(lambda: bool(prompts.dialogs))
+        dialog = prompts.dialogs[-1]
+        assert isinstance(dialog, DiffDialog)
+        await until(lambda: dialog.summary_label.text() != "Comparing…")
+        took, stall = time.perf_counter() - started, ticks.stop()
+        print(f"compare -> differences shown: {took:.2f} s, longest stall {stall * 1000:.0f} ms")
+        print(f"  {dialog.summary_label.text()}")
+        print("  " + dialog.unified_view.toPlainText()[:600].replace("\n", "\n  "))
+
+        started = ticks.start()
+        dialog.ignore_edit.setPlainText("$._metadata")
+        dialog.apply()
+        await until(lambda: "Ignoring" in dialog.summary_label.text())
+        took, stall = time.perf_counter() - started, ticks.stop()
+        print(f"again, ignoring a path: {took:.2f} s, longest stall {stall * 1000:.0f} ms")
+        print(f"  {dialog.summary_label.text()}")
+        window.close()
+        await window.sends.aclose()
+
+    qasync.run(run())
+
+
+if __name__ == "__main__":
+    main()
