@@ -827,39 +827,23 @@ def _print_filtered(expression: str, exchange: Exchange) -> int | None:
 
 def _write_bundle(options: argparse.Namespace, pipeline: Pipeline, outcome: Outcome) -> int | None:
     """Write ``outcome`` as the bundle ``--bundle`` names; an exit status when that failed."""
-    import platform
-    from datetime import UTC, datetime
-
     from app.formats import FormatError
-    from app.formats.bundle import write_bundle
-    from app.formats.har_export import HarEntry
+    from app.services.exporting import bundle_of, outcome_as_har
     from app.storage.fs import atomic_write
 
-    if outcome.request is None:
+    entry = outcome_as_har(outcome)
+    if entry is None:
         return _fail_with(EXIT_FAILED, "Nothing was sent, so no bundle was written.")
-    exchange = outcome.exchange
-    response = exchange.response if exchange is not None else None
-    entry = HarEntry(
-        outcome.request,
-        response.status if response is not None else None,
-        response.reason if response is not None else "",
-        response.headers if response is not None else (),
-        response.body if response is not None else b"",
-        datetime.now(UTC),
-        response.elapsed_ms if response is not None else None,
-        failure=outcome.message if response is None else "",
-    )
     environment = pipeline.workspace.environment
     try:
-        data = write_bundle(
+        data = bundle_of(
             entry,
             # Every secret of the environment, not only those this request used.
             secrets={**pipeline.workspace.secret_values(), **outcome.secrets},
+            marked=(),
             environment=environment.name if environment is not None else None,
             note=options.note,
-            app_version=_version(),
-            os_name=platform.platform(),
-            created=datetime.now(UTC),
+            version=_version(),
         )
         atomic_write(options.bundle, data)
     except FormatError as exc:

@@ -28,7 +28,7 @@ from app.core.prepare import PreparedRequest
 from app.core.request import BodyMode
 from app.formats import FormatError, ImportedFolder
 from app.http.body_files import BodyFileError, load_body
-from app.services.pipeline import Pipeline, Refusal
+from app.services.pipeline import Outcome, Pipeline, Refusal
 from app.storage.history import HistoryEntry
 
 if TYPE_CHECKING:
@@ -39,12 +39,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SNIPPET_NAMES",
-    "bundle_of_entry",
+    "bundle_of",
     "entry_as_har",
     "export_postman",
     "folder_tree",
     "history_har",
     "history_snippet",
+    "outcome_as_har",
     "request_snippet",
 ]
 
@@ -188,8 +189,28 @@ def entry_as_har(entry: HistoryEntry) -> HarEntry:
     )
 
 
-def bundle_of_entry(
-    entry: HistoryEntry,
+def outcome_as_har(outcome: Outcome) -> HarEntry | None:
+    """What a send gave (the request as sent, the response or the failure) as the HAR writer
+    and the bundle take it; ``None`` when nothing was sent."""
+    from app.formats.har_export import HarEntry
+
+    if outcome.request is None:
+        return None
+    response = outcome.exchange.response if outcome.exchange is not None else None
+    return HarEntry(
+        outcome.request,
+        response.status if response is not None else None,
+        response.reason if response is not None else "",
+        response.headers if response is not None else (),
+        response.body if response is not None else b"",
+        datetime.now(UTC),
+        response.elapsed_ms if response is not None else None,
+        failure=outcome.message if response is None else "",
+    )
+
+
+def bundle_of(
+    exchange: HarEntry,
     *,
     secrets: Mapping[str, str],
     marked: Iterable[str],
@@ -197,12 +218,13 @@ def bundle_of_entry(
     note: str,
     version: str,
 ) -> bytes:
-    """A reproduction bundle of a history entry (``app.formats.bundle``): every secret of
-    ``secrets``, what looks like a credential and the ``marked`` values taken out."""
+    """A reproduction bundle of an exchange (``app.formats.bundle``): every secret of
+    ``secrets``, what looks like a credential and the ``marked`` values taken out.
+    ``FormatError`` when the exchange is too big for a bundle."""
     from app.formats.bundle import write_bundle
 
     return write_bundle(
-        entry_as_har(entry),
+        exchange,
         secrets=secrets,
         marked=marked,
         environment=environment,

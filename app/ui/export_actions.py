@@ -26,18 +26,21 @@ from app.formats import FormatError
 from app.services.comparing import Comparison, compare_entries
 from app.services.exporting import (
     SNIPPET_NAMES,
-    bundle_of_entry,
+    bundle_of,
     entry_as_har,
     export_postman,
     history_har,
     history_snippet,
+    outcome_as_har,
     request_snippet,
 )
 from app.services.files import save_file
 from app.services.history import HistoryEntry, HistoryError
+from app.services.session import Finished
 from app.ui.background import Background
 
 if TYPE_CHECKING:
+    from app.formats.har_export import HarEntry
     from app.ui.main_window import MainWindow
 
 __all__ = ["ExportActions"]
@@ -223,27 +226,36 @@ class ExportActions(QObject):
 
     def share_history_entry(self) -> None:
         """A reproduction bundle of the selected entry, after showing what it takes out."""
+        entry = self._selected_entry()
+        if entry is not None:
+            self._share(entry_as_har(entry), f"{entry.method} {entry.url}")
+
+    def share_response(self) -> None:
+        """A reproduction bundle of the active tab's request and what came back (Response >
+        Share reproduction…), after showing what it takes out."""
+        window = self.window
+        tab = window.active_tab()
+        result = window.session.result(tab.id) if tab is not None else None
+        exchange = outcome_as_har(result.outcome) if isinstance(result, Finished) else None
+        if exchange is None:
+            window.show_error("Send the request first: there is nothing to share yet.")
+            return
+        self._share(exchange, f"{exchange.request.method} {exchange.request.url}")
+
+    def _share(self, exchange: HarEntry, title: str) -> None:
         from app.formats.bundle import redactions  # not needed to start the window
         from app.ui.share_dialog import ShareDialog
         from app.ui.window_menus import app_version  # that module builds this one
 
         window = self.window
-        entry = self._selected_entry()
-        if entry is None:
-            return
         secrets = window.workspace.secret_values()
-        har = entry_as_har(entry)
-        dialog = ShareDialog(
-            f"{entry.method} {entry.url}",
-            lambda marked: redactions(har, secrets, marked),
-            window,
-        )
+        dialog = ShareDialog(title, lambda marked: redactions(exchange, secrets, marked), window)
         if not window.prompts.run_dialog(dialog):
             return
         environment = window.workspace.environment
         try:
-            data = bundle_of_entry(
-                entry,
+            data = bundle_of(
+                exchange,
                 secrets=secrets,
                 marked=dialog.marked(),
                 environment=environment.name if environment is not None else None,

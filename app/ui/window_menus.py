@@ -220,6 +220,8 @@ class WindowMenus(QObject):
             (),
             examples.compare_with_example,
         )
+        response.addSeparator()
+        self._add(response, "share_response", "S&hare reproduction…", (), exports.share_response)
 
         view = bar.addMenu("&View")
         for dock in (window.collection_dock, window.history_dock):

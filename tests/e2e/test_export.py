@@ -146,6 +146,37 @@ def test_share_reproduction_shows_what_it_takes_out_then_writes_a_bundle_without
     assert bundle.exchange.status == 200
 
 
+def test_the_current_response_is_shared_from_the_response_menu(
+    qtbot: Any, window: MainWindow, prompts: ScriptedPrompts, tmp_path: Path
+) -> None:
+    window.menus.actions["share_response"].trigger()
+    assert "Send the request first" in prompts.errors[-1]
+    window.workspace.store_secrets("demo", {"token": "demo-secret-78"})
+    set_request(window, "GET", "/wallet/me?key={{token}}")
+    send(qtbot, window)
+    listed: list[str] = []
+
+    def review(dialog: Any) -> bool:
+        listed.extend(
+            dialog.redactions_view.item(i).text() for i in range(dialog.redactions_view.count())
+        )
+        return True
+
+    target = tmp_path / "current.apx"
+    prompts.dialogs.append(review)
+    prompts.save_paths.append(target)
+    window.menus.actions["share_response"].trigger()
+    assert any("«secret:token»" in line for line in listed)
+    data = target.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            assert b"demo-secret-78" not in archive.read(name), name
+    bundle = read_bundle(data)
+    assert "secret:token" in bundle.exchange.request.url  # the marker, percent-encoded or not
+    assert (bundle.exchange.status, bundle.environment) == (401, "demo")  # as the window shows
+    assert text(window, "statusLabel").startswith("401")
+
+
 def test_a_bundle_opens_in_its_own_tab_and_send_replays_it(
     qtbot: Any, window: MainWindow, prompts: ScriptedPrompts, tmp_path: Path
 ) -> None:
