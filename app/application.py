@@ -33,6 +33,7 @@ from app.storage.request_memory import RequestMemory
 from app.storage.secrets import SecretStore, open_secret_store
 from app.storage.settings import Settings, SettingsStore, data_dir
 from app.ui import unexpected_errors
+from app.ui.background import Background
 from app.ui.main_window import MainWindow
 from app.ui.prompts import DialogPrompts, Prompts
 from app.ui.single_instance import HandOverServer, hand_over
@@ -87,10 +88,14 @@ def create_main_window(
         server.start()
         app_variables["demo_url"] = server.base_url
 
+    secret_notices: list[str] = []
+
     def open_secrets() -> SecretStore:
+        # Called on whichever thread needs the store first (see below): what it has to say
+        # is shown on the window's thread.
         secrets, notice = open_secret_store(folder)
         if notice:
-            window.show_notice(notice)
+            secret_notices.append(notice)
         return secrets
 
     workspace = Workspace(app_variables=app_variables, secret_store=open_secrets)
@@ -113,6 +118,15 @@ def create_main_window(
     )
     dialogs.parent = window
     window.call_on_close(history.close)
+
+    def secrets_opened(_store: object) -> None:
+        while secret_notices:
+            window.show_notice(secret_notices.pop(0))
+        window.area.update_target()  # the preview shows the secrets' values as sent
+
+    # Asking the OS keyring which backend to use took 0.1 s of every start: done in a
+    # thread, so the window paints first; what needs a secret before then waits for it.
+    Background(secrets_opened, window, "secret-store").run(workspace.secret_store)
     builder = window.builder
     builder.timeout_spin.setValue(settings.timeout_seconds)
     demo_base = ""

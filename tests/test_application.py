@@ -212,3 +212,32 @@ def test_the_window_starts_without_the_import_and_export_formats() -> None:
         cwd=Path(__file__).resolve().parent.parent,
     )
     assert done.stdout.strip() == "['app.formats._model']"
+
+
+def test_the_secret_store_opens_off_the_windows_thread_and_its_notice_follows(
+    qtbot: Any, qt_loop: asyncio.AbstractEventLoop, monkeypatch: Any
+) -> None:
+    import threading
+
+    import app.application as application
+    from app.storage.secrets import open_secret_store
+
+    release = threading.Event()
+    threads: list[str] = []
+
+    def slow_keyring(folder: Path) -> Any:
+        threads.append(threading.current_thread().name)
+        release.wait(10)  # a keyring that answers late
+        store, _ = open_secret_store(folder)
+        return store, "The keyring took its time (test)."
+
+    monkeypatch.setattr(application, "open_secret_store", slow_keyring)
+    window = create_main_window()  # the demo environment declares a secret: it opens
+    qtbot.addWidget(window)
+    assert not window.workspace.secret_store_open  # the window was built without it
+    release.set()
+    qtbot.waitUntil(lambda: window.workspace.secret_store_open, timeout=5000)
+    notice = window.findChild(QLabel, "noticeLabel")
+    qtbot.waitUntil(lambda: notice is not None and "took its time" in notice.text())
+    assert threads == ["secret-store"]
+    window.close()

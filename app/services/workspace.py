@@ -8,6 +8,7 @@ fetches secret values only when a secret is used.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -92,6 +93,9 @@ class Workspace:
         self.overrides: dict[str, str] = {}
         self._secret_store_factory = secret_store
         self._secret_store: SecretStore | None = None
+        # secret_store() may first be called from a thread (the window opens the store off
+        # its thread at start: asking the OS keyring took 0.1 s of every start).
+        self._secret_store_lock = threading.Lock()
         self.collection: LoadedCollection | None = None
         self.environment: Environment | None = None
         self.problem: str | None = None  # the last secret-store failure, for the UI
@@ -119,10 +123,18 @@ class Workspace:
 
     # --- secrets ---------------------------------------------------------------------------
     def secret_store(self) -> SecretStore | None:
-        """The secret store, opened on first use (opening may ask the OS keyring)."""
-        if self._secret_store is None and self._secret_store_factory is not None:
-            self._secret_store = self._secret_store_factory()
-        return self._secret_store
+        """The secret store, opened on first use (opening may ask the OS keyring); from any
+        thread, once."""
+        with self._secret_store_lock:
+            if self._secret_store is None and self._secret_store_factory is not None:
+                self._secret_store = self._secret_store_factory()
+            return self._secret_store
+
+    @property
+    def secret_store_open(self) -> bool:
+        """Whether asking for secret values now is quick (the store is open, or there is
+        none)."""
+        return self._secret_store is not None or self._secret_store_factory is None
 
     def secret_values(self, environment: Environment | None = None) -> dict[str, str]:
         """Stored values of the secret variables of ``environment`` (default: the active one)."""
@@ -183,7 +195,12 @@ class Workspace:
             parent = parent.parent
         return found
 
-    def context(self, request: SavedRequest, source: str | None) -> VariableContext:
+    def context(
+        self, request: SavedRequest, source: str | None, *, wait_for_secrets: bool = True
+    ) -> VariableContext:
+        """Where ``request``'s ``{{variables}}`` come from. Without ``wait_for_secrets``,
+        secret values are left out while the store is not open yet (their ``{{name}}``
+        stays as typed) instead of opening it."""
         scopes = [Scope("command line", tuple(Variable(k, v) for k, v in self.overrides.items()))]
         scopes.append(Scope("request", request.variables))
         scopes += [Scope(f'folder "{name}"', d.variables) for name, d in self._folders(source)]
@@ -193,7 +210,8 @@ class Workspace:
             env = self.environment
             scopes.append(Scope(f'environment "{env.name}"', env.variables))
         scopes.append(Scope("app", tuple(Variable(k, v) for k, v in self.app_variables.items())))
-        return VariableContext(scopes, self.secret_values())
+        secrets = self.secret_values() if wait_for_secrets or self.secret_store_open else {}
+        return VariableContext(scopes, secrets)
 
     def resolve(
         self,
@@ -202,13 +220,13 @@ class Workspace:
         *,
         base_url: str = "",
         timeout_seconds: float = 30.0,
+        wait_for_secrets: bool = True,
     ) -> ResolvedRequest:
         """``request`` as it will be sent. ``base_url`` (the window's field) is the last
         fallback, below every folder's and the collection's base URL."""
         chain = [*self._chain(source), Defaults(base_url=base_url or None)]
-        return resolve_request(
-            request, chain, self.context(request, source), timeout_seconds=timeout_seconds
-        )
+        context = self.context(request, source, wait_for_secrets=wait_for_secrets)
+        return resolve_request(request, chain, context, timeout_seconds=timeout_seconds)
 
     def transport(self, request: SavedRequest, source: str | None) -> TransportSettings:
         """TLS and proxy settings for ``request``: the environment's TLS settings replace the
@@ -357,14 +375,16 @@ class Workspace:
         return any(d.base_url and d.base_url.strip() for d in self._chain(source))
 
     def preview_url(self, request: SavedRequest, source: str | None, *, base_url: str) -> str:
-        """The URL ``request`` goes to, secrets shown by name, unresolved placeholders as typed."""
-        resolved = self.resolve(request, source, base_url=base_url)
+        """The URL ``request`` goes to, secrets shown by name, unresolved placeholders as typed
+        (and secrets too while the store is still opening: a preview never waits for it)."""
+        resolved = self.resolve(request, source, base_url=base_url, wait_for_secrets=False)
         return redact(resolved.spec.url, resolved.secrets_used)
 
     def describe_variables(self, text: str, request: SavedRequest, source: str | None) -> str:
         """One line per ``{{variable}}`` in ``text``: its value (secrets masked) and where
-        it comes from, or that it is not defined. Empty when ``text`` has none."""
-        context = self.context(request, source)
+        it comes from, or that it is not defined. Empty when ``text`` has none. Secret values
+        are never shown, so this does not wait for the secret store to open."""
+        context = self.context(request, source, wait_for_secrets=False)
         lines = []
         for name in dict.fromkeys(m.group(1) for m in VARIABLE_PATTERN.finditer(text)):
             found = context.lookup(name)

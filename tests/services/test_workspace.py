@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from app.core.request import BodyMode, KeyValue
 from app.core.transport import ProxyMode, ProxySettings
 from app.services.workspace import Workspace
 from app.storage.collection_store import CollectionStore, create_collection
-from app.storage.secrets import FileSecretStore
+from app.storage.secrets import FileSecretStore, SecretStore
 
 
 def _workspace(tmp_path: Path) -> tuple[Workspace, str]:
@@ -161,3 +163,48 @@ def test_proxy_addresses_resolve_variables_and_unresolved_ones_block(tmp_path: P
     settings = workspace.transport(mine, source)
     assert settings.proxy.http_proxy == "http://me@proxy:3128"
     assert workspace.transport_unresolved(mine, source) == []
+
+
+def test_the_preview_never_waits_for_the_secret_store(tmp_path: Path) -> None:
+    opened: list[str] = []
+    workspace, source = _workspace(tmp_path)
+    workspace.select_environment("sandbox")
+    workspace.store_secrets("sandbox", {"token": "s3cr3t-value"})
+    store = workspace.secret_store()
+    assert store is not None
+
+    def slow_store() -> SecretStore:
+        opened.append(threading.current_thread().name)
+        return store
+
+    later = Workspace(secret_store=slow_store)
+    later.set_collection(workspace.collection)
+    later.select_environment("sandbox")
+    request = _request(later, source)
+    assert not later.secret_store_open
+    preview = later.preview_url(request, source, base_url="")
+    described = later.describe_variables("{{token}}", request, source)
+    assert opened == []  # neither opened the store: the preview shows the name
+    assert "s3cr3t-value" not in preview + described
+    assert later.resolve(request, source).auth.get("token") == "s3cr3t-value"  # sending waits
+    assert opened == [threading.current_thread().name]
+    assert later.secret_store_open
+
+
+def test_the_secret_store_opens_once_whichever_threads_ask(tmp_path: Path) -> None:
+    calls: list[int] = []
+    started = threading.Event()
+
+    def factory() -> SecretStore:
+        calls.append(1)
+        started.set()
+        time.sleep(0.2)  # a slow keyring
+        return FileSecretStore(tmp_path)
+
+    workspace = Workspace(secret_store=factory)
+    thread = threading.Thread(target=workspace.secret_store)
+    thread.start()
+    started.wait(5)
+    store = workspace.secret_store()  # waits for the thread's, does not open a second
+    thread.join(5)
+    assert calls == [1] and store is workspace.secret_store()
