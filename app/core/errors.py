@@ -309,11 +309,17 @@ def decode_error(
     success = 200 <= response.status < 300
     if success and parsed is None and len(response.body) > _SUCCESS_SCAN_LIMIT:
         return None
-    text = _body_text(response)
-    if success and parsed is None and not text.lstrip("\ufeff \t\r\n").startswith("{"):
-        # Cheap pre-check so that ordinary arrays and non-JSON successes are never parsed.
-        return None
-    document, parses = _parse_json(text) if parsed is None else parsed
+    # The text only when needed: decoding a 50 MB body that the caller already parsed held
+    # the GIL about 35 ms, and the window waited for it.
+    text: str | None = None
+    if parsed is None:
+        text = _body_text(response)
+        if success and not text.lstrip("\ufeff \t\r\n").startswith("{"):
+            # Cheap pre-check so that ordinary arrays and non-JSON successes are never parsed.
+            return None
+        document, parses = _parse_json(text)
+    else:
+        document, parses = parsed
     body = document if isinstance(document, dict) else None
     code = _error_code(body)
     if success and code is None:
@@ -325,8 +331,12 @@ def decode_error(
         mismatch: str | None = _success_with_error(response.status, status_text, code, info)
     else:
         mismatch = _status_mismatch(response.status, code, info)
+    if code is None and text is None:
+        text = _body_text(response)
     no_error_object = (
-        None if code is not None else _describe_non_error(response, text, document, parses)
+        None
+        if code is not None or text is None
+        else _describe_non_error(response, text, document, parses)
     )
     uri = _plain_text(body.get("error_uri")) if body is not None else None
     correlation_id = _non_blank(response.header("paysera-correlation-id"))

@@ -163,9 +163,9 @@ def read_exchange(request: PreparedRequest, response: ResponseData) -> Exchange:
     is_json = False
     json_lines = False
     problem: str | None = None
-    text_problem = response.text_problem()
     if response.body.strip() and _looks_like_json(response):
-        text = response.text().lstrip("\ufeff")
+        text, text_problem = response.text_and_problem()
+        text = text.lstrip("\ufeff")
         try:
             document = parse_json_exact(text)
             is_json = True
@@ -181,6 +181,7 @@ def read_exchange(request: PreparedRequest, response: ResponseData) -> Exchange:
                 problem = f"The body is declared as JSON but cannot be read. {exc}"
         error = decode_error(response, (document, is_json) if not json_lines else None)
     else:
+        text_problem = response.text_problem()
         error = decode_error(response)
     return Exchange(
         request,

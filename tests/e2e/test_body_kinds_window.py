@@ -71,6 +71,7 @@ def test_a_form_filled_in_the_body_tab_arrives_urlencoded(
     [received] = server.received
     assert received.body == b"amount=10.12&note=J+%26+co+%3D+100%25"
     assert received.headers["content-type"] == "application/x-www-form-urlencoded"
+    window.response_pane.tabs.setCurrentIndex(window.response_pane.RAW_TAB)
     raw = child(window, "rawView").findChild(QPlainTextEdit, "rawText").toPlainText()
     assert json.loads(raw)["body"] == "amount=10.12&note=J+%26+co+%3D+100%25"
 

@@ -46,6 +46,7 @@ def fetch(url: str) -> bytes:
 
 
 def raw_text(window: MainWindow) -> str:
+    window.response_pane.tabs.setCurrentIndex(window.response_pane.RAW_TAB)  # as a user does
     widget: QPlainTextEdit = child(window, "rawText")
     return widget.toPlainText()
 

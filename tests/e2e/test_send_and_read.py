@@ -66,6 +66,7 @@ def test_first_send_shows_the_ready_demo_request(qtbot: Any, window: MainWindow)
 def test_numbers_are_shown_exactly_as_sent(qtbot: Any, window: MainWindow) -> None:
     set_request(window, "GET", "/payments/10145")
     send(qtbot, window)
+    window.response_pane.tabs.setCurrentIndex(window.response_pane.RAW_TAB)
     raw_text = child(window, "rawView").findChild(QPlainTextEdit, "rawText").toPlainText()
     assert "1.10" in raw_text
     rows = tree_rows(window)

@@ -18,6 +18,7 @@ from app.ui.raw_view import FIRST_CHARS, MORE_CHARS, RawView
 def raw_view(qtbot: Any) -> RawView:
     view = RawView()
     qtbot.addWidget(view)
+    view.show()  # on screen, as the Raw tab is when the user reads it
     return view
 
 
@@ -196,3 +197,23 @@ def test_clearing_an_empty_view_leaves_the_text_alone(raw_view: RawView) -> None
 )
 def test_describe_size(size: int, text: str) -> None:
     assert describe_size(size) == text
+
+
+def test_hidden_it_lays_out_nothing_until_shown_or_asked(qtbot: Any) -> None:
+    view = RawView()
+    qtbot.addWidget(view)
+    read: list[int] = []
+
+    def chunks() -> Iterator[str]:
+        read.append(1)
+        yield '{"a": 1.10}'
+
+    view.show_text_chunks(chunks(), "11 bytes")
+    edit = view.findChild(QPlainTextEdit, "rawText")
+    assert edit is not None and edit.toPlainText() == "" and read == []  # behind another tab
+    view.show()
+    assert edit.toPlainText() == '{"a": 1.10}' and read == [1]
+    view.hide()
+    view.show_text_chunks(iter(["second"]), "6 bytes")
+    assert edit.toPlainText() == ""  # the old text never shows for the new response
+    assert view.text_widget().toPlainText() == "second"  # Find and selection get it
