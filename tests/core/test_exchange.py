@@ -131,3 +131,29 @@ def test_a_body_in_an_encoding_not_undone_says_so_even_when_it_looks_binary() ->
     exchange = read_exchange(PreparedRequest("GET", "http://h/", (), b"", 5.0), response)
     assert exchange.binary
     assert exchange.text_problem is not None and "xz" in exchange.text_problem
+
+
+class _CountingBytes(bytes):
+    """A body that counts how often it is decoded (each decoding of 50 MB holds the GIL)."""
+
+    decoded = 0
+
+    def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
+        type(self).decoded += 1
+        return super().decode(encoding, errors)
+
+
+@pytest.mark.parametrize("status", [200, 404])
+def test_a_json_body_is_decoded_once(status: int) -> None:
+    _CountingBytes.decoded = 0
+    body = _CountingBytes(b'{"error": "not_found", "amount": 10.10}')
+    response = ResponseData(status, "", (("Content-Type", "application/json"),), body, 1.0)
+    exchange = read_exchange(PreparedRequest("GET", "http://h/x", (), b"", 0.0), response)
+    assert exchange.is_json and exchange.document == {"error": "not_found", "amount": "10.10"}
+    assert _CountingBytes.decoded == 1
+
+
+def test_a_body_that_does_not_decode_still_says_so() -> None:
+    response = ResponseData(200, "", (("Content-Type", "application/json"),), b'{"a": "\xff"}', 1.0)
+    exchange = read_exchange(PreparedRequest("GET", "http://h/x", (), b"", 0.0), response)
+    assert exchange.text_problem is not None and "0xff" in exchange.text_problem

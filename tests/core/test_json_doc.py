@@ -305,3 +305,22 @@ def test_shorthand_names_follow_rfc_9535_for_every_character() -> None:
     for code in [*range(0x10000), 0x10000, 0x1F600, 0x10FFFF]:
         for name in (chr(code), "a" + chr(code)):
             assert bool(_SHORTHAND_NAME.fullmatch(name)) == bool(rfc.fullmatch(name)), hex(code)
+
+
+def test_a_big_document_is_frozen_out_of_the_collectors_reach() -> None:
+    # Its first collection would walk every new object with the GIL held (0.2-0.3 s at
+    # 60 MB), freezing the window at the end of a parse done in a worker thread.
+    import gc
+
+    from app.core.json_doc import FREEZE_CHARS
+
+    before = gc.get_freeze_count()
+    small = parse_json_exact('{"items": [{"id": 1}]}')
+    assert gc.get_freeze_count() == before
+    text = '{"items": [' + ",".join(['{"id": 1, "n": [1]}'] * (FREEZE_CHARS // 18)) + "]}"
+    assert len(text) >= FREEZE_CHARS
+    big = parse_json_exact(text)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > before
+    gc.unfreeze()
+    del small, big
