@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/import_openapi.py
 	$(BIN)/python bench/json_diff.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/diff_window.py
+	$(BIN)/python bench/issue10.py
 
 # setuptools builds in the checkout and copies whatever build/ still holds (modules deleted
 # since) into the wheel: build/ goes first. No build isolation: the venv has setuptools.
