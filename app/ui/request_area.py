@@ -274,7 +274,8 @@ class RequestArea(QSplitter):
         if received:
             assert progress is not None
             of = f" of {describe_size(progress.total)}" if progress.total else ""
-            doing = f"{describe_size(received)}{of} received in {elapsed:.1f} s"
+            rate = f", {describe_size(int(received / elapsed))}/s" if elapsed >= 0.5 else ""
+            doing = f"{describe_size(received)}{of} received in {elapsed:.1f} s{rate}"
         else:
             doing = f"waiting {elapsed:.1f} s"
         note = (

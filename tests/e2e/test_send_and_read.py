@@ -421,6 +421,17 @@ def test_while_a_body_arrives_the_bytes_received_count_up(qtbot: Any, window: Ma
                 lambda: "97.7 KB of 195 KB received in" in text(window, "responseMessageLabel"),
                 timeout=3000,
             )
+            # Half a second on, the rate too (bytes over the time since the click).
+            qtbot.waitUntil(
+                lambda: (
+                    re.search(
+                        r"received in \d+\.\d s, [\d.]+ (bytes|KB)/s",
+                        text(window, "responseMessageLabel"),
+                    )
+                    is not None
+                ),
+                timeout=3000,
+            )
             release.set()
         assert text(window, "statusLabel") == "200 OK"
     finally:
