@@ -88,14 +88,17 @@ class ResponseData:
         """
         return self.body.decode(self.charset or "utf-8", errors="replace")
 
-    def iter_text(self) -> Iterator[str]:
+    def iter_text(self, start: int = 0) -> Iterator[str]:
         """The body as text, a megabyte at a time, exactly as received: the declared charset
         (UTF-8 when none), every line ending and the final newline kept, and each byte that
-        does not decode shown as ``\\xNN`` instead of silently replaced."""
-        decoder = codecs.getincrementaldecoder(self.charset or "utf-8")(errors="backslashreplace")
+        does not decode shown as ``\\xNN`` instead of silently replaced. From byte ``start``
+        on (moved forward to where a character begins: the Raw view jumps into big bodies)."""
+        charset = self.charset or "utf-8"
+        decoder = codecs.getincrementaldecoder(charset)(errors="backslashreplace")
         body = memoryview(self.body)
-        for start in range(0, len(body), _TEXT_CHUNK_BYTES):
-            text = decoder.decode(body[start : start + _TEXT_CHUNK_BYTES])
+        first = _character_start(self.body, start, codecs.lookup(charset).name)
+        for offset in range(first, len(body), _TEXT_CHUNK_BYTES):
+            text = decoder.decode(body[offset : offset + _TEXT_CHUNK_BYTES])
             if text:
                 yield text
         tail = decoder.decode(b"", final=True)
@@ -134,6 +137,19 @@ class ResponseData:
     @property
     def is_success(self) -> bool:
         return 200 <= self.status < 300
+
+
+def _character_start(body: bytes, start: int, charset: str) -> int:
+    """The first offset at or after ``start`` where a character of ``charset`` begins."""
+    start = max(0, min(start, len(body)))
+    if charset == "utf-8":
+        # Continuation bytes are 10xxxxxx; a character starts at most 3 bytes on.
+        for offset in range(start, min(start + 4, len(body))):
+            if body[offset] & 0xC0 != 0x80:
+                return offset
+        return min(start + 4, len(body))
+    width = 2 if charset.startswith("utf-16") else 4 if charset.startswith("utf-32") else 1
+    return min(start + (-start % width), len(body))
 
 
 @functools.lru_cache(maxsize=64)

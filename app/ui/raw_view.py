@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -23,10 +24,13 @@ from PySide6.QtWidgets import (
 from app.core.display_text import describe_size
 from app.ui.binary_view import BinaryView
 
-__all__ = ["RawView", "TextSource"]
+__all__ = ["RawView", "SeekSource", "TextSource"]
 
 TextSource = Callable[[], Iterator[str]]
 """Makes a fresh iterator over a text's pieces (the view may start it again on a toggle)."""
+
+SeekSource = Callable[[int], Iterator[str]]
+"""The raw text from a byte offset on (``ResponseData.iter_text``): Raw jumps with it."""
 
 FIRST_CHARS = 256 * 1024
 """How much text is shown at first: a few thousand lines, fast to lay out."""
@@ -63,6 +67,18 @@ class RawView(QWidget):
         self._all_button = QPushButton("Show all", self)
         self._all_button.setObjectName("rawShowAllButton")
         self._all_button.clicked.connect(self.on_all_button_clicked)
+        # Jump anywhere in a big body: the text from that point, as much as at first.
+        self.jump_spin = QSpinBox(self)
+        self.jump_spin.setObjectName("rawJumpSpin")
+        self.jump_spin.setRange(0, 100)
+        self.jump_spin.setSuffix(" %")
+        self.jump_spin.setAccessibleName("Where in the body to show from, in percent")
+        self.jump_spin.setToolTip("Where in the body to show from (Enter jumps)")
+        self.jump_spin.lineEdit().returnPressed.connect(self.jump)  # type: ignore[union-attr]
+        self._jump_button = QPushButton("Jump", self)
+        self._jump_button.setObjectName("rawJumpButton")
+        self._jump_button.setToolTip("Show the body from that point on")
+        self._jump_button.clicked.connect(self.jump)
 
         self._bar = QWidget(self)
         self._bar.setObjectName("rawTruncationBar")
@@ -71,6 +87,8 @@ class RawView(QWidget):
         bar_layout.addWidget(self._label, 1)
         bar_layout.addWidget(self._more_button)
         bar_layout.addWidget(self._all_button)
+        bar_layout.addWidget(self.jump_spin)
+        bar_layout.addWidget(self._jump_button)
         self._bar.setVisible(False)
 
         self.pretty_check = QCheckBox("Pretty", self)
@@ -87,6 +105,9 @@ class RawView(QWidget):
         self._top.setVisible(False)
         self._raw_source: TextSource | None = None
         self._pretty_source: TextSource | None = None
+        self._seek: SeekSource | None = None
+        self._size = 0  # the body's bytes, with a seek source
+        self._from = 0  # the byte the raw text shown starts at
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -127,10 +148,20 @@ class RawView(QWidget):
             self._pending = None
             self._show_now(chunks, total_hint)
 
-    def show_body(self, raw: TextSource, total_hint: str, pretty: TextSource | None = None) -> None:
+    def show_body(
+        self,
+        raw: TextSource,
+        total_hint: str,
+        pretty: TextSource | None = None,
+        *,
+        seek: SeekSource | None = None,
+        size: int = 0,
+    ) -> None:
         """Show the body's text from ``raw``; with ``pretty`` (JSON), offer the "Pretty"
-        toggle, which keeps its state from one response to the next."""
+        toggle, which keeps its state from one response to the next; with ``seek`` (and
+        the body's ``size`` in bytes), jumping anywhere in the raw text."""
         self._raw_source, self._pretty_source = raw, pretty
+        self._seek, self._size, self._from = seek, size, 0
         self._top.setVisible(pretty is not None)
         self._show_source(total_hint)
 
@@ -143,7 +174,22 @@ class RawView(QWidget):
 
     def on_pretty_check_toggled(self, _checked: bool) -> None:
         if self._pretty_source is not None:
+            self._from = 0
             self._show_source(self._total_hint)
+
+    def _can_jump(self) -> bool:
+        pretty = self._pretty_source is not None and self.pretty_check.isChecked()
+        return self._seek is not None and not pretty and self._size > FIRST_CHARS
+
+    def jump(self) -> None:
+        """Show the raw text from the point the spin box names (a percentage of the body)."""
+        if not self._can_jump():
+            return
+        assert self._seek is not None
+        self._from = self._size * self.jump_spin.value() // 100
+        total = self._total_hint
+        self._pending = None
+        self._show_now(self._seek(self._from), total)
 
     def show_binary(self, body: bytes, content_type: str) -> None:
         """Show a body that is not text: its kind, size, image and a paged hex dump."""
@@ -161,6 +207,7 @@ class RawView(QWidget):
     def clear(self) -> None:
         """Show nothing."""
         self._pending = None
+        self._seek, self._size, self._from = None, 0, 0
         self._show_text_page()
         self._raw_source = self._pretty_source = None
         if not self._top.isHidden():
@@ -283,15 +330,25 @@ class RawView(QWidget):
         self._shown += len(text)
 
     def _update_bar(self) -> None:
-        if not self.has_more():
+        more = self.has_more()
+        jump = self._can_jump()
+        self._more_button.setVisible(more)
+        self._all_button.setVisible(more)
+        self.jump_spin.setVisible(jump)
+        self._jump_button.setVisible(jump)
+        if not more and not jump:
             self._bar.setVisible(False)
             return
+        shown = describe_size(self._shown)
         if self._timer.isActive():
+            self._label.setText(f"Loading… {shown} of {self._total_hint} shown.")
+        elif self._from:
+            percent = self._from * 100 // self._size if self._size else 0
             self._label.setText(
-                f"Loading… {describe_size(self._shown)} of {self._total_hint} shown."
+                f"Showing {shown} from byte {self._from:,} ({percent}%) of {self._total_hint}."
             )
+        elif more:
+            self._label.setText(f"Showing the first {shown} of {self._total_hint}.")
         else:
-            self._label.setText(
-                f"Showing the first {describe_size(self._shown)} of {self._total_hint}."
-            )
+            self._label.setText(f"Showing all {self._total_hint}.")
         self._bar.setVisible(True)

@@ -449,14 +449,22 @@ class ResponsePane(QWidget):
             body = None if exchange.json_lines else response.body
             self.filter_bar.set_document(exchange.document, body)
             document = exchange.document
-            self.raw_view.show_body(response.iter_text, size, lambda: iter_pretty(document))
+            self.raw_view.show_body(
+                response.iter_text,
+                size,
+                lambda: iter_pretty(document),
+                seek=response.iter_text,
+                size=len(response.body),
+            )
             if exchange.json_lines and isinstance(document, list):
                 notes.append(f"JSON lines: {len(document):,} values, one per line.")
             if self.tabs.currentIndex() != self.HEADERS_TAB:
                 self.tabs.setCurrentIndex(self.TREE_TAB)
         else:
             self._clear_tree()
-            self.raw_view.show_body(response.iter_text, size)
+            self.raw_view.show_body(
+                response.iter_text, size, seek=response.iter_text, size=len(response.body)
+            )
             if not response.body and not _body_said_elsewhere(exchange):
                 notes.append("The response has no body.")
             if self.tabs.currentIndex() == self.TREE_TAB:

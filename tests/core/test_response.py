@@ -36,3 +36,29 @@ def test_header_lookup_is_case_insensitive_and_content_type_is_bare() -> None:
 def test_reason_phrase() -> None:
     assert reason_phrase(404) == "Not Found"
     assert reason_phrase(599) == ""
+
+
+def test_text_from_a_byte_offset_starts_where_a_character_starts() -> None:
+    utf8 = ResponseData(200, "OK", (), "aé€😀z".encode(), 1.0)  # 1, 2, 3 and 4 bytes
+    assert ["".join(utf8.iter_text(n)) for n in range(12)] == [
+        "aé€😀z",
+        "é€😀z",
+        "€😀z",
+        "€😀z",
+        "😀z",
+        "😀z",
+        "😀z",
+        "z",
+        "z",
+        "z",
+        "z",
+        "",
+    ]
+    utf16 = ResponseData(
+        200,
+        "OK",
+        (("Content-Type", "text/plain; charset=utf-16-le"),),
+        "ab".encode("utf-16-le"),
+        1.0,
+    )
+    assert "".join(utf16.iter_text(1)) == "b"

@@ -217,3 +217,45 @@ def test_hidden_it_lays_out_nothing_until_shown_or_asked(qtbot: Any) -> None:
     view.show_text_chunks(iter(["second"]), "6 bytes")
     assert edit.toPlainText() == ""  # the old text never shows for the new response
     assert view.text_widget().toPlainText() == "second"  # Find and selection get it
+
+
+def test_jumping_shows_the_raw_text_from_any_point_of_a_big_body(raw_view: RawView) -> None:
+    from app.core.response import ResponseData
+
+    line = "é" * 49 + "\n"  # 99 bytes of UTF-8: a jump lands inside a character
+    body = (line * 20_000).encode()
+    response = ResponseData(200, "OK", (("Content-Type", "text/plain"),), body, 1.0)
+    raw_view.show_body(response.iter_text, "1.9 MB", seek=response.iter_text, size=len(body))
+    spin = raw_view.findChild(QWidget, "rawJumpSpin")
+    assert spin is not None and spin.isVisible()
+    raw_view.jump_spin.setValue(50)
+    raw_view.findChild(QPushButton, "rawJumpButton").click()  # type: ignore[union-attr]
+    shown = raw_view.text_widget().toPlainText()
+    assert shown and set(shown) <= {"é", "\n"}  # whole characters, nothing replaced
+    assert len(shown) == FIRST_CHARS  # as much as at first
+    assert _label_text(raw_view).startswith("Showing 256 KB from byte 990,00")
+    assert "(50%) of 1.9 MB" in _label_text(raw_view)
+    raw_view.jump_spin.setValue(100)
+    raw_view.jump()
+    assert raw_view.text_widget().toPlainText() == ""  # the end: nothing after it
+    raw_view.jump_spin.setValue(0)
+    raw_view.jump()
+    assert raw_view.text_widget().toPlainText().startswith("é" * 49 + "\n")
+    assert _label_text(raw_view).startswith("Showing the first 256 KB")
+
+
+def test_pretty_text_and_small_bodies_offer_no_jump(raw_view: RawView) -> None:
+    from app.core.response import ResponseData
+
+    small = ResponseData(200, "OK", (), b'{"a": 1}', 1.0)
+    raw_view.show_body(small.iter_text, "8 bytes", seek=small.iter_text, size=8)
+    assert raw_view.jump_spin.isHidden()
+    body = b"[" + b",".join(b"1.10" for _ in range(100_000)) + b"]"
+    big = ResponseData(200, "OK", (), body, 1.0)
+    raw_view.show_body(
+        big.iter_text, "488 KB", lambda: iter(["[\n  1.10"]), seek=big.iter_text, size=len(body)
+    )
+    assert not raw_view.jump_spin.isHidden()
+    raw_view.pretty_check.setChecked(True)
+    assert raw_view.jump_spin.isHidden()  # pretty text is made as it is read: no jumping
+    raw_view.pretty_check.setChecked(False)
