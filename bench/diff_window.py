@@ -12,20 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
-import os
-import tempfile
 import time
 from typing import Any
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# A data folder of its own: nothing remembered from a run before, nothing left in the user's.
-os.environ["API_EXPLORER_HOME"] = tempfile.mkdtemp(prefix="api-explorer-bench-")
-os.environ.setdefault("API_EXPLORER_KEYRING", "off")
-
 import qasync
-from PySide6.QtCore import QItemSelectionModel, QTimer
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QApplication, QDialog
+from window_bench import StallMeter  # first: offscreen, a data folder of its own
 
 from app.application import create_main_window
 from app.ui.diff_dialog import DiffDialog
@@ -42,26 +35,6 @@ class _Prompts(DialogPrompts):
     def run_dialog(self, dialog: QDialog) -> bool:
         self.dialogs.append(dialog)
         return True
-
-
-class _Ticks:
-    def __init__(self) -> None:
-        self.marks: list[float] = []
-        self.timer = QTimer()
-        self.timer.setInterval(10)
-        self.timer.timeout.connect(lambda: self.marks.append(time.perf_counter()))
-
-    def start(self) -> float:
-        self.marks.clear()
-        started = time.perf_counter()
-        self.marks.append(started)
-        self.timer.start()
-        return started
-
-    def stop(self) -> float:
-        self.timer.stop()
-        self.marks.append(time.perf_counter())
-        return max(b - a for a, b in itertools.pairwise(self.marks))
 
 
 def main() -> None:
@@ -94,7 +67,7 @@ def main() -> None:
             view.selectionModel().select(view.model().index(row, 0), flags)
         print(f"bodies: {window.response_pane.size_label.text()} and the one before")
 
-        ticks = _Ticks()
+        ticks = StallMeter()
         started = ticks.start()
         window.menus.exports.compare_history_entries()
         await until(lambda: bool(prompts.dialogs))

@@ -11,19 +11,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
-import os
 import statistics
-import tempfile
 import time
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["API_EXPLORER_HOME"] = tempfile.mkdtemp(prefix="api-explorer-bench-")
-os.environ.setdefault("API_EXPLORER_KEYRING", "off")
-
 import qasync
-from PySide6.QtCore import QModelIndex, QTimer
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QApplication
+from window_bench import StallMeter  # first: offscreen, a data folder of its own
 
 from app.application import create_main_window
 
@@ -58,23 +52,16 @@ def main() -> None:
         for _ in range(args.runs):
             window.new_tab()  # an empty tab: the entry's tab is then new each time
             await until(lambda: model.rowCount(QModelIndex()) == 0)
-            marks: list[float] = []
-            timer = QTimer()
-            timer.setInterval(10)
-            timer.timeout.connect(lambda marks=marks: marks.append(time.perf_counter()))
-            started = time.perf_counter()
-            marks.append(started)
-            timer.start()
+            meter = StallMeter()
+            started = meter.start()
             panel.entry_opened.emit(entry_id)
             await until(lambda: model.rowCount(QModelIndex()) > 0)
             took = time.perf_counter() - started
             await asyncio.sleep(0.05)
-            timer.stop()
-            marks.append(time.perf_counter())
+            gap = meter.stop()
             times.append(took)
-            gap, at = max((b - a, a - started) for a, b in itertools.pairwise(marks))
             stalls.append(gap)
-            print(f"  stall {gap * 1000:.0f} ms from {at:.2f} s; tree shown at {took:.2f} s")
+            print(f"  stall {gap * 1000:.0f} ms from {meter.at:.2f} s; tree shown at {took:.2f} s")
         print(f"body: {size}; runs: {args.runs}")
         print(
             f"click on the History entry -> tree top level: median "

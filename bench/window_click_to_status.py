@@ -24,10 +24,7 @@ import tempfile
 import time
 from dataclasses import replace
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# A data folder of its own: nothing of the user's read, nothing left in it.
-os.environ["API_EXPLORER_HOME"] = tempfile.mkdtemp(prefix="api-explorer-bench-")
-os.environ.setdefault("API_EXPLORER_KEYRING", "off")
+import window_bench  # noqa: F401  (first: offscreen, a data folder of its own)
 
 _SERVER = """
 import sys

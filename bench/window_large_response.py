@@ -12,17 +12,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import os
 import statistics
-import tempfile
 import time
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# A data folder of its own: nothing of the user's read, nothing left in it.
-os.environ["API_EXPLORER_HOME"] = tempfile.mkdtemp(prefix="api-explorer-bench-")
-os.environ.setdefault("API_EXPLORER_KEYRING", "off")
-
 import qasync
+import window_bench  # noqa: F401  (first: offscreen, a data folder of its own)
 from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtWidgets import QApplication
 

@@ -63,3 +63,14 @@ def child(window: QWidget, name: str) -> Any:
     widget = window.findChild(QWidget, name)
     assert widget is not None, f"no widget named {name}"
     return widget
+
+
+def open_saved(window: MainWindow, path: str) -> None:
+    """Open the open collection's request file ``path`` as a click in the sidebar does."""
+    from pathlib import Path
+
+    loaded = window.collections.loaded
+    assert loaded is not None
+    node = loaded.find(Path(path))
+    assert node is not None and node.request is not None
+    window.sidebar.request_opened.emit(Path(path), node.request)

@@ -15,7 +15,7 @@ from app.core.collection import Defaults, Environment, SavedRequest, Variable
 from app.core.request import KeyValue
 from app.storage.collection_store import CollectionStore, create_collection
 from app.ui.main_window import MainWindow
-from tests.e2e.conftest import child
+from tests.e2e.conftest import child, open_saved
 from tests.e2e.test_send_and_read import TIMEOUT_MS, send, text
 from tests.prompts import ScriptedPrompts
 
@@ -61,18 +61,10 @@ def collection(tmp_path: Path) -> CollectionStore:
     return store
 
 
-def _open(window: MainWindow, path: str) -> None:
-    loaded = window.collections.loaded
-    assert loaded is not None
-    node = loaded.find(Path(path))
-    assert node is not None and node.request is not None
-    window.sidebar.request_opened.emit(Path(path), node.request)
-
-
 def test_unresolved_variable_blocks_sending_and_names_it(
     qtbot: Any, team_window: MainWindow
 ) -> None:
-    _open(team_window, "wallet/me.request.yaml")
+    open_saved(team_window, "wallet/me.request.yaml")
     started: list[int] = []
     team_window.sends.started.connect(started.append)
     team_window.send()
@@ -85,7 +77,7 @@ def test_a_declared_secret_without_a_value_here_is_said_so_and_set_from_there(
     qtbot: Any, team_window: MainWindow, prompts: ScriptedPrompts
 ) -> None:
     team_window.environment_bar.select("sandbox")  # declares token as a secret
-    _open(team_window, "wallet/me.request.yaml")
+    open_saved(team_window, "wallet/me.request.yaml")
     team_window.send()
     message = text(team_window, "responseMessageLabel")
     assert 'The environment "sandbox" declares {{token}} as a secret' in message
@@ -114,10 +106,10 @@ def test_secrets_never_reach_a_file(
 ) -> None:
     team_window.environment_bar.select("sandbox")
     team_window.workspace.store_secrets("sandbox", {"token": SECRET})
-    _open(team_window, "wallet/me.request.yaml")
+    open_saved(team_window, "wallet/me.request.yaml")
     send(qtbot, team_window)
     assert text(team_window, "statusLabel") == "200 OK"
-    _open(team_window, "wallet/create.request.yaml")
+    open_saved(team_window, "wallet/create.request.yaml")
     send(qtbot, team_window)
     team_window.save_drafts()
     team_window.history.store.close()
@@ -140,12 +132,12 @@ def test_protected_environment_shows_a_bar_and_asks_before_changing_data(
     assert banner.isVisible() and "PRODUCTION" in banner.text()
     team_window.workspace.store_secrets("production", {"token": SECRET})
     prompts.confirms.append(False)
-    _open(team_window, "wallet/create.request.yaml")
+    open_saved(team_window, "wallet/create.request.yaml")
     team_window.send()
     assert len(prompts.questions) == 1 and "POST" in prompts.questions[0]
     assert text(team_window, "statusLabel") == "Not sent"
 
-    _open(team_window, "wallet/me.request.yaml")
+    open_saved(team_window, "wallet/me.request.yaml")
     send(qtbot, team_window)  # GET does not ask (an unexpected question fails the test)
     assert len(prompts.questions) == 1
     team_window.environment_bar.select("sandbox")
@@ -155,7 +147,7 @@ def test_protected_environment_shows_a_bar_and_asks_before_changing_data(
 def test_save_writes_the_request_file_and_clears_the_marker(
     qtbot: Any, team_window: MainWindow, collection: CollectionStore
 ) -> None:
-    _open(team_window, "wallet/me.request.yaml")
+    open_saved(team_window, "wallet/me.request.yaml")
     qtbot.keyClicks(child(team_window, "urlEdit"), "x")
     tab = team_window.active_tab()
     assert tab is not None and tab.dirty
@@ -215,7 +207,7 @@ def test_hovering_a_variable_shows_its_value_and_masks_secrets(
 ) -> None:
     team_window.environment_bar.select("sandbox")
     team_window.workspace.store_secrets("sandbox", {"token": SECRET})
-    _open(team_window, "wallet/me.request.yaml")
+    open_saved(team_window, "wallet/me.request.yaml")
     described = team_window.area.describe_variables("Bearer {{token}} {{who}} {{nope}}")
     assert "{{token}} = ••••••" in described and 'environment "sandbox"' in described
     assert "{{who}} = collection   (collection)" in described
@@ -283,7 +275,7 @@ def test_the_request_as_sent_is_shown_with_credentials_masked_until_revealed(
 ) -> None:
     team_window.environment_bar.select("sandbox")
     team_window.workspace.store_secrets("sandbox", {"token": SECRET})
-    _open(team_window, "wallet/me.request.yaml")
+    open_saved(team_window, "wallet/me.request.yaml")
     send(qtbot, team_window)
     view = child(team_window, "sentRequestView")
     shown = view.toPlainText()
@@ -305,7 +297,7 @@ def test_the_file_store_notice_stays_on_screen(qtbot: Any, team_window: MainWind
 def test_the_sending_message_never_shows_a_secret(qtbot: Any, team_window: MainWindow) -> None:
     team_window.environment_bar.select("sandbox")
     team_window.workspace.store_secrets("sandbox", {"token": SECRET})
-    _open(team_window, "wallet/me.request.yaml")
+    open_saved(team_window, "wallet/me.request.yaml")
     team_window.send()
     assert text(team_window, "statusLabel") == "Sending…"
     assert SECRET not in text(team_window, "responseMessageLabel")
@@ -335,7 +327,7 @@ def _edit_on_disk(collection: CollectionStore, path: str, old: str, new: str) ->
 def test_a_clean_tab_follows_a_change_made_on_disk(
     qtbot: Any, team_window: MainWindow, collection: CollectionStore
 ) -> None:
-    _open(team_window, "wallet/me.request.yaml")
+    open_saved(team_window, "wallet/me.request.yaml")
     _edit_on_disk(collection, "wallet/me.request.yaml", "url: /wallet/me", "url: /wallet/you")
     qtbot.waitUntil(
         lambda: team_window.builder.url_edit.text().startswith("/wallet/you"), timeout=5000
@@ -350,7 +342,7 @@ def test_a_clean_tab_follows_a_change_made_on_disk(
 def test_saving_over_a_change_made_on_disk_asks_first(
     qtbot: Any, team_window: MainWindow, collection: CollectionStore, prompts: ScriptedPrompts
 ) -> None:
-    _open(team_window, "wallet/me.request.yaml")
+    open_saved(team_window, "wallet/me.request.yaml")
     qtbot.keyClicks(child(team_window, "urlEdit"), "&mine=1")
     _edit_on_disk(collection, "wallet/me.request.yaml", "url: /wallet/me", "url: /wallet/theirs")
     prompts.confirms.append(False)  # keep theirs
@@ -364,7 +356,7 @@ def test_saving_over_a_change_made_on_disk_asks_first(
 def test_a_tab_of_another_collection_never_overwrites_a_file_here(
     qtbot: Any, team_window: MainWindow, tmp_path: Path, prompts: ScriptedPrompts
 ) -> None:
-    _open(team_window, "wallet/me.request.yaml")
+    open_saved(team_window, "wallet/me.request.yaml")
     qtbot.keyClicks(child(team_window, "urlEdit"), "&edited=1")
     other = create_collection(tmp_path / "other", "Other")
     wallet = other.new_folder(Path("."), "Wallet")

@@ -13,6 +13,7 @@ from app.core.collection import Defaults, Environment, SavedRequest, Variable
 from app.storage.collection_files import parse_request
 from app.storage.collection_store import CollectionStore, create_collection
 from app.ui.main_window import MainWindow
+from tests.e2e.conftest import open_saved
 from tests.e2e.test_send_and_read import TIMEOUT_MS, send, set_request, text
 from tests.prompts import ScriptedPrompts
 
@@ -37,14 +38,6 @@ def collection(tmp_path: Path) -> CollectionStore:
     return store
 
 
-def _open(window: MainWindow) -> None:
-    loaded = window.collections.loaded
-    assert loaded is not None
-    node = loaded.find(Path(CREATE))
-    assert node is not None and node.request is not None
-    window.sidebar.request_opened.emit(Path(CREATE), node.request)
-
-
 def test_a_response_kept_as_an_example_then_compared(
     qtbot: Any,
     team_window: MainWindow,
@@ -54,7 +47,7 @@ def test_a_response_kept_as_an_example_then_compared(
     window = team_window
     window.environment_bar.select("sandbox")
     window.workspace.store_secrets("sandbox", {"token": SECRET})
-    _open(window)
+    open_saved(window, CREATE)
     # An unsaved edit of the tab stays unsaved: only the example is written.
     window.builder.timeout_spin.setValue(window.builder.timeout_spin.value())
     send(qtbot, window)
