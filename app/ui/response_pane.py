@@ -163,6 +163,9 @@ class ResponsePane(QWidget):
         tree_layout.setContentsMargins(0, 0, 0, 0)
         tree_layout.addWidget(self.filter_bar)
         tree_layout.addWidget(self.tree_view, 1)
+        # Tab goes as the eye does: the tabs, the filter (language, query), then the tree.
+        QWidget.setTabOrder(self.filter_bar.language, self.filter_bar.box)
+        QWidget.setTabOrder(self.filter_bar.box, self.tree_view)
         self.tabs.addTab(tree_page, "Tree")
         self.tabs.addTab(self.raw_view, "Raw")
         self.tabs.addTab(self.headers_view, "Headers")

@@ -109,6 +109,12 @@ def test_tab_walks_every_control_on_screen_and_comes_back(
     assert seen[-1] is window.builder.url_edit, names
     assert any(window.response_pane.isAncestorOf(w) for w in seen), names
     assert any(window.builder.send_button is w for w in seen), names
+    if pages != "headers+headers":  # the Tree page: its filter, then the tree, as they read
+        order = ["responseFilterLanguage", "responseFilterBox", "responseTree"]
+        if key == Qt.Key.Key_Backtab:
+            order.reverse()
+        at = names.index(order[0])
+        assert names[at : at + 3] == order, names
 
 
 def test_zoom_changes_the_text_size_and_actual_size_brings_it_back(
