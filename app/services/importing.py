@@ -22,16 +22,20 @@ from app.core.collection import (
     Defaults,
     LoadedCollection,
     NodeKind,
+    ResponseExample,
     SavedRequest,
 )
 from app.core.exchange import Exchange, read_exchange
 from app.core.prepare import PreparedRequest
+from app.core.request import KeyValue
 from app.core.response import ResponseData
 from app.core.urls import has_query, url_with_params
 from app.formats import FormatError, Imported, ImportedFolder, Include, ReportLine, read_any
 from app.storage.collection_store import (
+    MAX_FILE_BYTES,
     REQUEST_SUFFIX,
     CollectionWriteError,
+    request_file_too_large,
     slugify,
     write_collection,
 )
@@ -149,6 +153,26 @@ def to_collection(
     """``imported`` as a collection tree to write at ``root`` (named ``name``, else as the
     import says), and report lines for what the tree cannot hold (folder descriptions)."""
     notes: list[ReportLine] = []
+    # Saved examples are shared files too: the values the import moved to the secret store
+    # are written {{name}} in them, as in the requests.
+    secrets = {variable: value for (_, variable), value in imported.secrets.items()}
+
+    def kept(request: SavedRequest, where: str) -> SavedRequest:
+        if not request.examples:
+            return request
+        request = replace(
+            request, examples=tuple(_without_secrets(e, secrets) for e in request.examples)
+        )
+        if request_file_too_large(request):
+            notes.append(
+                ReportLine(
+                    where,
+                    "Its saved examples were not kept: with them its file would pass "
+                    f"{MAX_FILE_BYTES // (1024 * 1024)} MB, more than a collection file holds.",
+                )
+            )
+            request = replace(request, examples=())
+        return request
 
     def folder_node(folder: ImportedFolder, rel: Path, where: str) -> CollectionNode:
         taken: set[str] = set()
@@ -167,7 +191,8 @@ def to_collection(
             else:
                 stem = _unique(slugify(item.name, "request"), taken)
                 path = rel / f"{stem}{REQUEST_SUFFIX}"
-                children.append(CollectionNode(NodeKind.REQUEST, path, item.name, request=item))
+                request = kept(item, f"{where} / {item.name}" if where else item.name)
+                children.append(CollectionNode(NodeKind.REQUEST, path, item.name, request=request))
         return CollectionNode(
             NodeKind.FOLDER,
             rel,
@@ -189,6 +214,21 @@ def to_collection(
         environments=imported.environments,
     )
     return loaded, tuple(notes)
+
+
+def _without_secrets(example: ResponseExample, secrets: dict[str, str]) -> ResponseExample:
+    from app.core.variables import redact, restore_placeholders
+
+    if not secrets:
+        return example
+    return replace(
+        example,
+        headers=tuple(
+            KeyValue(h.name, restore_placeholders(redact(h.value, secrets)), h.enabled)
+            for h in example.headers
+        ),
+        body=restore_placeholders(redact(example.body, secrets)),
+    )
 
 
 def _count(folder: ImportedFolder) -> tuple[int, int]:

@@ -112,6 +112,8 @@ class SendPlan:
     warning: str | None = None
     assertions: tuple[Assertion, ...] = ()
     follow_redirects: bool = False  # see app.core.redirects for the rules
+    # The environment it was resolved in (a bundle names it, whatever is chosen later).
+    environment: str | None = None
     # A multipart or file body: read into ``prepared`` (empty until then) at each send.
     body_files: BodyFiles | None = None
     # Counts the response body's bytes as they arrive, for the window's "received" line.
@@ -286,6 +288,7 @@ class Pipeline:
             assertions=request.assertions,
             follow_redirects=workspace.follow_redirects(request, source),
             body_files=BodyFiles.of(resolved.spec, workspace.root),
+            environment=workspace.environment.name if workspace.environment else None,
         )
 
     def clock_plan(self, exchange: Exchange, request: SavedRequest, source: str | None) -> SendPlan:

@@ -32,6 +32,7 @@ from app.services.collections import (
 )
 from app.services.pipeline import Outcome
 from app.services.prompts import Questions, UnsavedChoice
+from app.storage.collection_store import MAX_FILE_BYTES, request_file_too_large
 from app.storage.drafts import DraftStore
 from app.storage.history import HistoryEntry
 
@@ -347,6 +348,13 @@ class Session:
             kept = tuple(e for e in request.examples if e.name != example.name)
             return replace(request, examples=(*kept, example))
 
+        if request_file_too_large(with_example(tab.current)):
+            return SaveResult(
+                None,
+                f'"{example.name}" was not kept: with it the request\'s file would pass '
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB, more than a collection file holds. "
+                "Remove an older example from the file, or keep a smaller response.",
+            )
         root = self._root()
         source = tab.source if tab.collection == root and root is not None else None
         if source is None:
@@ -362,6 +370,12 @@ class Session:
         on_disk = node.request if node is not None else None
         if on_disk is None:
             return SaveResult(None, f'"{source}" could not be read, so the example was not saved.')
+        if request_file_too_large(with_example(on_disk)):
+            return SaveResult(
+                None,
+                f'"{example.name}" was not saved: with it "{source}" would pass '
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB, more than a collection file holds.",
+            )
         try:
             path = self.collections.save_request(Path(source), with_example(on_disk))
         except CollectionWriteError as exc:

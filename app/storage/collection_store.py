@@ -179,6 +179,13 @@ MAX_ENTRIES = 10_000
 MAX_DEPTH = 20
 MAX_TOTAL_BYTES = 64 * 1024 * 1024
 
+
+def request_file_too_large(request: SavedRequest) -> bool:
+    """Whether ``request``'s file would be over ``MAX_FILE_BYTES``, and so could not be read
+    back (saved examples are what make a request file big)."""
+    return len(dump_request(request).encode("utf-8")) > MAX_FILE_BYTES
+
+
 _LINK = "is a symbolic link; links are not followed (put the file or folder itself here instead)"
 
 # A file modified this shortly before it was read may be modified again within the same tick

@@ -8,6 +8,7 @@ a newer ``run`` (the user typed on, another response came) is dropped.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -36,7 +37,10 @@ class Background(QObject):
         generation = self._generation
 
         def thread() -> None:
-            self._finished.emit(generation, work())
+            result = work()
+            # The owner may be gone by now (a dialog closed while it compared): nothing to do.
+            with contextlib.suppress(RuntimeError):
+                self._finished.emit(generation, result)
 
         threading.Thread(target=thread, name=self._name, daemon=True).start()
 

@@ -13,6 +13,7 @@ happened.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
@@ -228,7 +229,14 @@ class ExportActions(QObject):
         """A reproduction bundle of the selected entry, after showing what it takes out."""
         entry = self._selected_entry()
         if entry is not None:
-            self._share(entry_as_har(entry), f"{entry.method} {entry.url}")
+            environment = self.window.workspace.environment
+            # History keeps secrets as markers already; the environment chosen now names it.
+            self._share(
+                entry_as_har(entry),
+                f"{entry.method} {entry.url}",
+                self.window.workspace.secret_values(),
+                environment.name if environment is not None else None,
+            )
 
     def share_response(self) -> None:
         """A reproduction bundle of the active tab's request and what came back (Response >
@@ -237,28 +245,41 @@ class ExportActions(QObject):
         tab = window.active_tab()
         result = window.session.result(tab.id) if tab is not None else None
         exchange = outcome_as_har(result.outcome) if isinstance(result, Finished) else None
-        if exchange is None:
+        if exchange is None or not isinstance(result, Finished):
             window.show_error("Send the request first: there is nothing to share yet.")
             return
-        self._share(exchange, f"{exchange.request.method} {exchange.request.url}")
+        outcome = result.outcome
+        plan = outcome.plan
+        # The secrets the send used (another environment may be chosen since), and every
+        # secret of the environment chosen now; the environment it was sent in.
+        self._share(
+            exchange,
+            f"{exchange.request.method} {exchange.request.url}",
+            {**window.workspace.secret_values(), **outcome.secrets},
+            plan.environment if plan is not None else None,
+        )
 
-    def _share(self, exchange: HarEntry, title: str) -> None:
+    def _share(
+        self,
+        exchange: HarEntry,
+        title: str,
+        secrets: Mapping[str, str],
+        environment: str | None,
+    ) -> None:
         from app.formats.bundle import redactions  # not needed to start the window
         from app.ui.share_dialog import ShareDialog
         from app.ui.window_menus import app_version  # that module builds this one
 
         window = self.window
-        secrets = window.workspace.secret_values()
         dialog = ShareDialog(title, lambda marked: redactions(exchange, secrets, marked), window)
         if not window.prompts.run_dialog(dialog):
             return
-        environment = window.workspace.environment
         try:
             data = bundle_of(
                 exchange,
                 secrets=secrets,
                 marked=dialog.marked(),
-                environment=environment.name if environment is not None else None,
+                environment=environment,
                 note=dialog.note(),
                 version=app_version(),
             )

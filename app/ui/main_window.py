@@ -208,7 +208,11 @@ class MainWindow(QMainWindow):
                 memory.set_ignored(key, patterns)
 
         dialog = DiffDialog(title, comparison, ignored, remember, self, labels)
-        self.prompts.run_dialog(dialog)
+        try:
+            self.prompts.run_dialog(dialog)
+        finally:
+            # It holds both bodies and their parsed documents: gone once closed.
+            dialog.deleteLater()
 
     # --- tabs --------------------------------------------------------------------------------
     def active_tab(self) -> OpenTab | None:

@@ -167,6 +167,8 @@ def test_ignore_this_path_takes_any_index_and_compares_again(
     assert (seen["before"], seen["after"]) == ("10145", "10146")
     assert seen["patterns"] == ["$.id"]
     assert "~ $.id" not in seen["rows"]
+    # Closed, the dialog goes, with both bodies and their documents.
+    qtbot.waitUntil(lambda: not window.findChildren(DiffDialog))
 
 
 def test_destroying_the_window_raises_nothing(

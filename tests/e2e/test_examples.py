@@ -104,3 +104,21 @@ def test_without_a_response_or_an_example_it_says_what_to_do(
     tab = window.active_tab()
     assert tab is not None and [e.name for e in tab.current.examples] == ["OK"]
     assert "save the request" in window.statusBar().currentMessage()
+
+
+def test_an_example_that_would_outgrow_the_request_file_is_refused(
+    team_window: MainWindow,
+    collection: CollectionStore,
+) -> None:
+    from app.core.collection import ResponseExample
+
+    open_saved(team_window, CREATE)
+    tab = team_window.active_tab()
+    assert tab is not None
+    before = (collection.root / CREATE).read_bytes()
+    huge = ResponseExample("Huge", 200, (), "中" * 900_000)  # under 1 M characters, 2.7 MB
+    result = team_window.session.keep_example(tab.id, huge)
+    assert not result.saved and "would pass 2 MB" in result.message
+    assert (collection.root / CREATE).read_bytes() == before
+    kept = team_window.session.get(tab.id)
+    assert kept is not None and kept.current.examples == ()

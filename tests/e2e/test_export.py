@@ -165,6 +165,9 @@ def test_the_current_response_is_shared_from_the_response_menu(
     target = tmp_path / "current.apx"
     prompts.dialogs.append(review)
     prompts.save_paths.append(target)
+    # Another environment chosen since: the secrets the send used still go, and the bundle
+    # names the environment it was sent in.
+    window.settings.select_environment("demo production")
     window.menus.actions["share_response"].trigger()
     assert any("«secret:token»" in line for line in listed)
     data = target.read_bytes()

@@ -93,3 +93,40 @@ def test_a_failed_write_leaves_an_empty_folder_as_it_was(
     with pytest.raises(CollectionWriteError):
         write_imported(_imported(), empty)
     assert empty.is_dir() and not any(empty.iterdir())
+
+
+def test_saved_examples_keep_no_secret_and_never_outgrow_a_collection_file(
+    tmp_path: Path,
+) -> None:
+    from app.core.collection import ResponseExample
+    from app.core.request import KeyValue
+
+    echoed = ResponseExample(
+        "OK", 200, (KeyValue("X-Api-Key", SECRET),), f'{{"key": "{SECRET}", "n": 1.10}}'
+    )
+    huge = ResponseExample("Huge", 200, (), "中" * 900_000)  # 2.7 MB of UTF-8
+    root = ImportedFolder(
+        "API",
+        (
+            SavedRequest("Echo", url="/echo", examples=(echoed,)),
+            SavedRequest("Big", url="/big", examples=(huge,)),
+        ),
+    )
+    imported = Imported(
+        "Test format",
+        root,
+        environments=(Environment("API", (Variable("token", secret=True),)),),
+        secrets=MappingProxyType({("API", "token"): SECRET}),
+    )
+    written = write_imported(imported, tmp_path / "api", secret_store=lambda: None)
+    loaded = load_collection(tmp_path / "api")
+    assert loaded.problems == ()  # every file reads back
+    requests = {n.request.name: n.request for n in loaded.tree.walk() if n.request is not None}
+    (example,) = requests["Echo"].examples
+    assert example.body == '{"key": "{{token}}", "n": 1.10}'
+    assert example.headers == (KeyValue("X-Api-Key", "{{token}}"),)
+    assert requests["Big"].examples == ()
+    assert any("examples were not kept" in line.what for line in written.report)
+    for path in (tmp_path / "api").rglob("*"):
+        if path.is_file():
+            assert SECRET not in path.read_text()
