@@ -771,6 +771,13 @@ async def _send(
     if node is None or node.kind is NodeKind.BROKEN or node.request is None:
         problem = node.problem if node is not None else "it is not a saved request"
         return _fail(f"{request_file} could not be read: {problem}")
+    if options.filter is not None:
+        from app.services.filtering import FilterSyntaxError, check_filter
+
+        try:
+            check_filter(options.filter)  # said before anything is sent
+        except FilterSyntaxError as exc:
+            return _fail(str(exc))
     pipeline.workspace.overrides = dict(options.var)
     outcome = await pipeline.run(
         node.request,
@@ -780,6 +787,7 @@ async def _send(
         allow_protected=options.allow_protected,
     )
     exchange = outcome.exchange
+    filtered: int | None = None
     if exchange is not None:
         response = exchange.response
         if options.include:
@@ -792,30 +800,39 @@ async def _send(
             sys.stdout.flush()
         else:
             filtered = _print_filtered(options.filter, exchange)
-            if filtered is not None:
-                return filtered
     for message in failure_messages(outcome):
         print(f"api-explorer: {message}", file=sys.stderr)
-    if options.bundle is not None:
+    if options.bundle is not None:  # whatever the filter found: the request was sent
         written = _write_bundle(options, pipeline, outcome)
         if written is not None:
             return written
+    if filtered is not None:
+        return filtered
     return EXIT_OK if outcome.passed else EXIT_FAILED
 
 
 def _print_filtered(expression: str, exchange: Exchange) -> int | None:
     """Print what ``--filter`` selects; an exit status when it could not run."""
-    from app.services.filtering import FilterError, filter_json, results_text, split_language
+    from app.services.filtering import (
+        FilterError,
+        document_text,
+        filter_json,
+        jq_body,
+        results_text,
+        split_language,
+    )
 
     if not exchange.is_json:
         problem = (exchange.json_problem or "it is not JSON").rstrip(".")
         return _fail_with(EXIT_FAILED, f"The response could not be filtered: {problem}.")
     language, program = split_language(expression)
-    body = None if exchange.json_lines else exchange.response.body
+    body = jq_body(exchange)
+    if body is None:
+        body = document_text(exchange.document)
     try:
-        filtered = filter_json(language, program, exchange.document, body or b"")
+        filtered = filter_json(language, program, exchange.document, body)
     except FilterError as exc:
-        return _fail(str(exc))
+        return _fail_with(EXIT_FAILED, str(exc))
     if filtered.matches:
         print(results_text(filtered))
     else:

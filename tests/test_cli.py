@@ -310,9 +310,16 @@ def test_send_filter_prints_what_jsonpath_or_jq_selects_exactly(
     done = cli(tmp_path, "send", request, "--demo", "--filter", "$.nothing")
     assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"api-explorer: no matches\n")
     text = collection / "server/latin-1-text.request.yaml"
-    done = cli(tmp_path, "send", text, "--demo", "--filter", "$.a")
+    bundle = tmp_path / "text.apx"
+    done = cli(tmp_path, "send", text, "--demo", "--filter", "$.a", "--bundle", bundle)
     assert (done.returncode, done.stdout) == (1, b"")
     assert b"could not be filtered" in done.stderr
+    assert bundle.is_file()  # the request went out: its bundle is written all the same
+    # A filter that cannot run on any response is said before anything is sent.
+    create = collection / "payments/create-payment.request.yaml"
+    done = cli(tmp_path, "send", create, "--demo", "--filter", "$[", "--bundle", bundle)
+    assert done.returncode == 2 and b"not a valid JSONPath" in done.stderr
+    assert b"wrote the reproduction bundle" not in done.stderr
 
 
 def test_run_data_rows_reach_the_requests(tmp_path: Path, collection: Path) -> None:

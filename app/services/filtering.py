@@ -46,6 +46,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Final
 
+from app.core.exchange import Exchange
 from app.core.json_doc import DuplicateKeysObject, JsonNumber, json_path, parse_json_exact
 
 __all__ = [
@@ -53,10 +54,14 @@ __all__ = [
     "MAX_OUTPUT_BYTES",
     "MAX_RESULTS",
     "FilterError",
+    "FilterSyntaxError",
     "Filtered",
     "JqRun",
     "Language",
+    "check_filter",
+    "document_text",
     "filter_json",
+    "jq_body",
     "results_text",
     "split_language",
 ]
@@ -78,6 +83,10 @@ class FilterError(ValueError):
     """A filter that could not run, in one sentence."""
 
 
+class FilterSyntaxError(FilterError):
+    """A filter that is not JSONPath, or not a jq program, whatever it runs on."""
+
+
 @dataclass(frozen=True, slots=True)
 class Filtered:
     """``matches``: label (a JSONPath, or ``#1``, ``#2``… for values jq built) → value;
@@ -85,6 +94,24 @@ class Filtered:
 
     matches: dict[str, object]
     note: str = ""
+
+
+def jq_body(exchange: Exchange) -> bytes | None:
+    """What jq reads of a JSON response: its bytes as sent when they are UTF-8 and one JSON
+    text; ``None`` when it must read :func:`document_text` instead (JSON lines, which jq
+    would take as one input per line; another charset, which it would misread)."""
+    charset = exchange.response.charset or "utf-8"
+    if exchange.json_lines or charset.replace("_", "-").lower() not in ("utf-8", "utf8"):
+        return None
+    return exchange.response.body
+
+
+def document_text(document: object) -> bytes:
+    """The document as compact UTF-8 JSON, numbers exactly as sent: what jq reads when the
+    body itself will not do (:func:`jq_body`)."""
+    from app.core.json_doc import iter_pretty
+
+    return "".join(iter_pretty(document, indent=None)).encode()  # type: ignore[arg-type]
 
 
 def split_language(expression: str) -> tuple[Language, str]:
@@ -106,20 +133,33 @@ def filter_json(
     the GUI thread."""
     expression = expression.strip()
     if not expression:
-        raise FilterError("Type a filter first.")
+        raise FilterSyntaxError("Type a filter first.")
     if len(expression) > MAX_EXPRESSION_CHARS:
-        raise FilterError(f"A filter is at most {MAX_EXPRESSION_CHARS:,} characters long.")
+        raise FilterSyntaxError(f"A filter is at most {MAX_EXPRESSION_CHARS:,} characters long.")
     if language is Language.JSONPATH:
         from app.core.assertions import select
 
         try:
             selected = select(expression, document)
         except ValueError as exc:
-            raise FilterError(str(exc)) from None
+            raise FilterSyntaxError(str(exc)) from None
         matches = _unique(selected[:MAX_RESULTS])
         more = len(selected) - len(matches)
         return Filtered(matches, _more(more) if more > 0 else "")
     return (run or JqRun()).filter(expression, document, body)
+
+
+def check_filter(expression: str) -> None:
+    """Raise :class:`FilterSyntaxError` for an ``expression`` (``jq:`` or JSONPath, as
+    :func:`split_language` reads it) that cannot run on any response: checked before a
+    request is sent rather than after."""
+    language, program = split_language(expression)
+    try:
+        filter_json(language, program, None, b"null")
+    except FilterSyntaxError:
+        raise
+    except FilterError:
+        pass  # it cannot run on null; on a response it may
 
 
 def _more(count: int) -> str:
@@ -162,12 +202,18 @@ def finite(value):
         return {key: finite(item) for key, item in value.items()}
     return value
 def main():
-    program, max_results, max_bytes, size = sys.argv[1], *map(int, sys.argv[2:5])
+    program, max_results, max_bytes, size, seconds = sys.argv[1], *map(int, sys.argv[2:6])
     try:
         import resource
         limit = (1 << 30) + 24 * size
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
     except (ImportError, ValueError, OSError):
+        pass
+    try:  # Linux: gone with the thread that started it (the app quits mid-run)
+        import ctypes, signal
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
         pass
     out = sys.stdout
     try:
@@ -179,7 +225,7 @@ def main():
     try:
         as_values = jq.compile(program)
     except ValueError as exc:
-        out.write(json.dumps({"error": first_line(exc)}) + "\n")
+        out.write(json.dumps({"error": first_line(exc), "syntax": True}) + "\n")
         return
     try:
         as_paths = jq.compile("path(" + program + "\n)")
@@ -196,6 +242,8 @@ def main():
                 line = json.dumps({kind: value}, ensure_ascii=False, allow_nan=False)
             except ValueError:
                 line = json.dumps({kind: finite(value)}, ensure_ascii=False)
+            if written + len(line) > max_bytes:
+                return True
             out.write(line + "\n")
             written += len(line) + 1
             count += 1
@@ -217,6 +265,8 @@ def main():
         out.write(json.dumps({"error": first_line(exc)}) + "\n")
     except MemoryError:
         out.write(json.dumps({"error": "memory"}) + "\n")
+    except RecursionError:
+        out.write(json.dumps({"error": "a result is nested too deeply to show"}) + "\n")
 main()
 """
 
@@ -234,7 +284,8 @@ def run_child() -> None:
 def _child_command() -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable, FROZEN_CHILD_FLAG]
-    return [sys.executable, "-c", _CHILD]
+    # -I: isolated, so a jq.py or json.py in the current folder is never imported.
+    return [sys.executable, "-I", "-c", _CHILD]
 
 
 def _child_environment() -> dict[str, str]:
@@ -263,6 +314,7 @@ class JqRun:
         paths: list[list[object]] = []
         values: list[object] = []
         truncated = False
+        finished = False
         for line in output.splitlines():
             try:
                 message = parse_json_exact(line.decode("utf-8"))
@@ -277,10 +329,22 @@ class JqRun:
             elif message.get("reset"):
                 paths.clear()
             elif "error" in message:
-                raise FilterError(_jq_problem(str(message["error"])))
+                kind = FilterSyntaxError if message.get("syntax") is True else FilterError
+                raise kind(_jq_problem(str(message["error"])))
             elif "done" in message:
                 truncated = message["done"] is True
-        note = f"the first {len(paths) + len(values):,} results are shown" if truncated else ""
+                finished = True
+        if not finished:
+            raise FilterError(
+                "jq stopped before it finished (it ran out of memory or time, or crashed); "
+                "try a narrower program."
+            )
+        note = (
+            f"the first {len(paths) + len(values):,} results are shown (at most "
+            f"{MAX_RESULTS:,}, {MAX_OUTPUT_BYTES // (1024 * 1024)} MB)"
+            if truncated
+            else ""
+        )
         if paths:
             return Filtered(_unique(_at_paths(document, paths)), note)
         values, ambiguous = _exact_numbers(values, document)
@@ -294,7 +358,7 @@ class JqRun:
 
     def _run(self, program: str, body: bytes) -> bytes:
         command = [*_child_command(), program, str(MAX_RESULTS), str(MAX_OUTPUT_BYTES)]
-        command.append(str(len(body)))
+        command += [str(len(body)), str(int(JQ_TIMEOUT_SECONDS) + 1)]
         with self._lock:
             if self._killed:
                 raise FilterError("The filter was stopped.")
@@ -323,11 +387,6 @@ class JqRun:
             output, _ = process.communicate()
         if self._killed:
             raise FilterError("The filter was stopped.")
-        if process.returncode != 0 and not output.rstrip().endswith(b"}"):
-            raise FilterError(
-                "jq stopped before it finished (it ran out of memory, or was killed); "
-                "try a narrower program."
-            )
         return output
 
 

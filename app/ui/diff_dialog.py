@@ -181,6 +181,7 @@ class DiffDialog(QDialog):
         self.model = _DiffModel(labels, self)
         self.table = QTableView(self)
         self.table.setObjectName("diffTable")
+        self.table.setAccessibleName("Differences: path, before, after")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -258,6 +259,7 @@ class DiffDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.copy_button = buttons.addButton("&Copy", QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.setObjectName("diffCopyButton")
+        self.copy_button.setAutoDefault(False)  # Enter in the table must not copy
         self.copy_button.setToolTip("Copy the differences as text (the Unified view)")
         self.copy_button.clicked.connect(self.copy)
         buttons.rejected.connect(self.reject)

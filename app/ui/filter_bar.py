@@ -4,7 +4,7 @@ jq builds), numbers exactly as received. Evaluated off the GUI thread (jq in a c
 process, stopped when the query changes), so a query over a 50 MB body keeps the window
 painting; a query that cannot run says why beside the box.
 
-The filters used on a request (Enter, or leaving the box, after one ran without an error)
+The filters used on a request (Enter, or leaving the box, once one ran without an error)
 are remembered per request (its method and URL path, ``app.core.urls.request_key``) in
 the data folder, newest first: the box's drop-down (or Up/Down) brings
 them back, jq ones written ``jq:PROGRAM``.
@@ -24,6 +24,7 @@ from app.services.filtering import (
     FilterError,
     JqRun,
     Language,
+    document_text,
     filter_json,
     split_language,
 )
@@ -72,6 +73,8 @@ class FilterBar(QWidget):
         self._body: bytes | None = None
         self._filtering = False  # the model shows matches, not the document
         self._ran = ""  # the query (as remembered) whose result shows without an error
+        # (request key, query): Enter pressed, or the box left, while that query still ran.
+        self._remember_when_ran: tuple[str, str] | None = None
         self._jq: JqRun | None = None
         self._background = Background(self._on_selected, self, "json-filter")
         self.memory: RequestMemoryLike | None = None
@@ -186,11 +189,13 @@ class FilterBar(QWidget):
         run = JqRun() if language is Language.JQ else None
         self._jq = run
         written = _written(language, expression)
+        if self._remember_when_ran != (self._key, written):
+            self._remember_when_ran = None
         self._say("Filtering…")
 
         def work() -> tuple[str, Filtered | str]:
             try:
-                data = body if body is not None or run is None else _document_text(document)
+                data = body if body is not None or run is None else document_text(document)
                 return written, filter_json(language, expression, document, data or b"", run)
             except FilterError as exc:
                 return written, str(exc)
@@ -209,13 +214,19 @@ class FilterBar(QWidget):
         count = len(filtered.matches)
         said = f"{count:,} match{'es' * (count != 1)}" if count else "No matches"
         self._say(f"{said}; {filtered.note}" if filtered.note else said)
-        if not self.edit.hasFocus():
+        if self._remember_when_ran == (self._key, written):
+            self._remember_when_ran = None
             self._remember()
 
     def _remember(self) -> None:
-        """The query that ran, first in this request's list (and in the data folder)."""
+        """The query that ran, first in this request's list (and in the data folder); one
+        still running is remembered when its result comes, if the request is the same."""
+        typed = _written(self.current_language, self.edit.text().strip())
+        if not self._ran and self.edit.text().strip():
+            self._remember_when_ran = (self._key, typed)
+            return
         written = self._ran
-        if not written or written != _written(self.current_language, self.edit.text().strip()):
+        if not written or written != typed:
             return
         if self.memory is not None and self._key:
             self.memory.remember_filter(self._key, written)
@@ -245,11 +256,3 @@ class FilterBar(QWidget):
         self.label.setText(text)
         colour = error_text_color(self.palette()).name() if error else ""
         self.label.setStyleSheet(f"color: {colour};" if error else "")
-
-
-def _document_text(document: object) -> bytes:
-    """The document as compact JSON (exact numbers): what jq reads when the body itself
-    cannot be given (JSON lines: jq would see one input per line)."""
-    from app.core.json_doc import iter_pretty
-
-    return "".join(iter_pretty(document, indent=None)).encode()  # type: ignore[arg-type]

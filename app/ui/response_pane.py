@@ -32,6 +32,7 @@ from app.core.redirects import describe_chain
 from app.core.response import ResponseData
 from app.core.sent_request import describe_sent_request
 from app.services.files import save_file
+from app.services.filtering import jq_body
 from app.ui.elided_label import WrappingLabel
 from app.ui.error_panel import ErrorPanel
 from app.ui.filter_bar import FilterBar
@@ -448,9 +449,7 @@ class ResponsePane(QWidget):
                 self.tabs.setCurrentIndex(self.RAW_TAB)
         elif exchange.is_json:
             self.tree_model.set_document(exchange.document)
-            # jq reads the body itself, unless it is JSON lines (one jq input per line).
-            body = None if exchange.json_lines else response.body
-            self.filter_bar.set_document(exchange.document, body)
+            self.filter_bar.set_document(exchange.document, jq_body(exchange))
             document = exchange.document
             self.raw_view.show_body(
                 response.iter_text,

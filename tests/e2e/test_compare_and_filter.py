@@ -183,8 +183,22 @@ def test_destroying_the_window_raises_nothing(
     main = create_main_window(prompts=ScriptedPrompts())
     main.show()
     qtbot.waitExposed(main)
+    qtbot.waitUntil(lambda: main.workspace.secret_store_open)  # its thread has ended
     closing = qt_loop.create_task(main.sends.aclose())
     qtbot.waitUntil(closing.done, timeout=5000)
     shiboken6.delete(main)  # pytest-qt fails the test on an exception in a slot
     qtbot.wait(10)
     assert not shiboken6.isValid(main)
+
+
+def test_enter_before_the_result_still_remembers_the_filter(qtbot: Any, window: MainWindow) -> None:
+    set_request(window, "GET", "/payments/10145")
+    send(qtbot, window)
+    edit: QLineEdit = child(window, "responseFilterEdit")
+    window.response_pane.filter_bar.set_language(Language.JQ)
+    edit.setText(".id")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # long before the jq child answers
+    box: QComboBox = child(window, "responseFilterBox")
+    qtbot.waitUntil(lambda: box.count() == 1, timeout=TIMEOUT_MS)
+    assert box.itemText(0) == "jq:.id"
+    assert text(window, "responseFilterLabel") == "1 match"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -154,3 +155,70 @@ def test_printed_results_are_json_with_exact_numbers() -> None:
 def test_an_empty_filter_is_refused() -> None:
     with pytest.raises(FilterError, match="Type a filter"):
         filter_json(Language.JQ, "  ", DOC, BODY)
+
+
+def test_a_child_that_dies_without_a_last_word_is_not_a_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Output that stops short (libjq aborting, the CPU limit) must not pass for all there is.
+    monkeypatch.setattr(filtering, "_CHILD", "print('{\"v\": 1}'); import os; os._exit(3)")
+    with pytest.raises(FilterError, match="stopped before it finished"):
+        jq(".a")
+
+
+def test_one_result_bigger_than_the_output_bound_is_not_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(filtering, "MAX_OUTPUT_BYTES", 1000)
+    result = filter_json(Language.JQ, "[range(1000)], 1", DOC, BODY)
+    assert result.matches == {}  # the 4 KB array is not written, nor anything after it
+    assert "the first 0 results" in result.note
+
+
+def test_a_result_nested_too_deeply_is_a_sentence() -> None:
+    with pytest.raises(FilterError, match="nested too deeply"):
+        jq("reduce range(3000) as $i (0; [.])")
+
+
+def test_the_child_never_imports_from_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "jq.py").write_text("open(__file__ + '.ran', 'w').close()\n")
+    monkeypatch.chdir(tmp_path)
+    assert jq(".a") == {"$.a": "10.10"}  # the real jq
+    assert not (tmp_path / "jq.py.ran").exists()
+
+
+def _exchange(body: bytes, content_type: str) -> Any:
+    from app.core.exchange import read_exchange
+    from app.core.prepare import PreparedRequest
+    from app.core.response import ResponseData
+
+    response = ResponseData(200, "OK", (("Content-Type", content_type),), body, 1.0)
+    return read_exchange(PreparedRequest("GET", "http://h/x", (), b"", 0.0), response)
+
+
+def test_jq_reads_json_lines_and_other_charsets_as_the_document() -> None:
+    lines = _exchange(b'{"a": 1}\n{"a": 2.50}\n', "application/json")
+    assert lines.json_lines and filtering.jq_body(lines) is None
+    text = filtering.document_text(lines.document)
+    assert filter_json(Language.JQ, ".[1].a", lines.document, text).matches == {"$[1].a": "2.50"}
+    latin = _exchange(
+        '{"name": "José", "n": 1.10}'.encode("latin-1"), "application/json; charset=iso-8859-1"
+    )
+    assert filtering.jq_body(latin) is None  # jq would misread it as UTF-8
+    built = filter_json(
+        Language.JQ, "{x: .name}", latin.document, filtering.document_text(latin.document)
+    )
+    assert built.matches == {"#1": {"x": "José"}}
+    utf8 = _exchange(b'{"a": 1}', "application/json")
+    assert filtering.jq_body(utf8) == b'{"a": 1}'  # the bytes as sent, not written out again
+
+
+def test_a_filter_is_checked_before_anything_is_sent() -> None:
+    with pytest.raises(filtering.FilterSyntaxError):
+        filtering.check_filter("jq:.a |")
+    with pytest.raises(filtering.FilterSyntaxError):
+        filtering.check_filter("$.items[")
+    filtering.check_filter("jq:keys")  # fails on null, may run on a response: not refused
+    filtering.check_filter("$.items[*].id")
