@@ -97,7 +97,12 @@ qasync.run(run())
 )
 
 _APP = (
-    _PROBE
+    r"""
+# What main() does first, before the probe below imports Qt (main does it again: a no-op).
+from app.cli import _import_before_qt
+_import_before_qt()
+"""
+    + _PROBE
     + r"""
 from PySide6.QtWidgets import QApplication
 app = QApplication([sys.argv[0]])
