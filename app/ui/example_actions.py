@@ -10,7 +10,6 @@ from PySide6.QtCore import QObject
 
 from app.core.collection import ResponseExample
 from app.core.response import ResponseData
-from app.core.urls import request_key
 from app.services.comparing import compare_with_example, example_of
 from app.services.session import Finished
 
@@ -93,6 +92,6 @@ class ExampleActions(QObject):
         window.show_diff(
             f"{request.name or request.url}: the response against the example {example.name}",
             comparison,
-            request_key(request.method, request.url),
+            window.area.request_key_of(tab),
             (f"Example: {example.name}", "This response"),
         )

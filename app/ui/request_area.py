@@ -204,8 +204,17 @@ class RequestArea(QSplitter):
 
     def _show_filters_of(self, tab: OpenTab) -> None:
         """The filter box lists the filters remembered for the tab's request."""
+        self.response_pane.filter_bar.set_request(self.request_key_of(tab))
+
+    def request_key_of(self, tab: OpenTab) -> str:
+        """What the app remembers about ``tab``'s request is kept under: its method and the
+        path it goes to, the base URL joined (``GET /rest/v1/payments/10145``), as for the
+        History entries and bundles of that request."""
         request = tab.current
-        self.response_pane.filter_bar.set_request(request_key(request.method, request.url))
+        url = self.workspace.preview_url(
+            request, tab.source, base_url=self.builder.base_url_edit.text()
+        )
+        return request_key(request.method, url)
 
     def update_target(self) -> None:
         """Show where the active tab's request goes and what it inherits."""

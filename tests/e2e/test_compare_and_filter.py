@@ -202,3 +202,22 @@ def test_enter_before_the_result_still_remembers_the_filter(qtbot: Any, window: 
     qtbot.waitUntil(lambda: box.count() == 1, timeout=TIMEOUT_MS)
     assert box.itemText(0) == "jq:.id"
     assert text(window, "responseFilterLabel") == "1 match"
+
+
+def test_a_history_entry_shares_the_filters_of_its_request(qtbot: Any, window: MainWindow) -> None:
+    # The tab's URL is relative to the base URL; the entry's is the URL it went to: one
+    # request all the same (keyed by method and the path it went to).
+    set_request(window, "GET", "/payments/10145")
+    send(qtbot, window)
+    assert _filter(qtbot, window, Language.JSONPATH, "$.status") == "1 match"
+    qtbot.keyClick(child(window, "responseFilterEdit"), Qt.Key.Key_Return)
+    panel = window.history_panel
+    qtbot.waitUntil(lambda: len(panel.shown_ids()) == 1)
+    panel.entry_opened.emit(panel.shown_ids()[0])
+    qtbot.waitUntil(
+        lambda: (tab := window.active_tab()) is not None and tab.title.startswith("History"),
+        timeout=TIMEOUT_MS,
+    )
+    box: QComboBox = child(window, "responseFilterBox")
+    qtbot.waitUntil(lambda: box.count() == 1)
+    assert box.itemText(0) == "$.status"
