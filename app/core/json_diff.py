@@ -84,6 +84,7 @@ __all__ = [
     "body_document",
     "diff_exchanges",
     "diff_json",
+    "keys_line",
     "path_line",
     "render",
     "value_line",
@@ -843,9 +844,17 @@ def path_line(difference: Difference) -> str:
     path = difference.path
     if path.translate(_LINE_BREAKS) == path:
         return path
+    return keys_line(difference.keys)
+
+
+def keys_line(keys: Sequence[Key], *, any_index: bool = False) -> str:
+    """The JSONPath of ``keys`` on one line (see :func:`path_line`); with ``any_index``
+    every array index is ``[*]``: the ignore pattern for that path in every item."""
     parts = ["$"]
-    for key in difference.keys:
-        if isinstance(key, str) and key.translate(_LINE_BREAKS) != key:
+    for key in keys:
+        if isinstance(key, int) and any_index:
+            parts.append("[*]")
+        elif isinstance(key, str) and key.translate(_LINE_BREAKS) != key:
             parts.append("[" + json_scalar_text(key).translate(_LINE_BREAKS) + "]")
         else:
             parts.append(json_path((key,))[1:])

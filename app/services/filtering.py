@@ -40,7 +40,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -100,8 +100,8 @@ def jq_body(exchange: Exchange) -> bytes | None:
     """What jq reads of a JSON response: its bytes as sent when they are UTF-8 and one JSON
     text; ``None`` when it must read :func:`document_text` instead (JSON lines, which jq
     would take as one input per line; another charset, which it would misread)."""
-    charset = exchange.response.charset or "utf-8"
-    if exchange.json_lines or charset.replace("_", "-").lower() not in ("utf-8", "utf8"):
+    # ``charset`` is Python's codec name (``utf-8`` however the server spelt it).
+    if exchange.json_lines or (exchange.response.charset or "utf-8") != "utf-8":
         return None
     return exchange.response.body
 
@@ -166,7 +166,7 @@ def _more(count: int) -> str:
     return f"the first {MAX_RESULTS:,} are shown, {count:,} more were left out"
 
 
-def _unique(pairs: Iterator[tuple[str, object]] | list[tuple[str, object]]) -> dict[str, object]:
+def _unique(pairs: Iterable[tuple[str, object]]) -> dict[str, object]:
     """Labelled values, a label that repeats (``.a, .a``) numbered: ``$.a (2)``."""
     matches: dict[str, object] = {}
     for label, value in pairs:
@@ -181,9 +181,10 @@ def _unique(pairs: Iterator[tuple[str, object]] | list[tuple[str, object]]) -> d
 # --- jq ------------------------------------------------------------------------------------
 
 # The child: standard library and the jq package only (no app import, so it runs from any
-# install). argv: program, max results, max output bytes, body size. Output: one JSON object
-# per line: {"p": path} or {"v": value}; {"reset": true} drops what came before (a program
-# that turned out not to be a path expression); last {"done": truncated} or {"error": text}.
+# install). argv: program, max results, max output bytes, body size, CPU seconds. Output:
+# one JSON object per line: {"p": path} or {"v": value}; {"reset": true} drops what came
+# before (a program that turned out not to be a path expression); last {"done": truncated}
+# or {"error": text} ("syntax": true when the program does not compile).
 _CHILD: Final = r"""
 import json, sys
 def first_line(exc):
@@ -290,9 +291,9 @@ def _child_command() -> list[str]:
 
 def _child_environment() -> dict[str, str]:
     """Nothing of the user's environment (a jq program can read it with ``$ENV``, and the
-    command line takes secrets from ``API_EXPLORER_SECRET_*``), except what finds Python's
-    packages."""
-    return {name: os.environ[name] for name in ("PYTHONPATH", "SYSTEMROOT") if name in os.environ}
+    command line takes secrets from ``API_EXPLORER_SECRET_*``) but what Windows needs to
+    start a process. (``-I`` ignores ``PYTHONPATH`` anyway: jq comes from site-packages.)"""
+    return {name: os.environ[name] for name in ("SYSTEMROOT",) if name in os.environ}
 
 
 class JqRun:
@@ -346,7 +347,7 @@ class JqRun:
             else ""
         )
         if paths:
-            return Filtered(_unique(_at_paths(document, paths)), note)
+            return Filtered(_unique(_walk_path(document, path) for path in paths), note)
         values, ambiguous = _exact_numbers(values, document)
         if ambiguous:
             rounded = (
@@ -400,11 +401,6 @@ def _jq_problem(error: str) -> str:
         return "jq ran out of memory on this body; try JSONPath, or a narrower program."
     text = error.rstrip(".")
     return f"jq: {text}."
-
-
-def _at_paths(document: object, paths: list[list[object]]) -> Iterator[tuple[str, object]]:
-    for path in paths:
-        yield _walk_path(document, path)
 
 
 def _walk_path(document: object, path: list[object]) -> tuple[str, object]:

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -45,24 +45,24 @@ from app.core.json_diff import (
     Change,
     Diff,
     Difference,
+    keys_line,
     path_line,
     render,
     value_line,
 )
-from app.core.json_doc import json_path
 from app.services.comparing import Comparison
 from app.ui.background import Background
-from app.ui.status_style import error_text_color, is_dark
+from app.ui.status_style import error_text_color, status_color, warning_text_color
 
 __all__ = ["DiffDialog", "general_pattern"]
 
 _FULL_VALUE_CHARS = 2_000_000  # a pane shows this much of one value
 _MARKS = {Change.CHANGED: "~", Change.ADDED: "+", Change.REMOVED: "−"}
-# (light palette, dark palette) text colours per kind, contrast above 4.5:1.
+# Text colours per kind, the status line's own (readable on light and dark palettes).
 _COLOURS = {
-    Change.CHANGED: ("#8a4b00", "#ffb35c"),
-    Change.ADDED: ("#1b7d2a", "#6fdc7f"),
-    Change.REMOVED: ("#c0172b", "#ff7b86"),
+    Change.CHANGED: warning_text_color,
+    Change.ADDED: lambda palette: status_color(200, palette),
+    Change.REMOVED: error_text_color,
 }
 
 
@@ -71,16 +71,7 @@ def general_pattern(difference: Difference) -> str:
     (``$.items[3].updated_at`` → ``$.items[*].updated_at``); a header or the status as is."""
     if not difference.keys:
         return path_line(difference)
-    # Built from the keys, so a name in brackets (``$["[1]"]``) stays as it is; each name
-    # as the unified text writes it (a line break in it escaped).
-    parts = ["$"]
-    for key in difference.keys:
-        if isinstance(key, int):
-            parts.append("[*]")
-        else:
-            one = Difference(Change.CHANGED, json_path((key,)), None, None, (key,))
-            parts.append(path_line(one)[1:])
-    return "".join(parts)
+    return keys_line(difference.keys, any_index=True)
 
 
 class _DiffModel(QAbstractTableModel):
@@ -90,7 +81,7 @@ class _DiffModel(QAbstractTableModel):
         super().__init__(parent)
         self._headers = ("Path", *labels)
         self._rows: tuple[Difference, ...] = ()
-        self._palette_dark = is_dark(parent.palette())
+        self._palette = parent.palette()
 
     def set_differences(self, differences: tuple[Difference, ...]) -> None:
         self.beginResetModel()
@@ -125,8 +116,7 @@ class _DiffModel(QAbstractTableModel):
             value = difference.old if column == 1 else difference.new
             return "" if value is ABSENT else value_line(value, raw)
         if role == Qt.ItemDataRole.ForegroundRole and column == 0:
-            light, dark = _COLOURS[difference.kind]
-            return QColor(dark if self._palette_dark else light)
+            return _COLOURS[difference.kind](self._palette)
         if role == Qt.ItemDataRole.AccessibleDescriptionRole and column == 0:
             return difference.kind.value
         return None
