@@ -20,6 +20,7 @@ from app.core.collection import SavedRequest
 from app.core.tabs import OpenTab, new_tab
 from app.core.urls import params_from_url
 from app.demo import DemoServer
+from app.http.spool import SpoolSettings, sweep
 from app.resources import app_icon_files, copy_sample_collection, sample_collection
 from app.services.collections import CollectionService
 from app.services.history import HistoryService
@@ -110,6 +111,9 @@ def create_main_window(
     session = Session(collections, drafts, prompts or dialogs)
     pipeline = Pipeline(workspace, history=history)
     pipeline.body_ceiling = settings.response_max_mb * 1024 * 1024
+    spool_folder = folder / "responses"
+    pipeline.spool = SpoolSettings(spool_folder, settings.stream_above_mb * 1024 * 1024)
+    sweep(spool_folder)  # what a crashed run left
     window = MainWindow(
         pipeline,
         session,
@@ -199,6 +203,11 @@ def create_main_window(
             history_max_entries=entries,
             history_max_mb=megabytes,
             response_max_mb=pipeline.body_ceiling // (1024 * 1024),
+            stream_above_mb=(
+                pipeline.spool.threshold // (1024 * 1024)
+                if pipeline.spool is not None
+                else settings.stream_above_mb
+            ),
         )
         try:
             store.save(updated)

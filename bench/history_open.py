@@ -47,15 +47,15 @@ def main() -> None:
         (entry_id,) = panel.shown_ids()[:1]
         size = window.response_pane.size_label.text()
         window.new_tab()
-        model = window.response_pane.tree_model
+        view = window.response_pane.tree_view  # its model: parsed, or the worker's index
         times, stalls = [], []
         for _ in range(args.runs):
             window.new_tab()  # an empty tab: the entry's tab is then new each time
-            await until(lambda: model.rowCount(QModelIndex()) == 0)
+            await until(lambda: view.model().rowCount(QModelIndex()) == 0)
             meter = StallMeter()
             started = meter.start()
             panel.entry_opened.emit(entry_id)
-            await until(lambda: model.rowCount(QModelIndex()) > 0)
+            await until(lambda: view.model().rowCount(QModelIndex()) > 0)
             took = time.perf_counter() - started
             await asyncio.sleep(0.05)
             gap = meter.stop()

@@ -27,6 +27,11 @@ class Exchange:
     Content-Type claims); ``text_problem`` says where a text body does not decode.
     ``redirects`` are the hops followed to get here (``app.core.redirects``), and
     ``redirect_stop`` says why a redirect shown here was not followed.
+
+    ``indexed`` is true for a successful JSON body kept in a file (``response.body_file``:
+    past the streaming threshold) that was not parsed here: it is shown through an index
+    built in a worker process (``app.services.json_index``), which also says whether it
+    parses. ``is_json`` is then false and ``document`` ``None``.
     """
 
     request: PreparedRequest
@@ -40,6 +45,7 @@ class Exchange:
     json_lines: bool = False
     redirects: tuple[RedirectHop, ...] = ()
     redirect_stop: str | None = None
+    indexed: bool = False
 
 
 _JSON_LINES_TYPES = frozenset(
@@ -140,13 +146,27 @@ def _parse_json_lines(text: str) -> list[object] | None:
     return values if len(values) > 1 else None
 
 
-def read_exchange(request: PreparedRequest, response: ResponseData) -> Exchange:
+def read_exchange(
+    request: PreparedRequest, response: ResponseData, *, whole: bool = False
+) -> Exchange:
     """Parse (once) and decode ``response``; slow for big bodies, so callers run it off the UI.
 
     Only a body the server declared as JSON gets a "not valid JSON" message: plain text
     that merely starts with ``{`` is shown as text without complaint. A body of one JSON
     value per line is read as a list of those values. A binary body is not parsed.
+
+    A successful JSON body in a file (past the streaming threshold) is not parsed either
+    unless ``whole`` (assertions need the document): the exchange is ``indexed``. Error
+    responses are always parsed, so their error object is decoded.
     """
+    if (
+        not whole
+        and response.body_file is not None
+        and response.is_success
+        and _looks_like_json(response)
+        and not is_binary(response)
+    ):
+        return Exchange(request, response, False, None, None, None, indexed=True)
     if is_binary(response):
         # An encoding the client could not undo (xz): the bytes look binary, and say why.
         return Exchange(

@@ -8,6 +8,7 @@ __all__ = [
     "HISTORY_MAX_MB",
     "RECENT_COLLECTIONS_KEPT",
     "RESPONSE_MAX_MB",
+    "STREAM_ABOVE_MB",
     "THEMES",
     "TIMEOUT_SECONDS",
 ]
@@ -20,6 +21,8 @@ HISTORY_MAX_MB = (1, 100_000)
 """How many megabytes history may take at most."""
 RESPONSE_MAX_MB = (1, 4096)
 """The range of the largest response body kept, decoded, in megabytes."""
+STREAM_ABOVE_MB = (1, 4096)
+"""The range of the size past which a response body streams to a file, in megabytes."""
 RECENT_COLLECTIONS_KEPT = 8
 """How many recent collections the Open menus offer."""
 THEMES = ("system", "light", "dark")

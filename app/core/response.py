@@ -5,10 +5,11 @@ from __future__ import annotations
 import codecs
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import Message
+from typing import Protocol
 
-__all__ = ["Progress", "ResponseData", "reason_phrase"]
+__all__ = ["BodyFile", "Progress", "ResponseData", "reason_phrase"]
 
 _TEXT_CHUNK_BYTES = 1 << 20
 
@@ -44,6 +45,17 @@ class Progress:
 
     received: int = 0
     total: int | None = None
+    to_file: bool = False
+    """The body passed the streaming threshold and is being written to a file."""
+
+
+class BodyFile(Protocol):
+    """Where a body sits on disk, byte for byte the same as ``ResponseData.body``: a body
+    past the streaming threshold (``app.http.spool``) or one kept by History. Worker
+    processes read it there (the JSON index) instead of being sent a copy."""
+
+    @property
+    def path(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +71,8 @@ class ResponseData:
     http_version: str = "HTTP/1.1"
     encoding_problem: str | None = None
     """A sentence when the body is still in a Content-Encoding that could not be undone."""
+    body_file: BodyFile | None = field(default=None, compare=False)
+    """The same bytes as ``body``, on disk (see ``BodyFile``); ``None`` for most bodies."""
 
     def header(self, name: str) -> str | None:
         """The first value of a header, matched case-insensitively."""

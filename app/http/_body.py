@@ -18,18 +18,20 @@ import asyncio
 import io
 import zlib
 from collections.abc import AsyncIterable, Iterator, Sequence
-from typing import IO, Protocol, cast
+from typing import IO, NamedTuple, Protocol, cast
 
 import brotli
 import zstandard
 
 from app.core.response import Progress
+from app.http.spool import SpooledBody, SpoolSettings, SpoolWriter
 
 __all__ = [
     "BODY_CEILING_BYTES",
     "BodyNotDecodable",
     "BodyTooLarge",
     "BodyUnreadable",
+    "ReadBody",
     "read_body",
 ]
 
@@ -206,38 +208,71 @@ def _finish(decoders: Sequence[tuple[str, _Decoder]], index: int) -> Iterator[by
         yield from _through(decoders, position + 1, iter(tail))
 
 
+class ReadBody(NamedTuple):
+    """What ``read_body`` read: the bytes, a sentence when some encoding was left
+    undecoded, and the file holding the bytes when the body passed the streaming threshold."""
+
+    body: bytes
+    note: str | None
+    file: SpooledBody | None = None
+
+
 async def read_body(
     raw: AsyncIterable[bytes],
     content_encodings: Sequence[str],
     ceiling: int,
     progress: Progress | None = None,
-) -> tuple[bytes, str | None]:
+    spool: SpoolSettings | None = None,
+) -> ReadBody:
     """The body from the ``raw`` chunks decoded by ``content_encodings`` (the
-    Content-Encoding header's values), and a sentence when some encoding was left undecoded.
+    Content-Encoding header's values).
 
     Raises ``BodyTooLarge`` as soon as the decoded body passes ``ceiling`` bytes, and
     ``BodyNotDecodable`` when the bytes are not valid in their encoding. ``progress``
-    counts the bytes read from the wire as they arrive."""
+    counts the bytes read from the wire as they arrive. Past ``spool.threshold`` decoded
+    bytes the body also goes to a file as it arrives (``app.http.spool``), kept in memory
+    too so it is not read again; a body that does not arrive whole (an error, a cancel)
+    leaves no file."""
     decoders, undecoded = _plan(content_encodings)
     described = decoders[0][0] if decoders else ""
     body = io.BytesIO()
+    writer: SpoolWriter | None = None
     size = 0
-    async for chunk in raw:
-        if progress is not None:
-            progress.received += len(chunk)
-        for piece in _through(decoders, 0, iter((chunk,))):
-            size += len(piece)
-            if size > ceiling:
-                raise BodyTooLarge(described, ceiling)
-            body.write(piece)
-            if decoders:
-                # 64 KB of gzip can hold 64 MB: between steps the window gets its turn.
-                await asyncio.sleep(0)
-    for piece in _finish(decoders, 0):
+    spooled: SpooledBody | None = None
+
+    def keep(piece: bytes) -> None:
+        nonlocal size, body, writer
         size += len(piece)
         if size > ceiling:
             raise BodyTooLarge(described, ceiling)
         body.write(piece)
+        if writer is not None:
+            writer.write(piece)
+        elif spool is not None and spool.threshold and size > spool.threshold:
+            writer = SpoolWriter(spool.folder)
+            writer.write(body.getbuffer())
+            if progress is not None:
+                progress.to_file = True
+
+    try:
+        async for chunk in raw:
+            if progress is not None:
+                progress.received += len(chunk)
+            for piece in _through(decoders, 0, iter((chunk,))):
+                keep(piece)
+                if decoders:
+                    # 64 KB of gzip can hold 64 MB: between steps the window gets its turn.
+                    await asyncio.sleep(0)
+        for piece in _finish(decoders, 0):
+            keep(piece)
+        if writer is not None:
+            spooled = writer.finish()
+            writer = None
+        data = body.getvalue()
+    except BaseException:
+        if writer is not None:
+            writer.abandon()
+        raise
     note = None
     if undecoded:
         listed = ", ".join(undecoded)
@@ -245,4 +280,4 @@ async def read_body(
             f"The body is encoded as {listed} (Content-Encoding), which this app cannot "
             "decode: it is shown as it arrived."
         )
-    return body.getvalue(), note
+    return ReadBody(data, note, spooled)

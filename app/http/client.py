@@ -28,6 +28,7 @@ from app.http import _body
 from app.http._body import BodyUnreadable, read_body
 from app.http._failures import describe_failure
 from app.http._network import AsyncioBackend
+from app.http.spool import SpoolSettings
 
 __all__ = ["HttpClient", "SendFailed", "as_sent", "to_httpx_request"]
 
@@ -287,7 +288,8 @@ class HttpClient:
     ``transport`` given here replaces the network (tests): TLS files are still checked, but
     proxies are not used.
     ``body_ceiling`` bounds a decoded body in bytes (0: ``BODY_CEILING_BYTES``); it may be
-    changed between sends.
+    changed between sends, as may ``spool``: where bodies past a size stream to a file
+    (``app.http.spool``; ``None``, the default, keeps every body in memory only).
     """
 
     def __init__(
@@ -295,6 +297,7 @@ class HttpClient:
     ) -> None:
         self._transport = transport
         self.body_ceiling = body_ceiling
+        self.spool: SpoolSettings | None = None
         self._routes: dict[TransportSettings, _Route] = {}
 
     def ceiling(self) -> int:
@@ -339,16 +342,17 @@ class HttpClient:
                 try:
                     if response.is_stream_consumed:
                         # Built whole, already decoded by httpx (a MockTransport's).
-                        body, undecoded = response.content, None
+                        body, undecoded, body_file = response.content, None, None
                     else:
                         if progress is not None:
                             progress.received = 0
                             progress.total = _content_length(response.headers)
-                        body, undecoded = await read_body(
+                        body, undecoded, body_file = await read_body(
                             response.aiter_raw(),
                             response.headers.get_list("content-encoding"),
                             self.ceiling(),
                             progress,
+                            self.spool,
                         )
                 finally:
                     await response.aclose()
@@ -376,6 +380,7 @@ class HttpClient:
             url=str(request.url),
             http_version=response.http_version,
             encoding_problem=undecoded,
+            body_file=body_file,
         )
 
     async def aclose(self) -> None:

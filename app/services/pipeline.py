@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, TypeVar
 
-from app.core.assertions import Assertion, AssertionResult, check_assertions
+from app.core.assertions import Assertion, AssertionKind, AssertionResult, check_assertions
 from app.core.clock import describe_skew, server_time_of, server_time_url
 from app.core.collection import AuthKind, AuthSpec, SavedRequest
 from app.core.exchange import Exchange, read_exchange
@@ -54,6 +54,7 @@ from app.http.auth import apply_auth
 from app.http.body_files import BodyFileError, BodyFiles, LoadedBody, load_body
 from app.http.client import HttpClient, SendFailed, as_sent
 from app.http.log_redaction import install_log_redaction, secrets_in_flight
+from app.http.spool import SpoolSettings
 from app.services.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -191,7 +192,10 @@ def _shown(request: PreparedRequest, loaded: LoadedBody | None) -> PreparedReque
 def _read_and_check(
     request: PreparedRequest, response: ResponseData, assertions: tuple[Assertion, ...]
 ) -> tuple[Exchange, tuple[AssertionResult, ...]]:
-    exchange = read_exchange(request, response)
+    # Only a JSONPath assertion needs the document: a body past the streaming threshold is
+    # parsed whole for it, and otherwise left to the worker's index.
+    whole = any(assertion.kind is AssertionKind.PATH for assertion in assertions)
+    exchange = read_exchange(request, response, whole=whole)
     return exchange, check_assertions(assertions, exchange)
 
 
@@ -225,6 +229,15 @@ class Pipeline:
     @body_ceiling.setter
     def body_ceiling(self, size: int) -> None:
         self._client.body_ceiling = size
+
+    @property
+    def spool(self) -> SpoolSettings | None:
+        """Where bodies past a size stream to a file as they arrive (``None``: none do)."""
+        return self._client.spool
+
+    @spool.setter
+    def spool(self, settings: SpoolSettings | None) -> None:
+        self._client.spool = settings
 
     # --- resolve, refuse, prepare ------------------------------------------------------------
     def plan(
@@ -531,7 +544,17 @@ class Pipeline:
             if entry is None:
                 raise LookupError("That history entry is gone.")
             request, response = recorded_exchange(entry)
-            return entry, (read_exchange(request, response) if response is not None else None)
+            if response is None:
+                return entry, None
+            spool = self.spool
+            if (
+                entry.response_body_file is not None
+                and spool is not None
+                and 0 < spool.threshold < len(response.body)
+            ):
+                # As big as a body streamed to a file: indexed there, not parsed here.
+                response = dataclasses.replace(response, body_file=entry.response_body_file)
+            return entry, read_exchange(request, response)
 
         return await self.in_worker(load)
 

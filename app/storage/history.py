@@ -58,6 +58,7 @@ __all__ = [
     "HistoryError",
     "HistoryStore",
     "HistorySummary",
+    "KeptBodyFile",
     "summary_matches",
 ]
 
@@ -170,6 +171,16 @@ class HistoryEntry:
     size: int
     auth: AuthSpec | None = None
     warning: str | None = None
+    response_body_file: KeptBodyFile | None = None
+    """The file that holds ``response_body`` when it is kept beside the database."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeptBodyFile:
+    """A body History keeps in a file of its own (an ``app.core.response.BodyFile``); it
+    is History's: removed with its entry, never by a reader."""
+
+    path: str
 
 
 def _casefold(value: object) -> str:
@@ -456,6 +467,28 @@ class HistoryStore:
             raise
         return path
 
+    def _link_temp_body(self, source: str, body: bytes) -> Path:
+        """A new temporary name in ``bodies`` for the file ``source`` that holds ``body``
+        (a response streamed to a file): a hard link, so 200 MB are not written again;
+        ``body`` is written when the two are on different file systems or links fail."""
+        private_folder(self.bodies)
+        path = self.bodies / f".{uuid.uuid4().hex}.tmp"
+        try:
+            os.link(source, path)
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                linked_size = os.fstat(fd).st_size
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError:
+            path.unlink(missing_ok=True)
+            return self._write_temp_body(body)
+        if linked_size != len(body):
+            path.unlink(missing_ok=True)
+            return self._write_temp_body(body)
+        return path
+
     def _read_body(self, entry_id: int, stored: bytes | None, *, request: bool) -> bytes:
         if stored is not None:
             return bytes(stored)
@@ -549,12 +582,17 @@ class HistoryStore:
         # the other thread does not wait for them; under the lock they only get their names.
         temporary: dict[bool, Path] = {}
         written: list[Path] = []
+        # A body streamed to a file, with no secret in it, is the file: linked, not copied.
+        spooled = response.body_file if response is not None else None
+        unchanged = response is not None and response_body is response.body
         try:
             for in_file, body, is_request in (
                 (request_in_file, request_body, True),
                 (response_in_file, response_body, False),
             ):
-                if in_file:
+                if in_file and not is_request and spooled is not None and unchanged:
+                    temporary[is_request] = self._link_temp_body(spooled.path, body)
+                elif in_file:
                     temporary[is_request] = self._write_temp_body(body)
             with self._lock:
                 with self._transaction() as conn:
@@ -779,6 +817,11 @@ class HistoryStore:
             size=size,
             auth=_auth_from_json(auth),
             warning=warning,
+            response_body_file=(
+                KeptBodyFile(str(self._body_path(id_, request=False)))
+                if response_body is None and status is not None
+                else None
+            ),
         )
 
     def __len__(self) -> int:

@@ -26,6 +26,7 @@ from app.core.preferences import (
     HISTORY_MAX_MB,
     RECENT_COLLECTIONS_KEPT,
     RESPONSE_MAX_MB,
+    STREAM_ABOVE_MB,
     THEMES,
     TIMEOUT_SECONDS,
 )
@@ -67,6 +68,8 @@ class Settings:
     history_max_mb: int = 200
     # The largest decoded response body read; past it the response is refused in a sentence.
     response_max_mb: int = 512
+    # Bodies larger than this stream to a file and show through a worker's index.
+    stream_above_mb: int = 8
     theme: str = "system"
     # The window's geometry and dock layout (Qt's saveGeometry/saveState, hex), the sizes of
     # its request/response split, and the request builder's page: "" or -1 for the defaults.
@@ -159,6 +162,8 @@ def _settings(raw: dict[str, object]) -> tuple[Settings, list[str]]:
             value = _bounded(name, value, HISTORY_MAX_MB, complaints)
         elif name == "response_max_mb" and type(value) is int:
             value = _bounded(name, value, RESPONSE_MAX_MB, complaints)
+        elif name == "stream_above_mb" and type(value) is int:
+            value = _bounded(name, value, STREAM_ABOVE_MB, complaints)
         elif (
             (name == "base_url" and _is_text(value))
             or (name == "theme" and value in THEMES)

@@ -38,6 +38,7 @@ __all__ = [
     "TYPE_COLUMN",
     "VALUE_COLUMN",
     "JsonTreeModel",
+    "range_chunk",
 ]
 
 JSON_PATH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -66,7 +67,7 @@ _BRANCH_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-def _chunk(length: int) -> int:
+def range_chunk(length: int) -> int:
     """How many items each range row of an array of ``length`` items covers (0: no ranges,
     the items are the rows): ``RANGE_ROWS``, or a power of it so a range holds at most
     ``RANGE_ROWS`` rows."""
@@ -126,7 +127,7 @@ class _Node:
         else:
             self.length = len(value) if isinstance(value, dict | list) else 0
         if isinstance(value, list):
-            self.chunk = _chunk(self.length)
+            self.chunk = range_chunk(self.length)
         self.size = -(-self.length // self.chunk) if self.chunk else self.length
         self._unfetched: Iterator[tuple[str | int, Any]] | None = None
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.preferences import RESPONSE_MAX_MB
+from app.core.preferences import RESPONSE_MAX_MB, STREAM_ABOVE_MB
 
 __all__ = ["MB", "PreferencesDialog"]
 
@@ -21,10 +21,12 @@ MB = 1024 * 1024
 
 
 class PreferencesDialog(QDialog):
-    """Shows ``response_max_bytes`` (rounded to megabytes); ``response_max_bytes()`` is the
-    choice once accepted."""
+    """Shows ``response_max_bytes`` and ``stream_above_bytes`` (rounded to megabytes);
+    ``response_max_bytes()`` and ``stream_above_bytes()`` are the choices once accepted."""
 
-    def __init__(self, response_max_bytes: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, response_max_bytes: int, stream_above_bytes: int, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("preferencesDialog")
         self.setWindowTitle("Preferences")
@@ -36,16 +38,27 @@ class PreferencesDialog(QDialog):
         self.response_max_spin.setToolTip(
             "The largest response body this app reads, after decompression"
         )
+        self.stream_above_spin = QSpinBox(self)
+        self.stream_above_spin.setObjectName("streamAboveSpin")
+        self.stream_above_spin.setRange(*STREAM_ABOVE_MB)
+        self.stream_above_spin.setSuffix(" MB")
+        self.stream_above_spin.setValue(max(1, stream_above_bytes // MB))
+        self.stream_above_spin.setToolTip(
+            "Bodies larger than this are written to a file as they arrive"
+        )
         explanation = QLabel(
             "A response whose body is larger, once decompressed, is not read: it fails with "
             "a sentence instead of filling memory (a few kilobytes of gzip can expand to "
-            "gigabytes). Each open response can take up to about three times this.",
+            "gigabytes). A body larger than the second size is written to a file as it "
+            "arrives and its tree is read from there as you expand it, so it takes little "
+            "memory; filters and Find in the Tree work on smaller bodies.",
             self,
         )
         explanation.setWordWrap(True)
         explanation.setTextFormat(Qt.TextFormat.PlainText)
         form = QFormLayout()
         form.addRow("&Largest response:", self.response_max_spin)
+        form.addRow("&Stream to a file past:", self.stream_above_spin)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -59,3 +72,6 @@ class PreferencesDialog(QDialog):
 
     def response_max_bytes(self) -> int:
         return self.response_max_spin.value() * MB
+
+    def stream_above_bytes(self) -> int:
+        return self.stream_above_spin.value() * MB

@@ -284,7 +284,8 @@ class RequestArea(QSplitter):
             assert progress is not None
             of = f" of {describe_size(progress.total)}" if progress.total else ""
             rate = f", {describe_size(int(received / elapsed))}/s" if elapsed >= 0.5 else ""
-            doing = f"{describe_size(received)}{of} received in {elapsed:.1f} s{rate}"
+            where = " into a file" if progress.to_file else ""
+            doing = f"{describe_size(received)}{of} received{where} in {elapsed:.1f} s{rate}"
         else:
             doing = f"waiting {elapsed:.1f} s"
         note = (

@@ -38,6 +38,7 @@ from app.ui.error_panel import ErrorPanel
 from app.ui.filter_bar import FilterBar
 from app.ui.find_bar import FindBar, TreeSearch, find_in_text
 from app.ui.headers_model import HeadersModel
+from app.ui.indexed_json_model import IndexedJsonModel
 from app.ui.json_tree_model import JsonTreeModel
 from app.ui.prompts import DialogPrompts, Prompts
 from app.ui.raw_view import RawView
@@ -140,6 +141,10 @@ class ResponsePane(QWidget):
         self.error_panel = ErrorPanel(self)
 
         self.tree_model = JsonTreeModel(self)
+        # A body past the streaming threshold: its tree comes from a worker process.
+        self.indexed_model = IndexedJsonModel(self)
+        self.indexed_model.problem.connect(self._on_indexed_model_problem)
+        self.indexed_model.said.connect(self.show_message)
         self.tree_view = ResponseTreeView(self)
         self.tree_view.setObjectName("responseTree")
         self.tree_view.setModel(self.tree_model)
@@ -245,6 +250,22 @@ class ResponsePane(QWidget):
     def _clear_tree(self) -> None:
         self.tree_model.clear()
         self.filter_bar.set_document(None)
+        self._show_indexed(False)
+
+    def _show_indexed(self, indexed: bool) -> None:
+        """Show the tree of the worker's index (a body past the streaming threshold) or of
+        a parsed document; the filter needs the parsed document."""
+        if not indexed:
+            self.indexed_model.clear()
+        model = self.indexed_model if indexed else self.tree_model
+        if self.tree_view.model() is not model:
+            self.tree_view.setModel(model)
+        self.filter_bar.setHidden(indexed)
+
+    def _on_indexed_model_problem(self, text: str) -> None:
+        self.show_message(text, is_error=True)
+        if self.indexed_model.rowCount() == 0 and self.tabs.currentIndex() == self.TREE_TAB:
+            self.tabs.setCurrentIndex(self.RAW_TAB)
 
     # --- find ------------------------------------------------------------------------------
     def show_find(self) -> None:
@@ -266,7 +287,10 @@ class ResponsePane(QWidget):
             return
         self.tree_search.stop()
         needle, case = self.find_bar.text(), self.find_bar.case_sensitive()
-        if self.tabs.currentIndex() == self.TREE_TAB:
+        indexed = self.tree_view.model() is self.indexed_model
+        if self.tabs.currentIndex() == self.TREE_TAB and indexed:
+            self.find_bar.say("The Tree of a body this big is not searched: find in Raw")
+        elif self.tabs.currentIndex() == self.TREE_TAB:
             self.tree_search.search(needle, case)
         elif self.tabs.currentIndex() == self.RAW_TAB:
             edit = self.raw_view.text_widget()
@@ -291,7 +315,9 @@ class ResponsePane(QWidget):
         self.find_bar.say(("Found" if found else "No matches") + partial)
 
     def _on_find_bar_stepped(self, direction: int) -> None:
-        if self.tabs.currentIndex() == self.TREE_TAB:
+        if self.tree_view.model() is self.indexed_model:
+            pass  # said when the search started
+        elif self.tabs.currentIndex() == self.TREE_TAB:
             self.tree_search.step(direction)
         elif self.tabs.currentIndex() == self.RAW_TAB:
             self._find_in_raw(direction)
@@ -447,7 +473,22 @@ class ResponsePane(QWidget):
             self._suggested_name = _suggested_name(response, self.raw_view.binary_view.image_format)
             if self.tabs.currentIndex() == self.TREE_TAB:
                 self.tabs.setCurrentIndex(self.RAW_TAB)
+        elif exchange.indexed and response.body_file is not None:
+            self.tree_model.clear()
+            self.filter_bar.set_document(None)
+            self._show_indexed(True)
+            self.indexed_model.set_file(response.body_file.path)
+            self.raw_view.show_body(
+                response.iter_text, size, seek=response.iter_text, size=len(response.body)
+            )
+            notes.append(
+                f"A big body ({size}): its members are read from disk as you expand them; "
+                "filters and Find in the Tree are for smaller bodies (Find in Raw works)."
+            )
+            if self.tabs.currentIndex() != self.HEADERS_TAB:
+                self.tabs.setCurrentIndex(self.TREE_TAB)
         elif exchange.is_json:
+            self._show_indexed(False)
             self.tree_model.set_document(exchange.document)
             self.filter_bar.set_document(exchange.document, jq_body(exchange))
             document = exchange.document

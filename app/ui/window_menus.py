@@ -14,6 +14,7 @@ import platform
 import re
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 from importlib import metadata
 from pathlib import Path
@@ -25,6 +26,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QMessageBox
 
 from app.core.preferences import THEMES
+from app.http.spool import DEFAULT_THRESHOLD
 from app.services.collections import CollectionWriteError
 from app.services.exporting import SNIPPET_NAMES
 from app.services.importing import write_imported
@@ -319,9 +321,13 @@ class WindowMenus(QObject):
     def edit_preferences(self) -> None:
         """The Preferences dialog; what it accepts applies to the next send."""
         pipeline = self.window.pipeline
-        dialog = PreferencesDialog(pipeline.body_ceiling, self.window)
+        spool = pipeline.spool
+        stream_above = spool.threshold if spool is not None else DEFAULT_THRESHOLD
+        dialog = PreferencesDialog(pipeline.body_ceiling, stream_above, self.window)
         if self.window.prompts.run_dialog(dialog):
             pipeline.body_ceiling = dialog.response_max_bytes()
+            if spool is not None:
+                pipeline.spool = replace(spool, threshold=dialog.stream_above_bytes())
 
     def new_collection(self) -> None:
         """Ask for a folder and a name, make the folder a new collection and open it."""

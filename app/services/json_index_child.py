@@ -1,0 +1,263 @@
+"""The JSON index's worker process: it maps one body file and answers for the rows shown.
+
+Run by ``app.services.json_index`` as ``python -I -c`` (or a frozen build's flag) with the
+file's path as its argument; it imports msgspec, the standard library and
+``app.core.json_doc`` only. A body is never parsed into Python objects whole: msgspec
+decodes a container as ``dict[str, Raw]`` or ``list[Raw]`` (each ``Raw`` a zero-copy
+slice of the mapped file) when its rows are asked for, and a scalar is read from its own
+bytes, so a number is shown and copied exactly as the server wrote it.
+
+Protocol, one JSON object per line. First, unasked: ``{"id": 0, "root": ROW, "rows":
+[ROW, ...]}`` (the top level and its first members) or ``{"id": 0, "error": sentence}``.
+Then for each request ``{"id": n, "op": "rows", "path": [key, ...], "start": i,
+"count": c}`` the reply ``{"id": n, "rows": [ROW, ...]}``, and for ``{"id": n, "op":
+"copy", "path": [...], "span": [low, high] | null, "limit": bytes}`` the reply ``{"id": n,
+"text": ...}``; either may be ``{"id": n, "error": sentence}``. A ROW is ``[key, type,
+size, text]``: the member's name (a string) or index, its JSON type, its number of
+members (0 for a scalar) and the text a tree shows for it.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import sys
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import IO, Any
+
+import msgspec
+from msgspec import Raw
+
+from app.core.json_doc import json_scalar_text
+
+__all__ = ["main"]
+
+_DISPLAY_CHARS = 500
+_CACHED_CONTAINERS = 256
+_FIRST_ROWS = 500
+_KEEP_BYTES = 1 << 20
+
+_as_object = msgspec.json.Decoder(dict[str, Raw])
+_as_array = msgspec.json.Decoder(list[Raw])
+_as_raw = msgspec.json.Decoder(Raw)
+_as_string = msgspec.json.Decoder(str)
+_encoder = msgspec.json.Encoder()
+
+_Key = str | int
+_Row = list[Any]
+
+
+class _Problem(Exception):
+    """A sentence for the window: what is wrong with the body or the request."""
+
+
+def _describe(error: Exception, buffer: memoryview) -> str:
+    """A decoding error as a sentence with line and column (msgspec gives a byte offset)."""
+    text = str(error)
+    if isinstance(error, RecursionError):
+        return "The body is not shown as a tree: it nests deeper than this app follows."
+    if isinstance(error, UnicodeDecodeError):
+        # msgspec gives the offset within the key or string, not within the body.
+        return "The body is not valid UTF-8: a name or a string in it does not decode."
+    detail, _, rest = text.partition(" (byte ")
+    detail = detail.removeprefix("JSON is malformed: ")
+    if rest.rstrip(")").isdigit():
+        offset = int(rest.rstrip(")"))
+        before = buffer[:offset].tobytes()
+        line = before.count(b"\n") + 1
+        start = before.rfind(b"\n") + 1
+        column = len(before[start:].decode("utf-8", "replace")) + 1  # characters, not bytes
+        return (
+            f"The body is not valid JSON: {detail} at line {line:,}, column {column:,} "
+            f"(byte {offset:,})."
+        )
+    return f"The body is not valid JSON: {detail}."
+
+
+def _count(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"  # as json_scalar_text writes it
+
+
+class _Index:
+    """The mapped body and the containers decoded so far (the most recent few)."""
+
+    def __init__(self, buffer: memoryview) -> None:
+        self.buffer = buffer
+        self.root: Raw = _as_raw.decode(buffer)  # checks the whole document once
+        self._containers: OrderedDict[tuple[_Key, ...], dict[str, Raw] | list[Raw]] = OrderedDict()
+        self._keys: dict[tuple[_Key, ...], list[str]] = {}
+
+    def _container(self, path: tuple[_Key, ...]) -> dict[str, Raw] | list[Raw]:
+        found = self._containers.get(path)
+        if found is not None:
+            self._containers.move_to_end(path)
+            return found
+        raw = self.root if not path else self.raw_at(path)
+        first = memoryview(raw)[:1].tobytes()
+        if first == b"{":
+            found = _as_object.decode(raw)
+        elif first == b"[":
+            found = _as_array.decode(raw)
+        else:
+            raise _Problem("That value has no members.")
+        self._containers[path] = found
+        if len(self._containers) > _CACHED_CONTAINERS:
+            old, _ = self._containers.popitem(last=False)
+            self._keys.pop(old, None)
+        return found
+
+    def _key_list(self, path: tuple[_Key, ...], container: dict[str, Raw]) -> list[str]:
+        keys = self._keys.get(path)
+        if keys is None:
+            keys = self._keys[path] = list(container)
+        return keys
+
+    def raw_at(self, path: Sequence[_Key]) -> Raw:
+        if not path:
+            return self.root
+        parent = self._container(tuple(path[:-1]))
+        key = path[-1]
+        try:
+            if isinstance(parent, dict):
+                if not isinstance(key, str):
+                    raise KeyError(key)
+                return parent[key]
+            if not isinstance(key, int) or isinstance(key, bool) or key < 0:
+                raise IndexError(key)
+            return parent[key]
+        except (KeyError, IndexError):
+            raise _Problem("That member is not in the body.") from None
+
+    def row(self, key: _Key | None, raw: Raw, path: tuple[_Key, ...]) -> _Row:
+        view = memoryview(raw)
+        first = view[:1].tobytes()
+        if first in (b"{", b"["):
+            # Counting a small container's members is cheap again; a big one is kept, as
+            # its rows are likely asked for next (decoding 200 MB of items takes 0.2 s).
+            try:
+                if len(view) > _KEEP_BYTES:
+                    size = len(self._container(path))
+                else:
+                    size = len((_as_object if first == b"{" else _as_array).decode(raw))
+            except UnicodeDecodeError:
+                return [key, "object", 0, "(names in it are not valid UTF-8)"]
+            if first == b"{":
+                text = "{" + _count(size, "key", "keys") + "}" if size else "{}"
+                return [key, "object", size, text]
+            text = "[" + _count(size, "item", "items") + "]" if size else "[]"
+            return [key, "array", size, text]
+        if first == b'"':
+            try:
+                value = _as_string.decode(raw)
+            except (msgspec.DecodeError, UnicodeDecodeError):
+                return [key, "string", 0, "(a string that is not valid UTF-8)"]
+            return [key, "string", 0, json_scalar_text(value, max_chars=_DISPLAY_CHARS)]
+        text = view.tobytes().decode("ascii", "replace")
+        kind = "boolean" if first in (b"t", b"f") else "null" if first == b"n" else "number"
+        return [key, kind, 0, text]
+
+    def rows(self, path: tuple[_Key, ...], start: int, count: int) -> list[_Row]:
+        container = self._container(path)
+        stop = min(len(container), start + max(0, count))
+        if isinstance(container, list):
+            return [self.row(i, container[i], (*path, i)) for i in range(max(0, start), stop)]
+        keys = self._key_list(path, container)
+        return [
+            self.row(keys[i], container[keys[i]], (*path, keys[i]))
+            for i in range(max(0, start), stop)
+        ]
+
+    def copy(self, path: tuple[_Key, ...], span: Sequence[int] | None, limit: int) -> str:
+        raw = self.raw_at(path)
+        chosen: list[Raw] = [raw]
+        if span is not None:
+            items = self._container(path)
+            if not isinstance(items, list):
+                raise _Problem("That value has no items.")
+            chosen = items[span[0] : span[1]]
+        size = sum(len(memoryview(item)) for item in chosen)
+        if size > limit:
+            raise _Problem(
+                f"That value is {size / (1 << 20):,.1f} MB of JSON, more than Copy takes "
+                f"({limit / (1 << 20):,.0f} MB): save the body (Response > Save) instead."
+            )
+        if span is not None:
+            parts = [msgspec.json.format(bytes(item), indent=-1) for item in chosen]
+            return (b"[" + b",".join(parts) + b"]").decode("utf-8", "replace")
+        first = memoryview(raw)[:1].tobytes()
+        if first == b'"':
+            return str(_as_string.decode(raw))
+        return msgspec.json.format(bytes(raw), indent=-1).decode("utf-8", "replace")
+
+
+def _answer(index: _Index, request: dict[str, Any]) -> dict[str, Any]:
+    path = tuple(request.get("path") or ())
+    if request.get("op") == "rows":
+        return {"rows": index.rows(path, int(request["start"]), int(request["count"]))}
+    if request.get("op") == "copy":
+        span = request.get("span")
+        return {"text": index.copy(path, span, int(request["limit"]))}
+    raise _Problem(f"unknown request {request.get('op')!r}")
+
+
+def _die_with_parent() -> None:
+    try:  # Linux: the worker goes when the window's process does, even killed
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _write(out: IO[bytes], message: dict[str, Any]) -> None:
+    out.write(_encoder.encode(message) + b"\n")
+    out.flush()
+
+
+def _open(path: str) -> memoryview:
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size == 0:
+            raise _Problem("The body is empty.")
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    view = memoryview(mapped)
+    start = 3 if view[:3].tobytes() == b"\xef\xbb\xbf" else 0  # a UTF-8 byte order mark
+    return view[start:]
+
+
+def main(argv: Sequence[str]) -> None:
+    """Index the file ``argv[0]`` and answer requests from standard input until it ends."""
+    _die_with_parent()
+    out = sys.stdout.buffer
+    buffer = memoryview(b"")
+    try:
+        buffer = _open(argv[0])
+        index = _Index(buffer)
+        root = index.row(None, index.root, ())
+        first = index.rows((), 0, _FIRST_ROWS) if root[2] else []
+    except _Problem as exc:
+        _write(out, {"id": 0, "error": str(exc)})
+        return
+    except OSError as exc:
+        _write(out, {"id": 0, "error": f"The body's file could not be read ({exc})."})
+        return
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
+        _write(out, {"id": 0, "error": _describe(exc, buffer)})
+        return
+    _write(out, {"id": 0, "root": root, "rows": first})
+    for line in sys.stdin.buffer:
+        ident = 0
+        try:
+            request = msgspec.json.decode(line)
+            ident = int(request["id"])
+            reply = _answer(index, request)
+        except _Problem as exc:
+            reply = {"error": str(exc)}
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
+            reply = {"error": _describe(exc, buffer)}
+        except (KeyError, TypeError, ValueError) as exc:
+            reply = {"error": f"The request to the index was not understood ({exc})."}
+        reply["id"] = ident
+        _write(out, reply)

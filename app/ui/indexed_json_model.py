@@ -1,0 +1,309 @@
+"""The Key / Value / Type tree of a JSON body indexed in a worker process
+(``app.services.json_index``): a body too big to parse in the window.
+
+The same rows as ``JsonTreeModel`` (range rows past ``RANGE_THRESHOLD`` items, the same
+roles), but a container's members are asked of the worker when a view wants them
+(``fetchMore``) and inserted when the answer comes, on the window's thread: expanding a
+node never waits. Copy value asks the worker for the value's exact text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, overload
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from app.core.display_text import visible_text
+from app.core.json_doc import json_path
+from app.services.json_index import IndexProblem, IndexReply, IndexRow, JsonIndex, Key
+from app.ui.json_tree_model import (
+    COPY_TEXT_ROLE,
+    JSON_PATH_ROLE,
+    KEY_COLUMN,
+    TYPE_COLUMN,
+    VALUE_COLUMN,
+    range_chunk,
+)
+
+__all__ = ["IndexedJsonModel"]
+
+_HEADERS = ("Key", "Value", "Type")
+_DISPLAY_CHARS = 500
+_BATCH = 500
+_LEAF_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
+_BRANCH_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class _Node:
+    """One row: a member as the worker described it, or a range row (``span``) of the
+    array ``keys`` leads to; ``children`` are the rows received so far."""
+
+    __slots__ = ("children", "chunk", "first", "key", "kind", "length", "parent", "pending",
+                 "row", "size", "span", "text")  # fmt: skip
+
+    def __init__(
+        self,
+        parent: _Node | None,
+        row: int,
+        item: IndexRow,
+        span: tuple[int, int] | None = None,
+    ) -> None:
+        self.parent = parent
+        self.row = row
+        self.key = item.key
+        self.kind = item.kind
+        self.text = item.text
+        self.span = span
+        self.children: list[_Node] = []
+        self.pending = False  # rows asked for, not yet come
+        self.first = span[0] if span else 0
+        self.length = span[1] - span[0] if span else item.size
+        self.chunk = range_chunk(self.length) if item.kind in ("array", "range") else 0
+        self.size = -(-self.length // self.chunk) if self.chunk else self.length
+
+    def keys(self) -> list[Key]:
+        """The path from the document to this node's value (a range row: its array's)."""
+        keys: list[Key] = []
+        node: _Node | None = self
+        while node is not None:
+            if node.key is not None and node.span is None:
+                keys.append(node.key)
+            node = node.parent
+        keys.reverse()
+        return keys
+
+
+class IndexedJsonModel(QAbstractItemModel):
+    """Read-only Key / Value / Type rows of a body file indexed by a worker process.
+
+    ``set_file`` starts the worker; the rows appear when its first answer comes
+    (``top_level_shown``), or ``problem`` says why they cannot (not valid JSON, the worker
+    stopped). ``clear`` ends the worker. ``said`` carries a sentence for the user (a value
+    too big to copy)."""
+
+    top_level_shown = Signal()
+    problem = Signal(str)
+    said = Signal(str)
+    _replied = Signal(object)  # from the index's reader thread to this one
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._root = _Node(None, 0, IndexRow(None, "array", 0, ""))
+        self._index: JsonIndex | None = None
+        self._asked: dict[int, _Node] = {}
+        self._replied.connect(self._on_replied, Qt.ConnectionType.QueuedConnection)
+
+    # -- the file ---------------------------------------------------------------------
+
+    def set_file(self, path: str) -> None:
+        """Show the JSON body in the file at ``path``, replacing whatever was shown."""
+        self.clear()
+        self._index = JsonIndex(path, self._replied.emit)
+
+    def clear(self) -> None:
+        """Show nothing and end the worker."""
+        index, self._index = self._index, None
+        if index is not None:
+            index.close()
+        self._asked.clear()
+        if self._root.children or self._root.size:
+            self.beginResetModel()
+            self._root = _Node(None, 0, IndexRow(None, "array", 0, ""))
+            self.endResetModel()
+
+    def is_open(self) -> bool:
+        return self._index is not None
+
+    def _on_replied(self, reply: IndexReply) -> None:
+        if self._index is None:
+            return  # an answer for a body no longer shown
+        if reply.request == 0:
+            self._show_top_level(reply)
+            return
+        node = self._asked.pop(reply.request, None)
+        if reply.error is not None:
+            if node is not None:
+                node.pending = False
+            self.problem.emit(reply.error)
+            return
+        if node is None:
+            return
+        if not reply.rows:
+            node.pending = False
+            return
+        start = len(node.children)
+        self.beginInsertRows(self._index_of(node), start, start + len(reply.rows) - 1)
+        node.children.extend(
+            _Node(node, start + offset, item) for offset, item in enumerate(reply.rows)
+        )
+        self.endInsertRows()
+        # Only now: whoever watches the insert (a view, a model tester) may ask for more,
+        # and must not ask again for the rows being inserted.
+        node.pending = False
+
+    def _show_top_level(self, reply: IndexReply) -> None:
+        if reply.error is not None or reply.root is None:
+            self.problem.emit(reply.error or "The body could not be indexed.")
+            return
+        self.beginResetModel()
+        root = reply.root
+        if root.size:
+            self._root = _Node(None, 0, root)
+            self._add_rows(self._root, reply.rows)
+        else:  # a scalar or an empty container: one row with an empty key
+            self._root = _Node(None, 0, IndexRow(None, "array", 0, ""))
+            self._root.children.append(_Node(self._root, 0, root))
+        self.endResetModel()
+        self.top_level_shown.emit()
+
+    def _add_rows(self, node: _Node, rows: tuple[IndexRow, ...]) -> None:
+        if node.chunk:
+            self._add_ranges(node, node.size)
+        else:
+            start = len(node.children)
+            node.children.extend(_Node(node, start + n, item) for n, item in enumerate(rows))
+
+    def _add_ranges(self, node: _Node, stop: int) -> None:
+        end = node.first + node.length
+        for row in range(len(node.children), stop):
+            low = node.first + row * node.chunk
+            span = (low, min(low + node.chunk, end))
+            node.children.append(_Node(node, row, IndexRow(None, "range", 0, ""), span))
+
+    def _index_of(self, node: _Node) -> QModelIndex:
+        if node is self._root or node.parent is None:
+            return QModelIndex()
+        return self.createIndex(node.row, 0, node)
+
+    # -- structure --------------------------------------------------------------------
+
+    def _node(self, index: _AnyIndex) -> _Node:
+        if index.isValid():
+            node: _Node = index.internalPointer()
+            return node
+        return self._root
+
+    def index(self, row: int, column: int, parent: _AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        children = self._node(parent).children if parent.column() <= 0 else []
+        if 0 <= row < len(children) and 0 <= column < len(_HEADERS):
+            return self.createIndex(row, column, children[row])
+        return QModelIndex()
+
+    @overload
+    def parent(self) -> QObject | None: ...
+    @overload
+    def parent(self, index: _AnyIndex) -> QModelIndex: ...
+    def parent(self, index: _AnyIndex | None = None) -> QObject | QModelIndex | None:
+        if index is None:
+            return super().parent()
+        if not index.isValid():
+            return QModelIndex()
+        parent = self._node(index).parent
+        if parent is None or parent is self._root:
+            return QModelIndex()
+        return self.createIndex(parent.row, 0, parent)
+
+    def rowCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.column() > 0:
+            return 0
+        return len(self._node(parent).children)
+
+    def columnCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return len(_HEADERS)
+
+    def hasChildren(self, parent: _AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        if parent.column() > 0:
+            return False
+        node = self._node(parent)
+        return node.size > 0 or bool(node.children)
+
+    def canFetchMore(self, parent: _AnyIndex) -> bool:
+        if parent.column() > 0 or self._index is None:
+            return False
+        node = self._node(parent)
+        return not node.pending and len(node.children) < node.size
+
+    def fetchMore(self, parent: _AnyIndex) -> None:
+        if not self.canFetchMore(parent):
+            return
+        node = self._node(parent)
+        start = len(node.children)
+        if node.chunk:  # range rows are made here, the worker is not needed
+            stop = min(node.size, start + _BATCH)
+            self.beginInsertRows(parent, start, stop - 1)
+            self._add_ranges(node, stop)
+            self.endInsertRows()
+            return
+        assert self._index is not None
+        node.pending = True
+        request = self._index.ask_rows(node.keys(), node.first + start, _BATCH)
+        self._asked[request] = node
+
+    def flags(self, index: _AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return _BRANCH_FLAGS if self._node(index).size else _LEAF_FLAGS
+
+    # -- data -------------------------------------------------------------------------
+
+    def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        node = self._node(index)
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if node.span is not None:
+                low, high = node.span
+                return (f"[{low} … {high - 1}]", f"{high - low:,} items", "range")[column]
+            if column == KEY_COLUMN:
+                if node.key is None:
+                    return ""
+                if isinstance(node.key, int):
+                    return f"[{node.key}]"
+                return visible_text(node.key[:_DISPLAY_CHARS])
+            if column == VALUE_COLUMN:
+                return visible_text(node.text)
+            if column == TYPE_COLUMN:
+                return node.kind
+            return None
+        if role in (Qt.ItemDataRole.ToolTipRole, JSON_PATH_ROLE):
+            path = json_path(node.keys())
+            if node.span is not None:
+                path += f"[{node.span[0]}:{node.span[1]}]"
+            return visible_text(path) if role == Qt.ItemDataRole.ToolTipRole else path
+        if role == COPY_TEXT_ROLE:
+            return self._copy_text(node)
+        return None
+
+    def _copy_text(self, node: _Node) -> str | None:
+        if self._index is None:
+            return None
+        try:
+            return self._index.copy(node.keys(), node.span)
+        except IndexProblem as exc:
+            self.said.emit(str(exc))
+            return None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(_HEADERS)
+        ):
+            return _HEADERS[section]
+        return None
