@@ -150,6 +150,7 @@ def _window(urls: list[str]) -> None:
             started = time.perf_counter()
             window.send()
             await finished[-1].wait()
+            arrived = time.perf_counter() - started
             # A body past the streaming threshold shows through the worker's index.
             while pane.tree_view.model().rowCount(QModelIndex()) == 0:
                 await asyncio.sleep(0.001)
@@ -169,6 +170,7 @@ def _window(urls: list[str]) -> None:
             result = {
                 "url": url,
                 "shown": shown,
+                "arrived": arrived,
                 "stall": max(b - a for a, b in itertools.pairwise(ticks)),
                 "before_mb": before / 1024,
                 "peak_mb": (peak + worker) / 1024,

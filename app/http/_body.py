@@ -248,11 +248,19 @@ async def read_body(
         body.write(piece)
         if writer is not None:
             writer.write(piece)
-        elif spool is not None and spool.threshold and size > spool.threshold:
-            writer = SpoolWriter(spool.folder)
-            writer.write(body.getbuffer())
-            if progress is not None:
-                progress.to_file = True
+
+    async def start_spooling() -> None:
+        nonlocal writer
+        if writer is not None or spool is None or not 0 < spool.threshold < size:
+            return
+        writer = SpoolWriter(spool.folder)
+        if progress is not None:
+            progress.to_file = True
+        # What came so far goes out a step at a time: 8 MB in one write held the loop 30 ms.
+        with body.getbuffer() as held:
+            for start in range(0, len(held), _STEP):
+                writer.write(held[start : start + _STEP])
+                await asyncio.sleep(0)
 
     try:
         async for chunk in raw:
@@ -260,11 +268,13 @@ async def read_body(
                 progress.received += len(chunk)
             for piece in _through(decoders, 0, iter((chunk,))):
                 keep(piece)
+                await start_spooling()
                 if decoders:
                     # 64 KB of gzip can hold 64 MB: between steps the window gets its turn.
                     await asyncio.sleep(0)
         for piece in _finish(decoders, 0):
             keep(piece)
+            await start_spooling()
         if writer is not None:
             spooled = writer.finish()
             writer = None

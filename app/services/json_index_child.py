@@ -79,14 +79,34 @@ def _count(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"  # as json_scalar_text writes it
 
 
+def _first_character(buffer: memoryview) -> int:
+    """Where the document starts: past the white space JSON allows before it."""
+    position = 0
+    while position < len(buffer):
+        head = buffer[position : position + 4096].tobytes()
+        stripped = head.lstrip(b" \t\r\n")
+        if stripped:
+            return position + len(head) - len(stripped)
+        position += len(head)
+    return position
+
+
 class _Index:
     """The mapped body and the containers decoded so far (the most recent few)."""
 
     def __init__(self, buffer: memoryview) -> None:
         self.buffer = buffer
-        self.root: Raw = _as_raw.decode(buffer)  # checks the whole document once
         self._containers: OrderedDict[tuple[_Key, ...], dict[str, Raw] | list[Raw]] = OrderedDict()
         self._keys: dict[tuple[_Key, ...], list[str]] = {}
+        start = _first_character(buffer)
+        first = buffer[start : start + 1].tobytes()
+        self.root: Raw | memoryview
+        if first in (b"{", b"["):
+            # Decoding the top level checks the whole document: one pass over it, not two.
+            self.root = buffer[start:]
+            self._containers[()] = (_as_object if first == b"{" else _as_array).decode(buffer)
+        else:
+            self.root = _as_raw.decode(buffer)
 
     def _container(self, path: tuple[_Key, ...]) -> dict[str, Raw] | list[Raw]:
         found = self._containers.get(path)
@@ -113,7 +133,7 @@ class _Index:
             keys = self._keys[path] = list(container)
         return keys
 
-    def raw_at(self, path: Sequence[_Key]) -> Raw:
+    def raw_at(self, path: Sequence[_Key]) -> Raw | memoryview:
         if not path:
             return self.root
         parent = self._container(tuple(path[:-1]))
@@ -129,7 +149,7 @@ class _Index:
         except (KeyError, IndexError):
             raise _Problem("That member is not in the body.") from None
 
-    def row(self, key: _Key | None, raw: Raw, path: tuple[_Key, ...]) -> _Row:
+    def row(self, key: _Key | None, raw: Raw | memoryview, path: tuple[_Key, ...]) -> _Row:
         view = memoryview(raw)
         first = view[:1].tobytes()
         if first in (b"{", b"["):
@@ -170,7 +190,7 @@ class _Index:
 
     def copy(self, path: tuple[_Key, ...], span: Sequence[int] | None, limit: int) -> str:
         raw = self.raw_at(path)
-        chosen: list[Raw] = [raw]
+        chosen: Sequence[Raw | memoryview] = [raw]
         if span is not None:
             items = self._container(path)
             if not isinstance(items, list):
