@@ -155,21 +155,29 @@ class JsonIndex:
             if waiter is not None:
                 waiter[1].append(reply)
                 waiter[0].set()
-            else:
-                self._on_reply(reply)
+            elif not self._deliver(reply):
+                return
         with self._lock:
             closed = self._closed
             waiters, self._waiting = list(self._waiting.values()), {}
         for event, _ in waiters:
             event.set()
         if not closed and not self._failed:
-            self._on_reply(
-                IndexReply(
-                    -1,
-                    error="The process that shows this body stopped (it may have run out of "
-                    "memory); send the request again.",
-                )
+            stopped = (
+                "The process that shows this body stopped (it may have run out of memory); "
+                "send the request again."
             )
+            self._deliver(IndexReply(-1, error=stopped))
+
+    def _deliver(self, reply: IndexReply) -> bool:
+        """Pass ``reply`` on; False when its receiver is gone (a Qt object deleted with
+        its window): the index then closes, and the worker with it."""
+        try:
+            self._on_reply(reply)
+        except RuntimeError:
+            self.close()
+            return False
+        return True
 
     def _send(self, message: dict[str, Any]) -> bool:
         process = self._process

@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
         self.builder = self.area.builder
         self.response_pane = self.area.response_pane
         self.response_pane.set_prompts(self.prompts)  # Save to file… asks through them
+        # A huge body's worker process ends with the window, not with the app's process.
+        self.call_on_close(self.response_pane.indexed_model.clear)
         self.setCentralWidget(self.area)
         self.resize(1280, 820)
 

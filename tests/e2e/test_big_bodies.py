@@ -211,3 +211,20 @@ def test_the_streaming_size_is_a_preference_that_applies_and_is_remembered(
         assert spool is not None and spool.threshold == MB
         restarted.menus.actions["preferences"].trigger()
     assert seen == [1]
+
+
+def test_closing_the_window_ends_the_worker(
+    qtbot: Any, window: MainWindow, explorer_home: Path
+) -> None:
+    _stream_above(window, explorer_home, 1 * MB)
+    set_request(window, "GET", "/large?size_mb=2")
+    send(qtbot, window)
+    model = window.response_pane.indexed_model
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=TIMEOUT_MS)
+    index = model._index
+    assert index is not None
+    process = index._process
+    assert process is not None and process.poll() is None
+    window.close()
+    assert not model.is_open()
+    assert process.wait(5) is not None  # the worker is gone
