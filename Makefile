@@ -34,6 +34,9 @@ lint: $(STAMP)
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
+# Issue 10's table puts Posting beside the app when POSTING names a Python that has it:
+#   python3 -m venv /tmp/posting && /tmp/posting/bin/pip install posting==2.11.1 tree-sitter==0.25.2
+#   make bench POSTING=/tmp/posting/bin/python
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/large_response.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/window_large_response.py
@@ -44,7 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/import_openapi.py
 	$(BIN)/python bench/json_diff.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/diff_window.py
-	$(BIN)/python bench/issue10.py
+	$(BIN)/python bench/issue10.py $(if $(POSTING),--posting-python $(POSTING))
 
 # setuptools builds in the checkout and copies whatever build/ still holds (modules deleted
 # since) into the wheel: build/ goes first. No build isolation: the venv has setuptools.

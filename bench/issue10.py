@@ -13,7 +13,10 @@ Run: .venv/bin/python bench/issue10.py [--quick]     (make bench runs it)
 - **Small requests** (``bench/window_click_to_status.py``) and **opening a 50 MB History
   entry** (``bench/history_open.py``): their own scripts, summarised here.
 - **Posting** side by side when it is installed (``pip install posting==2.11.1
-  tree-sitter==0.25.2``); skipped with a note when not.
+  tree-sitter==0.25.2``, in this Python or in the one ``--posting-python`` names; ``make
+  bench POSTING=PATH``): ``bench/posting_huge.py`` drives it through Textual's pilot on the
+  same bodies, at most ``--posting-timeout`` seconds each (it took 20 s for 5 MB); skipped
+  with a note when not installed.
 """
 
 from __future__ import annotations
@@ -185,7 +188,35 @@ def _window(urls: list[str]) -> None:
     qasync.run(run())
 
 
-def _huge(sizes: list[float]) -> list[dict[str, float | str]]:
+def _posting(python: str, url: str, timeout: float) -> dict[str, float | str]:
+    """Posting fetching ``url`` (``bench/posting_huge.py`` run by ``python``), stopped after
+    ``timeout`` seconds; its peak RSS is read from outside while it runs."""
+    process = subprocess.Popen(
+        [python, str(BENCH / "posting_huge.py"), url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    peak = 0.0
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            peak = max(peak, _status_kb("VmHWM", str(process.pid)) / 1024)
+        time.sleep(0.2)
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+        return {"shown": f"not shown after {timeout:.0f} s", "peak_mb": peak}
+    assert process.stdout is not None
+    lines = [line for line in process.stdout.read().splitlines() if line.startswith("{")]
+    if not lines:
+        return {"shown": "failed", "peak_mb": peak}
+    return dict(json.loads(lines[-1]))
+
+
+def _huge(
+    sizes: list[float], posting: str | None = None, posting_timeout: float = 120.0
+) -> list[dict[str, float | str]]:
     folder = Path(tempfile.mkdtemp(prefix="api-explorer-huge-"))
     names = []
     for megabytes in sizes:
@@ -204,6 +235,7 @@ def _huge(sizes: list[float]) -> list[dict[str, float | str]]:
             env={**os.environ, "PYTHONPATH": str(REPO)},
             timeout=1800,
         )
+        postings = [_posting(posting, url, posting_timeout) if posting else {} for url in urls]
     finally:
         server.terminate()
         server.wait()
@@ -214,6 +246,8 @@ def _huge(sizes: list[float]) -> list[dict[str, float | str]]:
         result["floor"] = floors[name]
         result["body_mb"] = (folder / name).stat().st_size / 1024 / 1024
         result["label"] = f"{megabytes:g} MB"
+    for result, posted in zip(results, postings, strict=True):
+        result.update({f"posting_{key}": value for key, value in posted.items()})
     for name in names:
         (folder / name).unlink()
     return results
@@ -240,6 +274,13 @@ def _number(pattern: str, text: str) -> float | None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="CI-sized bodies and fewer runs")
+    parser.add_argument(
+        "--posting-python",
+        help="a Python that has posting installed (default: this one, when it has it)",
+    )
+    parser.add_argument(
+        "--posting-timeout", type=float, default=120.0, help="seconds Posting gets per body"
+    )
     parser.add_argument("--window", nargs="+", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.window:
@@ -251,9 +292,14 @@ def main() -> None:
     def row(figure: str, measured: str, floor: str, ratio: str, goal: str) -> None:
         rows.append((figure, measured, floor, ratio, goal))
 
+    posting = options.posting_python or (
+        sys.executable if importlib.util.find_spec("posting") is not None else None
+    )
     sizes = [5.0, 10.0] if options.quick else [100.0, 200.0]
     print(f"huge responses ({', '.join(f'{s:g} MB' for s in sizes)}) through the window…")
-    for result in _huge(sizes):
+    if posting:
+        print(f"  and through Posting ({posting}, at most {options.posting_timeout:.0f} s each)…")
+    for result in _huge(sizes, posting, options.posting_timeout):
         label, floor, shown = result["label"], float(result["floor"]), float(result["shown"])
         body = float(result["body_mb"])
         row(
@@ -274,6 +320,28 @@ def main() -> None:
         )
         grown = float(result["after_mb"]) - float(result["before_mb"])
         row(f"{label}: RSS after closing", f"{grown:+.0f} MB", "", "", "≤ +50 MB")
+        if "posting_shown" in result:
+            posted = result["posting_shown"]
+            if isinstance(posted, float):
+                row(
+                    f"Posting, {label}: send -> body",
+                    f"{posted:.2f} s",
+                    f"{floor:.2f} s",
+                    f"{posted / floor:.2f}x",
+                    "(for comparison)",
+                )
+                gap = float(result["posting_stall"]) * 1000
+                row(f"Posting, {label}: longest stall", f"{gap:.0f} ms", "", "", "")
+            else:
+                row(f"Posting, {label}: send -> body", str(posted), f"{floor:.2f} s", "", "")
+            peak = float(result["posting_peak_mb"])
+            row(
+                f"Posting, {label}: peak RSS",
+                f"{peak:.0f} MB",
+                "",
+                f"{peak / limit:.2f} of the limit",
+                "",
+            )
 
     print("start-up…")
     startup = _script("startup.py", "--runs", "3" if options.quick else "7")
@@ -324,10 +392,13 @@ def main() -> None:
             "≤ 50 ms",
         )
 
-    if importlib.util.find_spec("posting") is None:
-        note = "Posting: not installed (pip install posting==2.11.1 tree-sitter==0.25.2), skipped"
+    if posting is None:
+        note = (
+            "Posting: not installed (pip install posting==2.11.1 tree-sitter==0.25.2, or "
+            "--posting-python PATH), skipped"
+        )
     else:
-        note = "Posting: installed, but driving it through Textual's pilot is not written yet"
+        note = f"Posting: {posting}, driven through Textual's pilot (bench/posting_huge.py)"
 
     header = ("figure", "measured", "floor", "ratio", "goal")
     widths = [max(len(r[i]) for r in [*rows, header]) for i in range(5)]
