@@ -155,15 +155,20 @@ def read_exchange(
     that merely starts with ``{`` is shown as text without complaint. A body of one JSON
     value per line is read as a list of those values. A binary body is not parsed.
 
-    A successful JSON body in a file (past the streaming threshold) is not parsed either
-    unless ``whole`` (assertions need the document): the exchange is ``indexed``. Error
-    responses are always parsed, so their error object is decoded.
+    A successful body declared as JSON in UTF-8 that is in a file (past the streaming
+    threshold) is not parsed either unless ``whole`` (assertions need the document): the
+    exchange is ``indexed``. Error responses are always parsed, so their error object is
+    decoded.
     """
     if (
         not whole
         and response.body_file is not None
         and response.is_success
-        and _looks_like_json(response)
+        # Declared as one JSON text in UTF-8, the index's one charset: JSON lines, another
+        # charset and plain text that starts like JSON are read here as before.
+        and _declares_json(response)
+        and (response.charset or "utf-8") == "utf-8"
+        and not response.encoding_problem
         and not is_binary(response)
     ):
         return Exchange(request, response, False, None, None, None, indexed=True)

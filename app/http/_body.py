@@ -239,28 +239,46 @@ async def read_body(
     writer: SpoolWriter | None = None
     size = 0
     spooled: SpooledBody | None = None
+    unspoolable = spool is None or not spool.threshold
+
+    def give_up_file() -> None:
+        # The bytes are in memory as well: a full disk or a folder that cannot be written
+        # costs the file (and what it saves), never the response.
+        nonlocal writer, unspoolable
+        if writer is not None:
+            writer.abandon()
+        writer, unspoolable = None, True
+        if progress is not None:
+            progress.to_file = False
 
     def keep(piece: bytes) -> None:
-        nonlocal size, body, writer
+        nonlocal size
         size += len(piece)
         if size > ceiling:
             raise BodyTooLarge(described, ceiling)
         body.write(piece)
         if writer is not None:
-            writer.write(piece)
+            try:
+                writer.write(piece)
+            except OSError:
+                give_up_file()
 
     async def start_spooling() -> None:
         nonlocal writer
-        if writer is not None or spool is None or not 0 < spool.threshold < size:
+        if writer is not None or unspoolable or spool is None or size <= spool.threshold:
             return
-        writer = SpoolWriter(spool.folder)
-        if progress is not None:
-            progress.to_file = True
-        # What came so far goes out a step at a time: 8 MB in one write held the loop 30 ms.
-        with body.getbuffer() as held:
-            for start in range(0, len(held), _STEP):
-                writer.write(held[start : start + _STEP])
-                await asyncio.sleep(0)
+        try:
+            writer = SpoolWriter(spool.folder)
+            if progress is not None:
+                progress.to_file = True
+            # What came so far goes out a step at a time: 8 MB in one write held the loop
+            # 30 ms.
+            with body.getbuffer() as held:
+                for start in range(0, len(held), _STEP):
+                    writer.write(held[start : start + _STEP])
+                    await asyncio.sleep(0)
+        except OSError:
+            give_up_file()
 
     try:
         async for chunk in raw:
@@ -276,7 +294,10 @@ async def read_body(
             keep(piece)
             await start_spooling()
         if writer is not None:
-            spooled = writer.finish()
+            try:
+                spooled = writer.finish()
+            except OSError:
+                give_up_file()
             writer = None
         data = body.getvalue()
     except BaseException:

@@ -346,6 +346,7 @@ class HttpClient:
                     else:
                         if progress is not None:
                             progress.received = 0
+                            progress.to_file = False
                             progress.total = _content_length(response.headers)
                         body, undecoded, body_file = await read_body(
                             response.aiter_raw(),

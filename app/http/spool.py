@@ -84,7 +84,8 @@ class SpoolWriter:
         return SpooledBody(self.path)
 
     def abandon(self) -> None:
-        self._file.close()
+        with contextlib.suppress(OSError):  # a full disk fails the flush of what is left
+            self._file.close()
         _remove(self.path)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
 import subprocess
 import sys
@@ -44,7 +45,9 @@ FROZEN_CHILD_FLAG: Final = "--json-index-child"
 """How a frozen build (no ``python -c``) starts the worker: ``main.py`` calls
 :func:`run_child` when its first argument is this."""
 
-_COPY_TIMEOUT_SECONDS = 30.0
+# Copy waits on the window's thread: the worker answers in milliseconds unless it is still
+# decoding a big container it was asked for (0.3 s for 200 MB of items).
+_COPY_TIMEOUT_SECONDS = 10.0
 
 Key = str | int
 
@@ -101,6 +104,14 @@ def _row(item: Any) -> IndexRow:
     return IndexRow(key, str(kind), int(size), str(text))
 
 
+def _decoded(line: bytes) -> Any:
+    try:
+        return msgspec.json.decode(line)
+    except msgspec.DecodeError:
+        # A lone surrogate comes escaped (the worker's fallback): only the stdlib reads it.
+        return json.loads(line)
+
+
 def _reply(message: Any) -> IndexReply:
     if not isinstance(message, dict):
         raise ValueError("not an object")
@@ -142,11 +153,28 @@ class JsonIndex:
         ).start()
 
     def _read(self, process: subprocess.Popen[bytes]) -> None:
+        try:
+            receiver_gone = not self._read_replies(process)
+        finally:
+            with self._lock:
+                closed = self._closed
+                waiters, self._waiting = list(self._waiting.values()), {}
+            for event, _ in waiters:
+                event.set()  # a copy() waiting for a worker that is gone returns at once
+        if not closed and not self._failed and not receiver_gone:
+            stopped = (
+                "The process that shows this body stopped (it may have run out of memory); "
+                "send the request again."
+            )
+            self._deliver(IndexReply(-1, error=stopped))
+
+    def _read_replies(self, process: subprocess.Popen[bytes]) -> bool:
+        """Pass on each answer until the worker ends; False when the receiver went."""
         assert process.stdout is not None
         for line in process.stdout:
             try:
-                reply = _reply(msgspec.json.decode(line))
-            except (msgspec.DecodeError, ValueError, TypeError):
+                reply = _reply(_decoded(line))
+            except (ValueError, TypeError):
                 continue
             if reply.request == 0 and reply.error is not None:
                 self._failed = True  # the worker said why and ends: no "it stopped" after
@@ -156,18 +184,8 @@ class JsonIndex:
                 waiter[1].append(reply)
                 waiter[0].set()
             elif not self._deliver(reply):
-                return
-        with self._lock:
-            closed = self._closed
-            waiters, self._waiting = list(self._waiting.values()), {}
-        for event, _ in waiters:
-            event.set()
-        if not closed and not self._failed:
-            stopped = (
-                "The process that shows this body stopped (it may have run out of memory); "
-                "send the request again."
-            )
-            self._deliver(IndexReply(-1, error=stopped))
+                return False
+        return True
 
     def _deliver(self, reply: IndexReply) -> bool:
         """Pass ``reply`` on; False when its receiver is gone (a Qt object deleted with

@@ -19,6 +19,7 @@ members (0 for a scalar) and the text a tree shows for it.
 
 from __future__ import annotations
 
+import json
 import mmap
 import os
 import sys
@@ -29,7 +30,15 @@ from typing import IO, Any
 import msgspec
 from msgspec import Raw
 
-from app.core.json_doc import json_scalar_text
+from app.core.json_check import explain_decode_error
+from app.core.json_doc import (
+    DuplicateKeysObject,
+    json_scalar_text,
+    json_type_name,
+    json_value_text,
+    object_members,
+    parse_json_exact,
+)
 
 __all__ = ["main"]
 
@@ -211,7 +220,83 @@ class _Index:
         return msgspec.json.format(bytes(raw), indent=-1).decode("utf-8", "replace")
 
 
-def _answer(index: _Index, request: dict[str, Any]) -> dict[str, Any]:
+class _Document:
+    """The fallback: the whole body parsed here by the app's own parser, for a document
+    msgspec refuses that JSON allows (an escaped lone surrogate, ``"\\ud83d"``): every value
+    in memory, this process's only. Answers as ``_Index`` does."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def _at(self, path: Sequence[_Key]) -> object:
+        value = self.value
+        for key in path:
+            if isinstance(value, dict) and isinstance(key, str):
+                found = [item for name, item in object_members(value) if name == key]
+                if not found:
+                    raise _Problem("That member is not in the body.")
+                value = found[-1]
+            elif isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value):
+                value = value[key]
+            else:
+                raise _Problem("That member is not in the body.")
+        return value
+
+    @staticmethod
+    def row(key: _Key | None, value: object) -> _Row:
+        size = 0
+        if isinstance(value, DuplicateKeysObject):
+            size = len(value.pairs)
+        elif isinstance(value, dict | list):
+            size = len(value)
+        return [key, json_type_name(value), size, json_scalar_text(value, _DISPLAY_CHARS)]
+
+    def root_row(self) -> _Row:
+        return self.row(None, self.value)
+
+    def rows(self, path: tuple[_Key, ...], start: int, count: int) -> list[_Row]:
+        value = self._at(path)
+        members: list[tuple[_Key, object]]
+        if isinstance(value, list):
+            members = list(enumerate(value))
+        elif isinstance(value, dict):
+            members = list(object_members(value))
+        else:
+            raise _Problem("That value has no members.")
+        return [self.row(key, item) for key, item in members[max(0, start) : start + count]]
+
+    def copy(self, path: tuple[_Key, ...], span: Sequence[int] | None, limit: int) -> str:
+        value = self._at(path)
+        if span is not None:
+            if not isinstance(value, list):
+                raise _Problem("That value has no items.")
+            value = value[span[0] : span[1]]
+        text = json_value_text(value)
+        if len(text) > limit:
+            raise _Problem("That value is more than Copy takes: save the body instead.")
+        return text
+
+
+def _parsed(buffer: memoryview) -> _Document:
+    """The body parsed whole (the fallback); a ``_Problem`` saying where it is not JSON."""
+    try:
+        text = buffer.tobytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _Problem(
+            f"The body is not valid UTF-8: the byte at offset {exc.start:,} does not decode."
+        ) from None
+    try:
+        return _Document(parse_json_exact(text))
+    except json.JSONDecodeError as exc:
+        raise _Problem(
+            f"The body is declared as JSON but is not valid JSON. "
+            f"{explain_decode_error(text, exc).describe()}"
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise _Problem(f"The body is declared as JSON but cannot be read. {exc}") from None
+
+
+def _answer(index: _Index | _Document, request: dict[str, Any]) -> dict[str, Any]:
     path = tuple(request.get("path") or ())
     if request.get("op") == "rows":
         return {"rows": index.rows(path, int(request["start"]), int(request["count"]))}
@@ -219,6 +304,30 @@ def _answer(index: _Index, request: dict[str, Any]) -> dict[str, Any]:
         span = request.get("span")
         return {"text": index.copy(path, span, int(request["limit"]))}
     raise _Problem(f"unknown request {request.get('op')!r}")
+
+
+_GONE = (
+    "The body's file is gone (History removes an entry's file with the entry): the Raw tab "
+    "still shows the body; send the request again for its tree."
+)
+_TOO_MANY = (
+    "The body holds more values than its tree can index in the memory allowed; the Raw tab "
+    "shows it."
+)
+
+
+def _bound_memory(size: int) -> None:
+    """At most 512 MB + 6x the body of address space (the map included; a 200 MB list of
+    991,299 payments peaked at 284 MB): a hostile body
+    of tiny values (``[0,0,…]``: 73 bytes an item once indexed) meets MemoryError here
+    instead of making the computer swap."""
+    try:
+        import resource
+
+        limit = (512 << 20) + 6 * size
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass  # Windows has no such limit
 
 
 def _die_with_parent() -> None:
@@ -232,7 +341,13 @@ def _die_with_parent() -> None:
 
 
 def _write(out: IO[bytes], message: dict[str, Any]) -> None:
-    out.write(_encoder.encode(message) + b"\n")
+    try:
+        line = _encoder.encode(message)
+    except UnicodeEncodeError:
+        # A lone surrogate (escaped in the body, so JSON allows it) has no UTF-8 form: the
+        # standard library writes it escaped, and the reader reads it back the same way.
+        line = json.dumps(message).encode()
+    out.write(line + b"\n")
     out.flush()
 
 
@@ -252,19 +367,33 @@ def main(argv: Sequence[str]) -> None:
     _die_with_parent()
     out = sys.stdout.buffer
     buffer = memoryview(b"")
+    index: _Index | _Document
     try:
         buffer = _open(argv[0])
-        index = _Index(buffer)
-        root = index.row(None, index.root, ())
+        _bound_memory(len(buffer))
+        try:
+            index = _Index(buffer)
+            root = index.row(None, index.root, ())
+        except (msgspec.DecodeError, UnicodeDecodeError):
+            # msgspec refuses some JSON (an escaped lone surrogate) and says little about
+            # where the rest goes wrong: the app's own parser decides, and says where.
+            index = _parsed(buffer)
+            root = index.root_row()
         first = index.rows((), 0, _FIRST_ROWS) if root[2] else []
     except _Problem as exc:
         _write(out, {"id": 0, "error": str(exc)})
         return
+    except FileNotFoundError:
+        _write(out, {"id": 0, "error": _GONE})
+        return
     except OSError as exc:
         _write(out, {"id": 0, "error": f"The body's file could not be read ({exc})."})
         return
-    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
+    except RecursionError as exc:
         _write(out, {"id": 0, "error": _describe(exc, buffer)})
+        return
+    except MemoryError:
+        _write(out, {"id": 0, "error": _TOO_MANY})
         return
     _write(out, {"id": 0, "root": root, "rows": first})
     for line in sys.stdin.buffer:
@@ -277,6 +406,10 @@ def main(argv: Sequence[str]) -> None:
             reply = {"error": str(exc)}
         except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
             reply = {"error": _describe(exc, buffer)}
+        except MemoryError:
+            reply = {"error": _TOO_MANY}
+        except Exception as exc:  # a bug here must not end the worker of a shown body
+            reply = {"error": f"The body's index could not answer ({exc!r})."}
         except (KeyError, TypeError, ValueError) as exc:
             reply = {"error": f"The request to the index was not understood ({exc})."}
         reply["id"] = ident

@@ -100,6 +100,7 @@ class IndexedJsonModel(QAbstractItemModel):
         super().__init__(parent)
         self._root = _Node(None, 0, IndexRow(None, "array", 0, ""))
         self._index: JsonIndex | None = None
+        self._generation = 0  # which file's answers count: a closed worker's may still come
         self._asked: dict[int, _Node] = {}
         self._replied.connect(self._on_replied, Qt.ConnectionType.QueuedConnection)
 
@@ -108,7 +109,9 @@ class IndexedJsonModel(QAbstractItemModel):
     def set_file(self, path: str) -> None:
         """Show the JSON body in the file at ``path``, replacing whatever was shown."""
         self.clear()
-        self._index = JsonIndex(path, self._replied.emit)
+        self._generation += 1
+        generation = self._generation
+        self._index = JsonIndex(path, lambda reply: self._replied.emit((generation, reply)))
 
     def clear(self) -> None:
         """Show nothing and end the worker."""
@@ -124,9 +127,10 @@ class IndexedJsonModel(QAbstractItemModel):
     def is_open(self) -> bool:
         return self._index is not None
 
-    def _on_replied(self, reply: IndexReply) -> None:
-        if self._index is None:
-            return  # an answer for a body no longer shown
+    def _on_replied(self, tagged: tuple[int, IndexReply]) -> None:
+        generation, reply = tagged
+        if self._index is None or generation != self._generation:
+            return  # an answer about a body no longer shown
         if reply.request == 0:
             self._show_top_level(reply)
             return
@@ -278,9 +282,13 @@ class IndexedJsonModel(QAbstractItemModel):
             return None
         if role in (Qt.ItemDataRole.ToolTipRole, JSON_PATH_ROLE):
             path = json_path(node.keys())
-            if node.span is not None:
-                path += f"[{node.span[0]}:{node.span[1]}]"
-            return visible_text(path) if role == Qt.ItemDataRole.ToolTipRole else path
+            if node.span is None:
+                return visible_text(path) if role == Qt.ItemDataRole.ToolTipRole else path
+            low, high = node.span
+            path += f"[{low}:{high}]"
+            if role == JSON_PATH_ROLE:
+                return path
+            return visible_text(f"{path}: items {low} to {high - 1}, shown in ranges")
         if role == COPY_TEXT_ROLE:
             return self._copy_text(node)
         return None

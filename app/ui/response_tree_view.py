@@ -40,6 +40,12 @@ class ResponseTreeView(QTreeView):
         self.customContextMenuRequested.connect(self.on_self_custom_context_menu_requested)
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
+        # The pane swaps between the parsed tree and a huge body's index: the widths the
+        # user gave the columns stay; the first model gets the starting widths.
+        header = self.header()
+        widths = (_KEY_WIDTH, _TYPE_WIDTH)
+        if self.model() is not None and header.count() > TYPE_COLUMN:
+            widths = (header.sectionSize(KEY_COLUMN), header.sectionSize(TYPE_COLUMN))
         super().setModel(model)
         header = self.header()
         header.setStretchLastSection(False)
@@ -47,8 +53,8 @@ class ResponseTreeView(QTreeView):
             header.setSectionResizeMode(KEY_COLUMN, QHeaderView.ResizeMode.Interactive)
             header.setSectionResizeMode(VALUE_COLUMN, QHeaderView.ResizeMode.Stretch)
             header.setSectionResizeMode(TYPE_COLUMN, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(KEY_COLUMN, _KEY_WIDTH)
-            header.resizeSection(TYPE_COLUMN, _TYPE_WIDTH)
+            header.resizeSection(KEY_COLUMN, widths[0])
+            header.resizeSection(TYPE_COLUMN, widths[1])
 
     # -- copying ----------------------------------------------------------------------
 

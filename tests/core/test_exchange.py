@@ -157,3 +157,33 @@ def test_a_body_that_does_not_decode_still_says_so() -> None:
     response = ResponseData(200, "", (("Content-Type", "application/json"),), b'{"a": "\xff"}', 1.0)
     exchange = read_exchange(PreparedRequest("GET", "http://h/x", (), b"", 0.0), response)
     assert exchange.text_problem is not None and "0xff" in exchange.text_problem
+
+
+class _File:
+    path = "/nowhere/body.json"
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type", "indexed"),
+    [
+        (200, "application/json", True),
+        (200, "application/problem+json; charset=utf-8", True),
+        (200, "application/json; charset=UTF8", True),
+        (200, "application/json; charset=iso-8859-1", False),  # the index reads UTF-8 only
+        (200, "application/x-ndjson", False),  # JSON lines are read as lines
+        (200, "text/plain", False),  # text that starts like JSON is shown as text
+        (200, "", False),
+        (404, "application/json", False),  # an error body is parsed: its error decoded
+    ],
+)
+def test_a_body_in_a_file_is_left_to_the_index_only_when_declared_json_in_utf8(
+    status: int, content_type: str, indexed: bool
+) -> None:
+    body = b'{"items": [1, 2], "note": "caf\xc3\xa9"}\n{"next": 1}'
+    headers = (("Content-Type", content_type),) if content_type else ()
+    response = ResponseData(status, "", headers, body, 1.0, body_file=_File())
+    exchange = read_exchange(REQUEST, response)
+    assert exchange.indexed is indexed
+    if indexed:
+        assert exchange.document is None and not exchange.is_json
+        assert read_exchange(REQUEST, response, whole=True).indexed is False

@@ -198,3 +198,40 @@ def test_sweep_removes_files_of_processes_gone_and_keeps_the_living_ones(tmp_pat
     assert sweep(tmp_path) == 1
     assert not dead.exists() and alive.exists() and other.exists()
     assert sweep(tmp_path / "missing") == 0
+
+
+def test_a_folder_that_cannot_be_written_costs_the_file_not_the_response(
+    serve: Callable[[Handler], str], tmp_path: Path
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_bytes(b"")  # a file where the folder should be: mkdir fails
+    body = _body(300_000)
+    url = serve(lambda conn: conn.sendall(_reply(body)))
+    progress = Progress()
+    response = _get(url, _client(blocked / "responses", 100_000), progress)
+    assert response.body == body  # type: ignore[attr-defined]
+    assert response.body_file is None  # type: ignore[attr-defined]
+    assert not progress.to_file
+
+
+def test_a_disk_that_fills_up_midway_costs_the_file_not_the_response(
+    serve: Callable[[Handler], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.http import spool
+
+    written: list[int] = []
+    real_write = spool.SpoolWriter.write
+
+    def fill_up(self: spool.SpoolWriter, data: bytes | memoryview) -> None:
+        if sum(written) > 150_000:
+            raise OSError(28, "No space left on device")
+        written.append(len(data))
+        real_write(self, data)
+
+    monkeypatch.setattr(spool.SpoolWriter, "write", fill_up)
+    body = _body(300_000)
+    url = serve(lambda conn: conn.sendall(_reply(body)))
+    response = _get(url, _client(tmp_path, 100_000))
+    assert response.body == body  # type: ignore[attr-defined]
+    assert response.body_file is None  # type: ignore[attr-defined]
+    assert not any(tmp_path.iterdir())  # what was written is gone

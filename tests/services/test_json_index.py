@@ -132,7 +132,11 @@ def test_invalid_json_names_line_and_column(open_index: Opener) -> None:
     reply = first_reply(open_index, b'{"a":\n [1,\n 2,, 3]}')
     assert reply.root is None and reply.rows == ()
     assert reply.error is not None
-    assert "line 3" in reply.error and "column 4" in reply.error
+    # The same sentence as for a body parsed in the window.
+    assert reply.error == (
+        "The body is declared as JSON but is not valid JSON. Line 3, column 4: expected a "
+        "value (a string, number, object, array, true, false or null)."
+    )
 
 
 @pytest.mark.parametrize(
@@ -149,7 +153,27 @@ def test_bodies_not_shown_give_a_sentence(open_index: Opener, data: bytes) -> No
 def test_a_missing_file_gives_a_sentence(open_index: Opener) -> None:
     reply = first_reply(open_index, None, name="gone.json")
     assert reply.root is None
-    assert reply.error and "gone.json" in reply.error
+    assert reply.error and "file is gone" in reply.error and "Raw tab" in reply.error
+
+
+def test_json_msgspec_refuses_is_shown_by_the_app_parser(open_index: Opener) -> None:
+    # An escaped lone surrogate is JSON (Python reads it); msgspec refuses the document.
+    _, replies = open_index(b'{"a": "\\ud83d", "n": 10.10, "a": 2}')
+    reply = next_reply(replies, 0)
+    assert reply.error is None
+    assert reply.root == IndexRow(None, "object", 3, "{3 keys}")  # the repeated key too
+    assert [(row.key, row.text) for row in reply.rows] == [
+        ("a", '"\ud83d"'),  # as the parsed tree shows it: the character itself
+        ("n", "10.10"),
+        ("a", "2"),
+    ]
+
+
+def test_a_body_of_more_values_than_memory_allows_is_a_sentence(open_index: Opener) -> None:
+    # 73 bytes per indexed item: 24 MB of zeros would need 876 MB, past 512 MB + 6x.
+    _, replies = open_index(b"[" + b"0," * 12_000_000 + b"0]")
+    reply = next_reply(replies, 0)
+    assert reply.error is not None and "memory allowed" in reply.error
 
 
 def test_a_byte_order_mark_is_skipped(open_index: Opener) -> None:

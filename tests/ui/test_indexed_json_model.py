@@ -8,12 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 
+from app.services.json_index import IndexReply, IndexRow
 from app.ui import json_tree_model
 from app.ui.indexed_json_model import IndexedJsonModel
-from app.ui.json_tree_model import COPY_TEXT_ROLE, JSON_PATH_ROLE, RANGE_ROWS, RANGE_THRESHOLD
+from app.ui.json_tree_model import (
+    COPY_TEXT_ROLE,
+    JSON_PATH_ROLE,
+    RANGE_ROWS,
+    RANGE_THRESHOLD,
+    JsonTreeModel,
+)
 from app.ui.response_tree_view import ResponseTreeView
 
 SAMPLE = """{
@@ -156,7 +163,8 @@ def test_a_body_that_is_not_json_is_a_sentence_with_line_and_column(
     with qtbot.waitSignal(tree.problem, timeout=TIMEOUT_MS) as said:
         tree.set_file(str(path))
     assert said.args == [
-        "The body is not valid JSON: invalid character at line 3, column 4 (byte 14)."
+        "The body is declared as JSON but is not valid JSON. Line 3, column 4: expected a "
+        "value (a string, number, object, array, true, false or null)."
     ]
     assert tree.rowCount() == 0
     tree.clear()
@@ -199,3 +207,42 @@ def test_model_with_range_rows_is_a_correct_item_model(
     first_range = tree.index(0, 0)
     assert _fetched(qtbot, tree, first_range) == 5  # 25 items: five ranges of five
     assert _cells(tree.index(4, 0, first_range)) == ["[20 … 24]", "5 items", "range"]
+
+
+def test_answers_about_a_body_no_longer_shown_are_dropped(
+    qtbot: Any, model: Any, tmp_path: Path
+) -> None:
+    tree = model('{"fromA": 1, "alsoA": 2}')
+    old = tree._generation
+    bad = tmp_path / "b.json"
+    bad.write_bytes(b'{"b": [1,,2]}')
+    with qtbot.waitSignal(tree.problem, timeout=TIMEOUT_MS):
+        tree.set_file(str(bad))
+    # A line the first worker had already written when it was closed arrives now.
+    late = IndexReply(0, (IndexRow("fromA", "number", 0, "1"),), IndexRow(None, "object", 1, ""))
+    with qtbot.assertNotEmitted(tree.top_level_shown, wait=100):
+        tree._replied.emit((old, late))
+    assert tree.rowCount() == 0
+
+
+def test_a_range_row_says_what_it_holds(qtbot: Any, model: Any) -> None:
+    tree = model(json.dumps({"items": list(range(RANGE_THRESHOLD + 1))}))
+    items = tree.index(0, 0)
+    tree.fetchMore(items)
+    first = tree.index(0, 0, items)
+    assert first.data(JSON_PATH_ROLE) == "$.items[0:1000]"
+    assert first.data(Qt.ItemDataRole.ToolTipRole) == (
+        "$.items[0:1000]: items 0 to 999, shown in ranges"
+    )
+
+
+def test_swapping_models_keeps_the_column_widths_the_user_set(qtbot: Any, model: Any) -> None:
+    view = ResponseTreeView()
+    qtbot.addWidget(view)
+    parsed = JsonTreeModel()
+    view.setModel(parsed)
+    view.header().resizeSection(0, 333)
+    view.setModel(model(SAMPLE))
+    assert view.header().sectionSize(0) == 333
+    view.setModel(parsed)
+    assert view.header().sectionSize(0) == 333
