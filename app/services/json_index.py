@@ -3,7 +3,7 @@
 A body past the streaming threshold sits in a file (``ResponseData.body_file``). Parsing
 200 MB into Python objects holds the GIL for seconds and takes 7x the body in memory
 (DEVELOPERS.md, "Parsing huge bodies"), so such a body is never parsed in the window's
-process: ``JsonIndex`` starts ``app.services.json_index_child`` on the file, which maps it
+process: ``JsonIndex`` starts ``app.services.json_index_child`` on the file, which reads it
 and answers for the rows a view shows (``ask_rows``) and for values copied (``copy``).
 The window holds only the rows it has been sent; closing the index ends the worker and
 frees all it held.

@@ -1,11 +1,12 @@
-"""The JSON index's worker process: it maps one body file and answers for the rows shown.
+"""The JSON index's worker process: it reads one body file and answers for the rows shown.
 
 Run by ``app.services.json_index`` as ``python -I -c`` (or a frozen build's flag) with the
-file's path as its argument; it imports msgspec, the standard library and
-``app.core.json_doc`` only. A body is never parsed into Python objects whole: msgspec
-decodes a container as ``dict[str, Raw]`` or ``list[Raw]`` (each ``Raw`` a zero-copy
-slice of the mapped file) when its rows are asked for, and a scalar is read from its own
-bytes, so a number is shown and copied exactly as the server wrote it.
+file's path as its argument; it imports msgspec, the standard library and ``app.core``'s
+JSON modules only. A body is never parsed into Python objects whole: msgspec decodes a
+container as ``dict[str, Raw]`` or ``list[Raw]`` (each ``Raw`` a zero-copy slice of the
+body) when its rows are asked for, and a scalar is read from its own bytes, so a number is
+shown and copied exactly as the server wrote it. What msgspec refuses goes to the app's own
+parser here (``_Document``).
 
 Protocol, one JSON object per line. First, unasked: ``{"id": 0, "root": ROW, "rows":
 [ROW, ...]}`` (the top level and its first members) or ``{"id": 0, "error": sentence}``.
@@ -20,8 +21,6 @@ members (0 for a scalar) and the text a tree shows for it.
 from __future__ import annotations
 
 import json
-import mmap
-import os
 import sys
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -101,7 +100,7 @@ def _first_character(buffer: memoryview) -> int:
 
 
 class _Index:
-    """The mapped body and the containers decoded so far (the most recent few)."""
+    """The body and the containers decoded so far (the most recent few)."""
 
     def __init__(self, buffer: memoryview) -> None:
         self.buffer = buffer
@@ -352,12 +351,14 @@ def _write(out: IO[bytes], message: dict[str, Any]) -> None:
 
 
 def _open(path: str) -> memoryview:
+    # Read, not mapped: the same memory once every page has been scanned (the first decode
+    # does), and the file is closed at once, so History may delete it (Windows refuses to
+    # delete a mapped file) and a file cut short later cannot fault a page here.
     with open(path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size == 0:
-            raise _Problem("The body is empty.")
-        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    view = memoryview(mapped)
+        data = handle.read()
+    if not data:
+        raise _Problem("The body is empty.")
+    view = memoryview(data)
     start = 3 if view[:3].tobytes() == b"\xef\xbb\xbf" else 0  # a UTF-8 byte order mark
     return view[start:]
 
