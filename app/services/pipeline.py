@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, TypeVar
 from app.core.assertions import Assertion, AssertionKind, AssertionResult, check_assertions
 from app.core.clock import describe_skew, server_time_of, server_time_url
 from app.core.collection import AuthKind, AuthSpec, SavedRequest
-from app.core.exchange import Exchange, read_exchange
+from app.core.exchange import INDEX_ABOVE_BYTES, Exchange, read_exchange
 from app.core.outcome import FailureKind, TransportFailure
 from app.core.prepare import PreparedRequest, RequestNotSendable, prepare_request
 from app.core.redirects import (
@@ -190,12 +190,15 @@ def _shown(request: PreparedRequest, loaded: LoadedBody | None) -> PreparedReque
 
 
 def _read_and_check(
-    request: PreparedRequest, response: ResponseData, assertions: tuple[Assertion, ...]
+    request: PreparedRequest,
+    response: ResponseData,
+    assertions: tuple[Assertion, ...],
+    index_above: int = INDEX_ABOVE_BYTES,
 ) -> tuple[Exchange, tuple[AssertionResult, ...]]:
     # Only a JSONPath assertion needs the document: a body past the streaming threshold is
     # parsed whole for it, and otherwise left to the worker's index.
     whole = any(assertion.kind is AssertionKind.PATH for assertion in assertions)
-    exchange = read_exchange(request, response, whole=whole)
+    exchange = read_exchange(request, response, whole=whole, index_above=index_above)
     return exchange, check_assertions(assertions, exchange)
 
 
@@ -217,6 +220,8 @@ class Pipeline:
         self.workspace = workspace
         self.history = history
         self._client = client or HttpClient()
+        self.index_above = INDEX_ABOVE_BYTES
+        """Bodies in a file larger than this show through the worker's index (``Exchange``)."""
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pipeline")
         install_log_redaction()
 
@@ -369,11 +374,13 @@ class Pipeline:
             if loaded is not None:
                 request = _shown(request, loaded)
             if len(response.body) <= _INLINE_PARSE_BYTES:
-                exchange, results = _read_and_check(request, response, plan.assertions)
+                exchange, results = _read_and_check(
+                    request, response, plan.assertions, self.index_above
+                )
             else:
                 # JSONPath over a big body takes as long as its parse: both off the loop.
                 exchange, results = await self.in_worker(
-                    _read_and_check, request, response, plan.assertions
+                    _read_and_check, request, response, plan.assertions, self.index_above
                 )
         except SendFailed as exc:
             failure = _masked(exc.failure, plan.secrets)
@@ -546,15 +553,10 @@ class Pipeline:
             request, response = recorded_exchange(entry)
             if response is None:
                 return entry, None
-            spool = self.spool
-            if (
-                entry.response_body_file is not None
-                and spool is not None
-                and 0 < spool.threshold < len(response.body)
-            ):
-                # As big as a body streamed to a file: indexed there, not parsed here.
+            if entry.response_body_file is not None and self.spool is not None:
+                # Kept in a file: as a body streamed to one, indexed when big enough.
                 response = dataclasses.replace(response, body_file=entry.response_body_file)
-            return entry, read_exchange(request, response)
+            return entry, read_exchange(request, response, index_above=self.index_above)
 
         return await self.in_worker(load)
 

@@ -50,8 +50,9 @@ class PreferencesDialog(QDialog):
             "A response whose body is larger, once decompressed, is not read: it fails with "
             "a sentence instead of filling memory (a few kilobytes of gzip can expand to "
             "gigabytes). A body larger than the second size is written to a file as it "
-            "arrives and its tree is read from there as you expand it, so it takes little "
-            "memory; filters and Find in the Tree work on smaller bodies.",
+            "arrives, which History keeps; a JSON body over 32 MB is then not parsed: its "
+            "tree is read from that file as you expand it, in little memory (filters and "
+            "Find in the Tree are for smaller bodies).",
             self,
         )
         explanation.setWordWrap(True)

@@ -182,8 +182,10 @@ def test_a_body_in_a_file_is_left_to_the_index_only_when_declared_json_in_utf8(
     body = b'{"items": [1, 2], "note": "caf\xc3\xa9"}\n{"next": 1}'
     headers = (("Content-Type", content_type),) if content_type else ()
     response = ResponseData(status, "", headers, body, 1.0, body_file=_File())
-    exchange = read_exchange(REQUEST, response)
+    exchange = read_exchange(REQUEST, response, index_above=10)
     assert exchange.indexed is indexed
+    # Within the size the window parses, the document is there for filters and Find.
+    assert not read_exchange(REQUEST, response, index_above=len(body)).indexed
     if indexed:
         assert exchange.document is None and not exchange.is_json
-        assert read_exchange(REQUEST, response, whole=True).indexed is False
+        assert read_exchange(REQUEST, response, whole=True, index_above=10).indexed is False

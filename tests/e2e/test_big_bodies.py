@@ -30,6 +30,7 @@ MB = 1024 * 1024
 def _stream_above(window: MainWindow, explorer_home: Path, size: int) -> Path:
     folder = explorer_home / "responses"
     window.pipeline.spool = SpoolSettings(folder, size)
+    window.pipeline.index_above = size
     window.new_tab()  # the demo's first tab has JSONPath assertions, which parse the body
     return folder
 
@@ -194,8 +195,10 @@ def test_the_streaming_size_is_a_preference_that_applies_and_is_remembered(
     window.new_tab()
     set_request(window, "GET", "/large?size_mb=2")
     send(qtbot, window)
-    assert isinstance(child(window, "responseTree").model(), IndexedJsonModel)
-    assert len(_files(explorer_home / "responses")) == 1
+    assert len(_files(explorer_home / "responses")) == 1  # streamed to a file
+    # Smaller than what is indexed (32 MB): parsed, so filters and Find work on it.
+    assert isinstance(child(window, "responseTree").model(), JsonTreeModel)
+    assert child(window, "responseFilterEdit").isVisible()
 
     window.close()  # settings are written on close; the next start reads them
     seen: list[int] = []
