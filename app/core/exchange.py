@@ -17,8 +17,9 @@ __all__ = ["INDEX_ABOVE_BYTES", "Exchange", "read_exchange"]
 INDEX_ABOVE_BYTES = 32 * 1024 * 1024
 """A body in a file larger than this is shown through the worker's index rather than parsed
 in the window. Below it the window parses: filters and Find in the Tree need the parsed
-document, and 32 MB parses in about 0.3 s with the event loop held under 30 ms (50 MB:
-39-46 ms, 100 MB: 70 ms, over the 50 ms the window may freeze)."""
+document. Measured through the window (``bench/issue10.py``'s sizes): 15-16 MB on screen in
+0.28-0.40 s and 30-31 MB in 0.60-0.72 s, the event loop held 35-46 ms at most (the parse
+in the pipeline's thread); 100 MB held it 70 ms, over the 50 ms the window may freeze."""
 
 
 @dataclass(frozen=True, slots=True)
