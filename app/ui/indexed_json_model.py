@@ -9,10 +9,9 @@ node never waits. Copy value asks the worker for the value's exact text.
 
 from __future__ import annotations
 
-from typing import Any, overload
+from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -29,18 +28,14 @@ from app.ui.json_tree_model import (
     KEY_COLUMN,
     TYPE_COLUMN,
     VALUE_COLUMN,
+    JsonRowsModel,
     range_chunk,
 )
 
 __all__ = ["IndexedJsonModel"]
 
-_HEADERS = ("Key", "Value", "Type")
 _DISPLAY_CHARS = 500
 _BATCH = 500
-_LEAF_FLAGS = (
-    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-)
-_BRANCH_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -83,7 +78,7 @@ class _Node:
         return keys
 
 
-class IndexedJsonModel(QAbstractItemModel):
+class IndexedJsonModel(JsonRowsModel[_Node]):
     """Read-only Key / Value / Type rows of a body file indexed by a worker process.
 
     ``set_file`` starts the worker; the rows appear when its first answer comes
@@ -189,47 +184,7 @@ class IndexedJsonModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(node.row, 0, node)
 
-    # -- structure --------------------------------------------------------------------
-
-    def _node(self, index: _AnyIndex) -> _Node:
-        if index.isValid():
-            node: _Node = index.internalPointer()
-            return node
-        return self._root
-
-    def index(self, row: int, column: int, parent: _AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
-        children = self._node(parent).children if parent.column() <= 0 else []
-        if 0 <= row < len(children) and 0 <= column < len(_HEADERS):
-            return self.createIndex(row, column, children[row])
-        return QModelIndex()
-
-    @overload
-    def parent(self) -> QObject | None: ...
-    @overload
-    def parent(self, index: _AnyIndex) -> QModelIndex: ...
-    def parent(self, index: _AnyIndex | None = None) -> QObject | QModelIndex | None:
-        if index is None:
-            return super().parent()
-        if not index.isValid():
-            return QModelIndex()
-        parent = self._node(index).parent
-        if parent is None or parent is self._root:
-            return QModelIndex()
-        return self.createIndex(parent.row, 0, parent)
-
-    def rowCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        if parent.column() > 0:
-            return 0
-        return len(self._node(parent).children)
-
-    def columnCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return len(_HEADERS)
-
-    def hasChildren(self, parent: _AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        if parent.column() > 0:
-            return False
-        node = self._node(parent)
-        return node.size > 0 or bool(node.children)
+    # -- fetching ---------------------------------------------------------------------
 
     def canFetchMore(self, parent: _AnyIndex) -> bool:
         if parent.column() > 0 or self._index is None:
@@ -252,11 +207,6 @@ class IndexedJsonModel(QAbstractItemModel):
         node.pending = True
         request = self._index.ask_rows(node.keys(), node.first + start, _BATCH)
         self._asked[request] = node
-
-    def flags(self, index: _AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return _BRANCH_FLAGS if self._node(index).size else _LEAF_FLAGS
 
     # -- data -------------------------------------------------------------------------
 
@@ -301,17 +251,3 @@ class IndexedJsonModel(QAbstractItemModel):
         except IndexProblem as exc:
             self.said.emit(str(exc))
             return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(_HEADERS)
-        ):
-            return _HEADERS[section]
-        return None

@@ -11,7 +11,7 @@ any item (a find result) through them.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from typing import Any, Generic, Protocol, TypeVar, overload
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -37,7 +37,9 @@ __all__ = [
     "KEY_COLUMN",
     "TYPE_COLUMN",
     "VALUE_COLUMN",
+    "JsonRowsModel",
     "JsonTreeModel",
+    "RowNode",
     "range_chunk",
 ]
 
@@ -169,7 +171,97 @@ class _Node:
         return keys
 
 
-class JsonTreeModel(QAbstractItemModel):
+class RowNode(Protocol):
+    """A row of a JSON tree: where it sits and the children fetched so far; ``size`` is how
+    many it has, fetched or not."""
+
+    @property
+    def parent(self) -> RowNode | None: ...
+    @property
+    def row(self) -> int: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def children(self) -> Sequence[RowNode]: ...
+
+
+NodeT = TypeVar("NodeT", bound=RowNode)
+
+
+class JsonRowsModel(QAbstractItemModel, Generic[NodeT]):
+    """Key / Value / Type rows over a tree of ``RowNode``: the structure the parsed tree
+    (``JsonTreeModel``) and a huge body's index (``IndexedJsonModel``) share. Subclasses
+    own ``_root``, fetch children and give ``data``."""
+
+    _root: NodeT
+
+    def _node(self, index: _AnyIndex) -> NodeT:
+        if index.isValid():
+            node: NodeT = index.internalPointer()
+            return node
+        return self._root
+
+    def index(self, row: int, column: int, parent: _AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        # Not hasIndex(): it calls rowCount and columnCount back through Python.
+        if parent.isValid():
+            if parent.column() > 0:
+                return QModelIndex()
+            children = parent.internalPointer().children
+        else:
+            children = self._root.children
+        if 0 <= row < len(children) and 0 <= column < len(_HEADERS):
+            return self.createIndex(row, column, children[row])
+        return QModelIndex()
+
+    @overload
+    def parent(self) -> QObject | None: ...
+    @overload
+    def parent(self, index: _AnyIndex) -> QModelIndex: ...
+    def parent(self, index: _AnyIndex | None = None) -> QObject | QModelIndex | None:
+        if index is None:  # QObject.parent(), which the item-model overload hides
+            return super().parent()
+        if not index.isValid():
+            return QModelIndex()
+        parent = self._node(index).parent
+        if parent is None or parent is self._root:
+            return QModelIndex()
+        return self.createIndex(parent.row, 0, parent)
+
+    def rowCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.column() > 0:
+            return 0
+        return len(self._node(parent).children)
+
+    def columnCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return len(_HEADERS)
+
+    def hasChildren(self, parent: _AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        if parent.column() > 0:
+            return False
+        node = self._node(parent)
+        return node.size > 0 or bool(node.children)
+
+    def flags(self, index: _AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return _BRANCH_FLAGS if index.internalPointer().size else _LEAF_FLAGS
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(_HEADERS)
+        ):
+            return _HEADERS[section]
+        return None
+
+
+class JsonTreeModel(JsonRowsModel[_Node]):
     """Read-only Key / Value / Type rows for a JSON document, created lazily in batches.
 
     A document that is a non-empty object or array shows its members as the top-level rows;
@@ -241,53 +333,7 @@ class JsonTreeModel(QAbstractItemModel):
             self.endInsertRows()
         return self.index(position, 0, parent), node.children[position]
 
-    # -- structure --------------------------------------------------------------------
-
-    def _node(self, index: _AnyIndex) -> _Node:
-        if index.isValid():
-            node: _Node = index.internalPointer()
-            return node
-        return self._root
-
-    def index(self, row: int, column: int, parent: _AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
-        # Not hasIndex(): it calls rowCount and columnCount back through Python.
-        if parent.isValid():
-            if parent.column() > 0:
-                return QModelIndex()
-            children = parent.internalPointer().children
-        else:
-            children = self._root.children
-        if 0 <= row < len(children) and 0 <= column < len(_HEADERS):
-            return self.createIndex(row, column, children[row])
-        return QModelIndex()
-
-    @overload
-    def parent(self) -> QObject | None: ...
-    @overload
-    def parent(self, index: _AnyIndex) -> QModelIndex: ...
-    def parent(self, index: _AnyIndex | None = None) -> QObject | QModelIndex | None:
-        if index is None:  # QObject.parent(), which the item-model overload hides
-            return super().parent()
-        if not index.isValid():
-            return QModelIndex()
-        parent = self._node(index).parent
-        if parent is None or parent is self._root:
-            return QModelIndex()
-        return self.createIndex(parent.row, 0, parent)
-
-    def rowCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        if parent.column() > 0:
-            return 0
-        return len(self._node(parent).children)
-
-    def columnCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return len(_HEADERS)
-
-    def hasChildren(self, parent: _AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        if parent.column() > 0:
-            return False
-        node = self._node(parent)
-        return node.size > 0 or bool(node.children)
+    # -- fetching ---------------------------------------------------------------------
 
     def canFetchMore(self, parent: _AnyIndex) -> bool:
         if parent.column() > 0:
@@ -305,11 +351,6 @@ class JsonTreeModel(QAbstractItemModel):
         self.beginInsertRows(parent, start, start + len(batch) - 1)
         node.children.extend(batch)
         self.endInsertRows()
-
-    def flags(self, index: _AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return _BRANCH_FLAGS if index.internalPointer().size else _LEAF_FLAGS
 
     # -- data -------------------------------------------------------------------------
 
@@ -363,18 +404,4 @@ class JsonTreeModel(QAbstractItemModel):
             return path
         if role == COPY_TEXT_ROLE:
             return json_value_text(node.value[low:high])
-        return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(_HEADERS)
-        ):
-            return _HEADERS[section]
         return None

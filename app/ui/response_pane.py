@@ -481,10 +481,7 @@ class ResponsePane(QWidget):
             self.raw_view.show_body(
                 response.iter_text, size, seek=response.iter_text, size=len(response.body)
             )
-            notes.append(
-                f"A big body ({size}): its members are read from disk as you expand them; "
-                "filters and Find in the Tree are for smaller bodies (Find in Raw works)."
-            )
+            notes.append(indexed_note(size))
             if self.tabs.currentIndex() != self.HEADERS_TAB:
                 self.tabs.setCurrentIndex(self.TREE_TAB)
         elif exchange.is_json:
@@ -525,6 +522,14 @@ class ResponsePane(QWidget):
             self.show_message(" ".join([*redirects, *problems]), is_error=True)
         elif notes:
             self.show_message(" ".join(notes))
+
+
+def indexed_note(size: str) -> str:
+    """What the message line says of a body shown through the worker's index."""
+    return (
+        f"A big body ({size}): its members are read from disk as you expand them; "
+        "filters and Find in the Tree are for smaller bodies (Find in Raw works)."
+    )
 
 
 def _is_calm(exchange: Exchange) -> bool:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import time
 
+from app.core.display_text import describe_size
 from app.core.exchange import Exchange
 from app.core.outcome import FailureKind, TransportFailure
 from app.services.history import HistoryEntry
 from app.services.history_records import recorded_exchange
 from app.services.session import Cancelled, Finished, Recorded, Refused, Sending, TabResult
-from app.ui.response_pane import ResponsePane
+from app.ui.response_pane import ResponsePane, indexed_note
 
 __all__ = ["show_history_entry", "show_result"]
 
@@ -60,4 +61,7 @@ def show_history_entry(pane: ResponsePane, entry: HistoryEntry, exchange: Exchan
     pane.show_sent_request(request, {})  # history holds no secrets
     if entry.warning:
         pane.show_warning(entry.warning)
-    pane.show_message(f"Recorded in history: {entry.method} {entry.url} at {when}")
+    recorded = f"Recorded in history: {entry.method} {entry.url} at {when}."
+    if exchange is not None and exchange.indexed:
+        recorded += " " + indexed_note(describe_size(len(exchange.response.body)))
+    pane.show_message(recorded)

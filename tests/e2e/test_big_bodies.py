@@ -123,6 +123,8 @@ def test_a_big_history_entry_opens_through_the_index(
     view = child(window, "responseTree")
     qtbot.waitUntil(lambda: isinstance(view.model(), IndexedJsonModel), timeout=TIMEOUT_MS)
     qtbot.waitUntil(lambda: set(tree_rows(window)) == {"items", "_metadata"}, timeout=TIMEOUT_MS)
+    message = text(window, "responseMessageLabel")
+    assert message.startswith("Recorded in history:") and "A big body (2" in message
     # Shown from History's own file: nothing new was written for it.
     assert _files(folder) == []
     [kept] = _history_files(explorer_home)
