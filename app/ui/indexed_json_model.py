@@ -29,12 +29,12 @@ from app.ui.json_tree_model import (
     TYPE_COLUMN,
     VALUE_COLUMN,
     JsonRowsModel,
+    key_text,
     range_chunk,
 )
 
 __all__ = ["IndexedJsonModel"]
 
-_DISPLAY_CHARS = 500
 _BATCH = 500
 _AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -220,11 +220,7 @@ class IndexedJsonModel(JsonRowsModel[_Node]):
                 low, high = node.span
                 return (f"[{low} … {high - 1}]", f"{high - low:,} items", "range")[column]
             if column == KEY_COLUMN:
-                if node.key is None:
-                    return ""
-                if isinstance(node.key, int):
-                    return f"[{node.key}]"
-                return visible_text(node.key[:_DISPLAY_CHARS])
+                return key_text(node.key)
             if column == VALUE_COLUMN:
                 return visible_text(node.text)
             if column == TYPE_COLUMN:

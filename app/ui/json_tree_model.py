@@ -40,6 +40,7 @@ __all__ = [
     "JsonRowsModel",
     "JsonTreeModel",
     "RowNode",
+    "key_text",
     "range_chunk",
 ]
 
@@ -169,6 +170,16 @@ class _Node:
             node = node.parent
         keys.reverse()
         return keys
+
+
+def key_text(key: str | int | None) -> str:
+    """The Key column of a row: a name (at most 500 characters), ``[3]`` for an array item,
+    nothing for the document itself."""
+    if key is None:
+        return ""
+    if isinstance(key, int):
+        return f"[{key}]"
+    return visible_text(key[:_DISPLAY_CHARS])
 
 
 class RowNode(Protocol):
@@ -363,11 +374,7 @@ class JsonTreeModel(JsonRowsModel[_Node]):
         if role == Qt.ItemDataRole.DisplayRole:
             column = index.column()
             if column == KEY_COLUMN:
-                if node.key is None:
-                    return ""
-                if isinstance(node.key, int):
-                    return f"[{node.key}]"
-                return visible_text(node.key[:_DISPLAY_CHARS])
+                return key_text(node.key)
             if column == VALUE_COLUMN:
                 return visible_text(json_scalar_text(node.value, max_chars=_DISPLAY_CHARS))
             if column == TYPE_COLUMN:
