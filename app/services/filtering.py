@@ -40,7 +40,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -58,6 +58,7 @@ __all__ = [
     "Filtered",
     "JqRun",
     "Language",
+    "ValuesAt",
     "check_filter",
     "document_text",
     "filter_json",
@@ -72,6 +73,9 @@ MAX_OUTPUT_BYTES: Final = 64 * 1024 * 1024
 """jq output read from the child (JSON text) before it is stopped."""
 JQ_TIMEOUT_SECONDS: Final = 120.0
 MAX_EXPRESSION_CHARS: Final = 10_000
+
+ValuesAt = Callable[[list[list[object]]], list[tuple[str, str]]]
+"""For each path jq gave, its label and the compact JSON there (``JsonIndex.values``)."""
 
 
 class Language(Enum):
@@ -127,15 +131,22 @@ def filter_json(
     document: object,
     body: bytes,
     run: JqRun | None = None,
+    values_at: ValuesAt | None = None,
 ) -> Filtered:
     """The values ``expression`` selects in ``document`` (``body`` is its text, for jq).
-    ``run`` lets another thread stop a jq child (:meth:`JqRun.kill`). Blocks: call it off
-    the GUI thread."""
+    ``run`` lets another thread stop a jq child (:meth:`JqRun.kill`). A huge body is not
+    parsed: ``document`` is ``None`` and ``values_at`` reads the values at jq's paths from
+    its index; JSONPath then cannot run. Blocks: call it off the GUI thread."""
     expression = expression.strip()
     if not expression:
         raise FilterSyntaxError("Type a filter first.")
     if len(expression) > MAX_EXPRESSION_CHARS:
         raise FilterSyntaxError(f"A filter is at most {MAX_EXPRESSION_CHARS:,} characters long.")
+    if language is Language.JSONPATH and values_at is not None:
+        raise FilterError(
+            "JSONPath needs the body parsed, which this app does up to 32 MB: choose jq for "
+            "this one (it reads the body in a process of its own)."
+        )
     if language is Language.JSONPATH:
         from app.core.assertions import select
 
@@ -146,7 +157,7 @@ def filter_json(
         matches = _unique(selected[:MAX_RESULTS])
         more = len(selected) - len(matches)
         return Filtered(matches, _more(more) if more > 0 else "")
-    return (run or JqRun()).filter(expression, document, body)
+    return (run or JqRun()).filter(expression, document, body, values_at)
 
 
 def check_filter(expression: str) -> None:
@@ -310,7 +321,16 @@ class JqRun:
             if self._process is not None and self._process.poll() is None:
                 self._process.kill()
 
-    def filter(self, program: str, document: object, body: bytes) -> Filtered:
+    def filter(
+        self,
+        program: str,
+        document: object,
+        body: bytes,
+        values_at: ValuesAt | None = None,
+    ) -> Filtered:
+        """Run ``program`` over ``body``; the values at the paths it selects come from
+        ``document``, or from ``values_at`` when the document was not parsed (a huge body's
+        index, ``app.services.json_index``)."""
         output = self._run(program, body)
         paths: list[list[object]] = []
         values: list[object] = []
@@ -346,8 +366,20 @@ class JqRun:
             if truncated
             else ""
         )
+        if paths and values_at is not None:
+            found = values_at(paths)
+            if len(found) < len(paths):
+                shown = f"the values of the first {len(found):,} paths are shown"
+                note = f"{note}; {shown}" if note else shown
+            return Filtered(_unique((label, parse_json_exact(text)) for label, text in found), note)
         if paths:
             return Filtered(_unique(_walk_path(document, path) for path in paths), note)
+        if values_at is not None and any(True for _ in _numbers(values)):
+            floats = "numbers are shown as jq computes them (64-bit floating point)"
+            return Filtered(
+                {f"#{n}": value for n, value in enumerate(values, 1)},
+                f"{note}; {floats}" if note else floats,
+            )
         values, ambiguous = _exact_numbers(values, document)
         if ambiguous:
             rounded = (

@@ -78,6 +78,7 @@ class IndexReply:
     root: IndexRow | None = None
     text: str | None = None
     error: str | None = None
+    values: tuple[tuple[str, str], ...] = ()
 
 
 def run_child() -> None:
@@ -122,6 +123,7 @@ def _reply(message: Any) -> IndexReply:
         _row(root) if root is not None else None,
         message.get("text"),
         message.get("error"),
+        tuple((str(label), str(text)) for label, text in message.get("values", ())),
     )
 
 
@@ -226,21 +228,39 @@ class JsonIndex:
         """What Copy value takes for the value at ``path`` (items ``span`` of an array):
         a string's text, or compact JSON with numbers as sent. Waits for the worker;
         raises ``IndexProblem`` with a sentence when it cannot."""
+        message = {"op": "copy", "path": list(path), "limit": limit}
+        reply = self._answer({**message, "span": list(span) if span else None}, "copied")
+        if reply.text is None:
+            raise IndexProblem("The value could not be copied.")
+        return reply.text
+
+    def values(
+        self, paths: Sequence[Sequence[object]], limit: int, timeout: float = 120.0
+    ) -> list[tuple[str, str]]:
+        """For each path jq gave (names, indexes counted from the end when negative,
+        ``{"start", "end"}`` slices): its JSONPath label and the value there as compact
+        JSON, numbers as sent (``null`` where nothing is), until ``limit`` bytes. Waits up
+        to ``timeout`` seconds (call it off the window's thread); raises ``IndexProblem``."""
+        request = {"op": "values", "paths": [list(path) for path in paths], "limit": limit}
+        reply = self._answer(request, "read", timeout)
+        return list(reply.values)
+
+    def _answer(
+        self, message: dict[str, Any], what: str, timeout: float = _COPY_TIMEOUT_SECONDS
+    ) -> IndexReply:
         ident = next(self._ids)
         event = threading.Event()
         slot: list[IndexReply] = []
         with self._lock:
             self._waiting[ident] = (event, slot)
-        message = {"id": ident, "op": "copy", "path": list(path), "limit": limit}
-        sent = self._send({**message, "span": list(span) if span else None})
-        if not sent or not event.wait(_COPY_TIMEOUT_SECONDS) or not slot:
+        if not self._send({"id": ident, **message}) or not event.wait(timeout) or not slot:
             with self._lock:
                 self._waiting.pop(ident, None)
-            raise IndexProblem("The value could not be copied: the body's index did not answer.")
+            raise IndexProblem(f"The value could not be {what}: the body's index did not answer.")
         reply = slot[0]
-        if reply.error is not None or reply.text is None:
-            raise IndexProblem(reply.error or "The value could not be copied.")
-        return reply.text
+        if reply.error is not None:
+            raise IndexProblem(reply.error)
+        return reply
 
     def close(self) -> None:
         """End the worker (and free what it held); later requests answer with an error."""

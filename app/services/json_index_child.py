@@ -32,6 +32,8 @@ from msgspec import Raw
 from app.core.json_check import explain_decode_error
 from app.core.json_doc import (
     DuplicateKeysObject,
+    iter_pretty,
+    json_path,
     json_scalar_text,
     json_type_name,
     json_value_text,
@@ -295,7 +297,122 @@ def _parsed(buffer: memoryview) -> _Document:
         raise _Problem(f"The body is declared as JSON but cannot be read. {exc}") from None
 
 
+class _RawSteps:
+    """jq's paths over the index: a value is ``(Raw, keys)`` (``keys`` reach it while no
+    slice was taken, so big containers come from the cache) or a list of ``Raw`` (a slice)."""
+
+    def __init__(self, index: _Index) -> None:
+        self.index = index
+
+    def top(self) -> Any:
+        return (self.index.root, ())
+
+    def members(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return value
+        raw, keys = value
+        first = memoryview(raw)[:1].tobytes()
+        if first not in (b"{", b"["):
+            return None
+        if keys is not None:
+            return self.index._container(keys)
+        return (_as_object if first == b"{" else _as_array).decode(raw)
+
+    @staticmethod
+    def child(value: Any, step: _Key, found: Any) -> Any:
+        keys = None if isinstance(value, list) or value[1] is None else (*value[1], step)
+        return (found, keys)
+
+    @staticmethod
+    def text(value: Any) -> str:
+        if value is None:
+            return "null"
+        raws = value if isinstance(value, list) else [value[0]]
+        parts = [msgspec.json.format(bytes(raw), indent=-1) for raw in raws]
+        joined = b"[" + b",".join(parts) + b"]" if isinstance(value, list) else parts[0]
+        return joined.decode("utf-8", "replace")
+
+
+class _ValueSteps:
+    """jq's paths over a document parsed whole (``_Document``)."""
+
+    def __init__(self, document: _Document) -> None:
+        self.document = document
+
+    def top(self) -> Any:
+        return self.document.value
+
+    @staticmethod
+    def members(value: Any) -> Any:
+        return value if isinstance(value, dict | list) else None
+
+    @staticmethod
+    def child(value: Any, step: _Key, found: Any) -> Any:
+        return found
+
+    @staticmethod
+    def text(value: Any) -> str:
+        return "".join(iter_pretty(value, indent=None))  # type: ignore[arg-type]
+
+
+def _bound(bound: object) -> int | None:
+    return bound if isinstance(bound, int) and not isinstance(bound, bool) else None
+
+
+def _at_path(steps: _RawSteps | _ValueSteps, path: Sequence[object]) -> tuple[str, Any]:
+    """Where a path jq gave leads: its JSONPath label, written as ``filtering._walk_path``
+    writes it (jq's negative indexes counted from the end, slices kept), and the value
+    (``None``: nothing there, which jq reads as null)."""
+    keys: list[_Key] = []
+    suffix = ""
+    value: Any = steps.top()
+    for step in path:
+        members = steps.members(value) if value is not None else None
+        if isinstance(step, str):
+            if suffix:
+                suffix += json_path([step])[1:]
+            else:
+                keys.append(step)
+            found = members.get(step) if isinstance(members, dict) else None
+            value = None if found is None else steps.child(value, step, found)
+        elif isinstance(step, int) and not isinstance(step, bool):
+            found = None
+            if isinstance(members, list):
+                position = step + len(members) if step < 0 else step
+                found = members[position] if 0 <= position < len(members) else None
+                step = position if position >= 0 else step
+            value = None if found is None else steps.child(value, step, found)
+            if suffix:
+                suffix += f"[{step}]"
+            else:
+                keys.append(step)
+        elif isinstance(step, dict):
+            start, end = _bound(step.get("start")), _bound(step.get("end"))
+            suffix += f"[{'' if start is None else start}:{'' if end is None else end}]"
+            value = members[start:end] if isinstance(members, list) else None
+        else:
+            value = None
+    return json_path(keys) + suffix, value
+
+
+def _values(index: _Index | _Document, paths: Sequence[Any], limit: int) -> list[list[str]]:
+    """``[label, compact JSON]`` for each of jq's ``paths``, at most ``limit`` bytes."""
+    steps = _RawSteps(index) if isinstance(index, _Index) else _ValueSteps(index)
+    found: list[list[str]] = []
+    size = 0
+    for path in paths:
+        label, value = _at_path(steps, path if isinstance(path, list) else [])
+        text = steps.text(value)
+        size += len(text)
+        if size > limit:
+            break
+        found.append([label, text])
+    return found
+
+
 def _answer(index: _Index | _Document, request: dict[str, Any]) -> dict[str, Any]:
+    if request.get("op") == "values":
+        return {"values": _values(index, request.get("paths") or [], int(request["limit"]))}
     path = tuple(request.get("path") or ())
     if request.get("op") == "rows":
         return {"rows": index.rows(path, int(request["start"]), int(request["count"]))}

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from app.services.filtering import (
@@ -24,6 +24,7 @@ from app.services.filtering import (
     FilterError,
     JqRun,
     Language,
+    ValuesAt,
     document_text,
     filter_json,
     split_language,
@@ -63,7 +64,11 @@ def _written(language: Language, expression: str) -> str:
 
 class FilterBar(QWidget):
     """A language choice and a query box over ``model``'s document; empty, the whole
-    document shows again."""
+    document shows again. For a huge body shown through its index there is no document:
+    jq reads the body and ``values_at`` the values at its paths; ``matches_shown`` says
+    when ``model`` holds matches (True) and when the index should show again (False)."""
+
+    matches_shown = Signal(bool)
 
     def __init__(self, model: JsonTreeModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +76,7 @@ class FilterBar(QWidget):
         self._model = model
         self._document: object = None
         self._body: bytes | None = None
+        self._values_at: ValuesAt | None = None
         self._filtering = False  # the model shows matches, not the document
         self._ran = ""  # the query (as remembered) whose result shows without an error
         # (request key, query): Enter pressed, or the box left, while that query still ran.
@@ -131,12 +137,15 @@ class FilterBar(QWidget):
             if self.memory is not None and key:
                 self.box.addItems(list(self.memory.filters(key)))
 
-    def set_document(self, document: object, body: bytes | None = None) -> None:
+    def set_document(
+        self, document: object, body: bytes | None = None, values_at: ValuesAt | None = None
+    ) -> None:
         """A new response's document (``None``: no JSON response) and its bytes (for jq;
         ``None``: jq reads the document written out): shown whole, or filtered when a query
-        is typed."""
+        is typed. A huge body has no document but ``values_at`` (its index)."""
         self._document = document
         self._body = body
+        self._values_at = values_at
         self._filtering = False
         self._ran = ""
         if self.edit.text().strip():
@@ -179,13 +188,17 @@ class FilterBar(QWidget):
             self._say("")
             if self._filtering:
                 self._filtering = False
-                self._model.set_document(self._document)
+                if self._values_at is not None:
+                    self._model.clear()
+                    self.matches_shown.emit(False)
+                else:
+                    self._model.set_document(self._document)
             return
-        if self._document is None:
+        if self._document is None and self._values_at is None:
             self._say("There is no JSON response to filter.")
             return
         language = self.current_language
-        document, body = self._document, self._body
+        document, body, values_at = self._document, self._body, self._values_at
         run = JqRun() if language is Language.JQ else None
         self._jq = run
         written = _written(language, expression)
@@ -196,7 +209,9 @@ class FilterBar(QWidget):
         def work() -> tuple[str, Filtered | str]:
             try:
                 data = body if body is not None or run is None else document_text(document)
-                return written, filter_json(language, expression, document, data or b"", run)
+                return written, filter_json(
+                    language, expression, document, data or b"", run, values_at
+                )
             except FilterError as exc:
                 return written, str(exc)
 
@@ -211,6 +226,8 @@ class FilterBar(QWidget):
         self._filtering = True
         self._ran = written
         self._model.set_document(filtered.matches)
+        if self._values_at is not None:
+            self.matches_shown.emit(True)
         count = len(filtered.matches)
         said = f"{count:,} match{'es' * (count != 1)}" if count else "No matches"
         self._say(f"{said}; {filtered.note}" if filtered.note else said)

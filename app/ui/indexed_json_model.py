@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 
 from app.core.display_text import visible_text
 from app.core.json_doc import json_path
+from app.services.filtering import MAX_OUTPUT_BYTES, FilterError, ValuesAt
 from app.services.json_index import IndexProblem, IndexReply, IndexRow, JsonIndex, Key
 from app.ui.json_tree_model import (
     COPY_TEXT_ROLE,
@@ -121,6 +122,21 @@ class IndexedJsonModel(JsonRowsModel[_Node]):
 
     def is_open(self) -> bool:
         return self._index is not None
+
+    def values_reader(self) -> ValuesAt | None:
+        """What a jq filter over this body reads its values with (from any thread): the
+        index open now, even if another body is shown by the time it runs."""
+        index = self._index
+        if index is None:
+            return None
+
+        def values_at(paths: list[list[object]]) -> list[tuple[str, str]]:
+            try:
+                return index.values(paths, MAX_OUTPUT_BYTES)
+            except IndexProblem as exc:
+                raise FilterError(str(exc)) from None
+
+        return values_at
 
     def _on_replied(self, tagged: tuple[int, IndexReply]) -> None:
         generation, reply = tagged

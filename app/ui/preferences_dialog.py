@@ -51,8 +51,8 @@ class PreferencesDialog(QDialog):
             "a sentence instead of filling memory (a few kilobytes of gzip can expand to "
             "gigabytes). A body larger than the second size is written to a file as it "
             "arrives, which History keeps; a JSON body over 32 MB is then not parsed: its "
-            "tree is read from that file as you expand it, in little memory (filters and "
-            "Find in the Tree are for smaller bodies).",
+            "tree is read from that file as you expand it, in little memory (it filters "
+            "with jq; JSONPath and Find in the Tree are for smaller bodies).",
             self,
         )
         explanation.setWordWrap(True)

@@ -145,6 +145,7 @@ class ResponsePane(QWidget):
         self.indexed_model = IndexedJsonModel(self)
         self.indexed_model.problem.connect(self._on_indexed_model_problem)
         self.indexed_model.said.connect(self.show_message)
+
         self.tree_view = ResponseTreeView(self)
         self.tree_view.setObjectName("responseTree")
         self.tree_view.setModel(self.tree_model)
@@ -164,6 +165,7 @@ class ResponsePane(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("responseTabs")
         self.filter_bar = FilterBar(self.tree_model, self)
+        self.filter_bar.matches_shown.connect(self._on_filter_bar_matches_shown)
         tree_page = QWidget(self)
         tree_layout = QVBoxLayout(tree_page)
         tree_layout.setContentsMargins(0, 0, 0, 0)
@@ -253,14 +255,17 @@ class ResponsePane(QWidget):
         self._show_indexed(False)
 
     def _show_indexed(self, indexed: bool) -> None:
-        """Show the tree of the worker's index (a body past the streaming threshold) or of
-        a parsed document; the filter needs the parsed document."""
+        """Show the tree of the worker's index (a huge body) or of a parsed document."""
         if not indexed:
             self.indexed_model.clear()
         model = self.indexed_model if indexed else self.tree_model
         if self.tree_view.model() is not model:
             self.tree_view.setModel(model)
-        self.filter_bar.setHidden(indexed)
+
+    def _on_filter_bar_matches_shown(self, shown: bool) -> None:
+        # A huge body's jq matches show in the parsed tree's model; cleared, the index again.
+        if self.indexed_model.is_open():
+            self.tree_view.setModel(self.tree_model if shown else self.indexed_model)
 
     def _on_indexed_model_problem(self, text: str) -> None:
         self.show_message(text, is_error=True)
@@ -475,9 +480,10 @@ class ResponsePane(QWidget):
                 self.tabs.setCurrentIndex(self.RAW_TAB)
         elif exchange.indexed and response.body_file is not None:
             self.tree_model.clear()
-            self.filter_bar.set_document(None)
             self._show_indexed(True)
             self.indexed_model.set_file(response.body_file.path)
+            reader = self.indexed_model.values_reader()
+            self.filter_bar.set_document(None, jq_body(exchange), values_at=reader)
             self.raw_view.show_body(
                 response.iter_text, size, seek=response.iter_text, size=len(response.body)
             )
@@ -527,8 +533,9 @@ class ResponsePane(QWidget):
 def indexed_note(size: str) -> str:
     """What the message line says of a body shown through the worker's index."""
     return (
-        f"A big body ({size}): its members are read from disk as you expand them; "
-        "filters and Find in the Tree are for smaller bodies (Find in Raw works)."
+        f"A big body ({size}): its members are read from disk as you expand them; it "
+        "filters with jq (JSONPath and Find in the Tree are for bodies up to 32 MB; Find in "
+        "Raw works)."
     )
 
 

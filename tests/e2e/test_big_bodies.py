@@ -17,10 +17,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from app.http.spool import SpoolSettings
+from app.services.filtering import Language
 from app.ui.indexed_json_model import IndexedJsonModel
 from app.ui.json_tree_model import JSON_PATH_ROLE, JsonTreeModel
 from app.ui.main_window import MainWindow
 from tests.e2e.conftest import child, running_window
+from tests.e2e.test_compare_and_filter import _filter
 from tests.e2e.test_send_and_read import TIMEOUT_MS, send, set_request, text, tree_rows
 from tests.prompts import ScriptedPrompts
 
@@ -50,7 +52,6 @@ def test_a_big_body_streams_to_a_file_and_shows_as_a_lazy_tree(
     assert isinstance(view.model(), IndexedJsonModel)
     qtbot.waitUntil(lambda: set(tree_rows(window)) == {"items", "_metadata"}, timeout=TIMEOUT_MS)
     assert "A big body" in text(window, "responseMessageLabel")
-    assert not child(window, "responseFilterEdit").isVisible()  # filters need a document
     [spooled] = _files(folder)
     exchange = _shown_exchange(window)
     assert spooled.read_bytes() == exchange.response.body  # the file is the body exactly
@@ -91,6 +92,38 @@ def test_a_big_body_streams_to_a_file_and_shows_as_a_lazy_tree(
     del exchange
     gc.collect()
     qtbot.waitUntil(lambda: _files(folder) == [], timeout=TIMEOUT_MS)
+
+
+def test_a_big_body_filters_with_jq_reading_exact_values_from_the_index(
+    qtbot: Any, window: MainWindow, explorer_home: Path
+) -> None:
+    _stream_above(window, explorer_home, 1 * MB)
+    set_request(window, "GET", "/large?size_mb=2")
+    send(qtbot, window)
+    view = child(window, "responseTree")
+    indexed = view.model()
+    assert isinstance(indexed, IndexedJsonModel)
+    qtbot.waitUntil(lambda: indexed.rowCount() == 2, timeout=TIMEOUT_MS)
+    document = json.loads(_shown_exchange(window).response.body, parse_float=str)
+    pane = window.response_pane
+    # JSONPath needs the parsed document: a sentence pointing at jq.
+    said = _filter(qtbot, window, Language.JSONPATH, "$.items[0].id")
+    assert "choose jq" in said
+    # Paths jq selects are read from the index: labels as for a parsed body, values exact.
+    said = _filter(qtbot, window, Language.JQ, ".items[0].price, .items[-1].id")
+    assert said == "2 matches"
+    assert view.model() is pane.tree_model
+    rows = {
+        pane.tree_model.index(r, 0).data(): pane.tree_model.index(r, 1).data()
+        for r in range(pane.tree_model.rowCount())
+    }
+    last = len(document["items"]) - 1
+    assert rows[f"$.items[{last}].id"] == str(document["items"][-1]["id"])
+    assert rows["$.items[0].price"].startswith("{")
+    # Cleared, the index shows again.
+    child(window, "responseFilterEdit").clear()
+    pane.filter_bar.apply()
+    assert view.model() is indexed
 
 
 def test_jsonpath_assertions_get_the_parsed_document_of_a_big_body(
