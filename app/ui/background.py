@@ -8,46 +8,69 @@ a newer ``run`` (the user typed on, another response came) is dropped.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 
 __all__ = ["Background"]
 
 
+class _Relay(QObject):
+    """Carries results to the GUI thread. One for the whole application, never deleted
+    while it runs: a thread that emitted on its own ``Background`` after the dialog owning
+    it was deleted crashed the interpreter (a segmentation fault, not a RuntimeError)."""
+
+    # A plain function to call with the result: a QObject in a queued signal is carried as
+    # its C++ pointer, which a deleted owner leaves dangling.
+    finished = Signal(object, object)
+
+
+_relay: _Relay | None = None
+
+
+def _the_relay() -> _Relay:
+    global _relay
+    if _relay is None or not shiboken6.isValid(_relay):
+        _relay = _Relay(QCoreApplication.instance())
+        _relay.finished.connect(_deliver, Qt.ConnectionType.QueuedConnection)
+    return _relay
+
+
+def _deliver(hand_over: Callable[[object], None], result: object) -> None:
+    hand_over(result)
+
+
 class Background(QObject):
     """``run(work)`` calls ``work()`` in a thread, then ``done(result)`` on the GUI thread,
-    unless ``run`` or ``drop`` was called again meanwhile. ``work`` says its own failures
-    in what it returns: an exception escaping it is a bug, and ends in the log."""
-
-    _finished = Signal(int, object)  # generation, result
+    unless ``run`` or ``drop`` was called again meanwhile, or the Background was deleted.
+    ``work`` says its own failures in what it returns: an exception escaping it is a bug,
+    and ends in the log."""
 
     def __init__(self, done: Callable[[Any], None], parent: QObject, name: str) -> None:
         super().__init__(parent)
         self._done = done
         self._name = name
         self._generation = 0
-        self._finished.connect(self._on_finished)
+        self._relay = _the_relay()
 
     def run(self, work: Callable[[], object]) -> None:
         self._generation += 1
         generation = self._generation
+        relay = self._relay
+
+        def hand_over(result: object) -> None:
+            # The owner may be gone by now (a dialog closed while it compared): nothing to do.
+            if shiboken6.isValid(self) and generation == self._generation:
+                self._done(result)
 
         def thread() -> None:
-            result = work()
-            # The owner may be gone by now (a dialog closed while it compared): nothing to do.
-            with contextlib.suppress(RuntimeError):
-                self._finished.emit(generation, result)
+            relay.finished.emit(hand_over, work())
 
         threading.Thread(target=thread, name=self._name, daemon=True).start()
 
     def drop(self) -> None:
         """Whatever is running now: its result is not wanted."""
         self._generation += 1
-
-    def _on_finished(self, generation: int, result: object) -> None:
-        if generation == self._generation:
-            self._done(result)

@@ -145,7 +145,6 @@ class ResponsePane(QWidget):
         self.indexed_model = IndexedJsonModel(self)
         self.indexed_model.problem.connect(self._on_indexed_model_problem)
         self.indexed_model.said.connect(self.show_message)
-
         self.tree_view = ResponseTreeView(self)
         self.tree_view.setObjectName("responseTree")
         self.tree_view.setModel(self.tree_model)
