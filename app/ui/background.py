@@ -15,11 +15,12 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 
-__all__ = ["Background"]
+__all__ = ["Background", "GuiRelay", "gui_relay"]
 
 
-class _Relay(QObject):
-    """Carries results to the GUI thread. One for the whole application, never deleted
+class GuiRelay(QObject):
+    """Carries results to the GUI thread: ``finished.emit(function, value)`` from any
+    thread calls ``function(value)`` there. One for the whole application, never deleted
     while it runs: a thread that emitted on its own ``Background`` after the dialog owning
     it was deleted crashed the interpreter (a segmentation fault, not a RuntimeError)."""
 
@@ -28,13 +29,15 @@ class _Relay(QObject):
     finished = Signal(object, object)
 
 
-_relay: _Relay | None = None
+_relay: GuiRelay | None = None
 
 
-def _the_relay() -> _Relay:
+def gui_relay() -> GuiRelay:
+    """The application's relay; call it on the GUI thread (a QObject lives in the thread
+    that made it), and keep what it returns for the threads that emit."""
     global _relay
     if _relay is None or not shiboken6.isValid(_relay):
-        _relay = _Relay(QCoreApplication.instance())
+        _relay = GuiRelay(QCoreApplication.instance())
         _relay.finished.connect(_deliver, Qt.ConnectionType.QueuedConnection)
     return _relay
 
@@ -54,7 +57,7 @@ class Background(QObject):
         self._done = done
         self._name = name
         self._generation = 0
-        self._relay = _the_relay()
+        self._relay = gui_relay()
 
     def run(self, work: Callable[[], object]) -> None:
         self._generation += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QModelIndex,
     QObject,
@@ -23,6 +24,7 @@ from app.core.display_text import visible_text
 from app.core.json_doc import json_path
 from app.services.filtering import MAX_OUTPUT_BYTES, FilterError, ValuesAt
 from app.services.json_index import IndexProblem, IndexReply, IndexRow, JsonIndex, Key
+from app.ui.background import gui_relay
 from app.ui.json_tree_model import (
     COPY_TEXT_ROLE,
     JSON_PATH_ROLE,
@@ -90,7 +92,6 @@ class IndexedJsonModel(JsonRowsModel[_Node]):
     top_level_shown = Signal()
     problem = Signal(str)
     said = Signal(str)
-    _replied = Signal(object)  # from the index's reader thread to this one
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -98,7 +99,7 @@ class IndexedJsonModel(JsonRowsModel[_Node]):
         self._index: JsonIndex | None = None
         self._generation = 0  # which file's answers count: a closed worker's may still come
         self._asked: dict[int, _Node] = {}
-        self._replied.connect(self._on_replied, Qt.ConnectionType.QueuedConnection)
+        self._relay = gui_relay()  # answers come on the index's reader thread
 
     # -- the file ---------------------------------------------------------------------
 
@@ -106,8 +107,14 @@ class IndexedJsonModel(JsonRowsModel[_Node]):
         """Show the JSON body in the file at ``path``, replacing whatever was shown."""
         self.clear()
         self._generation += 1
-        generation = self._generation
-        self._index = JsonIndex(path, lambda reply: self._replied.emit((generation, reply)))
+        generation, relay = self._generation, self._relay
+
+        def hand_over(reply: object) -> None:
+            # On the GUI thread; this model may have gone with its window meanwhile.
+            if shiboken6.isValid(self) and isinstance(reply, IndexReply):
+                self._on_replied((generation, reply))
+
+        self._index = JsonIndex(path, lambda reply: relay.finished.emit(hand_over, reply))
 
     def clear(self) -> None:
         """Show nothing and end the worker."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 
@@ -221,7 +222,7 @@ def test_answers_about_a_body_no_longer_shown_are_dropped(
     # A line the first worker had already written when it was closed arrives now.
     late = IndexReply(0, (IndexRow("fromA", "number", 0, "1"),), IndexRow(None, "object", 1, ""))
     with qtbot.assertNotEmitted(tree.top_level_shown, wait=100):
-        tree._replied.emit((old, late))
+        tree._on_replied((old, late))
     assert tree.rowCount() == 0
 
 
@@ -246,3 +247,17 @@ def test_swapping_models_keeps_the_column_widths_the_user_set(qtbot: Any, model:
     assert view.header().sectionSize(0) == 333
     view.setModel(parsed)
     assert view.header().sectionSize(0) == 333
+
+
+def test_a_model_deleted_before_its_worker_answers_is_left_alone(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "body.json"
+    path.write_text(SAMPLE)
+    tree = IndexedJsonModel()
+    tree.set_file(str(path))
+    index = tree._index
+    assert index is not None
+    shiboken6.delete(tree)  # its window went; the worker's first answer is still to come
+    qtbot.wait(500)  # the answer arrives and is dropped: no exception in the event loop
+    index.close()
