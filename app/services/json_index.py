@@ -50,6 +50,8 @@ FROZEN_CHILD_FLAG: Final = "--json-index-child"
 _COPY_TIMEOUT_SECONDS = 10.0
 
 Key = str | int
+"""A member's name or index (a path to the worker may also hold ``[name, n]``: the n-th
+of a name that comes more than once)."""
 
 
 class IndexProblem(Exception):
@@ -59,12 +61,15 @@ class IndexProblem(Exception):
 @dataclass(frozen=True, slots=True)
 class IndexRow:
     """One member as a tree shows it: its key (``None`` for the document itself), JSON
-    type, number of members (0 for a scalar) and display text (numbers as sent)."""
+    type, number of members (0 for a scalar) and display text (numbers as sent);
+    ``occurrence`` is which one it is of a name its object has more than once (0, 1, …;
+    ``None`` for a name that comes once)."""
 
     key: Key | None
     kind: str
     size: int
     text: str
+    occurrence: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +106,8 @@ def _child_command(path: str) -> list[str]:
 
 
 def _row(item: Any) -> IndexRow:
-    key, kind, size, text = item
-    return IndexRow(key, str(kind), int(size), str(text))
+    key, kind, size, text, *occurrence = item
+    return IndexRow(key, str(kind), int(size), str(text), *(int(n) for n in occurrence[:1]))
 
 
 def _decoded(line: bytes) -> Any:
@@ -210,7 +215,7 @@ class JsonIndex:
             return False
         return True
 
-    def ask_rows(self, path: Sequence[Key], start: int, count: int) -> int:
+    def ask_rows(self, path: Sequence[object], start: int, count: int) -> int:
         """Ask for ``count`` members of the container at ``path`` from ``start`` on; the
         answer comes to ``on_reply`` with the returned request number."""
         ident = next(self._ids)
@@ -221,7 +226,7 @@ class JsonIndex:
 
     def copy(
         self,
-        path: Sequence[Key],
+        path: Sequence[object],
         span: tuple[int, int] | None = None,
         limit: int = COPY_LIMIT_BYTES,
     ) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -47,6 +47,9 @@ _DISPLAY_CHARS = 500
 _CACHED_CONTAINERS = 256
 _FIRST_ROWS = 500
 _KEEP_BYTES = 1 << 20
+# Objects up to this size are checked for a name that comes twice (msgspec keeps the last);
+# one that has such a name is served from the app's own parse, every member shown.
+_DUPLICATES_CHECKED_BYTES = 1 << 20
 
 _as_object = msgspec.json.Decoder(dict[str, Raw])
 _as_array = msgspec.json.Decoder(list[Raw])
@@ -54,7 +57,9 @@ _as_raw = msgspec.json.Decoder(Raw)
 _as_string = msgspec.json.Decoder(str)
 _encoder = msgspec.json.Encoder()
 
-_Key = str | int
+_Key = str | int | tuple[str, int]
+"""A member: a name, an index, or ``(name, n)``: the n-th of a name that comes more than
+once in its object."""
 _Row = list[Any]
 
 
@@ -101,6 +106,23 @@ def _first_character(buffer: memoryview) -> int:
     return position
 
 
+def _names(pairs: list[tuple[str, Any]]) -> list[str]:
+    return [name for name, _ in pairs]
+
+
+def _object_names(raw: Raw | memoryview) -> list[str] | None:
+    """Every name of a small object in order, repeats included (``None``: too big to look,
+    or not readable by the standard parser)."""
+    view = memoryview(raw)
+    if len(view) > _DUPLICATES_CHECKED_BYTES:
+        return None
+    try:
+        names = json.loads(view.tobytes(), object_pairs_hook=_names)
+    except (ValueError, RecursionError):
+        return None
+    return names if isinstance(names, list) else None
+
+
 class _Index:
     """The body and the containers decoded so far (the most recent few)."""
 
@@ -108,6 +130,8 @@ class _Index:
         self.buffer = buffer
         self._containers: OrderedDict[tuple[_Key, ...], dict[str, Raw] | list[Raw]] = OrderedDict()
         self._keys: dict[tuple[_Key, ...], list[str]] = {}
+        # Objects with a repeated name, parsed whole: what is under them is served there.
+        self._documents: dict[tuple[_Key, ...], _Document] = {}
         start = _first_character(buffer)
         first = buffer[start : start + 1].tobytes()
         self.root: Raw | memoryview
@@ -166,7 +190,10 @@ class _Index:
             # Counting a small container's members is cheap again; a big one is kept, as
             # its rows are likely asked for next (decoding 200 MB of items takes 0.2 s).
             try:
-                if len(view) > _KEEP_BYTES:
+                names = _object_names(raw) if first == b"{" else None
+                if names is not None:
+                    size = len(names)  # a repeated name counts each time, as it shows
+                elif len(view) > _KEEP_BYTES:
                     size = len(self._container(path))
                 else:
                     size = len((_as_object if first == b"{" else _as_array).decode(raw))
@@ -187,8 +214,33 @@ class _Index:
         kind = "boolean" if first in (b"t", b"f") else "null" if first == b"n" else "number"
         return [key, kind, 0, text]
 
+    def _subtree(self, path: tuple[_Key, ...]) -> tuple[_Document, tuple[_Key, ...]] | None:
+        """The parsed object (with a repeated name) ``path`` leads into, and the rest of it."""
+        for length in range(len(path), -1, -1):
+            document = self._documents.get(path[:length])
+            if document is not None:
+                return document, path[length:]
+        return None
+
+    def _with_repeats(self, path: tuple[_Key, ...]) -> _Document | None:
+        """The object at ``path`` parsed whole when a name comes twice in it."""
+        raw = self.raw_at(path)
+        names = _object_names(raw) if memoryview(raw)[:1].tobytes() == b"{" else None
+        if names is None or len(set(names)) == len(names):
+            return None
+        text = memoryview(raw).tobytes().decode("utf-8", "surrogatepass")
+        document = self._documents[path] = _Document(parse_json_exact(text))
+        return document
+
     def rows(self, path: tuple[_Key, ...], start: int, count: int) -> list[_Row]:
+        inside = self._subtree(path)
+        if inside is not None:
+            return inside[0].rows(inside[1], start, count)
         container = self._container(path)
+        if isinstance(container, dict):
+            repeats = self._with_repeats(path)
+            if repeats is not None:
+                return repeats.rows((), start, count)
         stop = min(len(container), start + max(0, count))
         if isinstance(container, list):
             return [self.row(i, container[i], (*path, i)) for i in range(max(0, start), stop)]
@@ -199,6 +251,9 @@ class _Index:
         ]
 
     def copy(self, path: tuple[_Key, ...], span: Sequence[int] | None, limit: int) -> str:
+        inside = self._subtree(path)
+        if inside is not None:
+            return inside[0].copy(inside[1], span, limit)
         raw = self.raw_at(path)
         chosen: Sequence[Raw | memoryview] = [raw]
         if span is not None:
@@ -232,11 +287,12 @@ class _Document:
     def _at(self, path: Sequence[_Key]) -> object:
         value = self.value
         for key in path:
-            if isinstance(value, dict) and isinstance(key, str):
-                found = [item for name, item in object_members(value) if name == key]
-                if not found:
+            if isinstance(value, dict) and isinstance(key, str | tuple):
+                name, n = key if isinstance(key, tuple) else (key, -1)
+                found = [item for member, item in object_members(value) if member == name]
+                if not found or not -len(found) <= n < len(found):
                     raise _Problem("That member is not in the body.")
-                value = found[-1]
+                value = found[n]
             elif isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value):
                 value = value[key]
             else:
@@ -264,7 +320,19 @@ class _Document:
             members = list(object_members(value))
         else:
             raise _Problem("That value has no members.")
-        return [self.row(key, item) for key, item in members[max(0, start) : start + count]]
+        counts = Counter(key for key, _ in members)
+        seen: Counter[_Key] = Counter()
+        rows: list[_Row] = []
+        for position, (key, item) in enumerate(members):
+            occurrence = seen[key]
+            seen[key] += 1
+            if not max(0, start) <= position < start + count:
+                continue
+            row = self.row(key, item)
+            if counts[key] > 1:
+                row.append(occurrence)  # a name that comes more than once: which one
+            rows.append(row)
+        return rows
 
     def copy(self, path: tuple[_Key, ...], span: Sequence[int] | None, limit: int) -> str:
         value = self._at(path)
@@ -363,7 +431,7 @@ def _at_path(steps: _RawSteps | _ValueSteps, path: Sequence[object]) -> tuple[st
     """Where a path jq gave leads: its JSONPath label, written as ``filtering._walk_path``
     writes it (jq's negative indexes counted from the end, slices kept), and the value
     (``None``: nothing there, which jq reads as null)."""
-    keys: list[_Key] = []
+    keys: list[str | int] = []
     suffix = ""
     value: Any = steps.top()
     for step in path:
@@ -413,7 +481,10 @@ def _values(index: _Index | _Document, paths: Sequence[Any], limit: int) -> list
 def _answer(index: _Index | _Document, request: dict[str, Any]) -> dict[str, Any]:
     if request.get("op") == "values":
         return {"values": _values(index, request.get("paths") or [], int(request["limit"]))}
-    path = tuple(request.get("path") or ())
+    path = tuple(
+        (str(key[0]), int(key[1])) if isinstance(key, list) and len(key) == 2 else key
+        for key in request.get("path") or ()
+    )
     if request.get("op") == "rows":
         return {"rows": index.rows(path, int(request["start"]), int(request["count"]))}
     if request.get("op") == "copy":

@@ -46,8 +46,8 @@ class _Node:
     """One row: a member as the worker described it, or a range row (``span``) of the
     array ``keys`` leads to; ``children`` are the rows received so far."""
 
-    __slots__ = ("children", "chunk", "first", "key", "kind", "length", "parent", "pending",
-                 "row", "size", "span", "text")  # fmt: skip
+    __slots__ = ("children", "chunk", "first", "key", "kind", "length", "occurrence",
+                 "parent", "pending", "row", "size", "span", "text")  # fmt: skip
 
     def __init__(
         self,
@@ -59,6 +59,7 @@ class _Node:
         self.parent = parent
         self.row = row
         self.key = item.key
+        self.occurrence = item.occurrence  # which of a repeated name, else None
         self.kind = item.kind
         self.text = item.text
         self.span = span
@@ -79,6 +80,17 @@ class _Node:
             node = node.parent
         keys.reverse()
         return keys
+
+    def worker_path(self) -> list[object]:
+        """``keys()`` as the worker reads them: a repeated name as ``[name, n]``."""
+        path: list[object] = []
+        node: _Node | None = self
+        while node is not None:
+            if node.key is not None and node.span is None:
+                path.append(node.key if node.occurrence is None else [node.key, node.occurrence])
+            node = node.parent
+        path.reverse()
+        return path
 
 
 class IndexedJsonModel(JsonRowsModel[_Node]):
@@ -228,7 +240,7 @@ class IndexedJsonModel(JsonRowsModel[_Node]):
             return
         assert self._index is not None
         node.pending = True
-        request = self._index.ask_rows(node.keys(), node.first + start, _BATCH)
+        request = self._index.ask_rows(node.worker_path(), node.first + start, _BATCH)
         self._asked[request] = node
 
     # -- data -------------------------------------------------------------------------
@@ -247,12 +259,18 @@ class IndexedJsonModel(JsonRowsModel[_Node]):
             if column == VALUE_COLUMN:
                 return visible_text(node.text)
             if column == TYPE_COLUMN:
-                return node.kind
+                return node.kind if node.occurrence is None else f"{node.kind} ⚠ duplicate key"
             return None
         if role in (Qt.ItemDataRole.ToolTipRole, JSON_PATH_ROLE):
             path = json_path(node.keys())
+            if node.span is None and role == JSON_PATH_ROLE:
+                return path
+            if node.span is None and node.occurrence is not None:
+                return visible_text(
+                    f"{path}: this key comes more than once in its object; every value is shown"
+                )
             if node.span is None:
-                return visible_text(path) if role == Qt.ItemDataRole.ToolTipRole else path
+                return visible_text(path)
             low, high = node.span
             path += f"[{low}:{high}]"
             if role == JSON_PATH_ROLE:
@@ -266,7 +284,7 @@ class IndexedJsonModel(JsonRowsModel[_Node]):
         if self._index is None:
             return None
         try:
-            return self._index.copy(node.keys(), node.span)
+            return self._index.copy(node.worker_path(), node.span)
         except IndexProblem as exc:
             self.said.emit(str(exc))
             return None

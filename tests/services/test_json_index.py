@@ -259,8 +259,37 @@ def test_a_body_not_shown_gets_one_error_only(open_index: Opener) -> None:
     no_more(replies, 2.0)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: repeated keys are merged (json_doc keeps them)")
 def test_repeated_keys_are_all_shown(open_index: Opener) -> None:
     reply = first_reply(open_index, b'{"a": 1, "b": 2, "a": 3}')
     assert reply.root is not None and reply.root.size == 3
-    assert [row.text for row in reply.rows] == ["1", "2", "3"]
+    assert [(row.key, row.text, row.occurrence) for row in reply.rows] == [
+        ("a", "1", 0),
+        ("b", "2", None),
+        ("a", "3", 1),
+    ]
+
+
+def test_each_value_of_a_repeated_key_opens_and_copies_as_itself(open_index: Opener) -> None:
+    body = b'{"items": [{"x": {"n": 1.10}, "y": 0, "x": {"n": 2.20, "m": [1]}}]}'
+    index, replies = open_index(body)
+    next_reply(replies, 0)
+    index.ask_rows(["items", 0], 0, 10)
+    rows = next_reply(replies).rows
+    assert [(row.key, row.size, row.occurrence) for row in rows] == [
+        ("x", 1, 0),
+        ("y", 0, None),
+        ("x", 2, 1),
+    ]
+    index.ask_rows(["items", 0, ["x", 0]], 0, 10)
+    assert [(row.key, row.text) for row in next_reply(replies).rows] == [("n", "1.10")]
+    index.ask_rows(["items", 0, ["x", 1]], 0, 10)
+    assert [(row.key, row.text) for row in next_reply(replies).rows] == [
+        ("n", "2.20"),
+        ("m", "[1 item]"),
+    ]
+    assert index.copy(["items", 0, ["x", 0]]) == '{"n":1.10}'
+    assert index.copy(["items", 0, ["x", 1], "m"]) == "[1]"
+    assert index.copy(["items", 0]) == '{"x":{"n":1.10},"y":0,"x":{"n":2.20,"m":[1]}}'
+    index.ask_rows(["items"], 0, 10)
+    [item] = next_reply(replies).rows
+    assert item.text == "{3 keys}"  # each repeat counts, as it shows

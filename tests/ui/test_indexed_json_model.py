@@ -12,6 +12,7 @@ import shiboken6
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 
+from app.core.json_doc import parse_json_exact
 from app.services.json_index import IndexReply, IndexRow
 from app.ui import json_tree_model
 from app.ui.indexed_json_model import IndexedJsonModel
@@ -261,3 +262,26 @@ def test_a_model_deleted_before_its_worker_answers_is_left_alone(
     shiboken6.delete(tree)  # its window went; the worker's first answer is still to come
     qtbot.wait(500)  # the answer arrives and is dropped: no exception in the event loop
     index.close()
+
+
+def test_a_repeated_key_shows_every_value_as_the_parsed_tree_does(qtbot: Any, model: Any) -> None:
+    body = '{"items": [{"x": {"n": 1.10}, "y": 0, "x": {"n": 2.20}}]}'
+    tree = model(body)
+    item = _child(qtbot, tree, tree.index(0, 0), "[0]")
+    assert _fetched(qtbot, tree, item) == 3
+    first, _, second = (tree.index(row, 0, item) for row in range(3))
+    assert _cells(first) == ["x", "{1 key}", "object ⚠ duplicate key"]
+    assert "comes more than once" in first.data(Qt.ItemDataRole.ToolTipRole)
+    assert first.data(JSON_PATH_ROLE) == second.data(JSON_PATH_ROLE) == "$.items[0].x"
+    assert _cells(_child(qtbot, tree, first, "n"))[1] == "1.10"
+    assert _cells(_child(qtbot, tree, second, "n"))[1] == "2.20"
+    assert first.data(COPY_TEXT_ROLE) == '{"n":1.10}'
+    # The same rows as the parsed tree shows for the same body.
+    parsed = JsonTreeModel()
+    parsed.set_document(parse_json_exact(body))
+    parsed.fetchMore(parsed.index(0, 0))
+    parsed_item = parsed.index(0, 0, parsed.index(0, 0))
+    parsed.fetchMore(parsed_item)
+    assert [_cells(parsed.index(r, 0, parsed_item)) for r in range(3)] == [
+        _cells(tree.index(r, 0, item)) for r in range(3)
+    ]
