@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-import msgspec
-
 __all__ = [
     "COPY_LIMIT_BYTES",
     "FROZEN_CHILD_FLAG",
@@ -111,6 +109,8 @@ def _row(item: Any) -> IndexRow:
 
 
 def _decoded(line: bytes) -> Any:
+    import msgspec  # here, not at the top: 7 ms of every start, for huge bodies only
+
     try:
         return msgspec.json.decode(line)
     except msgspec.DecodeError:
@@ -205,6 +205,8 @@ class JsonIndex:
         return True
 
     def _send(self, message: dict[str, Any]) -> bool:
+        import msgspec
+
         process = self._process
         if process is None or process.stdin is None or self._closed:
             return False
