@@ -108,6 +108,18 @@ def _row(item: Any) -> IndexRow:
     return IndexRow(key, str(kind), int(size), str(text), *(int(n) for n in occurrence[:1]))
 
 
+def _plain(value: Any) -> Any:
+    """jq's path steps as JSON can carry them: a number jq gave as text (``1.5``, a
+    ``JsonNumber``) is plain text, as ``filtering._walk_path`` reads it too."""
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    return value
+
+
 def _decoded(line: bytes) -> Any:
     import msgspec  # here, not at the top: 7 ms of every start, for huge bodies only
 
@@ -213,7 +225,7 @@ class JsonIndex:
         try:
             process.stdin.write(msgspec.json.encode(message) + b"\n")
             process.stdin.flush()
-        except (BrokenPipeError, OSError, ValueError):
+        except (BrokenPipeError, OSError, ValueError, TypeError):
             return False
         return True
 
@@ -248,7 +260,7 @@ class JsonIndex:
         ``{"start", "end"}`` slices): its JSONPath label and the value there as compact
         JSON, numbers as sent (``null`` where nothing is), until ``limit`` bytes. Waits up
         to ``timeout`` seconds (call it off the window's thread); raises ``IndexProblem``."""
-        request = {"op": "values", "paths": [list(path) for path in paths], "limit": limit}
+        request = {"op": "values", "paths": [_plain(list(path)) for path in paths], "limit": limit}
         reply = self._answer(request, "read", timeout)
         return list(reply.values)
 

@@ -37,7 +37,10 @@ def gui_relay() -> GuiRelay:
     that made it), and keep what it returns for the threads that emit."""
     global _relay
     if _relay is None or not shiboken6.isValid(_relay):
-        _relay = GuiRelay(QCoreApplication.instance())
+        application = QCoreApplication.instance()
+        _relay = GuiRelay(application)
+        if application is not None:  # its slot must run where the application's loop does
+            _relay.moveToThread(application.thread())
         _relay.finished.connect(_deliver, Qt.ConnectionType.QueuedConnection)
     return _relay
 

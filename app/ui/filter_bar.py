@@ -12,6 +12,7 @@ them back, jq ones written ``jq:PROGRAM``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
@@ -34,6 +35,8 @@ from app.ui.json_tree_model import JsonTreeModel
 from app.ui.status_style import error_text_color
 
 __all__ = ["FilterBar", "RequestMemoryLike"]
+
+_log = logging.getLogger(__name__)
 
 _PLACEHOLDERS = {
     Language.JSONPATH: "Filter with a JSONPath, e.g. $.items[?@.status == 'new'].id",
@@ -214,6 +217,9 @@ class FilterBar(QWidget):
                 )
             except FilterError as exc:
                 return written, str(exc)
+            except Exception as exc:  # a bug: said beside the box, never "Filtering…" for ever
+                _log.error("filter %r failed", expression, exc_info=exc)
+                return written, f"The filter could not run ({exc.__class__.__name__}: {exc})."
 
         self._background.run(work)
 

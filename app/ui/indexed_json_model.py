@@ -120,13 +120,19 @@ class IndexedJsonModel(JsonRowsModel[_Node]):
         self.clear()
         self._generation += 1
         generation, relay = self._generation, self._relay
+        opened: list[JsonIndex] = []
 
         def hand_over(reply: object) -> None:
-            # On the GUI thread; this model may have gone with its window meanwhile.
-            if shiboken6.isValid(self) and isinstance(reply, IndexReply):
+            # On the GUI thread; this model may have gone with its window meanwhile, and
+            # then its worker goes too.
+            if not shiboken6.isValid(self):
+                for index in opened:
+                    index.close()
+            elif isinstance(reply, IndexReply):
                 self._on_replied((generation, reply))
 
         self._index = JsonIndex(path, lambda reply: relay.finished.emit(hand_over, reply))
+        opened.append(self._index)
 
     def clear(self) -> None:
         """Show nothing and end the worker."""

@@ -265,6 +265,7 @@ class ResponsePane(QWidget):
         # A huge body's jq matches show in the parsed tree's model; cleared, the index again.
         if self.indexed_model.is_open():
             self.tree_view.setModel(self.tree_model if shown else self.indexed_model)
+            self._search()  # the find bar, when open, finds in what shows now
 
     def _on_indexed_model_problem(self, text: str) -> None:
         self.show_message(text, is_error=True)

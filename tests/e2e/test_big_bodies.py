@@ -109,6 +109,10 @@ def test_a_big_body_filters_with_jq_reading_exact_values_from_the_index(
     # JSONPath needs the parsed document: a sentence pointing at jq.
     said = _filter(qtbot, window, Language.JSONPATH, "$.items[0].id")
     assert "choose jq" in said
+    # The index itself is not searched by Find.
+    pane.show_find()
+    child(window, "findEdit").setText("price")
+    assert "not searched" in text(window, "findCountLabel")
     # Paths jq selects are read from the index: labels as for a parsed body, values exact.
     said = _filter(qtbot, window, Language.JQ, ".items[0].price, .items[-1].id")
     assert said == "2 matches"
@@ -120,6 +124,8 @@ def test_a_big_body_filters_with_jq_reading_exact_values_from_the_index(
     last = len(document["items"]) - 1
     assert rows[f"$.items[{last}].id"] == str(document["items"][-1]["id"])
     assert rows["$.items[0].price"].startswith("{")
+    # The find bar, open before, now finds in the matches shown.
+    qtbot.waitUntil(lambda: text(window, "findCountLabel") == "1 of 1", timeout=TIMEOUT_MS)
     # Cleared, the index shows again.
     child(window, "responseFilterEdit").clear()
     pane.filter_bar.apply()

@@ -15,7 +15,7 @@ from app.services.json_index import JsonIndex
 
 BODY = (
     b'{"items": [{"id": 1, "rate": 1.10}, {"id": 12345678901234567890123, "rate": 2.50},'
-    b' {"id": 3}], "a b": {"x": null}}'
+    b' {"id": 3}], "a b": {"x": null}, "s": "h\xc3\xa9llo", "big": 1e400, "z": -0}'
 )
 
 
@@ -39,6 +39,13 @@ def index(tmp_path: Path) -> Iterator[JsonIndex]:
         '.["a b"].x, .nope',
         ".items[] | select(.rate) | .rate",
         ".items[0:2][1].rate",
+        ".items[1.5]",  # jq gives the index as a number text: a name, as the parsed path
+        ".items[1.5:3]",  # slice bounds are floored
+        ".items[0:2.5]",
+        ".s[1:3], .s[-2:]",  # strings slice too
+        ".items[0:][] | .id",  # one path per item through the same slice
+        ".items[-10]",
+        ".big, .z",
     ],
 )
 def test_paths_read_from_the_index_match_a_parsed_body(index: JsonIndex, program: str) -> None:

@@ -259,9 +259,12 @@ def test_a_model_deleted_before_its_worker_answers_is_left_alone(
     tree.set_file(str(path))
     index = tree._index
     assert index is not None
+    process = index._process
+    assert process is not None
     shiboken6.delete(tree)  # its window went; the worker's first answer is still to come
-    qtbot.wait(500)  # the answer arrives and is dropped: no exception in the event loop
-    index.close()
+    # The answer arrives and is dropped (no exception in the event loop); the worker ends.
+    qtbot.waitUntil(lambda: index._process is None, timeout=TIMEOUT_MS)
+    assert process.wait(5) is not None
 
 
 def test_a_repeated_key_shows_every_value_as_the_parsed_tree_does(qtbot: Any, model: Any) -> None:
