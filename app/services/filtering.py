@@ -42,12 +42,13 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 from typing import Final
 
 from app.core.exchange import Exchange
-from app.core.json_doc import DuplicateKeysObject, JsonNumber, json_path, parse_json_exact
+from app.core.jq_paths import Slice, ValueSteps, at_path
+from app.core.json_doc import DuplicateKeysObject, JsonNumber, parse_json_exact
 
 __all__ = [
     "JQ_TIMEOUT_SECONDS",
@@ -436,47 +437,9 @@ def _jq_problem(error: str) -> str:
 
 
 def _walk_path(document: object, path: list[object]) -> tuple[str, object]:
-    """The label and value at a path jq gave: names, indexes (negative from the end, as jq
-    counts), slices (``{"start": 2, "end": 4}``); a step to nothing is null, as in jq."""
-    value: object = document
-    keys: list[str | int] = []
-    suffix = ""
-    for step in path:
-        if isinstance(step, str):
-            if suffix:
-                suffix += json_path([step])[1:]
-            else:
-                keys.append(step)
-            value = value.get(step) if isinstance(value, dict) else None
-        elif isinstance(step, int) and not isinstance(step, bool):
-            if isinstance(value, list):
-                index = step + len(value) if step < 0 else step
-                value = value[index] if 0 <= index < len(value) else None
-                step = index if index >= 0 else step
-            else:
-                value = None
-            if suffix:
-                suffix += f"[{step}]"
-            else:
-                keys.append(step)
-        elif isinstance(step, dict):
-            start, end = _slice_bound(step.get("start")), _slice_bound(step.get("end"))
-            suffix += f"[{'' if start is None else start}:{'' if end is None else end}]"
-            value = value[start:end] if isinstance(value, list | str) else None
-        else:
-            value = None
-    return json_path(keys) + suffix, value
-
-
-def _slice_bound(bound: object) -> int | None:
-    if isinstance(bound, int) and not isinstance(bound, bool):
-        return bound
-    if isinstance(bound, JsonNumber):
-        try:
-            return math.floor(Decimal(bound))
-        except (InvalidOperation, ValueError, OverflowError):
-            return None
-    return None
+    """The label and value at a path jq gave (``app.core.jq_paths``)."""
+    label, value = at_path(ValueSteps(document), path)
+    return label, list(value) if isinstance(value, Slice) else value
 
 
 _MAX_DOUBLE: Final = 1.7976931348623157e308

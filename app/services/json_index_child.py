@@ -21,21 +21,19 @@ members (0 for a scalar) and the text a tree shows for it.
 from __future__ import annotations
 
 import json
-import math
 import sys
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import msgspec
 from msgspec import Raw
 
+from app.core.jq_paths import Slice, Steps, ValueSteps, at_path
 from app.core.json_check import explain_decode_error
 from app.core.json_doc import (
     DuplicateKeysObject,
     iter_pretty,
-    json_path,
     json_scalar_text,
     json_type_name,
     json_value_text,
@@ -374,39 +372,6 @@ def _parsed(buffer: memoryview) -> _Document:
         raise _Problem(f"The body is declared as JSON but cannot be read. {exc}") from None
 
 
-class _Slice(Sequence[Any]):
-    """Items ``offset`` to ``offset + length`` of a list, without copying them: a program
-    like ``.items[0:][]`` gives one path per item, each through the same slice."""
-
-    def __init__(self, items: Sequence[Any], offset: int = 0, length: int | None = None):
-        self.items, self.offset = items, offset
-        self.length = len(items) - offset if length is None else length
-
-    def __len__(self) -> int:
-        return self.length
-
-    def __getitem__(self, where: Any) -> Any:
-        if isinstance(where, slice):
-            start, stop, _ = where.indices(self.length)
-            return _Slice(self.items, self.offset + start, max(0, stop - start))
-        if not 0 <= where < self.length:
-            raise IndexError(where)
-        return self.items[self.offset + where]
-
-
-def _slice_bound(bound: object) -> int | None:
-    """A slice bound as jq gives it (and ``filtering._slice_bound`` reads it): an integer,
-    or a number text floored; anything else is no bound."""
-    if isinstance(bound, int) and not isinstance(bound, bool):
-        return bound
-    if isinstance(bound, str):
-        try:
-            return math.floor(Decimal(bound))
-        except (InvalidOperation, ValueError, OverflowError):
-            return None
-    return None
-
-
 class _RawSteps:
     """jq's paths over the index: a value is ``(Raw, keys)`` (``keys`` reach it while no
     slice was taken, so big containers come from the cache) or a list of ``Raw`` (a slice)."""
@@ -418,7 +383,7 @@ class _RawSteps:
         return (self.index.root, ())
 
     def members(self, value: Any) -> Any:
-        if isinstance(value, _Slice | str):
+        if isinstance(value, Slice | str):
             return value
         raw, keys = value
         first = memoryview(raw)[:1].tobytes()
@@ -435,7 +400,7 @@ class _RawSteps:
 
     @staticmethod
     def child(value: Any, step: _Key, found: Any) -> Any:
-        keys = None if isinstance(value, _Slice) or value[1] is None else (*value[1], step)
+        keys = None if isinstance(value, Slice) or value[1] is None else (*value[1], step)
         return (found, keys)
 
     @staticmethod
@@ -444,82 +409,27 @@ class _RawSteps:
             return "null"
         if isinstance(value, str):  # a slice of a string
             return json.dumps(value, ensure_ascii=False)
-        raws = list(value) if isinstance(value, _Slice) else [value[0]]
+        raws = list(value) if isinstance(value, Slice) else [value[0]]
         parts = [msgspec.json.format(bytes(raw), indent=-1) for raw in raws]
-        joined = b"[" + b",".join(parts) + b"]" if isinstance(value, _Slice) else parts[0]
+        joined = b"[" + b",".join(parts) + b"]" if isinstance(value, Slice) else parts[0]
         return joined.decode("utf-8", "replace")
 
 
-class _ValueSteps:
-    """jq's paths over a document parsed whole (``_Document``)."""
-
-    def __init__(self, document: _Document) -> None:
-        self.document = document
-
-    def top(self) -> Any:
-        return self.document.value
-
-    @staticmethod
-    def members(value: Any) -> Any:
-        return value if isinstance(value, dict | list | str | _Slice) else None
-
-    @staticmethod
-    def child(value: Any, step: _Key, found: Any) -> Any:
-        return found
-
-    @staticmethod
-    def text(value: Any) -> str:
-        if isinstance(value, _Slice):
-            value = list(value)
-        return "".join(iter_pretty(value, indent=None))  # type: ignore[arg-type]
-
-
-def _at_path(steps: _RawSteps | _ValueSteps, path: Sequence[object]) -> tuple[str, Any]:
-    """Where a path jq gave leads: its JSONPath label, written as ``filtering._walk_path``
-    writes it (jq's negative indexes counted from the end, slices kept), and the value
-    (``None``: nothing there, which jq reads as null)."""
-    keys: list[str | int] = []
-    suffix = ""
-    value: Any = steps.top()
-    for step in path:
-        members = steps.members(value) if value is not None else None
-        if isinstance(step, str):
-            if suffix:
-                suffix += json_path([step])[1:]
-            else:
-                keys.append(step)
-            found = members.get(step) if isinstance(members, dict) else None
-            value = None if found is None else steps.child(value, step, found)
-        elif isinstance(step, int) and not isinstance(step, bool):
-            found = None
-            if isinstance(members, list | _Slice):
-                position = step + len(members) if step < 0 else step
-                found = members[position] if 0 <= position < len(members) else None
-                step = position if position >= 0 else step
-            value = None if found is None else steps.child(value, step, found)
-            if suffix:
-                suffix += f"[{step}]"
-            else:
-                keys.append(step)
-        elif isinstance(step, dict):
-            start, end = _slice_bound(step.get("start")), _slice_bound(step.get("end"))
-            suffix += f"[{'' if start is None else start}:{'' if end is None else end}]"
-            if isinstance(members, list):
-                members = _Slice(members)
-            value = members[start:end] if isinstance(members, _Slice | str) else None
-        else:
-            value = None
-    return json_path(keys) + suffix, value
+def _value_text(value: Any) -> str:
+    if isinstance(value, Slice):
+        value = list(value)
+    return "".join(iter_pretty(value, indent=None))  # type: ignore[arg-type]
 
 
 def _values(index: _Index | _Document, paths: Sequence[Any], limit: int) -> list[list[str]]:
     """``[label, compact JSON]`` for each of jq's ``paths``, at most ``limit`` bytes."""
-    steps = _RawSteps(index) if isinstance(index, _Index) else _ValueSteps(index)
+    raws = _RawSteps(index) if isinstance(index, _Index) else None
+    steps: Steps = raws if raws is not None else ValueSteps(cast(_Document, index).value)
     found: list[list[str]] = []
     size = 0
     for path in paths:
-        label, value = _at_path(steps, path if isinstance(path, list) else [])
-        text = steps.text(value)
+        label, value = at_path(steps, path if isinstance(path, list) else [])
+        text = raws.text(value) if raws is not None else _value_text(value)
         size += len(text)
         if size > limit:
             break
