@@ -35,8 +35,8 @@ class Exchange:
     ``redirects`` are the hops followed to get here (``app.core.redirects``), and
     ``redirect_stop`` says why a redirect shown here was not followed.
 
-    ``indexed`` is true for a successful JSON body kept in a file (``response.body_file``:
-    past the streaming threshold) that was not parsed here: it is shown through an index
+    ``indexed`` is true for a successful JSON body kept in a file (``response.body_file``)
+    and larger than ``INDEX_ABOVE_BYTES``, which was not parsed here: it is shown through an index
     built in a worker process (``app.services.json_index``), which also says whether it
     parses. ``is_json`` is then false and ``document`` ``None``.
     """

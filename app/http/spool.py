@@ -46,17 +46,13 @@ def _remove(path: str) -> None:
 
 class SpooledBody:
     """A body in a file of its own; the file is removed when the last reference to this
-    object goes (or at :meth:`discard`). Satisfies ``app.core.response.BodyFile``."""
+    object goes. Satisfies ``app.core.response.BodyFile``."""
 
     __slots__ = ("__weakref__", "_finalizer", "path")
 
     def __init__(self, path: str) -> None:
         self.path = path
         self._finalizer = weakref.finalize(self, _remove, path)
-
-    def discard(self) -> None:
-        """Remove the file now."""
-        self._finalizer()
 
     def __repr__(self) -> str:
         return f"SpooledBody({self.path!r})"
@@ -73,11 +69,9 @@ class SpoolWriter:
         # O_EXCL: never write through a file (or link) that is already there.
         descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         self._file: BinaryIO = os.fdopen(descriptor, "wb")
-        self.size = 0
 
     def write(self, data: bytes | memoryview) -> None:
         self._file.write(data)
-        self.size += len(data)
 
     def finish(self) -> SpooledBody:
         self._file.close()

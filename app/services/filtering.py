@@ -46,7 +46,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Final
 
-from app.core.exchange import Exchange
+from app.core.display_text import describe_size
+from app.core.exchange import INDEX_ABOVE_BYTES, Exchange
 from app.core.jq_paths import Slice, ValueSteps, at_path
 from app.core.json_doc import DuplicateKeysObject, JsonNumber, parse_json_exact
 
@@ -145,8 +146,9 @@ def filter_json(
         raise FilterSyntaxError(f"A filter is at most {MAX_EXPRESSION_CHARS:,} characters long.")
     if language is Language.JSONPATH and values_at is not None:
         raise FilterError(
-            "JSONPath needs the body parsed, which this app does up to 32 MB: choose jq for "
-            "this one (it reads the body in a process of its own)."
+            "JSONPath needs the body parsed, which this app does up to "
+            f"{describe_size(INDEX_ABOVE_BYTES)}: choose jq for this one (it reads the body "
+            "in a process of its own)."
         )
     if language is Language.JSONPATH:
         from app.core.assertions import select

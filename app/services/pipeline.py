@@ -553,7 +553,7 @@ class Pipeline:
             request, response = recorded_exchange(entry)
             if response is None:
                 return entry, None
-            if entry.response_body_file is not None and self.spool is not None:
+            if entry.response_body_file is not None:
                 # Kept in a file: as a body streamed to one, indexed when big enough.
                 response = dataclasses.replace(response, body_file=entry.response_body_file)
             return entry, read_exchange(request, response, index_above=self.index_above)

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.display_text import describe_size
+from app.core.exchange import INDEX_ABOVE_BYTES
 from app.core.preferences import RESPONSE_MAX_MB, STREAM_ABOVE_MB
 
 __all__ = ["MB", "PreferencesDialog"]
@@ -50,7 +52,8 @@ class PreferencesDialog(QDialog):
             "A response whose body is larger, once decompressed, is not read: it fails with "
             "a sentence instead of filling memory (a few kilobytes of gzip can expand to "
             "gigabytes). A body larger than the second size is written to a file as it "
-            "arrives, which History keeps; a JSON body over 32 MB is then not parsed: its "
+            "arrives, which History keeps; a JSON body over "
+            f"{describe_size(INDEX_ABOVE_BYTES)} is then not parsed: its "
             "tree is read from that file as you expand it, in little memory (it filters "
             "with jq; JSONPath and Find in the Tree are for smaller bodies).",
             self,

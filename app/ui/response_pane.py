@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.display_text import describe_size, display_text
-from app.core.exchange import Exchange
+from app.core.exchange import INDEX_ABOVE_BYTES, Exchange
 from app.core.json_doc import iter_pretty
 from app.core.outcome import TransportFailure
 from app.core.prepare import PreparedRequest
@@ -320,10 +320,10 @@ class ResponsePane(QWidget):
         self.find_bar.say(("Found" if found else "No matches") + partial)
 
     def _on_find_bar_stepped(self, direction: int) -> None:
-        if self.tree_view.model() is self.indexed_model:
-            pass  # said when the search started
-        elif self.tabs.currentIndex() == self.TREE_TAB:
-            self.tree_search.step(direction)
+        if self.tabs.currentIndex() == self.TREE_TAB:
+            # A huge body's Tree is not searched (the bar said so when the search started).
+            if self.tree_view.model() is not self.indexed_model:
+                self.tree_search.step(direction)
         elif self.tabs.currentIndex() == self.RAW_TAB:
             self._find_in_raw(direction)
 
@@ -534,8 +534,8 @@ def indexed_note(size: str) -> str:
     """What the message line says of a body shown through the worker's index."""
     return (
         f"A big body ({size}): its members are read from disk as you expand them; it "
-        "filters with jq (JSONPath and Find in the Tree are for bodies up to 32 MB; Find in "
-        "Raw works)."
+        f"filters with jq (JSONPath and Find in the Tree are for bodies up to "
+        f"{describe_size(INDEX_ABOVE_BYTES)}; Find in Raw works)."
     )
 
 

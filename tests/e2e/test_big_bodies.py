@@ -272,3 +272,22 @@ def test_closing_the_window_ends_the_worker(
     window.close()
     assert not model.is_open()
     assert process.wait(5) is not None  # the worker is gone
+
+
+def test_find_in_raw_walks_the_matches_of_a_big_body(
+    qtbot: Any, window: MainWindow, explorer_home: Path
+) -> None:
+    _stream_above(window, explorer_home, 1 * MB)
+    set_request(window, "GET", "/large?size_mb=2")
+    send(qtbot, window)
+    pane = window.response_pane
+    assert isinstance(pane.tree_view.model(), IndexedJsonModel)
+    pane.tabs.setCurrentIndex(pane.RAW_TAB)
+    window.menus.actions["find"].trigger()
+    child(window, "findEdit").setText('"status"')
+    raw = pane.raw_view.text_widget()
+    qtbot.waitUntil(lambda: raw.textCursor().selectedText() == '"status"', timeout=TIMEOUT_MS)
+    first = raw.textCursor().selectionStart()
+    qtbot.keyClick(window, Qt.Key.Key_F3)  # the next match, as for any body
+    assert raw.textCursor().selectionStart() > first
+    assert raw.textCursor().selectedText() == '"status"'
