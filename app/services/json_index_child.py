@@ -522,10 +522,14 @@ def main(argv: Sequence[str]) -> None:
         try:
             index = _Index(buffer)
             root = index.row(None, index.root, ())
-        except (msgspec.DecodeError, UnicodeDecodeError):
+        except (msgspec.DecodeError, UnicodeDecodeError) as refused:
             # msgspec refuses some JSON (an escaped lone surrogate) and says little about
             # where the rest goes wrong: the app's own parser decides, and says where.
-            index = _parsed(buffer)
+            try:
+                index = _parsed(buffer)
+            except MemoryError:
+                # Too big to parse whole here: msgspec's own account, with its position.
+                raise _Problem(_describe(refused, buffer)) from None
             root = index.root_row()
         first = index.rows((), 0, _FIRST_ROWS) if root[2] else []
     except _Problem as exc:

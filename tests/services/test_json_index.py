@@ -6,6 +6,7 @@ reader thread, from a queue. No Qt.
 
 from __future__ import annotations
 
+import json
 import queue
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -293,3 +294,26 @@ def test_each_value_of_a_repeated_key_opens_and_copies_as_itself(open_index: Ope
     index.ask_rows(["items"], 0, 10)
     [item] = next_reply(replies).rows
     assert item.text == "{3 keys}"  # each repeat counts, as it shows
+
+
+def test_invalid_json_too_big_to_parse_whole_still_says_where(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    # In this process, with the worker's own limits off: the app's parser (the fallback
+    # for what msgspec refuses) runs out of memory on a huge damaged body.
+    from app.services import json_index_child as child
+
+    def out_of_memory(_buffer: memoryview) -> object:
+        raise MemoryError
+
+    monkeypatch.setattr(child, "_bound_memory", lambda _size: None)
+    monkeypatch.setattr(child, "_die_with_parent", lambda: None)
+    monkeypatch.setattr(child, "_parsed", out_of_memory)
+    path = tmp_path / "body.json"
+    path.write_bytes(b'{"items": [1,\n 2,, 3]}')
+    child.main([str(path)])
+    reply = json.loads(capsysbinary.readouterr().out)
+    assert reply == {
+        "id": 0,
+        "error": "The body is not valid JSON: invalid character at line 2, column 4 (byte 17).",
+    }
