@@ -1,4 +1,5 @@
-"""Assembling and starting the app: ``create_main_window()`` and the ``api-explorer`` command.
+"""Assembling the app: ``create_main_window()`` builds the services and the window's
+contents (``app.launch`` starts the window and calls it once the frame has painted).
 
 Testing contract (see README): given a QApplication and a running qasync loop,
 ``create_main_window()`` returns the fully wired window; the caller shows it.
@@ -7,10 +8,7 @@ Nothing tied to an event loop lives at module level.
 
 from __future__ import annotations
 
-import asyncio
-import signal
 import sys
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from app.core.tabs import OpenTab, new_tab
 from app.core.urls import params_from_url
 from app.demo import DemoServer
 from app.http.spool import SpoolSettings, sweep
-from app.resources import app_icon_files, copy_sample_collection, sample_collection
+from app.resources import copy_sample_collection, sample_collection
 from app.services.collections import CollectionService
 from app.services.history import HistoryService
 from app.services.pipeline import Pipeline
@@ -29,23 +27,17 @@ from app.services.session import Session
 from app.services.workspace import Workspace
 from app.storage.drafts import DraftStore
 from app.storage.history import HistoryStore
-from app.storage.instance import InstanceLock
 from app.storage.request_memory import RequestMemory
 from app.storage.secrets import SecretStore, open_secret_store
 from app.storage.settings import Settings, SettingsStore, data_dir
-from app.ui import unexpected_errors
 from app.ui.background import Background
 from app.ui.main_window import MainWindow
 from app.ui.prompts import DialogPrompts, Prompts
-from app.ui.single_instance import HandOverServer, hand_over
 
 __all__ = [
     "DEMO_FIRST_REQUEST",
     "create_main_window",
-    "main",
-    "run_window",
     "sample_collection_copy",
-    "take_over",
 ]
 
 # What a newcomer's first click on Send fetches from the demo API.
@@ -69,9 +61,12 @@ def create_main_window(
     collection: Path | None = None,
     bundle: Path | None = None,
     prompts: Prompts | None = None,
+    frame: tuple[MainWindow, SettingsStore, Settings] | None = None,
 ) -> MainWindow:
     """The wired main window; with ``demo`` the built-in demo API runs until it closes.
     ``prompts`` answers the window's questions (default: dialogs; tests script them).
+    ``frame``: the window already painted (``app.launch``), with the settings store it
+    was restored from and what it read; without it, a new window from the saved settings.
 
     The collection opened is ``collection``, else the last session's, else the most
     recent one, else (with ``demo``) a copy of the sample collection. The tabs of the
@@ -79,8 +74,13 @@ def create_main_window(
     then opens in a tab of its own, as File > Open a reproduction bundle opens it.
     """
     folder = data_dir()
-    store = SettingsStore(folder)
-    settings = store.load()
+    if frame is None:
+        store = SettingsStore(folder)
+        settings = store.load()
+        window = MainWindow()
+        window.restore_frame(settings.theme, bytes.fromhex(settings.window_geometry))
+    else:
+        window, store, settings = frame
     notices = [store.problem] if store.problem else []
     app_variables: dict[str, str] = {}
     server: DemoServer | None = None
@@ -114,12 +114,7 @@ def create_main_window(
     spool_folder = folder / "responses"
     pipeline.spool = SpoolSettings(spool_folder, settings.stream_above_mb * 1024 * 1024)
     sweep(spool_folder)  # what a crashed run left
-    window = MainWindow(
-        pipeline,
-        session,
-        HistoryService(history),
-        prompts or dialogs,
-    )
+    window.attach(pipeline, session, HistoryService(history), prompts or dialogs)
     dialogs.parent = window
     window.call_on_close(history.close)
 
@@ -220,10 +215,9 @@ def create_main_window(
 
 
 def _restore_look(window: MainWindow, settings: Settings) -> None:
-    """The theme, window geometry, docks, split and request page of the last session."""
-    window.menus.set_theme(settings.theme)
-    if settings.window_geometry:
-        window.restoreGeometry(QByteArray(bytes.fromhex(settings.window_geometry)))
+    """The theme, docks, split and request page of the last session (the window's geometry
+    is the frame's, ``MainWindow.restore_frame``)."""
+    window.menus.set_theme(settings.theme)  # the frame applied it: this checks its menu item
     if settings.window_state:
         window.restoreState(QByteArray(bytes.fromhex(settings.window_state)))
     if len(settings.split_sizes) == 2 and all(settings.split_sizes):
@@ -241,92 +235,3 @@ def _first_demo_tab(window: MainWindow) -> OpenTab:
     path, _, query = DEMO_FIRST_REQUEST.partition("?")
     request = SavedRequest("List payments", url=path, params=tuple(params_from_url("?" + query)))
     return new_tab(request)
-
-
-def run_window(
-    *, collection: Path | None = None, bundle: Path | None = None, demo: bool = True
-) -> int:
-    """Start the app's window on a qasync loop and return when it has closed (``bundle``:
-    a reproduction bundle to open beside the collection); when a window already runs on
-    the data folder, hand both over to it instead."""
-    import qasync
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
-
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
-    app.setApplicationName("API Explorer")
-    # Wayland and GNOME match the window to packaging/linux/api-explorer.desktop by this name.
-    app.setDesktopFileName("api-explorer")
-    icon = QIcon()
-    for png in app_icon_files():
-        icon.addFile(str(png))
-    app.setWindowIcon(icon)
-    # The app ends when run() below has closed the HTTP client, not the moment the window
-    # closes: stopping the loop first would strand in-flight requests' clean-up.
-    app.setQuitOnLastWindowClosed(False)
-    # Let Ctrl+C in the terminal end the app instead of being swallowed by Qt's loop.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-    folder = data_dir()
-    lock = InstanceLock(folder)
-    if not lock.acquire():
-        if hand_over(folder, collection, bundle):
-            print(
-                f"api-explorer: already running with the data folder {folder}; "
-                "that window was brought to the front.",
-                file=sys.stderr,
-            )
-            return 0
-        print(
-            f"api-explorer: another API Explorer is using the data folder {folder} but does "
-            "not answer. Close it (or end its process), or set API_EXPLORER_HOME to another "
-            "folder to run a second one.",
-            file=sys.stderr,
-        )
-        return 1
-    server = HandOverServer(folder, parent=app)
-
-    async def run() -> None:
-        closed = asyncio.Event()
-        app.aboutToQuit.connect(closed.set)
-        window = create_main_window(demo=demo, collection=collection, bundle=bundle)
-        unexpected_errors.install(window.show_unexpected)
-        take_over(server, window)
-        window.closed.connect(closed.set)
-        window.show()
-        await closed.wait()
-        await window.sends.aclose()
-
-    try:
-        qasync.run(run())
-    finally:
-        server.close()
-        lock.release()
-    return 0
-
-
-def take_over(server: HandOverServer, window: MainWindow) -> None:
-    """Later starts on the data folder hand what they were asked to open to ``window``."""
-    server.requested.connect(lambda collection, bundle: _come_forward(window, collection, bundle))
-
-
-def _come_forward(window: MainWindow, collection: Path | None, bundle: Path | None) -> None:
-    """Another start on this data folder handed over to this window."""
-    window.showNormal()
-    window.raise_()
-    window.activateWindow()
-    if collection is not None:
-        window.open_collection(collection, background=True)
-    window.statusBar().showMessage(
-        "API Explorer was started again: this window took over (one window per data folder)."
-    )
-    if bundle is not None:
-        window.history_actions.open_bundle(bundle)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """The ``api-explorer`` command (see ``app.cli``)."""
-    from app.cli import main as cli_main
-
-    return cli_main(argv)

@@ -572,28 +572,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     missing = _no_display()
     if missing:
         return _fail(missing)
-    _import_before_qt()
-    from app.application import run_window
+    from app.launch import run_window
 
     return run_window(collection=collection, bundle=bundle, demo=not options.no_demo)
-
-
-def _import_before_qt() -> None:
-    """Import what the window needs that is not Qt before Qt itself. Importing PySide6
-    installs an import hook that reads the source of every module imported after it (about
-    30 ms and 5-16 MB of line cache at each start); modules already imported pass it by."""
-    import importlib
-
-    for name in (
-        "app.services.pipeline",  # httpx, ssl, truststore
-        "app.services.session",
-        "app.services.collections",  # PyYAML
-        "app.services.history",  # sqlite3
-        "app.services.workspace",
-        "app.storage.secrets",
-        "app.demo.server",
-    ):
-        importlib.import_module(name)
 
 
 def _no_display() -> str:

@@ -18,7 +18,7 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from app.application import main
+from app.cli import main
 from app.storage.drafts import DraftStore
 from app.storage.settings import data_dir
 
@@ -51,7 +51,7 @@ _REPORT_TABS = """
 import json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from app.application import main
+from app.cli import main
 
 app = QApplication([])
 
@@ -129,7 +129,7 @@ import random, sys, time
 from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from app.application import main
+from app.cli import main
 
 app = QApplication([])
 rng = random.Random(int(sys.argv[1]))
@@ -158,7 +158,7 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from app.application import main
+from app.cli import main
 from app.storage.drafts import DraftStore
 from app.storage.settings import data_dir
 

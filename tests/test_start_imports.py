@@ -13,8 +13,7 @@ LATER = ("rich", "click", "pygments", "msgspec", "jsonpath", "regex", "jq")
 
 def test_starting_imports_only_what_the_window_needs() -> None:
     code = (
-        "import sys; from app.cli import _import_before_qt; _import_before_qt(); "
-        "import app.application, httpx; "
+        "import sys; import app.launch, app.application, httpx; "
         f"print(sorted(m for m in {LATER!r} if m in sys.modules), callable(httpx.main))"
     )
     done = subprocess.run(

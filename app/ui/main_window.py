@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,24 +20,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.tabs import OpenTab
-from app.services.collections import CollectionWriteError
-from app.services.comparing import Comparison
-from app.services.draft_keeper import DraftKeeper
-from app.services.history import HistoryService
-from app.services.pipeline import Pipeline
-from app.services.qt_adapter import CollectionWatcher, SendController
-from app.services.session import Notice, Session, SessionEvent, TabActivated
-from app.ui.collection_sidebar import CollectionSidebar
 from app.ui.elided_label import WrappingLabel
-from app.ui.environment_bar import EnvironmentBar, ProtectedBanner
-from app.ui.filter_bar import RequestMemoryLike
-from app.ui.history_actions import HistoryActions
-from app.ui.history_panel import HistoryPanel
 from app.ui.prompts import DialogPrompts, Prompts
-from app.ui.request_area import RequestArea
-from app.ui.settings_actions import SettingsActions
-from app.ui.window_menus import WindowMenus
+from app.ui.themes import apply_theme
+
+# The window paints its frame before the rest of the app is imported (``app.launch``): this
+# module imports only Qt and small widgets; ``attach`` imports what the window is made of.
+if TYPE_CHECKING:
+    from app.core.tabs import OpenTab
+    from app.services.comparing import Comparison
+    from app.services.history import HistoryService
+    from app.services.pipeline import Pipeline
+    from app.services.session import Session, SessionEvent
+    from app.ui.filter_bar import RequestMemoryLike
 
 __all__ = ["DRAFT_SAVE_DELAY_MS", "MainWindow"]
 
@@ -49,17 +45,44 @@ class MainWindow(QMainWindow):
     closed = Signal()
     collection_opened = Signal(object)  # Path of the collection folder
 
-    def __init__(
+    def __init__(self, parent: QWidget | None = None) -> None:
+        """The window's frame only: its title, size and a "Starting…" line, painted at once
+        by ``app.launch``; ``attach`` builds what it holds."""
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("API Explorer")
+        # A first start (no saved geometry) fits the screen: 1280 x 820 at most.
+        screen = self.screen().availableGeometry()
+        self.resize(min(1280, screen.width() * 9 // 10), min(820, screen.height() * 9 // 10))
+        self.attached = False
+        self.statusBar().showMessage("Starting…")
+
+    def restore_frame(self, theme: str, geometry: bytes) -> None:
+        """The last session's look and the window's place (Qt's ``saveGeometry``), before
+        the window first shows, so that the first paint is already right."""
+        apply_theme(theme)
+        if geometry:
+            self.restoreGeometry(QByteArray(geometry))
+
+    def attach(
         self,
         pipeline: Pipeline,
         session: Session,
         history: HistoryService,
         prompts: Prompts | None = None,
-        parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("mainWindow")
-        self.setWindowTitle("API Explorer")
+        """Build the window's contents and wire them to the services (once)."""
+        from app.services.draft_keeper import DraftKeeper
+        from app.services.qt_adapter import CollectionWatcher, SendController
+        from app.ui.collection_sidebar import CollectionSidebar
+        from app.ui.environment_bar import EnvironmentBar, ProtectedBanner
+        from app.ui.history_actions import HistoryActions
+        from app.ui.history_panel import HistoryPanel
+        from app.ui.request_area import RequestArea
+        from app.ui.settings_actions import SettingsActions
+        from app.ui.window_menus import WindowMenus
+
+        self.statusBar().clearMessage()
         self.setAcceptDrops(True)  # a dropped file is imported (File > Import…)
         self.pipeline = pipeline
         self.workspace = pipeline.workspace
@@ -91,7 +114,6 @@ class MainWindow(QMainWindow):
         # A huge body's worker process ends with the window, not with the app's process.
         self.call_on_close(self.response_pane.indexed_model.clear)
         self.setCentralWidget(self.area)
-        self.resize(1280, 820)
 
         self.sidebar = CollectionSidebar(self.collections, self.prompts, self)
         self.history_panel = HistoryPanel(history, self)
@@ -138,6 +160,7 @@ class MainWindow(QMainWindow):
         sends.recorded.connect(self.history_panel.add_recorded)
         sends.recording_failed.connect(self.statusBar().showMessage)
         self.history_actions = HistoryActions(self)
+        self.attached = True
 
     def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -283,6 +306,8 @@ class MainWindow(QMainWindow):
             header.setToolTip(f"Reading the collection in {root}")
             self.watcher.open(root)
             return
+        from app.services.collections import CollectionWriteError
+
         try:
             self.collections.open(root)
         except CollectionWriteError as exc:
@@ -305,6 +330,8 @@ class MainWindow(QMainWindow):
             self._draft_timer.start()
 
     def _on_session_event(self, event: SessionEvent) -> None:
+        from app.services.session import Notice, TabActivated
+
         if isinstance(event, Notice):
             self.statusBar().showMessage(event.text)
         elif isinstance(event, TabActivated):
@@ -340,7 +367,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # Edits are kept as drafts (restored next start), so closing only asks when that
         # failed. Requests in flight stop now; closing the HTTP client is the owner's job
-        # (it needs the loop, which may be about to stop): see ``application.main``.
+        # (it needs the loop, which may be about to stop): see ``app.launch``.
+        if not self.attached:  # closed while starting: nothing was opened yet
+            super().closeEvent(event)
+            self.closed.emit()
+            return
         dirty = [t.title for t in self.session.tabs() if t.dirty]
         if (
             not self.save_drafts()

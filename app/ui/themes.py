@@ -56,6 +56,9 @@ _DISABLED = (
 )
 
 _system: tuple[str, QPalette] | None = None  # the style and palette the app started with
+# The theme applied last and the style it set: applying it again is a no-op (the start
+# applies the theme to the window's frame, then the menus apply it again).
+_applied: tuple[str, QStyle] | None = None
 
 
 def theme_palette(theme: str) -> QPalette:
@@ -139,10 +142,13 @@ def _ring(option: QStyleOption, painter: QPainter) -> None:
 
 def apply_theme(theme: str) -> str:
     """Use ``theme`` (one of ``THEMES``; anything else is "system"); returns the one used."""
-    global _system
+    global _system, _applied
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         return "system"
+    used = theme if theme in ("light", "dark") else "system"
+    if _applied is not None and _applied == (used, app.style()):
+        return used
     if _system is None:
         _system = (app.style().name(), QPalette(app.palette()))
     if theme not in ("light", "dark"):
@@ -150,7 +156,8 @@ def apply_theme(theme: str) -> str:
         base = QStyleFactory.create(_system[0]) or QStyleFactory.create("Fusion")
         app.setStyle(FocusRingStyle(base))
         app.setPalette(_system[1])
-        return "system"
-    app.setStyle(FocusRingStyle(QStyleFactory.create("Fusion")))
-    app.setPalette(theme_palette(theme))
-    return theme
+    else:
+        app.setStyle(FocusRingStyle(QStyleFactory.create("Fusion")))
+        app.setPalette(theme_palette(theme))
+    _applied = (used, app.style())
+    return used

@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 import shiboken6
 
-import app.application
-from app.application import take_over
+import app.launch
 from app.cli import EXIT_USAGE
 from app.cli import main as cli_main
 from app.core.prepare import PreparedRequest
 from app.formats.bundle import write_bundle
 from app.formats.har_export import HarEntry
+from app.launch import take_over
 from app.resources import copy_sample_collection
 from app.storage.instance import InstanceLock
 from app.ui.single_instance import HandOverServer
@@ -68,7 +68,7 @@ _START_WITH_BUNDLE = """
 import json, sys, time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel
-from app.application import main
+from app.cli import main
 
 app = QApplication([])
 deadline = time.monotonic() + 30
@@ -139,7 +139,7 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         calls.append(options)
         return 0
 
-    monkeypatch.setattr(app.application, "run_window", run_window)
+    monkeypatch.setattr(app.launch, "run_window", run_window)
     return calls
 
 

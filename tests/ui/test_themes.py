@@ -46,3 +46,20 @@ def test_switching_themes_at_run_time_and_back_to_the_system_look(qapp: Any) -> 
     assert app.palette().color(ROLE.Window).lightness() > 128
     assert apply_theme("no such theme") == "system"
     assert app.palette().color(ROLE.Window).name() == system
+
+
+def test_applying_the_theme_in_use_again_changes_nothing(qapp: Any) -> None:
+    # The start applies the theme to the window's frame and the menus apply it again: a
+    # second style (and a re-polish of every widget) would be wasted.
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        apply_theme("dark")
+        style = app.style()
+        assert apply_theme("dark") == "dark"
+        assert app.style() is style
+        apply_theme("light")
+        assert app.style() is not style
+        assert app.palette().color(ROLE.Window).lightness() > 128
+    finally:
+        apply_theme("system")
