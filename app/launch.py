@@ -17,7 +17,7 @@ import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -98,6 +98,10 @@ def run_window(
         create_main_window(
             demo=demo, collection=collection, bundle=bundle, frame=(window, store, settings)
         )
+        # The window was activated while it was only a frame, with nothing to take the
+        # focus: once its new contents show (a turn of the loop), the focus goes where Qt
+        # puts it on activation, so keys work without a click.
+        QTimer.singleShot(0, lambda: _focus_first(window))
         # PySide6's import hook read the source of every module imported since Qt (to see
         # whether it uses PySide6) into the line cache: megabytes nobody reads again.
         linecache.clearcache()
@@ -135,6 +139,11 @@ async def first_paint(window: MainWindow) -> None:
     finally:
         window.removeEventFilter(watch)
     await asyncio.sleep(0)  # the paint is flushed when its event returns
+
+
+def _focus_first(window: MainWindow) -> None:
+    if window.focusWidget() is None:
+        window.focusNextPrevChild(True)
 
 
 def take_over(server: HandOverServer, window: MainWindow) -> None:
