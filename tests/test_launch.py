@@ -55,6 +55,8 @@ class Probe(QObject):
                 "url": watched.text(),
                 "status": window.statusBar().currentMessage(),
                 "focus": window.focusWidget().objectName() if window.focusWidget() else None,
+                "notice": notice.text() if (notice := window.findChild(QWidget, "noticeLabel"))
+                else "",
             }
             QTimer.singleShot(0, window.close)
         return False
@@ -156,6 +158,18 @@ def test_the_frame_comes_back_at_the_size_it_was_closed_at(tmp_path: Path, qapp:
     frame = report["frame"]
     assert isinstance(frame, dict)
     assert frame["width"] == 640  # restored before the first paint, not after
+
+
+def test_damaged_settings_read_for_the_frame_are_still_reported_in_the_window(
+    tmp_path: Path,
+) -> None:
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "settings.json").write_text('{"theme": "dark", "timeout_seconds": NaN}')
+    report = _start(tmp_path, "normal")
+    built = report["built"]
+    assert isinstance(built, dict)
+    [kept] = tmp_path.glob("settings.json.damaged-*")
+    assert str(kept) in str(built["notice"])
 
 
 def test_closing_the_window_while_it_starts_ends_the_app_without_building_it(
