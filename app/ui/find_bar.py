@@ -1,15 +1,18 @@
 """Find in a response: a bar over the Tree and Raw views (Ctrl+F), and the search behind it.
 
 In the Tree, the whole document is searched (keys and scalar values, ``app.core.json_find``)
-in a thread of its own, so a 50 MB body keeps the window painting; a new search, a new
-response or closing the bar stops the one running. Next and previous expand the tree down to
-the match. In Raw, the text shown is searched; a body shown in part says so.
+in slices of ``SLICE_S`` between the window's events, so a 50 MB body keeps the window
+painting; a new search, a new response or closing the bar stops the one running. (It ran in
+a thread before: a thread running Python holds the GIL, and the window waited for it at
+every Python call of a repaint, up to 0.66 s at a time in a 720 px window.) Next and
+previous expand the tree down to the match. In Raw, the text shown is searched; a body
+shown in part says so.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Generator
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QTextDocument
@@ -24,10 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.json_find import FIND_LIMIT, find_in_document
+from app.core.json_find import FIND_LIMIT, find_steps
 from app.ui.json_tree_model import JsonTreeModel
 
-__all__ = ["FindBar", "TreeSearch", "find_in_text"]
+__all__ = ["SLICE_S", "FindBar", "TreeSearch", "find_in_text"]
+
+SLICE_S = 0.008  # the longest the Tree's search runs before the window's events go next
 
 
 class _FindEdit(QLineEdit):
@@ -132,10 +137,8 @@ class FindBar(QWidget):
 
 
 class TreeSearch(QObject):
-    """Searches the document of ``view``'s ``JsonTreeModel`` off the GUI thread and walks
-    the matches; ``report(text)`` is told what to show ("3 of 120")."""
-
-    _found = Signal(int, object, bool)  # generation, matches, complete (from the thread)
+    """Searches the document of ``view``'s ``JsonTreeModel`` in slices between the window's
+    events and walks the matches; ``report(text)`` is told what to show ("3 of 120")."""
 
     def __init__(
         self, view: QTreeView, model: JsonTreeModel, report: Callable[[str], None]
@@ -144,43 +147,31 @@ class TreeSearch(QObject):
         self._view = view
         self._model = model
         self._report = report
-        self._generation = 0
-        self._stop = threading.Event()
+        self._steps: Generator[None, None, tuple[list[tuple[int, ...]], bool]] | None = None
         self._matches: list[tuple[int, ...]] = []
         self._complete = True
         self._current = -1
         self._pending_step = 0
-        self._searching = False
-        self._found.connect(self._on_found)
+        self._slices = QTimer(self)
+        self._slices.setInterval(0)
+        self._slices.timeout.connect(self._on_slices_timeout)
 
     def search(self, needle: str, case_sensitive: bool) -> None:
         self.stop()
-        self._generation += 1
         self._matches, self._current, self._pending_step = [], -1, 0
         if not needle:
             self._report("")
             return
-        document = self._model.document()
-        generation = self._generation
-        stop = self._stop = threading.Event()
-        self._searching = True
+        self._steps = find_steps(self._model.document(), needle, case_sensitive=case_sensitive)
         self._report("Searching…")
-
-        def work() -> None:
-            found, complete = find_in_document(
-                document, needle, case_sensitive=case_sensitive, stopped=stop.is_set
-            )
-            if not stop.is_set():
-                self._found.emit(generation, found, complete)
-
-        threading.Thread(target=work, name="tree-find", daemon=True).start()
+        self._slices.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._searching = False
+        self._slices.stop()
+        self._steps = None
 
     def step(self, direction: int) -> None:
-        if self._searching:
+        if self._steps is not None:
             self._pending_step = direction  # taken when the matches arrive
             return
         if not self._matches:
@@ -188,10 +179,20 @@ class TreeSearch(QObject):
         self._current = (self._current + direction) % len(self._matches)
         self._show_current()
 
-    def _on_found(self, generation: int, matches: list[tuple[int, ...]], complete: bool) -> None:
-        if generation != self._generation:
-            return  # an older search that finished after a newer one began
-        self._searching = False
+    def _on_slices_timeout(self) -> None:
+        steps = self._steps
+        if steps is None:
+            self._slices.stop()
+            return
+        deadline = time.perf_counter() + SLICE_S
+        try:
+            while time.perf_counter() < deadline:
+                next(steps)
+        except StopIteration as done:
+            self.stop()
+            self._on_found(*done.value)
+
+    def _on_found(self, matches: list[tuple[int, ...]], complete: bool) -> None:
         self._matches, self._complete = matches, complete
         if not matches:
             self._report("No matches")

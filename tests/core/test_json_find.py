@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-import threading
-
 from app.core.json_doc import parse_json_exact
-from app.core.json_find import find_in_document
+from app.core.json_find import find_in_document, find_steps
 
 
 def test_keys_and_values_are_found_in_tree_order_as_row_positions() -> None:
@@ -41,9 +39,17 @@ def test_deep_documents_need_no_recursion_and_the_limit_stops_early() -> None:
     assert len(found) == 10 and not complete
 
 
-def test_a_search_can_be_stopped_between_nodes() -> None:
-    big = parse_json_exact("[" + ",".join(["1"] * 100_000) + "]")
-    stop = threading.Event()
-    stop.set()
-    found, complete = find_in_document(big, "2", stopped=stop.is_set)
-    assert not complete and found == []
+def test_a_search_pauses_every_few_hundred_nodes_and_returns_the_same_rows() -> None:
+    big = parse_json_exact("[" + ",".join(["1", "2"] * 50_000) + "]")
+    steps = find_steps(big, "2", limit=100_000)
+    pauses = 0
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            result = done.value
+            break
+        pauses += 1
+    assert pauses == 100_000 // 256  # so the window can run it in slices of its own length
+    assert result == find_in_document(big, "2", limit=100_000)
+    assert len(result[0]) == 50_000 and result[1] is True

@@ -5,6 +5,7 @@ body is searched without freezing the window."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -101,13 +102,18 @@ def test_a_big_body_is_searched_without_freezing_the_window(
     send_to(qtbot, window, server, "/big")
     window.menus.actions["find"].trigger()
     meter = StallMeter()
+    started = time.perf_counter()
     child(window, "findEdit").setText("needle")
     qtbot.waitUntil(lambda: count(window) == "1 of 1", timeout=20_000)
     meter.stop()
-    print(f"\nlongest stall while searching 150,000 items: {meter.longest:.3f} s")
+    took = time.perf_counter() - started
+    print(f"\nlongest stall while searching 150,000 items: {meter.longest:.3f} s of {took:.3f} s")
     current = window.response_pane.tree_view.currentIndex()
     assert current.parent().data() == "[149000]"
-    assert meter.longest < 0.5
+    # The search runs in slices between the window's events: no stall near the search's
+    # own time (a thread running it stalled the window 0.3-0.66 s of 0.83 s; slices, 30 ms).
+    # Relative as well, so a loaded machine, slower at both, does not fail it.
+    assert meter.longest < max(0.2, took / 5)
 
 
 def test_a_jsonpath_filter_shows_the_matches_exactly_and_says_what_is_wrong(
