@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QEventLoop, QItemSelectionModel, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 from window_bench import StallMeter  # first: offscreen, a data folder of its own
 
@@ -26,15 +26,22 @@ from app.ui.prompts import DialogPrompts
 
 
 class _Prompts(DialogPrompts):
-    """Keeps the dialog the window opens instead of showing it modally."""
+    """Shows the dialog the window opens and keeps it open (the window deletes it once
+    ``run_dialog`` returns) until ``done()``."""
 
     def __init__(self) -> None:
         super().__init__()
         self.dialogs: list[QDialog] = []
+        self._open = QEventLoop()
 
     def run_dialog(self, dialog: QDialog) -> bool:
         self.dialogs.append(dialog)
+        dialog.show()
+        self._open.exec()  # the bench's coroutine runs on in this loop
         return True
+
+    def done(self) -> None:
+        self._open.quit()
 
 
 def main() -> None:
@@ -69,7 +76,8 @@ def main() -> None:
 
         ticks = StallMeter()
         started = ticks.start()
-        window.menus.exports.compare_history_entries()
+        # From the loop, not from this coroutine: the dialog's loop must let it go on.
+        QTimer.singleShot(0, window.menus.exports.compare_history_entries)
         await until(lambda: bool(prompts.dialogs))
         dialog = prompts.dialogs[-1]
         assert isinstance(dialog, DiffDialog)
@@ -86,6 +94,8 @@ def main() -> None:
         took, stall = time.perf_counter() - started, ticks.stop()
         print(f"again, ignoring a path: {took:.2f} s, longest stall {stall * 1000:.0f} ms")
         print(f"  {dialog.summary_label.text()}")
+        prompts.done()
+        await asyncio.sleep(0)
         window.close()
         await window.sends.aclose()
 

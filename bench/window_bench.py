@@ -1,7 +1,8 @@
 """What the benches that start the real window share. Import it before Qt or the app:
 
 - the window runs offscreen unless a platform is set, on a data folder of its own (nothing
-  of the user's read, nothing left in it), without the OS keyring;
+  of the user's read, nothing left in it), without the OS keyring, and threads switch as
+  often as in the app (``app.launch.GUI_SWITCH_INTERVAL_S``);
 - ``StallMeter`` measures the longest time the event loop went without running a 10 ms
   timer: how long the window could not paint or take input.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
 import tempfile
 import time
 
@@ -18,6 +20,10 @@ os.environ["API_EXPLORER_HOME"] = tempfile.mkdtemp(prefix="api-explorer-bench-")
 os.environ.setdefault("API_EXPLORER_KEYRING", "off")
 
 from PySide6.QtCore import QTimer
+
+from app.launch import GUI_SWITCH_INTERVAL_S
+
+sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
 
 __all__ = ["StallMeter"]
 
