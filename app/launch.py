@@ -15,6 +15,7 @@ import asyncio
 import linecache
 import signal
 import sys
+from collections.abc import Awaitable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -96,17 +97,20 @@ def run_window(
         settings = store.load()
         window = MainWindow()
         window.closed.connect(closed.set)
-        unexpected_errors.install(window.show_unexpected)
         window.restore_frame(settings.theme, bytes.fromhex(settings.window_geometry))
+        painted = first_paint(window)
         window.show()
-        await first_paint(window)
-        if closed.is_set():  # closed while starting
+        await painted
+        if closed.is_set():  # closed before its first paint: nothing more to start
             return
         from app.application import create_main_window
 
         create_main_window(
             demo=demo, collection=collection, bundle=bundle, frame=(window, store, settings)
         )
+        # After the build: a failure there ends the start with its traceback, not as a
+        # sentence about an action in a window that does not exist yet.
+        unexpected_errors.install(window.show_unexpected)
         # The window was activated while it was only a frame, with nothing to take the
         # focus: once its new contents show (a turn of the loop), the focus goes where Qt
         # puts it on activation, so keys work without a click.
@@ -129,25 +133,34 @@ def run_window(
     return 0
 
 
-async def first_paint(window: MainWindow) -> None:
-    """Return once ``window`` has painted (or after ``FIRST_PAINT_WAIT_S``)."""
-    painted = asyncio.get_running_loop().create_future()
-
-    class _Watch(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and not painted.done():
-                painted.set_result(None)
-            return False
-
-    watch = _Watch()
+def first_paint(window: MainWindow) -> Awaitable[None]:
+    """What to await for ``window``'s first paint (or ``FIRST_PAINT_WAIT_S``); call it
+    before ``show()``, which may paint at once on some platforms."""
+    painted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    watch = _FirstPaint(painted)
     window.installEventFilter(watch)
-    try:
-        await asyncio.wait_for(painted, FIRST_PAINT_WAIT_S)
-    except TimeoutError:
-        pass
-    finally:
-        window.removeEventFilter(watch)
-    await asyncio.sleep(0)  # the paint is flushed when its event returns
+
+    async def wait() -> None:
+        try:
+            await asyncio.wait_for(painted, FIRST_PAINT_WAIT_S)
+        except TimeoutError:
+            pass
+        finally:
+            window.removeEventFilter(watch)
+        await asyncio.sleep(0)  # the paint is flushed when its event returns
+
+    return wait()
+
+
+class _FirstPaint(QObject):
+    def __init__(self, painted: asyncio.Future[None]) -> None:
+        super().__init__()
+        self._painted = painted
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._painted.done():
+            self._painted.set_result(None)
+        return False
 
 
 def _focus_first(window: MainWindow) -> None:

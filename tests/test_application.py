@@ -97,19 +97,16 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from app.cli import main
+from tests.started_window import when_built
 
 app = QApplication([])
 
-def act():
-    window = next(w for w in app.topLevelWidgets() if w.objectName() == "mainWindow")
-    if not window.attached:  # still starting
-        QTimer.singleShot(100, act)
-        return
+def act(window):
     window.sends.started.connect(lambda _id: QTimer.singleShot(300, window.close))
     window.builder.set_request("GET", "/slow?seconds=20")
     window.send()
 
-QTimer.singleShot(1000, act)
+when_built(act)
 sys.exit(main([]))
 """
 
@@ -197,24 +194,6 @@ def test_version_and_self_test_from_the_command_line(tmp_path: Path) -> None:
     )
     assert checked.returncode == 0, checked.stderr[-2000:]
     assert checked.stdout.startswith("self-test: 200 OK in ")
-
-
-def test_the_window_starts_without_the_import_and_export_formats() -> None:
-    # Each is read when first used: together they cost about 25 ms of every start.
-    code = (
-        "import sys, os; os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen');"
-        "import app.application;"
-        "print(sorted(m for m in sys.modules if m.startswith('app.formats.')))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
-    assert done.stdout.strip() == "['app.formats._model']"
 
 
 def test_the_secret_store_opens_off_the_windows_thread_and_its_notice_follows(

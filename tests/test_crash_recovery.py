@@ -21,11 +21,11 @@ from PySide6.QtWidgets import QApplication
 from app.cli import main
 from app.storage.drafts import DraftStore
 from app.storage.settings import data_dir
+from tests.started_window import when_built
 
 app = QApplication([])
 
-def edit():
-    window = next(w for w in app.topLevelWidgets() if w.objectName() == "mainWindow")
+def edit(window):
     window.builder.url_edit.clear()
     QTest.keyClicks(window.builder.url_edit, "/payments/10145")
     window.new_tab()
@@ -43,7 +43,7 @@ def wait_for_drafts():
     else:
         QTimer.singleShot(100, wait_for_drafts)
 
-QTimer.singleShot(500, edit)
+when_built(edit)
 sys.exit(main([]))
 """
 
@@ -52,11 +52,11 @@ import json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from app.cli import main
+from tests.started_window import when_built
 
 app = QApplication([])
 
-def report():
-    window = next(w for w in app.topLevelWidgets() if w.objectName() == "mainWindow")
+def report(window):
     window.area.pull_builder()
     tabs = [
         {"url": t.current.url, "method": t.current.method, "body": t.current.body,
@@ -66,7 +66,7 @@ def report():
     print(json.dumps({"tabs": tabs, "url_shown": window.builder.url_edit.text()}), flush=True)
     window.close()
 
-QTimer.singleShot(800, report)
+when_built(report)
 sys.exit(main([]))
 """
 
@@ -130,13 +130,13 @@ from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from app.cli import main
+from tests.started_window import when_built
 
 app = QApplication([])
 rng = random.Random(int(sys.argv[1]))
 typed = [0]
 
-def start():
-    window = next(w for w in app.topLevelWidgets() if w.objectName() == "mainWindow")
+def start(window):
     window.new_tab()
     key(window)
 
@@ -149,7 +149,7 @@ def key(window):
     delay = rng.choice([30, 40, 60, 80, 200])
     QTimer.singleShot(delay, lambda: key(window))
 
-QTimer.singleShot(500, start)
+when_built(start)
 sys.exit(main([]))
 """
 
@@ -161,11 +161,11 @@ from PySide6.QtWidgets import QApplication
 from app.cli import main
 from app.storage.drafts import DraftStore
 from app.storage.settings import data_dir
+from tests.started_window import when_built
 
 app = QApplication([])
 
-def edit():
-    window = next(w for w in app.topLevelWidgets() if w.objectName() == "mainWindow")
+def edit(window):
     QTest.keyClicks(window.builder.url_edit, "&saved=1")
     QTimer.singleShot(100, lambda: save_once_drafted(window))
 
@@ -178,7 +178,7 @@ def save_once_drafted(window):
     window.save_active_tab()
     print("SAVED", flush=True)
 
-QTimer.singleShot(500, edit)
+when_built(edit)
 sys.exit(main([]))
 """
 

@@ -79,6 +79,8 @@ def label(window, name):
 
 def look():
     window = next((w for w in app.topLevelWidgets() if w.objectName() == "mainWindow"), None)
+    if window is not None and not window.attached:
+        window = None  # still starting: a frame only
     tab = window.active_tab() if window is not None else None
     shown = tab is not None and tab.title.startswith("Reproduction")
     if not shown and time.monotonic() < deadline:
