@@ -143,7 +143,12 @@ FRAME_MODULES = {
 
 
 def _start(home: Path, *args: str) -> dict[str, object]:
-    environ = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "API_EXPLORER_HOME": str(home)}
+    environ = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "API_EXPLORER_HOME": str(home),
+        "API_EXPLORER_KEYRING": "off",
+    }
     done = subprocess.run(
         [sys.executable, "-c", _PROBE, *args],
         cwd=ROOT,
