@@ -74,9 +74,16 @@ def theme_palette(theme: str) -> QPalette:
 
 _KEYBOARD_FOCUS = QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_KeyboardFocusChange
 _PE = QStyle.PrimitiveElement
-# Where the ring goes: buttons, tool buttons, and what Qt styles already mark with a thin
-# dotted or tinted focus frame (check boxes, tabs, list and tree items).
-_RINGED = (_PE.PE_PanelButtonCommand, _PE.PE_PanelButtonTool, _PE.PE_FrameFocusRect)
+# Where the ring goes: buttons, tool buttons, what Qt styles already mark with a thin dotted
+# or tinted focus frame (check boxes, tabs, list and tree items), and the frame of a list,
+# tree, table or text view that has the keyboard (a QFrame's styled panel is drawn as
+# PE_Frame: ringing it there, not in drawControl, keeps every label's repaint out of Python).
+_RINGED = (
+    _PE.PE_PanelButtonCommand,
+    _PE.PE_PanelButtonTool,
+    _PE.PE_FrameFocusRect,
+    _PE.PE_Frame,
+)
 
 
 class FocusRingStyle(QProxyStyle):
@@ -99,21 +106,6 @@ class FocusRingStyle(QProxyStyle):
             return
         super().drawPrimitive(element, option, painter, widget)
         if element in _RINGED and (option.state & _KEYBOARD_FOCUS) == _KEYBOARD_FOCUS:
-            _ring(option, painter)
-
-    def drawControl(
-        self,
-        element: QStyle.ControlElement,
-        option: QStyleOption,
-        painter: QPainter,
-        widget: QWidget | None = None,
-    ) -> None:
-        super().drawControl(element, option, painter, widget)
-        # The frame of a list, tree, table or text view that has the keyboard.
-        if (
-            element is QStyle.ControlElement.CE_ShapedFrame
-            and (option.state & _KEYBOARD_FOCUS) == _KEYBOARD_FOCUS
-        ):
             _ring(option, painter)
 
     def drawComplexControl(
