@@ -315,7 +315,11 @@ class ResponsePane(QWidget):
             self.raw_view.text_widget(), needle, self.find_bar.case_sensitive(), direction
         )
         partial = (
-            " in the part shown (Show all searches everything)" if self.raw_view.has_more() else ""
+            ""
+            if not self.raw_view.has_more()
+            else " in the part shown (Show all searches everything)"
+            if self.raw_view.can_show_more()
+            else " in the part shown"
         )
         self.find_bar.say(("Found" if found else "No matches") + partial)
 

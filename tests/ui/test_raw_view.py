@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QWidget
 
 from app.core.display_text import describe_size
 from app.core.json_doc import iter_pretty, parse_json_exact
-from app.ui.raw_view import FIRST_CHARS, MORE_CHARS, RawView
+from app.ui.raw_view import FIRST_CHARS, LINE_CHARS, MORE_CHARS, RawView
 
 
 @pytest.fixture
@@ -81,7 +81,8 @@ def test_a_small_document_is_shown_whole_without_a_bar(raw_view: RawView) -> Non
 
 
 def test_a_text_that_exactly_fills_the_first_part_has_no_bar(raw_view: RawView) -> None:
-    raw_view.show_text_chunks(iter(["a" * FIRST_CHARS]), "256 KB")
+    text = ("a" * 1023 + "\n") * (FIRST_CHARS // 1024)
+    raw_view.show_text_chunks(iter([text]), "256 KB")
 
     assert len(_shown_text(raw_view)) == FIRST_CHARS
     assert not _bar_shown(raw_view)
@@ -136,13 +137,14 @@ def test_one_huge_piece_is_split_too(raw_view: RawView) -> None:
 
 
 def test_a_crlf_pair_split_between_pieces_stays_one_line_break(raw_view: RawView) -> None:
-    pieces = ["a" * (FIRST_CHARS - 1) + "\r", "\nsecond\r", "\nthird"]
+    lines = ("a" * 1023 + "\n") * (FIRST_CHARS // 1024 - 1) + "a" * 1023
+    pieces = [lines + "\r", "\nsecond\r", "\nthird"]  # the "\r" ends the first part
 
     raw_view.show_text_chunks(iter(pieces), "256 KB")
     raw_view.show_more()
 
-    assert _shown_text(raw_view) == "a" * (FIRST_CHARS - 1) + "\nsecond\nthird"
-    assert raw_view.text_widget().document().blockCount() == 3
+    assert _shown_text(raw_view) == lines + "\nsecond\nthird"
+    assert raw_view.text_widget().document().blockCount() == FIRST_CHARS // 1024 + 2
 
 
 def test_the_iterator_is_read_only_as_far_as_shown(raw_view: RawView) -> None:
@@ -152,7 +154,7 @@ def test_the_iterator_is_read_only_as_far_as_shown(raw_view: RawView) -> None:
         nonlocal pulled
         for _ in range(1000):
             pulled += 1
-            yield "x" * 64 * 1024
+            yield ("x" * 1023 + "\n") * 64
 
     raw_view.show_text_chunks(pieces(), "62.5 MB")
 
@@ -259,3 +261,51 @@ def test_pretty_text_and_small_bodies_offer_no_jump(raw_view: RawView) -> None:
     raw_view.pretty_check.setChecked(True)
     assert raw_view.jump_spin.isHidden()  # pretty text is made as it is read: no jumping
     raw_view.pretty_check.setChecked(False)
+
+
+def test_a_line_longer_than_raw_lays_out_is_cut_and_the_bar_says_why(
+    raw_view: RawView, qtbot: Any
+) -> None:
+    # A minified body is one line: laying out more of it froze the window (0.9 s for one
+    # "Show more" at 2 MB, 12 s for "Show all" of 8 MB).
+    text = '{"items": [' + ", ".join(['{"id": 1, "name": "x"}'] * 100_000) + "]}"
+    raw_view.show_body(lambda: iter([text]), "2.2 MB", lambda: iter(["{\n  ..."]))
+
+    assert _shown_text(raw_view) == text[:LINE_CHARS]
+    assert raw_view.has_more() and not raw_view.can_show_more()
+    assert not _button(raw_view, "rawShowMoreButton").isVisibleTo(raw_view)
+    assert not _button(raw_view, "rawShowAllButton").isVisibleTo(raw_view)
+    label = _label_text(raw_view)
+    limit = describe_size(LINE_CHARS)
+    assert label.startswith(f"Showing {limit} of 2.2 MB: a line of it is longer than {limit}")
+    assert "Pretty shows the JSON whole." in label
+    raw_view.show_more()
+    raw_view.show_all()
+    qtbot.wait(20)
+    assert _shown_text(raw_view) == text[:LINE_CHARS]  # nothing was added to the line
+
+
+def test_short_lines_show_on_until_a_long_one_which_is_cut_where_it_passes(
+    raw_view: RawView,
+) -> None:
+    head = "short line\n" * 30_000  # 330,000 characters: past the first page
+    text = head + "y" * (LINE_CHARS + 10) + "\nafter"
+    raw_view.show_text_chunks(iter([text]), describe_size(len(text)))
+    assert raw_view.can_show_more()  # the first page holds short lines only
+
+    raw_view.show_more()
+    assert _shown_text(raw_view) == head + "y" * LINE_CHARS
+    assert not raw_view.can_show_more()
+    assert f"longer than {describe_size(LINE_CHARS)}" in _label_text(raw_view)
+    assert "Pretty" not in _label_text(raw_view)  # not JSON: nothing offered instead
+
+    raw_view.show_text_chunks(iter(["a\nb"]), "3 bytes")  # the next body starts afresh
+    assert _shown_text(raw_view) == "a\nb" and not raw_view.has_more()
+
+
+def test_a_line_that_ends_exactly_at_the_limit_is_not_cut(raw_view: RawView) -> None:
+    text = "z" * LINE_CHARS + "\n" + "tail\n" * 100_000
+    raw_view.show_text_chunks(iter([text]), describe_size(len(text)))
+    assert raw_view.can_show_more()
+    raw_view.show_more()
+    assert _shown_text(raw_view).startswith("z" * LINE_CHARS + "\ntail\n")
