@@ -140,6 +140,8 @@ class TreeSearch(QObject):
     """Searches the document of ``view``'s ``JsonTreeModel`` in slices between the window's
     events and walks the matches; ``report(text)`` is told what to show ("3 of 120")."""
 
+    invalidated = Signal()  # the model's document was replaced: search it again
+
     def __init__(
         self, view: QTreeView, model: JsonTreeModel, report: Callable[[str], None]
     ) -> None:
@@ -155,6 +157,15 @@ class TreeSearch(QObject):
         self._slices = QTimer(self)
         self._slices.setInterval(0)
         self._slices.timeout.connect(self._on_slices_timeout)
+        model.modelReset.connect(self._on_model_reset)
+
+    def _on_model_reset(self) -> None:
+        # A new response, a filter's result or a cleared pane: the search running and the
+        # matches found are of a document no longer shown.
+        if self._steps is not None or self._matches:
+            self.stop()
+            self._matches, self._current, self._pending_step = [], -1, 0
+            self.invalidated.emit()
 
     def search(self, needle: str, case_sensitive: bool) -> None:
         self.stop()
@@ -172,7 +183,7 @@ class TreeSearch(QObject):
 
     def step(self, direction: int) -> None:
         if self._steps is not None:
-            self._pending_step = direction  # taken when the matches arrive
+            self._pending_step += direction  # taken when the matches arrive
             return
         if not self._matches:
             return
@@ -197,8 +208,10 @@ class TreeSearch(QObject):
         if not matches:
             self._report("No matches")
             return
-        self._current = -1
-        self.step(self._pending_step or 1)
+        steps, self._pending_step = self._pending_step or 1, 0
+        # Before the first match, so that "next" lands on it and "previous" on the last.
+        self._current = -1 if steps > 0 else 0
+        self.step(steps)
 
     def _show_current(self) -> None:
         index = self._model.index_at(self._matches[self._current])

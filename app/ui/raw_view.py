@@ -6,6 +6,7 @@ JSON a "Pretty" toggle beside it shows the document indented instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import Qt, QTimer
@@ -44,6 +45,11 @@ grows: on a one-line (minified) body the first 256 KB took 62-78 ms, "Show more"
 window 0.9 s at 2 MB and "Show all" of 8 MB 12 s; 128 KB takes 31-40 ms. Past it the line
 is cut and the bar says so (Pretty shows a JSON body whole; a body in a file can still be
 jumped through)."""
+
+# A line ends at "\n", "\r\n" or a lone "\r", as Qt breaks them; the search for a line past
+# the limit starts only where a line starts (the look-behind), so it stays linear.
+_BREAK = re.compile(r"[\r\n]")
+_LONG_LINE = re.compile(rf"(?<![^\r\n])[^\r\n]{{{LINE_CHARS + 1}}}")
 
 
 class RawView(QWidget):
@@ -336,20 +342,21 @@ class RawView(QWidget):
     def _fit(self, text: str) -> str:
         """``text`` up to where one of its lines (the first continuing the last line shown)
         would pass ``LINE_CHARS``; past that point the view is cut (``_cut``)."""
-        lines = text.split("\n")
-        lengths = [self._line + len(lines[0]), *map(len, lines[1:])]
-        if max(lengths) <= LINE_CHARS:
-            self._line = lengths[-1]
-            # A line that fills the cap and goes on is cut now, not at the next "Show more".
-            if self._line == LINE_CHARS and self.has_more():
-                self._cut = self._piece[self._offset] != "\n"
-            return text
-        cut = 0
-        for index, length in enumerate(lengths):
-            if length > LINE_CHARS:
-                cut += LINE_CHARS - (self._line if index == 0 else 0)
-                break
-            cut += len(lines[index]) + 1
+        room = LINE_CHARS - self._line
+        first = _BREAK.search(text)
+        first_end = first.start() if first is not None else len(text)
+        if first_end > room:
+            cut = room
+        else:
+            long_line = _LONG_LINE.search(text, first_end)
+            if long_line is None:
+                last = max(text.rfind("\n"), text.rfind("\r"))
+                self._line = self._line + len(text) if last < 0 else len(text) - last - 1
+                # A line that fills the limit and goes on is cut now, not at "Show more".
+                if self._line == LINE_CHARS and self.has_more():
+                    self._cut = self._piece[self._offset] not in "\r\n"
+                return text
+            cut = long_line.start() + LINE_CHARS
         self._cut = True
         self._line = LINE_CHARS
         return text[:cut]

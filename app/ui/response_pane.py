@@ -226,6 +226,7 @@ class ResponsePane(QWidget):
         self.find_bar.search_changed.connect(self._search)
         self.find_bar.stepped.connect(self._on_find_bar_stepped)
         self.find_bar.closed.connect(self._on_find_bar_closed)
+        self.tree_search.invalidated.connect(self._search)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.clear()
         self.show_message("Press Send (Ctrl+Enter) to see the response here.")

@@ -309,3 +309,17 @@ def test_a_line_that_ends_exactly_at_the_limit_is_not_cut(raw_view: RawView) -> 
     assert raw_view.can_show_more()
     raw_view.show_more()
     assert _shown_text(raw_view).startswith("z" * LINE_CHARS + "\ntail\n")
+
+
+def test_lines_end_at_crlf_and_a_lone_cr_as_in_qt(raw_view: RawView) -> None:
+    exact = "w" * LINE_CHARS + "\r\n" + "next\r\n" * 30_000
+    raw_view.show_text_chunks(iter([exact]), describe_size(len(exact)))
+    raw_view.show_more()
+    assert raw_view.can_show_more() or not raw_view.has_more()  # not cut: no line too long
+    assert "longer than" not in _label_text(raw_view)
+
+    old_mac = "short\r" * 60_000  # 360,000 characters of 5-character lines
+    raw_view.show_text_chunks(iter([old_mac]), describe_size(len(old_mac)))
+    raw_view.show_more()
+    assert "longer than" not in _label_text(raw_view)
+    assert len(_shown_text(raw_view).splitlines()) == 60_000

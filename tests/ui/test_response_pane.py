@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -167,3 +168,63 @@ def test_the_pane_fills_its_place(splitter: QSplitter, pane: ResponsePane) -> No
     settle()
     assert pane.tabs.width() == pane.width()
     assert pane.tabs.geometry().bottom() == pane.rect().bottom()
+
+
+# Find in the Tree runs in slices between events: what replaces the Tree's document meanwhile
+# (a send, a filter) must not leave it searching the old one.
+BIG = _exchange(
+    200,
+    json.dumps(
+        {"items": [{"id": i, "tag": "zzz" if i % 1000 == 7 else "a"} for i in range(60_000)]}
+    ).encode(),
+)
+
+
+def _find(pane: ResponsePane, needle: str) -> None:
+    pane.show_find()
+    pane.find_bar.edit.setText(needle)
+    pane.find_bar._pause.stop()  # at once, not after the typing pause
+    pane._search()
+
+
+def _count(pane: ResponsePane) -> str:
+    return pane.find_bar.count_label.text()
+
+
+def test_a_send_during_a_search_ends_it(pane: ResponsePane, qtbot: Any) -> None:
+    pane.show_exchange(BIG)
+    _find(pane, "zzz")
+    assert _count(pane) == "Searching…"
+    pane.show_sending("GET", URL)  # the Tree is cleared
+    qtbot.waitUntil(lambda: _count(pane) != "Searching…", timeout=5000)
+    assert not pane.tree_search._slices.isActive()
+    assert _count(pane) == "No matches"  # in what is shown now: nothing
+
+
+def test_a_filter_after_a_search_searches_its_result(pane: ResponsePane, qtbot: Any) -> None:
+    pane.show_exchange(BIG)
+    _find(pane, "zzz")
+    qtbot.waitUntil(lambda: _count(pane) == "1 of 60", timeout=5000)
+    shown = pane.tree_model.document()
+    pane.filter_bar.edit.setText("$.items[?@.tag == 'zzz']")
+    pane.filter_bar.apply()
+    qtbot.waitUntil(lambda: pane.tree_model.document() is not shown, timeout=5000)
+    qtbot.waitUntil(lambda: _count(pane) == "1 of 60", timeout=5000)
+    current = pane.tree_view.currentIndex()
+    assert current.siblingAtColumn(1).data() == '"zzz"'
+    assert current.parent().data() == "$.items[7]"  # a row of the filter's result, not "[7]"
+
+
+def test_next_pressed_three_times_while_searching_goes_three_on(
+    pane: ResponsePane, qtbot: Any
+) -> None:
+    pane.show_exchange(BIG)
+    _find(pane, "zzz")
+    for _ in range(3):
+        pane.find_bar.stepped.emit(1)
+    qtbot.waitUntil(lambda: " of " in _count(pane), timeout=5000)
+    assert _count(pane) == "3 of 60"
+    _find(pane, "zzz")
+    pane.find_bar.stepped.emit(-1)  # previous, before the matches came: the last one
+    qtbot.waitUntil(lambda: " of " in _count(pane), timeout=5000)
+    assert _count(pane) == "60 of 60"
