@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -11,9 +12,19 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from app.application import create_main_window
+from app.launch import GUI_SWITCH_INTERVAL_S
 from app.storage.collection_store import CollectionStore
 from app.ui.main_window import MainWindow
 from tests.prompts import ScriptedPrompts
+
+
+@pytest.fixture(autouse=True, scope="session")
+def app_switch_interval() -> Iterator[None]:
+    """Threads hand the GIL over as often as in the app's process (``app.launch``)."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
+    yield
+    sys.setswitchinterval(before)
 
 
 @pytest.fixture
