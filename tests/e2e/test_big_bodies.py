@@ -37,6 +37,17 @@ def _stream_above(window: MainWindow, explorer_home: Path, size: int) -> Path:
     return folder
 
 
+def _show_indexed(qtbot: Any, window: MainWindow, explorer_home: Path) -> IndexedJsonModel:
+    """A 2 MB body of the demo API, indexed (past a 1 MB threshold), its top level shown."""
+    _stream_above(window, explorer_home, 1 * MB)
+    set_request(window, "GET", "/large?size_mb=2")
+    send(qtbot, window)
+    model = child(window, "responseTree").model()
+    assert isinstance(model, IndexedJsonModel)
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=TIMEOUT_MS)
+    return model
+
+
 def _files(folder: Path) -> list[Path]:
     return sorted(folder.iterdir()) if folder.exists() else []
 
@@ -97,13 +108,8 @@ def test_a_big_body_streams_to_a_file_and_shows_as_a_lazy_tree(
 def test_a_big_body_filters_with_jq_reading_exact_values_from_the_index(
     qtbot: Any, window: MainWindow, explorer_home: Path
 ) -> None:
-    _stream_above(window, explorer_home, 1 * MB)
-    set_request(window, "GET", "/large?size_mb=2")
-    send(qtbot, window)
+    indexed = _show_indexed(qtbot, window, explorer_home)
     view = child(window, "responseTree")
-    indexed = view.model()
-    assert isinstance(indexed, IndexedJsonModel)
-    qtbot.waitUntil(lambda: indexed.rowCount() == 2, timeout=TIMEOUT_MS)
     document = json.loads(_shown_exchange(window).response.body, parse_float=str)
     pane = window.response_pane
     # JSONPath needs the parsed document: a sentence pointing at jq.
@@ -260,11 +266,7 @@ def test_the_streaming_size_is_a_preference_that_applies_and_is_remembered(
 def test_closing_the_window_ends_the_worker(
     qtbot: Any, window: MainWindow, explorer_home: Path
 ) -> None:
-    _stream_above(window, explorer_home, 1 * MB)
-    set_request(window, "GET", "/large?size_mb=2")
-    send(qtbot, window)
-    model = window.response_pane.indexed_model
-    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=TIMEOUT_MS)
+    model = _show_indexed(qtbot, window, explorer_home)
     index = model._index
     assert index is not None
     process = index._process
@@ -277,11 +279,8 @@ def test_closing_the_window_ends_the_worker(
 def test_find_in_raw_walks_the_matches_of_a_big_body(
     qtbot: Any, window: MainWindow, explorer_home: Path
 ) -> None:
-    _stream_above(window, explorer_home, 1 * MB)
-    set_request(window, "GET", "/large?size_mb=2")
-    send(qtbot, window)
+    _show_indexed(qtbot, window, explorer_home)
     pane = window.response_pane
-    assert isinstance(pane.tree_view.model(), IndexedJsonModel)
     pane.tabs.setCurrentIndex(pane.RAW_TAB)
     window.menus.actions["find"].trigger()
     child(window, "findEdit").setText('"status"')
