@@ -12,7 +12,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QTimer
 
 from app.core.collection import SavedRequest
 from app.core.tabs import OpenTab, new_tab
@@ -219,7 +219,14 @@ def _restore_look(window: MainWindow, settings: Settings) -> None:
     is the frame's, ``MainWindow.restore_frame``)."""
     window.menus.set_theme(settings.theme)  # the frame applied it: this checks its menu item
     if settings.window_state:
-        window.restoreState(QByteArray(bytes.fromhex(settings.window_state)))
+        state = QByteArray(bytes.fromhex(settings.window_state))
+        if window.isVisible():
+            # Built into a frame already on screen (``app.launch``): its docks show on the
+            # next turn of the loop, and a state restored before that gave the collection
+            # dock 559 px of a 921 px window where 354 px had been saved.
+            QTimer.singleShot(0, lambda: window.restoreState(state))
+        else:
+            window.restoreState(state)
     if len(settings.split_sizes) == 2 and all(settings.split_sizes):
         window.area.setSizes(list(settings.split_sizes))
     if 0 <= settings.request_page < window.builder.tabs.count():

@@ -73,7 +73,11 @@ class Probe(QObject):
                 "notice": notice.text() if (notice := window.findChild(QWidget, "noticeLabel"))
                 else "",
             }
-            QTimer.singleShot(0, window.close)
+            def close():
+                seen["dock_width"] = window.findChild(QWidget, "collectionDock").width()
+                window.close()
+
+            QTimer.singleShot(0, close)
         return False
 
 qt_app = QApplication([sys.argv[0]])
@@ -214,6 +218,12 @@ def test_the_frame_comes_back_at_the_size_it_was_closed_at(tmp_path: Path, qapp:
     frame = report["frame"]
     assert isinstance(frame, dict)
     assert frame["width"] == 640  # restored before the first paint, not after
+
+
+def test_the_docks_come_back_as_wide_as_they_were(tmp_path: Path) -> None:
+    first = _start(tmp_path, "normal")
+    again = _start(tmp_path, "normal")  # a new process on the same data folder
+    assert again["dock_width"] == first["dock_width"]
 
 
 def test_damaged_settings_read_for_the_frame_are_still_reported_in_the_window(
